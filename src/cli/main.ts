@@ -1,0 +1,116 @@
+// The `mtls-audit` command line (commander). Exit codes: 0 clean, 1 findings at/above --fail-on,
+// 2 usage error / unreadable input / unreachable target: one line on stderr, never a stack trace.
+
+import { Command, CommanderError, Option } from 'commander';
+import { writeFileSync, renameSync } from 'node:fs';
+import { dirname, join, basename } from 'node:path';
+import { UsageError } from '../core/errors.js';
+import { SEVERITIES, severityRank, type Report, type Severity } from '../core/types.js';
+import { VERSION } from '../version.js';
+import { runScan } from '../scan/engine.js';
+import { renderReport, type Format } from '../report/index.js';
+import { allRules } from '../rules/index.js';
+import { renderRulesCatalogue } from '../report/catalogue.js';
+import { createProgress } from './progress.js';
+import { loadConfig } from '../config/load.js';
+import { registerExtraCommands } from './extra.js';
+
+export const FORMATS = ['text', 'json', 'sarif', 'html'] as const;
+
+function collect(value: string, prev: string[]): string[] {
+  return [...prev, value];
+}
+
+export function writeOutput(text: string, output: string | undefined): void {
+  if (!output) {
+    process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+    return;
+  }
+  const tmp = join(dirname(output), `.${basename(output)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, output);
+  } catch (e) {
+    throw new UsageError(`cannot write --output ${output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+export function exitCodeFor(report: Report, failOn: Severity): number {
+  return report.findings.some((f) => severityRank(f.severity) >= severityRank(failOn)) ? 1 : 0;
+}
+
+function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('mtls-audit')
+    .description('Find, prove and fix broken authentication in Django deployments that use mutual TLS')
+    .version(VERSION)
+    .showHelpAfterError(false)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  program
+    .command('scan')
+    .description('static analysis of a Django project and its deployment configs')
+    .argument('[path]', 'project directory', '.')
+    .addOption(new Option('-f, --format <format>', 'report format').choices([...FORMATS]).default('text'))
+    .option('-o, --output <file>', 'write the report to FILE instead of stdout')
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices([...SEVERITIES]).default('low'))
+    .option('-c, --config <file>', 'config file (default: .mtls-audit.yml/.json at the scanned root)')
+    .option('--baseline <file>', 'an earlier JSON report: findings it holds are suppressed')
+    .option('-r, --rule <id>', 'run only this rule (repeatable)', collect, [])
+    .option('-e, --exclude <glob>', 'skip paths matching GLOB, relative to PATH (repeatable)', collect, [])
+    .option('--include-tests', 'also scan tests.py, test_*.py and tests/ (skipped by default)', false)
+    .option('--no-color', 'no colours in the text report')
+    .action(async (path: string, o) => {
+      const config = loadConfig(path, o.config);
+      const progress = createProgress('scan');
+      const report = await runScan({
+        path,
+        rules: o.rule,
+        exclude: [...(config.exclude ?? []), ...o.exclude],
+        includeTests: o.includeTests || config.includeTests,
+        baseline: o.baseline,
+        disabled: config.disabled,
+        severity: config.severity,
+        ruleOptions: config.ruleOptions,
+        onProgress: progress.update,
+      });
+      progress.done();
+      const failOn: Severity = program.getOptionValueSource('failOn') === 'cli' ? o.failOn : config.failOn ?? o.failOn;
+      writeOutput(renderReport(report, o.format as Format, { color: o.color !== false && !o.output && process.stdout.isTTY === true, root: path }), o.output);
+      process.exitCode = exitCodeFor(report, failOn);
+    });
+
+  program
+    .command('rules')
+    .description('the rule catalogue (RULES.md, as shipped)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
+    .action((o) => {
+      process.stdout.write(renderRulesCatalogue(allRules, o.format));
+    });
+
+  registerExtraCommands(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') {
+        process.exitCode = 0;
+        return;
+      }
+      // commander already printed "error: …" on one line.
+      process.exitCode = 2;
+      return;
+    }
+    const msg = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`mtls-audit: ${msg.split('\n')[0]}\n`);
+    if (!(e instanceof UsageError) && process.env.MTLS_AUDIT_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
+    process.exitCode = 2;
+  }
+}

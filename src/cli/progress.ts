@@ -1,0 +1,29 @@
+// Progress on stderr, only when stderr is a TTY (stdout carries the report only).
+
+export interface Progress {
+  update: (done: number, total: number, what: string) => void;
+  done: () => void;
+}
+
+export function createProgress(label: string, stream: NodeJS.WriteStream = process.stderr): Progress {
+  if (!stream.isTTY) return { update: () => {}, done: () => {} };
+  let last = 0;
+  let shown = false;
+  return {
+    update(done, total, what) {
+      const now = Date.now();
+      if (now - last < 80 && done !== total) return;
+      last = now;
+      shown = true;
+      const width = 24;
+      const filled = total ? Math.round((done / total) * width) : 0;
+      const bar = '#'.repeat(filled) + '-'.repeat(width - filled);
+      const cols = stream.columns ?? 80;
+      const line = `${label} [${bar}] ${done}/${total} ${what}`.slice(0, cols - 1);
+      stream.write(`\r\x1b[2K${line}`);
+    },
+    done() {
+      if (shown) stream.write('\r\x1b[2K');
+    },
+  };
+}

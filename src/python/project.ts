@@ -1,0 +1,235 @@
+// The Python side of the project model: modules indexed by dotted name and path, loaded lazily
+// (a module that contains no trigger word is parsed only when an analysed module imports it),
+// and name resolution across modules (absolute and relative imports, star imports, methods).
+
+import type { InputError } from '../core/types.js';
+import type { DiscoveredFile } from '../scan/discover.js';
+import { readText } from '../scan/discover.js';
+import { buildModule, moduleNameFromPath, type PyClass, type PyFunction, type PyModule } from './module.js';
+import { parseWith, type PyNode } from './parser.js';
+import type { Parser } from 'web-tree-sitter';
+
+export type Resolved =
+  | { kind: 'function'; fn: PyFunction }
+  | { kind: 'class'; cls: PyClass }
+  | { kind: 'module'; mod: PyModule }
+  | { kind: 'external'; qualified: string }
+  | { kind: 'assign'; mod: PyModule; name: string; value: PyNode };
+
+export class PythonProject {
+  readonly modules = new Map<string, PyModule>(); // by path
+  private readonly byName = new Map<string, DiscoveredFile[]>(); // dotted-name suffix -> files
+  private readonly filesByPath = new Map<string, DiscoveredFile>();
+  private readonly failed = new Set<string>();
+  bytesParsed = 0;
+
+  constructor(
+    private readonly parser: Parser,
+    files: DiscoveredFile[],
+    private readonly errors: InputError[],
+  ) {
+    for (const f of files) {
+      if (f.kind !== 'python') continue;
+      this.filesByPath.set(f.path, f);
+      const { name } = moduleNameFromPath(f.path);
+      const parts = name.split('.');
+      for (let i = 0; i < parts.length; i++) {
+        const suffix = parts.slice(i).join('.');
+        const list = this.byName.get(suffix) ?? [];
+        list.push(f);
+        this.byName.set(suffix, list);
+      }
+    }
+  }
+
+  /** Loads (parses once) the module at `path`; returns null if unreadable/unparsable. */
+  load(path: string, text?: string): PyModule | null {
+    const have = this.modules.get(path);
+    if (have) return have;
+    if (this.failed.has(path)) return null;
+    const f = this.filesByPath.get(path);
+    if (!f) return null;
+    let src = text;
+    if (src === undefined) {
+      const r = readText(f.abs);
+      if (!r.ok) {
+        this.errors.push({ file: path, message: r.message });
+        this.failed.add(path);
+        return null;
+      }
+      src = r.text;
+    }
+    try {
+      const parsed = parseWith(this.parser, src);
+      for (const e of parsed.syntaxErrors.slice(0, 3)) {
+        this.errors.push({ file: path, message: `${e.message} at line ${e.line}, column ${e.col}; the rest of the file is still analysed` });
+      }
+      const mod = buildModule(path, src, parsed.root);
+      this.modules.set(path, mod);
+      this.bytesParsed += src.length;
+      return mod;
+    } catch (e) {
+      this.errors.push({ file: path, message: `could not parse: ${(e as Error).message}` });
+      this.failed.add(path);
+      return null;
+    }
+  }
+
+  /** Finds the project module for an absolute dotted name (longest unique suffix match). */
+  moduleByName(name: string): PyModule | null {
+    const cands = this.byName.get(name);
+    if (!cands || cands.length === 0) return null;
+    // Prefer exact path match, then a package __init__, then the shortest path.
+    const exact = cands.find((f) => moduleNameFromPath(f.path).name === name);
+    const pick = exact ?? [...cands].sort((a, b) => a.path.length - b.path.length)[0];
+    return this.load(pick.path);
+  }
+
+  get loaded(): PyModule[] {
+    return [...this.modules.values()];
+  }
+
+  /** Resolves a (possibly dotted) name used in `mod` to a project definition or an external qualified name. */
+  resolve(mod: PyModule, name: string, depth = 0): Resolved | null {
+    if (depth > 8) return null;
+    const [head, ...rest] = name.split('.');
+    let base: Resolved | null = null;
+    const localFn = mod.functions.get(head);
+    const localCls = mod.classes.get(head);
+    if (localFn) base = { kind: 'function', fn: localFn };
+    else if (localCls) base = { kind: 'class', cls: localCls };
+    else {
+      const imp = mod.imports.get(head);
+      if (imp) {
+        if (imp.name === null) {
+          const m = this.moduleByName(imp.module);
+          base = m ? { kind: 'module', mod: m } : { kind: 'external', qualified: imp.module };
+        } else {
+          base = this.resolveIn(imp.module, imp.name, depth + 1);
+        }
+      } else {
+        const assign = [...mod.assigns].reverse().find((a) => a.name === head && a.op === '=');
+        if (assign) base = { kind: 'assign', mod, name: head, value: assign.value };
+        else {
+          for (const s of [...mod.starImports].reverse()) {
+            const r = this.resolveIn(s.module, head, depth + 1);
+            if (r && r.kind !== 'external') {
+              base = r;
+              break;
+            }
+          }
+        }
+      }
+    }
+    if (!base) return null;
+    for (const part of rest) {
+      base = this.member(base, part, depth + 1);
+      if (!base) return null;
+    }
+    return base;
+  }
+
+  /** `from module import name`: a definition inside a project module, a submodule, or external. */
+  resolveIn(moduleName: string, name: string, depth = 0): Resolved | null {
+    const m = this.moduleByName(moduleName);
+    if (m) {
+      const r = this.resolve(m, name, depth + 1);
+      if (r) return r;
+    }
+    const sub = this.moduleByName(`${moduleName}.${name}`);
+    if (sub) return { kind: 'module', mod: sub };
+    if (m) return null;
+    return { kind: 'external', qualified: moduleName ? `${moduleName}.${name}` : name };
+  }
+
+  private member(base: Resolved, part: string, depth: number): Resolved | null {
+    switch (base.kind) {
+      case 'module':
+        return this.resolve(base.mod, part, depth) ?? this.resolveIn(base.mod.name, part, depth);
+      case 'class': {
+        const m = this.findMethod(base.cls, part);
+        return m ? { kind: 'function', fn: m } : null;
+      }
+      case 'external':
+        return { kind: 'external', qualified: `${base.qualified}.${part}` };
+      default:
+        return null;
+    }
+  }
+
+  /** The qualified name a name refers to, whether it is a project definition or external. */
+  qualify(mod: PyModule, name: string): string | null {
+    const r = this.resolve(mod, name);
+    if (!r) return null;
+    switch (r.kind) {
+      case 'external':
+        return r.qualified;
+      case 'function':
+        return `${r.fn.module.name}.${r.fn.qualname}`;
+      case 'class':
+        return `${r.cls.module.name}.${r.cls.qualname}`;
+      case 'module':
+        return r.mod.name;
+      case 'assign':
+        return `${r.mod.name}.${r.name}`;
+    }
+  }
+
+  /** Method lookup through project base classes (depth-first, like a simple MRO). */
+  findMethod(cls: PyClass, name: string, seen = new Set<PyClass>()): PyFunction | null {
+    if (seen.has(cls)) return null;
+    seen.add(cls);
+    const m = cls.methods.get(name);
+    if (m) return m;
+    for (const b of cls.bases) {
+      const r = this.resolve(cls.module, b);
+      if (r?.kind === 'class') {
+        const found = this.findMethod(r.cls, name, seen);
+        if (found) return found;
+      }
+    }
+    return null;
+  }
+
+  /** Qualified names of all ancestors of a class (project classes and the external bases they end in). */
+  ancestry(cls: PyClass, seen = new Set<PyClass>()): string[] {
+    if (seen.has(cls)) return [];
+    seen.add(cls);
+    const out: string[] = [];
+    for (const b of cls.bases) {
+      const r = this.resolve(cls.module, b);
+      if (!r) {
+        out.push(b);
+        continue;
+      }
+      if (r.kind === 'class') {
+        out.push(`${r.cls.module.name}.${r.cls.qualname}`);
+        out.push(...this.ancestry(r.cls, seen));
+      } else if (r.kind === 'external') out.push(r.qualified);
+      else out.push(b);
+    }
+    return out;
+  }
+
+  /** Class-level attribute lookup through project bases. */
+  classAttr(cls: PyClass, name: string, seen = new Set<PyClass>()): { value: PyNode; node: PyNode; cls: PyClass } | null {
+    if (seen.has(cls)) return null;
+    seen.add(cls);
+    const a = cls.attrs.get(name);
+    if (a) return { ...a, cls };
+    for (const b of cls.bases) {
+      const r = this.resolve(cls.module, b);
+      if (r?.kind === 'class') {
+        const found = this.classAttr(r.cls, name, seen);
+        if (found) return found;
+      }
+    }
+    return null;
+  }
+}
+
+/** Ends-with test on a qualified name: `django.contrib.auth.middleware.RemoteUserMiddleware` matches `RemoteUserMiddleware`. */
+export function qualifiedIs(q: string | null, ...names: string[]): boolean {
+  if (!q) return false;
+  return names.some((n) => q === n || q.endsWith(`.${n}`));
+}

@@ -1,0 +1,204 @@
+// The static scan: discover → read & pre-filter → parse once → model (code, settings, deploy)
+// → rules → suppressions/baseline → report. Nothing in the scanned tree is executed or written.
+
+import { resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import type { Finding, InputError, Report } from '../core/types.js';
+import { severityRank } from '../core/types.js';
+import { DEFAULT_RULE_OPTIONS, findingFromReport, type RuleOptions, type ScanRule } from '../core/rule.js';
+import { discover, readText, type DiscoveredFile } from './discover.js';
+import { getPythonParser } from '../python/parser.js';
+import { PythonProject } from '../python/project.js';
+import type { PyModule } from '../python/module.js';
+import { scanRules } from '../rules/index.js';
+import type { ProjectModel } from '../model/project.js';
+import { buildCodeModel } from '../python/flow.js';
+import { buildSettings } from '../settings/resolve.js';
+import { buildDeployment } from '../deploy/build.js';
+import { assignFingerprints } from './fingerprint.js';
+import { applyInlineSuppressions, applyBaseline } from './suppress.js';
+import { VERSION } from '../version.js';
+
+export interface ScanOptions {
+  path: string;
+  rules?: string[];
+  exclude?: string[];
+  includeTests?: boolean;
+  baseline?: string;
+  ruleOptions?: Partial<RuleOptions>;
+  /** Rule ids disabled by config. */
+  disabled?: string[];
+  /** Severity overrides by rule id (config). */
+  severity?: Record<string, Finding['severity']>;
+  maxFileBytes?: number;
+  onProgress?: (done: number, total: number, what: string) => void;
+}
+
+export { UsageError } from "../core/errors.js";
+import { UsageError } from "../core/errors.js";
+
+/**
+ * Words without which a Python file cannot matter to any rule; files without them are never
+ * parsed (unless an analysed module imports them). Cheap to test on raw bytes.
+ */
+export const TRIGGER_RE =
+  /SSL_CLIENT|CLIENT_CERT|CLIENT_S_DN|CLIENT_I_DN|CLIENT_VERIFY|CLIENT_FINGERPRINT|CLIENT_SERIAL|FORWARDED_CLIENT|Forwarded-Client|[Cc]lient-[Cc]ert|[Ss]sl-[Cc]lient|REMOTE_USER|RemoteUser|x509|X509|load_certificate|MIDDLEWARE|AUTHENTICATION_BACKENDS|AUTH_PASSWORD_VALIDATORS|SESSION_COOKIE_AGE|SESSION_EXPIRE|PASSWORD_RESET|urlpatterns|_auth_user_id|cycle_key|ratelimit|throttle|DJANGO_SETTINGS_MODULE|csrf_exempt|AllowAny|authentication_classes|LoginView|obtain_auth_token|TokenObtain|PasswordResetTokenGenerator|make_token/;
+
+export async function runScan(opts: ScanOptions): Promise<Report> {
+  const t0 = performance.now();
+  const root = resolve(opts.path);
+  let st;
+  try {
+    st = statSync(root);
+  } catch (e) {
+    throw new UsageError(`cannot read PATH ${opts.path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (e as Error).message}`);
+  }
+  if (!st.isDirectory()) throw new UsageError(`PATH ${opts.path} is not a directory`);
+
+  const errors: InputError[] = [];
+  const { files, errors: walkErrors } = discover(root, {
+    exclude: opts.exclude,
+    includeTests: opts.includeTests,
+    maxFileBytes: opts.maxFileBytes,
+  });
+  errors.push(...walkErrors);
+
+  const parser = await getPythonParser();
+  const python = new PythonProject(parser, files, errors);
+  const analysed: PyModule[] = [];
+  const pyFiles = files.filter((f) => f.kind === 'python');
+  let bytes = 0;
+  let i = 0;
+  for (const f of pyFiles) {
+    i++;
+    opts.onProgress?.(i, pyFiles.length, f.path);
+    const r = readText(f.abs);
+    if (!r.ok) {
+      errors.push({ file: f.path, message: r.message });
+      continue;
+    }
+    bytes += f.size;
+    if (!TRIGGER_RE.test(r.text) && !/(^|\/)(settings|urls|manage|wsgi|asgi)\.py$|(^|\/)settings\//.test(f.path)) continue;
+    const mod = python.load(f.path, r.text);
+    if (mod) analysed.push(mod);
+  }
+  const configFiles: DiscoveredFile[] = files.filter((f) => f.kind === 'config');
+  for (const f of configFiles) bytes += f.size;
+
+  const deploy = buildDeployment(root, configFiles, errors);
+  const settings = buildSettings(python, analysed, deploy);
+  const model: ProjectModel = { root, files, python, analysed, settings, deploy, code: null as never, errors };
+  model.code = buildCodeModel(model);
+
+  const ruleOptions: RuleOptions = { ...DEFAULT_RULE_OPTIONS, ...opts.ruleOptions };
+  const selected = selectRules(opts);
+  const findings: Finding[] = [];
+  for (const rule of selected) {
+    try {
+      rule.check({
+        model,
+        options: ruleOptions,
+        report: (d) => {
+          const f = findingFromReport(rule.meta, d);
+          if (opts.severity?.[rule.meta.id]) f.severity = opts.severity[rule.meta.id];
+          if (!f.evidence && f.location.file && f.location.line) f.evidence = sourceLine(model, f.location.file, f.location.line);
+          (f as Finding & { _anchor?: string })._anchor = d.anchor;
+          findings.push(f);
+        },
+      });
+    } catch (e) {
+      errors.push({ message: `internal error in rule ${rule.meta.id}: ${(e as Error).message}` });
+    }
+  }
+
+  const unique = dedupe(findings);
+  unique.sort(compareFindings);
+  assignFingerprints(unique, (file, line) => sourceLine(model, file, line));
+  let kept = applyInlineSuppressions(unique, (file, line) => sourceLine(model, file, line));
+  let suppressed = unique.filter((f) => f.suppression);
+  if (opts.baseline) {
+    const r = applyBaseline(kept, opts.baseline);
+    kept = r.kept;
+    suppressed = [...suppressed, ...r.suppressed];
+  }
+  for (const f of [...kept, ...suppressed]) delete (f as Finding & { _anchor?: string })._anchor;
+
+  return {
+    tool: { name: 'mtls-audit', version: VERSION },
+    kind: 'scan',
+    target: opts.path,
+    findings: kept,
+    suppressed,
+    errors: dedupeErrors(errors),
+    stats: {
+      durationMs: Math.round((performance.now() - t0) * 10) / 10,
+      filesScanned: files.length,
+      bytesScanned: bytes,
+      filesParsed: python.modules.size,
+      suppressed: suppressed.length,
+    },
+  };
+}
+
+function selectRules(opts: ScanOptions): ScanRule<string>[] {
+  let rules = scanRules;
+  if (opts.rules && opts.rules.length) {
+    const unknown = opts.rules.filter((id) => !scanRules.some((r) => r.meta.id === id));
+    if (unknown.length) throw new UsageError(`unknown rule id: ${unknown.join(', ')} (see \`mtls-audit rules\`)`);
+    rules = rules.filter((r) => opts.rules!.includes(r.meta.id));
+  }
+  if (opts.disabled?.length) rules = rules.filter((r) => !opts.disabled!.includes(r.meta.id));
+  return rules;
+}
+
+const lineCache = new WeakMap<ProjectModel, Map<string, string[]>>();
+
+/** The source line of a finding, from the parsed module or by reading the (config) file. */
+export function sourceLine(model: ProjectModel, file: string, line: number): string {
+  const mod = model.python.modules.get(file);
+  if (mod) return mod.lineText(line);
+  let cache = lineCache.get(model);
+  if (!cache) lineCache.set(model, (cache = new Map()));
+  let lines = cache.get(file);
+  if (!lines) {
+    const f = model.files.find((x) => x.path === file);
+    const r = f ? readText(f.abs) : null;
+    lines = r && r.ok ? r.text.split(/\r?\n/) : [];
+    cache.set(file, lines);
+  }
+  return lines[line - 1] ?? '';
+}
+
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Map<string, Finding>();
+  for (const f of findings) {
+    const k = `${f.ruleId}|${f.location.file}|${f.location.line}|${f.location.column ?? 0}`;
+    const prev = seen.get(k);
+    if (!prev) seen.set(k, f);
+    else if (f.related?.length) {
+      const have = new Set((prev.related ?? []).map((r) => `${r.file}:${r.line}:${r.message}`));
+      for (const r of f.related) if (!have.has(`${r.file}:${r.line}:${r.message}`)) (prev.related ??= []).push(r);
+    }
+  }
+  return [...seen.values()];
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    (a.location.file ?? '').localeCompare(b.location.file ?? '') ||
+    (a.location.line ?? 0) - (b.location.line ?? 0) ||
+    (a.location.column ?? 0) - (b.location.column ?? 0) ||
+    severityRank(b.severity) - severityRank(a.severity) ||
+    a.ruleId.localeCompare(b.ruleId)
+  );
+}
+
+function dedupeErrors(errors: InputError[]): InputError[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => {
+    const k = `${e.file}|${e.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
