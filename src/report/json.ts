@@ -1,17 +1,40 @@
-// `--format json`: the Report as specified by ../shared/contracts/report.schema.json.
+// `--format json`: the Report as specified by docs/contracts/report.schema.json (a copy of
+// ../shared/contracts/report.schema.json); the tests validate real and synthetic reports against it.
+// Key order is fixed so the output diffs cleanly; internal fields (messageId) are dropped.
 
 import type { Finding, Report } from '../core/types.js';
 
 function clean(f: Finding): Finding {
-  const { messageId: _m, ...rest } = f;
-  return rest;
+  const out: Finding = {
+    ruleId: f.ruleId,
+    severity: f.severity,
+    cwe: [...f.cwe],
+    message: f.message,
+    location: { ...f.location },
+  };
+  if (f.related?.length) out.related = f.related.map((r) => ({ ...r }));
+  if (f.evidence !== undefined) out.evidence = f.evidence;
+  if (f.remediation !== undefined) out.remediation = f.remediation;
+  if (f.fingerprint !== undefined) out.fingerprint = f.fingerprint;
+  if (f.suppression) out.suppression = { ...f.suppression };
+  if (f.layer) out.layer = f.layer;
+  return out;
+}
+
+export function reportToJson(report: Report): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    tool: { name: report.tool.name, version: report.tool.version },
+    kind: report.kind,
+    target: report.target,
+    findings: report.findings.map(clean),
+    suppressed: (report.suppressed ?? []).map(clean),
+    errors: report.errors.map((e) => ({ ...e })),
+  };
+  if (report.notes) out.notes = report.notes.map((n) => ({ ...n }));
+  out.stats = { ...report.stats };
+  return out;
 }
 
 export function renderJson(report: Report): string {
-  const out = {
-    ...report,
-    findings: report.findings.map(clean),
-    suppressed: (report.suppressed ?? []).map(clean),
-  };
-  return JSON.stringify(out, null, 2) + '\n';
+  return JSON.stringify(reportToJson(report), null, 2) + '\n';
 }
