@@ -147,6 +147,13 @@ export function codeFrame(lines: string[], f: Pick<Finding['location'], 'line' |
   return out;
 }
 
+/** Removes the indentation common to all non-blank lines (evidence is often one indented source line). */
+function dedentLines(lines: string[]): string[] {
+  const indents = lines.filter((l) => l.trim()).map((l) => /^[ \t]*/.exec(l)![0].length);
+  const min = indents.length ? Math.min(...indents) : 0;
+  return lines.map((l) => l.slice(min));
+}
+
 function groupKey(f: Finding): string {
   return f.location.file ?? f.location.url ?? '';
 }
@@ -201,7 +208,7 @@ function renderFinding(f: Finding, src: SourceCache, paint: Paint, verbose: bool
   const showEvidence = f.evidence && (f.location.url || !framed || verbose);
   if (showEvidence && f.evidence) {
     out.push(`    ${paint.cyan('evidence:')}`);
-    for (const l of f.evidence.replace(/\s+$/, '').split(/\r?\n/)) out.push(`      ${safe(l)}`.replace(/\s+$/, ''));
+    for (const l of dedentLines(f.evidence.replace(/\s+$/, '').split(/\r?\n/))) out.push(`      ${safe(l)}`.replace(/\s+$/, ''));
   }
   if (f.remediation) out.push(...wrap(safe(f.remediation.trim()), '    ', `${paint.green('fix:')} `));
   if (f.suppression) out.push(`    ${paint.dim(`suppressed (${f.suppression.kind}): ${safe(f.suppression.justification ?? '')}`)}`);
