@@ -1,8 +1,20 @@
-// Walks the scanned tree: never follows a symlink out of the root, survives symlink loops,
-// unreadable directories and odd files, and classifies what it finds. Nothing is executed.
+// Walks the scanned tree and reads its files. Guarantees:
+// - never follows a symlink out of the root (reported), and never walks a symlinked directory at
+//   all: one inside the root is scanned under its real path, so following it would only duplicate
+//   it, and one that points at an enclosing directory is a loop (reported once, per link);
+// - unreadable directories, odd files (FIFOs, sockets, devices are never opened: a FIFO would
+//   block), files over the size limit, binary (NUL byte) and non-UTF-8 files end up in `errors`;
+// - skips VCS/dependency/virtualenv directories (by name, or by their pyvenv.cfg), test files unless asked, and `--exclude` globs.
+// Nothing found here is executed or written.
+//
+// Speed: one readdir (with file types) per directory; no per-file lstat/stat where the dirent
+// already says what the entry is. Only symlinks are resolved (realpath + stat), and the real path
+// of a directory is derived from its parent's instead of asked from the kernel. Regular files of
+// interest are lstat-ed once for their size.
 
-import { lstatSync, readdirSync, realpathSync, statSync, readFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, realpathSync, statSync, type Dirent } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
+import { sep } from 'node:path';
 import picomatch from 'picomatch';
 import type { InputError } from '../core/types.js';
 
@@ -25,140 +37,256 @@ export interface DiscoverOptions {
 
 export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
 
-const SKIP_DIRS = new Set(['.git', '.hg', '.svn', 'node_modules', '__pycache__', '.venv', 'venv', '.tox', '.nox', '.mypy_cache', '.pytest_cache', 'site-packages', '.eggs']);
+export const SKIP_DIRS = new Set([
+  '.git', '.hg', '.svn', '.bzr', 'node_modules', '__pycache__', '.venv', 'venv', '.virtualenv',
+  '.tox', '.nox', '.mypy_cache', '.pytest_cache', '.ruff_cache', 'site-packages', '.eggs', '.direnv',
+  // gettext catalogs (.po/.mo) only; Django's own locale/<lang>/ dirs hold formats.py, so only the leaf is pruned.
+  'LC_MESSAGES',
+]);
+
+const CONFIG_EXT_RE = /\.(conf|cfg|ini|ya?ml|toml|service|template|tpl|vhost|site|j2|env)$/;
+const CONFIG_NAME_RE = /^(dockerfile|containerfile|procfile|\.env(\..*)?|gunicorn.*|uwsgi.*|nginx.*|haproxy.*|httpd.*|apache.*|envoy.*|traefik.*)/;
+const CONFIG_DIR_RE = /(^|\/)(sites-(available|enabled)|conf\.d|nginx|haproxy|apache2|httpd|envoy|traefik|k8s|kubernetes|helm|deploy|deployment|manifests)\//i;
 
 /** Files whose contents the deployment layer may understand (by name; content decides later). */
 export function isConfigCandidate(path: string): boolean {
-  const base = path.split('/').pop()!.toLowerCase();
-  if (/\.(conf|cfg|ini|ya?ml|toml|service|template|tpl|vhost|site|j2|env)$/.test(base)) return true;
-  if (/^(dockerfile|containerfile|procfile|\.env(\..*)?|gunicorn.*|uwsgi.*|nginx.*|haproxy.*|httpd.*|apache.*|envoy.*|traefik.*)/.test(base)) return true;
-  if (/(^|\/)(sites-(available|enabled)|conf\.d|nginx|haproxy|apache2|httpd|envoy|traefik|k8s|kubernetes|helm|deploy|deployment|manifests)\//i.test(path)) return true;
+  const slash = path.lastIndexOf('/');
+  const base = (slash < 0 ? path : path.slice(slash + 1)).toLowerCase();
+  return CONFIG_EXT_RE.test(base) || CONFIG_NAME_RE.test(base) || CONFIG_DIR_RE.test(path);
+}
+
+const TEST_FILE_RE = /^(tests\.py|conftest\.py|test_.*\.py|.*_tests?\.py)$/;
+
+/** A test file (`tests.py`, `test_*.py`, `*_test.py`, `conftest.py`) or anything under a `tests/` directory. */
+export function isTestPath(path: string): boolean {
+  const parts = path.split('/');
+  if (TEST_FILE_RE.test(parts[parts.length - 1])) return true;
+  for (let i = 0; i < parts.length - 1; i++) if (parts[i] === 'tests') return true;
   return false;
 }
 
-export function isTestPath(path: string): boolean {
-  const parts = path.split('/');
-  const base = parts[parts.length - 1];
-  if (base === 'tests.py' || base === 'conftest.py' || /^test_.*\.py$/.test(base) || /_tests?\.py$/.test(base)) return true;
-  return parts.slice(0, -1).some((p) => p === 'tests' || p === 'test');
+function fileKind(name: string, rel: string): FileKind {
+  if (name.endsWith('.py')) return 'python';
+  return isConfigCandidate(rel) ? 'config' : 'other';
 }
+
+/**
+ * `--exclude` globs (picomatch), relative to the root. A glob without a slash matches a file or
+ * directory name at any depth (`migrations`, `*_old.py`), as Semgrep and .gitignore users expect;
+ * a glob with a slash matches the path from the root (`legacy/**`, `app/vendored/*.py`). A matching
+ * directory is pruned with everything under it.
+ */
+export function compileExcludes(globs: string[]): { dir: (rel: string, name: string) => boolean; file: (rel: string, name: string) => boolean } {
+  const byName: picomatch.Matcher[] = [];
+  const byPath: picomatch.Matcher[] = [];
+  for (let g of globs) {
+    g = g.trim().replace(/^\.\//, '');
+    if (!g) continue;
+    const dirOnly = g.endsWith('/');
+    if (dirOnly) g = g.replace(/\/+$/, '');
+    const m = picomatch(g, { dot: true });
+    const matcher: picomatch.Matcher = dirOnly ? (((s: string) => s.endsWith('/') && m(s.slice(0, -1))) as picomatch.Matcher) : m;
+    (g.includes('/') ? byPath : byName).push(matcher);
+  }
+  if (!byName.length && !byPath.length) return { dir: () => false, file: () => false };
+  return {
+    dir: (rel, name) => byName.some((m) => m(name) || m(name + '/')) || byPath.some((m) => m(rel) || m(rel + '/')),
+    file: (rel, name) => byName.some((m) => m(name)) || byPath.some((m) => m(rel)),
+  };
+}
+
+const errCode = (e: unknown) => (e as NodeJS.ErrnoException).code ?? (e as Error).message;
 
 export function discover(root: string, opts: DiscoverOptions = {}): { files: DiscoveredFile[]; errors: InputError[] } {
   const files: DiscoveredFile[] = [];
   const errors: InputError[] = [];
   const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  const excludes = (opts.exclude ?? []).map((g) => picomatch(g, { dot: true }));
-  const isExcluded = (rel: string) => excludes.some((m) => m(rel) || m(rel + '/') || rel.split('/').some((_p, i, a) => m(a.slice(0, i + 1).join('/'))));
+  const includeTests = opts.includeTests === true;
+  const excluded = compileExcludes(opts.exclude ?? []);
   const rootReal = realpathSync(root);
-  const visitedDirs = new Set<string>();
+  const rootAbs = root.length > 1 ? root.replace(/\/+$/, '') : root;
+  const child = (dir: string, name: string) => (dir.endsWith(sep) ? dir + name : dir + sep + name);
+  const inside = (real: string) => real === rootReal || real.startsWith(rootReal === sep ? sep : rootReal + sep);
+  const mib = (n: number) => (n / 1048576).toFixed(1);
 
-  const inside = (real: string) => real === rootReal || real.startsWith(rootReal + sep);
-  const toRel = (abs: string) => relative(root, abs).split(sep).join('/');
-
-  const walkDir = (dir: string, realDir: string) => {
-    if (visitedDirs.has(realDir)) {
-      errors.push({ file: toRel(dir) || '.', message: 'symlink loop: directory already visited, not followed again' });
+  const addFile = (abs: string, rel: string, name: string, size: number) => {
+    const kind = fileKind(name, rel);
+    if (kind === 'other') return;
+    if (kind === 'python' && !includeTests && isTestPath(rel)) return;
+    if (size > maxBytes) {
+      errors.push({ file: rel, message: `file too large (${mib(size)} MiB > ${mib(maxBytes)} MiB limit): skipped` });
       return;
     }
-    visitedDirs.add(realDir);
-    let entries: string[];
+    files.push({ path: rel, abs, size, kind });
+  };
+
+  const interesting = (name: string, rel: string) => fileKind(name, rel) !== 'other';
+
+  /** `dir`: absolute path as given (under `root`); `realDir`: its real path; `relDir`: '' for the root. */
+  const walk = (dir: string, realDir: string, relDir: string) => {
+    let entries: Dirent[];
     try {
-      entries = readdirSync(dir);
+      entries = readdirSync(dir, { withFileTypes: true });
     } catch (e) {
-      errors.push({ file: toRel(dir) || '.', message: `unreadable directory: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+      errors.push({ file: relDir || '.', message: `unreadable directory: ${errCode(e)}` });
       return;
     }
-    entries.sort();
-    for (const name of entries) {
-      const abs = join(dir, name);
-      const rel = toRel(abs);
-      if (isExcluded(rel)) continue;
-      let st;
-      try {
-        st = lstatSync(abs);
-      } catch (e) {
-        errors.push({ file: rel, message: `unreadable: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
+    // A virtualenv under another name (`env/`, `.py311/`): its pyvenv.cfg gives it away.
+    if (relDir && entries.some((e) => e.name === 'pyvenv.cfg')) return;
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const ent of entries) {
+      const name = ent.name;
+      const abs = child(dir, name);
+      const rel = relDir ? relDir + '/' + name : name;
+      if (ent.isDirectory()) {
+        if (SKIP_DIRS.has(name) || (!includeTests && name === 'tests') || excluded.dir(rel, name)) continue;
+        walk(abs, child(realDir, name), rel);
         continue;
       }
-      let real = abs;
-      if (st.isSymbolicLink()) {
+      if (ent.isFile()) {
+        if (excluded.file(rel, name) || !interesting(name, rel)) continue;
+        let size: number;
         try {
-          real = realpathSync(abs);
+          size = lstatSync(abs).size;
         } catch (e) {
-          const code = (e as NodeJS.ErrnoException).code;
-          errors.push({ file: rel, message: code === 'ELOOP' ? 'symlink loop: not followed' : `broken symlink: ${code ?? 'unresolvable'}` });
+          errors.push({ file: rel, message: `unreadable: ${errCode(e)}` });
           continue;
         }
-        if (!inside(real)) {
-          errors.push({ file: rel, message: 'symlink leaves the scanned root: not followed' });
-          continue;
-        }
-        try {
-          st = statSync(abs);
-        } catch (e) {
-          errors.push({ file: rel, message: `unreadable: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` });
-          continue;
-        }
-      }
-      if (st.isDirectory()) {
-        if (SKIP_DIRS.has(name)) continue;
-        if (!opts.includeTests && (name === 'tests' || name === 'test')) continue;
-        walkDir(abs, realOf(abs, real));
+        addFile(abs, rel, name, size);
         continue;
       }
-      if (!st.isFile()) continue;
-      const kind: FileKind = name.endsWith('.py') ? 'python' : isConfigCandidate(rel) ? 'config' : 'other';
-      if (kind === 'other') continue;
-      if (kind === 'python' && !opts.includeTests && isTestPath(rel)) continue;
-      if (st.size > maxBytes) {
-        errors.push({ file: rel, message: `file too large (${(st.size / 1048576).toFixed(1)} MiB > ${(maxBytes / 1048576).toFixed(1)} MiB limit): skipped` });
+      if (ent.isSymbolicLink()) {
+        if (excluded.file(rel, name) || excluded.dir(rel, name)) continue;
+        symlink(abs, rel, name, realDir);
         continue;
       }
-      files.push({ path: rel, abs, size: st.size, kind });
+      // FIFO, socket, device: never opened (reading a FIFO blocks). Worth a note only if it
+      // carries a name we would have read.
+      if (interesting(name, rel)) errors.push({ file: rel, message: 'not a regular file (FIFO, socket or device): skipped' });
     }
   };
-  const realOf = (abs: string, fallback: string) => {
+
+  const symlink = (abs: string, rel: string, name: string, realParent: string) => {
+    let real: string;
     try {
-      return realpathSync(abs);
-    } catch {
-      return fallback;
+      real = realpathSync(abs);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ELOOP') errors.push({ file: rel, message: 'symlink loop: not followed' });
+      else if (interesting(name, rel)) errors.push({ file: rel, message: `broken symlink (${code ?? 'unresolvable'}): skipped` });
+      return;
     }
+    let st;
+    try {
+      st = statSync(real);
+    } catch (e) {
+      if (interesting(name, rel)) errors.push({ file: rel, message: `unreadable: ${errCode(e)}` });
+      return;
+    }
+    if (st.isDirectory()) {
+      if (!inside(real)) {
+        errors.push({ file: rel, message: 'symlink to a directory outside the scanned root: not followed' });
+      } else if (real === realParent || realParent.startsWith(real + sep) || real === rootReal) {
+        errors.push({ file: rel, message: 'symlink loop (points to an enclosing directory): not followed' });
+      }
+      // Otherwise the target is inside the root and is scanned under its real path (or was
+      // skipped there on purpose): following the link would only scan it twice.
+      return;
+    }
+    if (!interesting(name, rel)) return;
+    if (!inside(real)) {
+      errors.push({ file: rel, message: 'symlink leaves the scanned root: not followed' });
+      return;
+    }
+    if (!st.isFile()) {
+      errors.push({ file: rel, message: 'not a regular file (FIFO, socket or device): skipped' });
+      return;
+    }
+    // A symlinked file inside the root keeps its own path: it may be the module name Django
+    // imports (`settings.py -> settings_prod.py`).
+    addFile(abs, rel, name, st.size);
   };
-  walkDir(root, rootReal);
+
+  walk(rootAbs, rootReal, '');
   return { files, errors };
 }
 
 export type ReadResult = { ok: true; text: string } | { ok: false; message: string };
 
 const CODING_RE = /^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)/;
+const LATIN1_CODINGS_RE = /^(latin-?1|iso-?8859-?1|l1|cp1252|windows-1252)$/i;
+
+/**
+ * Reads a regular file into a Buffer without ever blocking on a FIFO (O_NONBLOCK, then fstat) and
+ * without reading more than `maxBytes`.
+ */
+export function readBytes(abs: string, maxBytes = DEFAULT_MAX_FILE_BYTES): { ok: true; buf: Buffer } | { ok: false; message: string } {
+  let fd: number;
+  try {
+    fd = openSync(abs, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    return { ok: false, message: `unreadable: ${errCode(e)}` };
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) return { ok: false, message: 'not a regular file (FIFO, socket or device): skipped' };
+    if (st.size > maxBytes) return { ok: false, message: `file too large (${(st.size / 1048576).toFixed(1)} MiB > ${(maxBytes / 1048576).toFixed(1)} MiB limit): skipped` };
+    const buf = Buffer.allocUnsafe(st.size);
+    let off = 0;
+    while (off < buf.length) {
+      const n = readSync(fd, buf, off, buf.length - off, off);
+      if (n === 0) break;
+      off += n;
+    }
+    return { ok: true, buf: off === buf.length ? buf : buf.subarray(0, off) };
+  } catch (e) {
+    return { ok: false, message: `unreadable: ${errCode(e)}` };
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /** Reads a file as text: rejects binary content, decodes UTF-8 strictly (or a PEP 263 latin-1 cookie). */
-export function readText(abs: string): ReadResult {
-  let buf: Buffer;
-  try {
-    buf = readFileSync(abs);
-  } catch (e) {
-    return { ok: false, message: `unreadable: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` };
+export function readText(abs: string, maxBytes = DEFAULT_MAX_FILE_BYTES): ReadResult {
+  const r = readBytes(abs, maxBytes);
+  return r.ok ? decodeText(r.buf) : r;
+}
+
+/** How a byte buffer decodes: `utf-8`, a single-byte encoding named by a PEP 263 cookie, or an error. */
+export function classifyBytes(buf: Buffer): { ok: true; encoding: 'utf-8' | 'latin1' | 'windows-1252' } | { ok: false; message: string } {
+  if (buf.indexOf(0) !== -1) return { ok: false, message: 'binary file (NUL byte): skipped' };
+  if (isUtf8(buf)) return { ok: true, encoding: 'utf-8' };
+  // PEP 263: a coding cookie on line 1 or 2.
+  const firstLines = buf.toString('latin1', 0, Math.min(buf.length, 512)).split('\n').slice(0, 2);
+  for (const l of firstLines) {
+    const m = CODING_RE.exec(l);
+    if (m && LATIN1_CODINGS_RE.test(m[1])) return { ok: true, encoding: /^(cp|windows)/i.test(m[1]) ? 'windows-1252' : 'latin1' };
   }
-  return decodeText(buf);
+  return { ok: false, message: 'not valid UTF-8 (and no PEP 263 latin-1 coding declaration): skipped' };
+}
+
+function decodeAs(buf: Buffer, encoding: 'utf-8' | 'latin1' | 'windows-1252'): string {
+  let text = encoding === 'utf-8' ? buf.toString('utf8') : encoding === 'latin1' ? buf.toString('latin1') : new TextDecoder('windows-1252').decode(buf);
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return text;
 }
 
 export function decodeText(buf: Buffer): ReadResult {
-  const head = buf.subarray(0, 8192);
-  if (head.includes(0)) return { ok: false, message: 'binary file (NUL byte): skipped' };
-  try {
-    let text = new TextDecoder('utf-8', { fatal: true }).decode(buf);
-    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    return { ok: true, text };
-  } catch {
-    // PEP 263: a coding cookie on line 1 or 2.
-    const firstLines = buf.subarray(0, 512).toString('latin1').split('\n').slice(0, 2);
-    for (const l of firstLines) {
-      const m = CODING_RE.exec(l);
-      if (m && /^(latin-?1|iso-?8859-?1|cp1252|windows-1252)$/i.test(m[1])) {
-        return { ok: true, text: new TextDecoder(m[1].toLowerCase().startsWith('cp') || m[1].toLowerCase().startsWith('windows') ? 'windows-1252' : 'latin1').decode(buf) };
-      }
-    }
-    return { ok: false, message: 'not valid UTF-8 (and no PEP 263 latin-1 coding declaration): skipped' };
-  }
+  const c = classifyBytes(buf);
+  return c.ok ? { ok: true, text: decodeAs(buf, c.encoding) } : c;
+}
+
+/**
+ * Reads a file, checks it is text, and decodes it only if `wanted` says so. `wanted` sees the
+ * bytes as latin-1 (one byte per char, cheap to build): an ASCII pattern matches there exactly
+ * where it matches the decoded text, since UTF-8 and the PEP 263 single-byte encodings are ASCII
+ * supersets. `text` is null when the file is fine but not wanted.
+ */
+export function readFiltered(abs: string, wanted: (latin1: string) => boolean, maxBytes = DEFAULT_MAX_FILE_BYTES): { ok: true; text: string | null } | { ok: false; message: string } {
+  const r = readBytes(abs, maxBytes);
+  if (!r.ok) return r;
+  const c = classifyBytes(r.buf);
+  if (!c.ok) return c;
+  if (!wanted(r.buf.toString('latin1'))) return { ok: true, text: null };
+  return { ok: true, text: decodeAs(r.buf, c.encoding) };
 }
