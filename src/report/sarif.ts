@@ -136,7 +136,9 @@ function physicalLocation(f: Finding): Json | undefined {
     if (r) p.region = r;
     return p;
   }
-  if (loc.url) return { artifactLocation: { uri: loc.url } };
+  // A URL has no lines: the finding concerns the whole response, which SARIF expresses as a
+  // whole-artifact region starting at line 1 (validators warn on a location with no region).
+  if (loc.url) return { artifactLocation: { uri: loc.url }, region: { startLine: 1 } };
   return undefined;
 }
 
