@@ -128,21 +128,32 @@ function probeFingerprint(f: Finding): string {
   return createHash('sha256').update(base).digest('hex').slice(0, 32);
 }
 
-function physicalLocation(f: Finding): Json | undefined {
+/**
+ * Where a result is shown. GitHub rejects a result without a physical location, so a finding that
+ * names no file or URL is placed on its first related file, else on the report's target (the
+ * probed URL, or the scanned root itself).
+ */
+function physicalLocation(f: Finding, report: Report): Json {
   const loc = f.location;
   if (loc.file) {
-    const p: Json = { artifactLocation: artifactLocation(loc.file) };
-    const r = region(loc);
-    if (r) p.region = r;
-    return p;
+    // A file finding without a line concerns the whole file: SARIF's whole-artifact form starts at line 1.
+    return { artifactLocation: artifactLocation(loc.file), region: region(loc) ?? { startLine: 1 } };
   }
   // A URL has no lines: the finding concerns the whole response, which SARIF expresses as a
   // whole-artifact region starting at line 1 (validators warn on a location with no region).
   if (loc.url) return { artifactLocation: { uri: loc.url }, region: { startLine: 1 } };
-  return undefined;
+  const rel = f.related?.find((r) => r.file);
+  if (rel?.file) {
+    const p: Json = { artifactLocation: artifactLocation(rel.file) };
+    const r = region({ line: rel.line, column: rel.column });
+    if (r) p.region = r;
+    return p;
+  }
+  if (report.kind === 'probe' && isUrl(report.target)) return { artifactLocation: { uri: report.target }, region: { startLine: 1 } };
+  return { artifactLocation: { uri: './', uriBaseId: SRCROOT } };
 }
 
-function result(f: Finding, ruleIndex: number): Json {
+function result(f: Finding, ruleIndex: number, report: Report): Json {
   const res: Json = {
     ruleId: f.ruleId,
     ruleIndex,
@@ -150,8 +161,7 @@ function result(f: Finding, ruleIndex: number): Json {
     kind: 'fail',
     message: { text: sentence(f.message.trim() || f.ruleId) },
   };
-  const phys = physicalLocation(f);
-  res.locations = phys ? [{ physicalLocation: phys }] : [];
+  res.locations = [{ physicalLocation: physicalLocation(f, report) }];
   if (f.related?.length) {
     res.relatedLocations = f.related.map((r, i) => {
       const loc: Json = { id: i + 1, message: { text: sentence(r.message.trim() || 'related location') } };
@@ -209,7 +219,7 @@ export function buildSarif(report: Report, opts: RenderOptions = {}): Json {
     add(f.ruleId, () => (metas ? sarifRule(pickMeta(metas, report.kind)) : fallbackRule(f)));
   }
 
-  const results = all.map((f) => result(f, index.get(f.ruleId)!));
+  const results = all.map((f) => result(f, index.get(f.ruleId)!, report));
 
   const notifications: Json[] = report.errors.map((e) => {
     const n: Json = { level: 'warning', message: { text: sentence(e.message.trim() || 'input could not be analysed') } };

@@ -85,6 +85,36 @@ test('sarif: a probe report passes sarif-multitool with zero errors and warnings
   assertValid(renderSarif(probeReport()));
 });
 
+test('sarif: a finding without a line or any location still has the physical location GitHub requires', () => {
+  const base = { severity: 'high' as const, cwe: ['CWE-290'], message: 'm' };
+  const report: Report = {
+    tool: { name: 'mtls-audit', version: '0.1.0' },
+    kind: 'scan',
+    target: '.',
+    findings: [
+      { ...base, ruleId: 'whole-file', location: { file: 'proj/settings.py' } },
+      { ...base, ruleId: 'related-only', location: {}, related: [{ file: 'deploy/nginx.conf', line: 4, message: 'here' }] },
+      { ...base, ruleId: 'no-location', location: {} },
+    ],
+    suppressed: [],
+    errors: [],
+    stats: { durationMs: 1 },
+  };
+  const run: Json = (buildSarif(report, { root: '/tmp' }) as Json).runs[0];
+  assert.deepEqual(
+    run.results.map((r: Json) => r.locations[0].physicalLocation),
+    [
+      { artifactLocation: { uri: 'proj/settings.py', uriBaseId: '%SRCROOT%' }, region: { startLine: 1 } },
+      { artifactLocation: { uri: 'deploy/nginx.conf', uriBaseId: '%SRCROOT%' }, region: { startLine: 4 } },
+      { artifactLocation: { uri: './', uriBaseId: '%SRCROOT%' } },
+    ],
+  );
+  const v = validateSarif(JSON.stringify(buildSarif(report, { root: '/tmp' })));
+  assert.deepEqual(v.errors, [], v.console);
+  // the scanned root itself has no lines: the only warning left is the missing region there
+  assert.deepEqual(v.warnings.map((w) => w.ruleId), ['SARIF2017']);
+});
+
 test('sarif: an empty scan report passes sarif-multitool', () => {
   const report: Report = { tool: { name: 'mtls-audit', version: '0.1.0' }, kind: 'scan', target: '.', findings: [], suppressed: [], errors: [], stats: { durationMs: 1 } };
   assertValid(renderSarif(report, { root: '/tmp' }));
