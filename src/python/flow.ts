@@ -1,8 +1,25 @@
-// Certificate flows through the Django code (types; the analysis follows).
+// Certificate flows through the Django code.
+//
+// For every authentication entry point (view, middleware, authentication backend, DRF
+// authentication class) this module follows the values read from the request's certificate
+// sources (`request.META[...]`, `.get(...)`, `request.headers`, `request.environ`, keys named by
+// settings/env/class attributes, helpers in other modules that return them) through assignments,
+// string operations, certificate parsing (cryptography, pyOpenSSL) and attribute access, into the
+// decisions that authenticate: conditions, comparisons, ORM lookups, `login()`, `request.user = …`,
+// returned users/tuples/responses. Calls into project functions are analysed in the caller's
+// context (bounded depth). The result is a list of flows, each with the events the rules query.
+//
+// The analysis is flow-insensitive inside a function (branches are merged, loops visited once)
+// and never executes the scanned code.
+
 import type { ProjectModel } from '../model/project.js';
+import type { PyNode } from './parser.js';
+import type { PyClass, PyFunction, PyModule } from './module.js';
+import { dotted, field, firstNamed, named, stringValue, unparen, walk } from './ast.js';
+import { qualifiedIs, type PythonProject } from './project.js';
 
 /** What a certificate/identity value read from the request is. */
-export type RawKind = 'pem' | 'dn' | 'issuer-dn' | 'verify' | 'fingerprint' | 'serial' | 'xfcc' | 'user' | 'cert-other';
+export type RawKind = 'pem' | 'dn' | 'cn' | 'issuer-dn' | 'verify' | 'fingerprint' | 'serial' | 'xfcc' | 'user' | 'cert-other';
 
 /** A read of a client-certificate or identity value from the request (`request.META[...]`, `.get`, `request.headers[...]`). */
 export interface SourceRead {
@@ -24,16 +41,96 @@ export interface SourceRead {
   /** Qualified name of the function that reads it. */
   fn: string;
   text: string;
+  node: PyNode;
+  module: PyModule;
 }
 
 export type RootKind = 'view' | 'middleware' | 'backend' | 'drf-auth' | 'function';
 
-/** An authentication path: an entry point (view, middleware, backend, DRF auth class) and everything it calls. */
+/** Kinds of abstract values. */
+export type VKind =
+  | 'request'
+  | 'meta'
+  | 'headers'
+  | 'session'
+  | 'session-val'
+  | 'settings'
+  | 'self'
+  | 'raw'
+  | 'cert'
+  | 'subject'
+  | 'issuer'
+  | 'subject-attr'
+  | 'issuer-attr'
+  | 'dn-string'
+  | 'fingerprint'
+  | 'serial'
+  | 'not-after'
+  | 'not-before'
+  | 'now'
+  | 'now-naive'
+  | 'extensions'
+  | 'user'
+  | 'binding'
+  | 'response-ok'
+  | 'response-deny'
+  | 'regex-match'
+  | 'parts'
+  | 'exception'
+  | 'true'
+  | 'false'
+  | 'none'
+  | 'remote-addr'
+  | 'verified';
+
+export interface AVal {
+  kinds: Set<VKind>;
+  reads: Set<SourceRead>;
+  parses: Set<ParseSite>;
+  /** Session key, for session-val. */
+  sessionKey?: string | null;
+}
+
+export interface ParseSite {
+  id: number;
+  node: PyNode;
+  module: PyModule;
+  fn: PyFunction;
+  reads: Set<SourceRead>;
+}
+
+export interface Site {
+  node: PyNode;
+  module: PyModule;
+  fn: PyFunction;
+}
+
+export type FlowEvent =
+  | (Site & { t: 'cond'; val: AVal; presence: boolean; denies: boolean; grants: boolean; text: string })
+  | (Site & { t: 'compare'; vals: AVal[]; op: string; withConst: boolean; substring: boolean; presenceLike: boolean })
+  | (Site & { t: 'lookup'; op: string; model: string; args: AVal[]; kw: Map<string, AVal> })
+  | (Site & { t: 'parse'; parse: ParseSite })
+  | (Site & { t: 'check'; what: 'chain' | 'validity' | 'eku' | 'revocation' | 'provenance'; detail: string })
+  | (Site & { t: 'validity-read'; which: 'after' | 'before'; val: AVal })
+  | (Site & { t: 'validity-compare'; naive: boolean })
+  | (Site & { t: 'dnop'; op: string; val: AVal; target: 'dn' | 'xfcc' })
+  | (Site & { t: 'grant'; kind: string })
+  | (Site & { t: 'login'; user: AVal })
+  | (Site & { t: 'session-write'; key: string | null; val: AVal })
+  | (Site & { t: 'session-compare'; key: string | null; other: AVal })
+  | (Site & { t: 'create-user'; op: string; kw: Map<string, AVal>; args: AVal[] })
+  | (Site & { t: 'fail-open'; how: 'swallowed' | 'returns-success' | 'returns-error-object' | 'fallback' | 'unraised' | 'regex-fallback'; detail: string })
+  | (Site & { t: 'meta-copy'; key: string; val: AVal })
+  | (Site & { t: 'authenticated-shortcut' });
+
 export interface CertFlow {
-  root: { file: string; line: number; qualname: string; kind: RootKind };
+  root: { file: string; line: number; qualname: string; kind: RootKind; fn: PyFunction };
   reads: SourceRead[];
+  parses: ParseSite[];
+  events: FlowEvent[];
   /** Where the flow grants access (success response, request.user, login(), returned user/tuple). */
   grants: { file: string; line: number; kind: string }[];
+  functions: Set<PyFunction>;
 }
 
 export interface CodeModel {
@@ -42,8 +139,1388 @@ export interface CodeModel {
   flows: CertFlow[];
   /** True when the project authenticates with client certificates (some flow reads a certificate value). */
   usesClientCerts: boolean;
+  /** Provenance checks done by a middleware listed in MIDDLEWARE (apply to every request). */
+  globalProvenance: FlowEvent[];
+  /** Session keys that hold a certificate fingerprint, and keys compared with a fingerprint on later requests. */
+  sessionFingerprintWrites: Set<string>;
+  sessionFingerprintChecks: Set<string>;
 }
 
-export function buildCodeModel(_m: ProjectModel): CodeModel {
-  return { reads: [], flows: [], usesClientCerts: false };
+// ---------------------------------------------------------------------------------------------
+// Key classification
+
+const CERT_KEY_RE =
+  /SSL_CLIENT|CLIENT_CERT|CLIENTCERT|CLIENT_S_DN|CLIENT_I_DN|CLIENT_DN|CLIENT_CN|CLIENT_VERIFY|CLIENT_FINGERPRINT|CLIENT_SERIAL|CLIENT_SUBJECT|CLIENT_ISSUER|FORWARDED_CLIENT_CERT|FORWARDED_TLS_CLIENT|TLS_CLIENT|MTLS|REMOTE_USER|FORWARDED_USER|AUTH_USER|CERT_(DN|CN|SUBJECT|FINGERPRINT|SERIAL|PEM|VERIFY)|^HTTP_(X_)?(SSL_)?CERT$|^HTTP_X_CLIENT_(DN|CN|CERT)|^HTTP_VERIFY$|^HTTP_S_DN$|^HTTP_SSL_/;
+
+/** Proxy-authentication material (signatures, secrets) is not a certificate value. */
+const NOT_CERT_KEY_RE = /SIGNATURE|SECRET|HMAC|PROXY_AUTH|_TOKEN$|_MAC$|_SIG$|NONCE|TIMESTAMP/;
+
+export function isCertKey(key: string): boolean {
+  const k = key.toUpperCase();
+  return CERT_KEY_RE.test(k) && !NOT_CERT_KEY_RE.test(k);
+}
+
+export function classifyKey(key: string): RawKind {
+  const k = key.toUpperCase();
+  if (/FORWARDED_CLIENT_CERT|XFCC/.test(k)) return 'xfcc';
+  if (/VERIFY/.test(k)) return 'verify';
+  if (/FINGERPRINT|SHA256|SHA1|THUMBPRINT|_HASH$|DIGEST/.test(k)) return 'fingerprint';
+  if (/SERIAL/.test(k)) return 'serial';
+  if (/I_DN|ISSUER/.test(k)) return 'issuer-dn';
+  if (/S_DN_(CN|O|OU|EMAIL|E)$|CLIENT_CN$|CERT_CN$|_CN$|_EMAIL$/.test(k)) return 'cn';
+  if (/S_DN|SUBJECT|_DN$|CLIENT_DN/.test(k)) return 'dn';
+  if (/REMOTE_USER|FORWARDED_USER|AUTH_USER/.test(k)) return 'user';
+  if (/CERT|PEM/.test(k)) return 'pem';
+  return 'cert-other';
+}
+
+export function headerToWsgi(name: string): string {
+  return 'HTTP_' + name.trim().toUpperCase().replace(/-/g, '_');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Abstract values
+
+function val(...kinds: VKind[]): AVal {
+  return { kinds: new Set(kinds), reads: new Set(), parses: new Set() };
+}
+
+const EMPTY = (): AVal => val();
+
+function union(...vs: (AVal | undefined)[]): AVal {
+  const out = EMPTY();
+  for (const v of vs) {
+    if (!v) continue;
+    for (const k of v.kinds) out.kinds.add(k);
+    for (const r of v.reads) out.reads.add(r);
+    for (const p of v.parses) out.parses.add(p);
+    if (v.sessionKey !== undefined) out.sessionKey = v.sessionKey;
+  }
+  return out;
+}
+
+/** A value derived from `v` (taint kept) with new kinds. */
+function derive(v: AVal, ...kinds: VKind[]): AVal {
+  return { kinds: new Set(kinds), reads: new Set(v.reads), parses: new Set(v.parses) };
+}
+
+function tainted(v: AVal): boolean {
+  return v.reads.size > 0 || v.parses.size > 0;
+}
+
+export function rawKinds(v: AVal): Set<RawKind> {
+  const out = new Set<RawKind>();
+  if (v.kinds.has('raw')) for (const r of v.reads) out.add(r.kind);
+  return out;
+}
+
+/** Identity-bearing subject data: subject attributes, DN strings, raw DN/CN headers. */
+export function isSubjectValue(v: AVal): boolean {
+  if (v.kinds.has('subject-attr') || v.kinds.has('dn-string') || v.kinds.has('subject')) return true;
+  const rk = rawKinds(v);
+  return rk.has('dn') || rk.has('cn') || rk.has('user');
+}
+
+function isDnLike(v: AVal): boolean {
+  if (v.kinds.has('dn-string')) return true;
+  const rk = rawKinds(v);
+  return rk.has('dn') || rk.has('issuer-dn');
+}
+
+function isXfcc(v: AVal): boolean {
+  return rawKinds(v).has('xfcc');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Name tables
+
+const PARSE_FNS = ['load_pem_x509_certificate', 'load_der_x509_certificate', 'load_pem_x509_certificates', 'load_certificate', 'load_der_x509_certificates', 'PEM_cert_to_DER_cert_parsed'];
+const DENY_RESPONSE_RE = /Forbidden|Unauthori[sz]ed|BadRequest|NotAllowed|NotFound|Gone|ServerError|Denied|redirect_to_login/;
+const OK_RESPONSE = new Set(['JsonResponse', 'HttpResponse', 'Response', 'render', 'redirect', 'TemplateResponse', 'HttpResponseRedirect', 'FileResponse', 'StreamingHttpResponse', 'render_to_response', 'SimpleTemplateResponse']);
+const ORM_LOOKUP = new Set(['get', 'filter', 'exclude', 'get_or_create', 'update_or_create', 'create', 'first', 'get_by_natural_key', 'create_user', 'create_superuser', 'aget', 'afilter', 'aget_or_create', 'acreate']);
+const CREATE_OPS = new Set(['get_or_create', 'update_or_create', 'create', 'create_user', 'create_superuser', 'aget_or_create', 'acreate', 'aupdate_or_create']);
+const EXC_NAME_RE = /^(PermissionDenied|AuthenticationFailed|NotAuthenticated|SuspiciousOperation|ValidationError|ValueError|Http404|\w*(Error|Exception|Denied|Failed|Invalid\w*))$/;
+const SUBJECT_OIDS = /COMMON_NAME|ORGANIZATION_NAME|ORGANIZATIONAL_UNIT_NAME|EMAIL_ADDRESS|USER_ID|SURNAME|GIVEN_NAME|DN_QUALIFIER|SERIAL_NUMBER|DOMAIN_COMPONENT/;
+
+// ---------------------------------------------------------------------------------------------
+// The analyser
+
+interface FlowCtx {
+  root: PyFunction;
+  rootKind: RootKind;
+  events: FlowEvent[];
+  functions: Set<PyFunction>;
+  reads: Set<SourceRead>;
+  parses: ParseSite[];
+  stack: PyFunction[];
+  memo: Map<string, AVal>;
+}
+
+interface FnState {
+  fn: PyFunction;
+  mod: PyModule;
+  env: Map<string, AVal>;
+  ret: AVal;
+  isRoot: boolean;
+  /** Names assigned in except handlers that fell through (flag-style error handling). */
+  handlerFlags: Map<string, PyNode>;
+}
+
+const MAX_DEPTH = 6;
+
+export class FlowAnalyzer {
+  private nextId = 1;
+  private readCache = new Map<PyNode, SourceRead>();
+  private parseCache = new Map<PyNode, ParseSite>();
+  /** Environ-style keys a project middleware fills from a header read: key -> header read. */
+  metaCopies = new Map<string, SourceRead>();
+
+  constructor(
+    private readonly project: PythonProject,
+    private readonly model: ProjectModel,
+  ) {}
+
+  analyseRoot(fn: PyFunction, kind: RootKind): CertFlow {
+    const ctx: FlowCtx = { root: fn, rootKind: kind, events: [], functions: new Set(), reads: new Set(), parses: [], stack: [], memo: new Map() };
+    const args = fn.params.map((p, i) => this.initialParam(fn, p, i));
+    this.analyseFn(fn, args, ctx, true);
+    const grants = ctx.events
+      .filter((e): e is Extract<FlowEvent, { t: 'grant' }> => e.t === 'grant')
+      .map((e) => ({ file: e.module.path, line: e.node.line, kind: e.kind }));
+    for (const e of ctx.events) if (e.t === 'login') grants.push({ file: e.module.path, line: e.node.line, kind: 'login()' });
+    return {
+      root: { file: fn.module.path, line: (fn.node.type === 'decorated_definition' ? field(fn.node, 'definition') ?? fn.node : fn.node).line, qualname: fn.qualname, kind, fn },
+      reads: [...ctx.reads],
+      parses: ctx.parses,
+      events: ctx.events,
+      grants,
+      functions: ctx.functions,
+    };
+  }
+
+  private initialParam(fn: PyFunction, p: string, i: number): AVal {
+    if (i === 0 && fn.cls && (p === 'self' || p === 'cls')) return val('self');
+    if (p === 'request' || p === 'req' || p === 'http_request') return val('request');
+    return EMPTY();
+  }
+
+  private analyseFn(fn: PyFunction, args: AVal[], ctx: FlowCtx, isRoot: boolean): AVal {
+    if (ctx.stack.includes(fn) || ctx.stack.length >= MAX_DEPTH) return EMPTY();
+    const sig = `${fn.module.path}:${fn.qualname}:${args.map(sigOf).join('|')}`;
+    const cached = ctx.memo.get(sig);
+    if (cached) return cached;
+    ctx.memo.set(sig, EMPTY());
+    ctx.functions.add(fn);
+    ctx.stack.push(fn);
+    const st: FnState = { fn, mod: fn.module, env: new Map(), ret: EMPTY(), isRoot, handlerFlags: new Map() };
+    fn.params.forEach((p, i) => st.env.set(p, args[i] ?? EMPTY()));
+    // Closure variables of an enclosing function are unknown here; fine.
+    this.block(fn.body, st, ctx);
+    ctx.stack.pop();
+    ctx.memo.set(sig, st.ret);
+    return st.ret;
+  }
+
+  // ----- statements ---------------------------------------------------------------------------
+
+  private block(block: PyNode, st: FnState, ctx: FlowCtx): void {
+    for (const s of named(block)) this.stmt(s, st, ctx);
+  }
+
+  private stmt(s: PyNode, st: FnState, ctx: FlowCtx): void {
+    switch (s.type) {
+      case 'expression_statement': {
+        for (const e of named(s)) {
+          if (e.type === 'assignment' || e.type === 'augmented_assignment') this.assign(e, st, ctx);
+          else {
+            this.expr(e, st, ctx);
+            this.unraised(e, st, ctx);
+          }
+        }
+        return;
+      }
+      case 'return_statement': {
+        const e = firstNamed(s);
+        const v = e ? this.expr(e, st, ctx) : val('none');
+        st.ret = union(st.ret, v);
+        if (st.isRoot) this.rootReturn(s, e, v, st, ctx);
+        return;
+      }
+      case 'if_statement':
+        return this.ifStmt(s, st, ctx);
+      case 'try_statement':
+        return this.tryStmt(s, st, ctx);
+      case 'for_statement': {
+        const it = field(s, 'right');
+        const iv = it ? this.expr(it, st, ctx) : EMPTY();
+        const left = field(s, 'left');
+        if (left) this.bind(left, derive(iv, ...(iv.kinds.has('parts') ? (['raw', 'parts'] as VKind[]) : ([] as VKind[])), ...[...iv.kinds].filter((k) => k === 'raw')), st);
+        const body = field(s, 'body');
+        if (body) this.block(body, st, ctx);
+        const alt = field(s, 'alternative');
+        if (alt) this.block(field(alt, 'body') ?? alt, st, ctx);
+        return;
+      }
+      case 'while_statement': {
+        const c = field(s, 'condition');
+        if (c) this.expr(c, st, ctx);
+        const body = field(s, 'body');
+        if (body) this.block(body, st, ctx);
+        return;
+      }
+      case 'with_statement': {
+        for (const c of walkTop(s, 'with_item')) {
+          const v = field(c, 'value');
+          if (v) {
+            if (v.type === 'as_pattern') {
+              const inner = firstNamed(v);
+              const target = field(v, 'alias');
+              const iv = inner ? this.expr(inner, st, ctx) : EMPTY();
+              if (target) this.bind(firstNamed(target) ?? target, iv, st);
+            } else this.expr(v, st, ctx);
+          }
+        }
+        const body = field(s, 'body');
+        if (body) this.block(body, st, ctx);
+        return;
+      }
+      case 'raise_statement': {
+        const e = firstNamed(s);
+        if (e) this.expr(e, st, ctx);
+        return;
+      }
+      case 'assert_statement': {
+        for (const e of named(s)) this.cond(e, s, st, ctx, true, false);
+        return;
+      }
+      case 'decorated_definition':
+      case 'function_definition':
+      case 'class_definition':
+        return;
+      default:
+        for (const c of named(s)) if (c.type === 'block') this.block(c, st, ctx);
+    }
+  }
+
+  private assign(a: PyNode, st: FnState, ctx: FlowCtx): void {
+    const left = field(a, 'left');
+    const right = field(a, 'right');
+    if (!left || !right) return;
+    let v = this.expr(right, st, ctx);
+    if (a.type === 'augmented_assignment') v = union(this.expr(left, st, ctx), v);
+    // request.user = X  → grant; request.META['K'] = header → copy; request.session['k'] = v → session write
+    const l = unparen(left)!;
+    if (l.type === 'attribute') {
+      const obj = field(l, 'object');
+      const attr = field(l, 'attribute');
+      const ov = obj ? this.expr(obj, st, ctx) : EMPTY();
+      const an = attr ? st.mod.text(attr) : '';
+      if (ov.kinds.has('request') && (an === 'user' || an === '_cached_user' || an === 'auth_user')) {
+        if (!v.kinds.has('none')) this.event(ctx, st, a, { t: 'grant', kind: 'request.user assignment' });
+      }
+      if (ov.kinds.has('self')) st.env.set(`self.${an}`, v);
+      return;
+    }
+    if (l.type === 'subscript') {
+      const obj = field(l, 'value');
+      const ov = obj ? this.expr(obj, st, ctx) : EMPTY();
+      const keyNode = field(l, 'subscript');
+      const key = keyNode ? this.keyOf(keyNode, st) : null;
+      if (ov.kinds.has('meta') && key && v.reads.size) {
+        const hdr = [...v.reads].find((r) => r.origin === 'header');
+        if (hdr && !key.key.startsWith('HTTP_')) {
+          this.event(ctx, st, a, { t: 'meta-copy', key: key.key, val: v });
+          if (!this.metaCopies.has(key.key)) this.metaCopies.set(key.key, hdr);
+        }
+      }
+      if (ov.kinds.has('session')) {
+        this.event(ctx, st, a, { t: 'session-write', key: key?.key ?? null, val: v });
+      }
+      return;
+    }
+    this.bind(l, v, st);
+  }
+
+  private bind(target: PyNode, v: AVal, st: FnState): void {
+    const t = unparen(target)!;
+    if (t.type === 'identifier') st.env.set(st.mod.text(t), v);
+    else if (t.type === 'pattern_list' || t.type === 'tuple_pattern' || t.type === 'list_pattern' || t.type === 'tuple' || t.type === 'list') {
+      for (const c of named(t)) this.bind(c, v, st);
+    } else if (t.type === 'attribute') {
+      const obj = field(t, 'object');
+      const attr = field(t, 'attribute');
+      if (obj && attr && st.mod.text(obj) === 'self') st.env.set(`self.${st.mod.text(attr)}`, v);
+    }
+  }
+
+  private ifStmt(s: PyNode, st: FnState, ctx: FlowCtx): void {
+    const c = field(s, 'condition');
+    const body = field(s, 'consequence');
+    const denies = body ? blockDenies(body, st.mod, ctx.rootKind, st.isRoot) : false;
+    const before = ctx.events.length;
+    if (body) this.block(body, st, ctx);
+    const grants = ctx.events.slice(before).some((e) => e.t === 'grant' || e.t === 'login');
+    if (c) this.cond(c, s, st, ctx, denies, grants);
+    // `if m: cn = m.group(1) else: cn = dn` (regex mismatch keeps the raw input)
+    if (c) {
+      const cv = this.peek(c, st);
+      if (cv.kinds.has('regex-match')) {
+        for (const alt of s.children.filter((x) => x.type === 'else_clause')) {
+          const ab = field(alt, 'body');
+          if (ab) this.regexFallbackAssigns(ab, st, ctx);
+        }
+      }
+    }
+    for (const alt of s.children) {
+      if (alt.type === 'elif_clause') {
+        const ec = field(alt, 'condition');
+        const eb = field(alt, 'consequence');
+        const d = eb ? blockDenies(eb, st.mod, ctx.rootKind, st.isRoot) : false;
+        const b2 = ctx.events.length;
+        if (eb) this.block(eb, st, ctx);
+        const g = ctx.events.slice(b2).some((e) => e.t === 'grant' || e.t === 'login');
+        if (ec) this.cond(ec, alt, st, ctx, d, g);
+      } else if (alt.type === 'else_clause') {
+        const eb = field(alt, 'body');
+        if (eb) this.block(eb, st, ctx);
+      }
+    }
+  }
+
+  private regexFallbackAssigns(b: PyNode, st: FnState, ctx: FlowCtx): void {
+    for (const s of named(b)) {
+      const a = s.type === 'expression_statement' ? firstNamed(s) : null;
+      if (a?.type === 'assignment') {
+        const r = field(a, 'right');
+        const rv = r ? this.peek(r, st) : EMPTY();
+        if (rv.kinds.has('raw') && !rv.kinds.has('regex-match')) {
+          this.event(ctx, st, a, { t: 'fail-open', how: 'regex-fallback', detail: st.mod.text(a) });
+        }
+      }
+    }
+  }
+
+  /** Records a condition event. */
+  private cond(c: PyNode, stmtNode: PyNode, st: FnState, ctx: FlowCtx, denies: boolean, grants: boolean): void {
+    const v = this.expr(c, st, ctx);
+    const presence = isPresenceTest(c, st.mod, (n) => this.peek(n, st));
+    const text = st.mod.text(c);
+    if (/\brequest\.user\.is_authenticated\b/.test(text) && ctx.rootKind === 'middleware' && !denies) {
+      const body = field(stmtNode, 'consequence');
+      if (body && blockReturns(body)) this.event(ctx, st, c, { t: 'authenticated-shortcut' });
+    }
+    // Flag-style error handling: `valid = False` in an except, later `if not valid: deny`.
+    for (const [name] of st.handlerFlags) if (denies && new RegExp(`\\b${name}\\b`).test(text)) st.handlerFlags.delete(name);
+    this.event(ctx, st, c, { t: 'cond', val: v, presence, denies, grants, text });
+  }
+
+  private tryStmt(s: PyNode, st: FnState, ctx: FlowCtx): void {
+    const body = field(s, 'body');
+    const before = ctx.events.length;
+    if (body) this.block(body, st, ctx);
+    const inBody = ctx.events.slice(before);
+    const hasParse = inBody.some((e) => e.t === 'parse');
+    const hasCheck = inBody.some((e) => e.t === 'check' && e.what !== 'provenance') || inBody.some((e) => e.t === 'lookup' && [...e.kw.values(), ...e.args].some(tainted));
+    for (const h of s.children) {
+      if (h.type === 'else_clause' || h.type === 'finally_clause') {
+        const b = field(h, 'body') ?? h.children.find((x) => x.type === 'block');
+        if (b) this.block(b, st, ctx);
+        continue;
+      }
+      if (h.type !== 'except_clause' && h.type !== 'except_group_clause') continue;
+      const hb = h.children.find((x) => x.type === 'block');
+      if (!hb) continue;
+      // Bind `except X as e`.
+      const asName = h.children.find((x) => x.type === 'as_pattern');
+      let excName: string | null = null;
+      if (asName) {
+        const alias = field(asName, 'alias');
+        if (alias) {
+          excName = st.mod.text(firstNamed(alias) ?? alias);
+          st.env.set(excName, val('exception'));
+        }
+      } else {
+        const ids = h.children.filter((x) => x.type === 'identifier');
+        if (ids.length >= 2) {
+          excName = st.mod.text(ids[ids.length - 1]);
+          st.env.set(excName, val('exception'));
+        }
+      }
+      const handlerStart = ctx.events.length;
+      this.block(hb, st, ctx);
+      if (!(hasParse || hasCheck)) continue;
+      const cls = this.classifyHandler(hb, st, ctx, excName);
+      const handlerEvents = ctx.events.slice(handlerStart);
+      const handlerGrants = handlerEvents.some((e) => e.t === 'grant' || e.t === 'login');
+      if (cls.kind === 'deny') continue;
+      if (cls.kind === 'returns-success' || handlerGrants) {
+        this.event(ctx, st, h, { t: 'fail-open', how: 'returns-success', detail: cls.detail });
+      } else if (cls.kind === 'returns-error-object') {
+        this.event(ctx, st, cls.node ?? h, { t: 'fail-open', how: 'returns-error-object', detail: cls.detail });
+      } else if (cls.kind === 'fallback') {
+        this.event(ctx, st, h, { t: 'fail-open', how: 'fallback', detail: cls.detail });
+      } else if (cls.kind === 'falls-through' && hasCheck) {
+        if (cls.flags.length) for (const f of cls.flags) st.handlerFlags.set(f, h);
+        else this.event(ctx, st, h, { t: 'fail-open', how: 'swallowed', detail: cls.detail });
+      }
+    }
+  }
+
+  private classifyHandler(
+    hb: PyNode,
+    st: FnState,
+    ctx: FlowCtx,
+    excName: string | null,
+  ): { kind: 'deny' | 'returns-success' | 'returns-error-object' | 'fallback' | 'falls-through' | 'other'; detail: string; node?: PyNode; flags: string[] } {
+    const stmts = named(hb);
+    const flags: string[] = [];
+    for (const s of stmts) {
+      if (s.type === 'raise_statement') return { kind: 'deny', detail: 'raises', flags };
+      if (s.type === 'return_statement') {
+        const e = firstNamed(s);
+        if (!e) return { kind: 'deny', detail: 'returns None', flags };
+        const v = this.peek(e, st);
+        if (excName && unparen(e)?.type === 'identifier' && st.mod.text(unparen(e)!) === excName) return { kind: 'returns-error-object', detail: `returns the exception object \`${excName}\``, node: s, flags };
+        if (unparen(e)?.type === 'call' && EXC_NAME_RE.test(lastName(dotted(field(unparen(e)!, 'function'), st.mod.src) ?? ''))) return { kind: 'returns-error-object', detail: 'returns an exception object instead of raising it', node: s, flags };
+        if (v.kinds.has('response-deny') || v.kinds.has('none') || v.kinds.has('false')) return { kind: 'deny', detail: 'denies', flags };
+        if (v.kinds.has('response-ok') || v.kinds.has('true') || v.kinds.has('user') || v.kinds.has('raw') || unparen(e)?.type === 'tuple') return { kind: 'returns-success', detail: `returns \`${st.mod.text(e)}\``, flags };
+        return { kind: 'other', detail: 'returns', flags };
+      }
+      if (s.type === 'continue_statement' || s.type === 'break_statement') return { kind: 'other', detail: 'loop control', flags };
+      if (s.type === 'expression_statement') {
+        const a = firstNamed(s);
+        if (a?.type === 'assignment') {
+          const left = field(a, 'left');
+          const right = field(a, 'right');
+          const rv = right ? this.peek(right, st) : EMPTY();
+          if (left && right && tainted(rv) && !rv.kinds.has('none')) return { kind: 'fallback', detail: `falls back to \`${st.mod.text(a)}\``, flags };
+          if (left?.type === 'identifier') flags.push(st.mod.text(left));
+        }
+      }
+    }
+    return { kind: 'falls-through', detail: stmts.length ? `\`except\` handler only ${describeHandler(stmts, st.mod)}` : 'empty handler', flags };
+  }
+
+  /** `PermissionDenied("x")` as a statement: an exception built but not raised. */
+  private unraised(e: PyNode, st: FnState, ctx: FlowCtx): void {
+    const n = unparen(e);
+    if (n?.type !== 'call') return;
+    const fname = dotted(field(n, 'function'), st.mod.src);
+    if (!fname) return;
+    const last = lastName(fname);
+    if (/^[A-Z]/.test(last) && EXC_NAME_RE.test(last)) {
+      this.event(ctx, st, n, { t: 'fail-open', how: 'unraised', detail: `\`${st.mod.text(n)}\` builds an exception but never raises it` });
+    }
+  }
+
+  private rootReturn(s: PyNode, e: PyNode | null, v: AVal, st: FnState, ctx: FlowCtx): void {
+    const k = ctx.rootKind;
+    if (v.kinds.has('response-deny') && !v.kinds.has('response-ok')) return;
+    if (k === 'view' || k === 'function') {
+      if (v.kinds.has('response-ok')) this.event(ctx, st, s, { t: 'grant', kind: 'success response' });
+    } else if (k === 'middleware') {
+      if (v.kinds.has('response-ok') || !e || v.kinds.has('none')) this.event(ctx, st, s, { t: 'grant', kind: 'request passed on' });
+    } else if (k === 'backend') {
+      if (v.kinds.has('user') || v.kinds.has('binding')) this.event(ctx, st, s, { t: 'grant', kind: 'returned user' });
+    } else if (k === 'drf-auth') {
+      if (e && unparen(e)?.type === 'tuple') this.event(ctx, st, s, { t: 'grant', kind: 'returned (user, auth) tuple' });
+    }
+  }
+
+  private event(ctx: FlowCtx, st: FnState, node: PyNode, e: Record<string, unknown> & { t: FlowEvent['t'] }): void {
+    ctx.events.push({ ...(e as object), node, module: st.mod, fn: st.fn } as FlowEvent);
+  }
+
+  // ----- expressions --------------------------------------------------------------------------
+
+  /** Evaluates without recording events (for classification of already-visited nodes). */
+  private peek(n: PyNode, st: FnState): AVal {
+    const scratch: FlowCtx = { root: st.fn, rootKind: 'function', events: [], functions: new Set(), reads: new Set(), parses: [], stack: [st.fn], memo: new Map() };
+    return this.expr(n, st, scratch, true);
+  }
+
+  private expr(n: PyNode, st: FnState, ctx: FlowCtx, peeking = false): AVal {
+    const src = st.mod.src;
+    switch (n.type) {
+      case 'identifier': {
+        const name = src.slice(n.start, n.end);
+        const v = st.env.get(name);
+        if (v) return v;
+        if (name === 'request') return val('request');
+        if (name === 'settings') return val('settings');
+        if (name === 'True') return val('true');
+        if (name === 'False') return val('false');
+        if (name === 'None') return val('none');
+        return EMPTY();
+      }
+      case 'true':
+        return val('true');
+      case 'false':
+        return val('false');
+      case 'none':
+        return val('none');
+      case 'parenthesized_expression': {
+        const inner = firstNamed(n);
+        return inner ? this.expr(inner, st, ctx, peeking) : EMPTY();
+      }
+      case 'attribute':
+        return this.attribute(n, st, ctx, peeking);
+      case 'subscript':
+        return this.subscript(n, st, ctx, peeking);
+      case 'call':
+        return this.call(n, st, ctx, peeking);
+      case 'await': {
+        const inner = firstNamed(n);
+        return inner ? this.expr(inner, st, ctx, peeking) : EMPTY();
+      }
+      case 'boolean_operator': {
+        const l = field(n, 'left');
+        const r = field(n, 'right');
+        return union(l ? this.expr(l, st, ctx, peeking) : undefined, r ? this.expr(r, st, ctx, peeking) : undefined);
+      }
+      case 'not_operator': {
+        const a = field(n, 'argument');
+        const v = a ? this.expr(a, st, ctx, peeking) : EMPTY();
+        return derive(v);
+      }
+      case 'comparison_operator':
+        return this.comparison(n, st, ctx, peeking);
+      case 'conditional_expression': {
+        const parts = named(n);
+        const vs = parts.map((p) => this.expr(p, st, ctx, peeking));
+        // `m.group(1) if m else dn`: regex mismatch keeps the raw input.
+        if (parts.length === 3 && vs[1].kinds.has('regex-match') && !peeking) {
+          const alt = vs[2];
+          if (alt.kinds.has('raw') && !alt.kinds.has('regex-match')) this.event(ctx, st, n, { t: 'fail-open', how: 'regex-fallback', detail: st.mod.text(n) });
+        }
+        return union(vs[0], vs[2]);
+      }
+      case 'binary_operator': {
+        const l = field(n, 'left');
+        const r = field(n, 'right');
+        const lv = l ? this.expr(l, st, ctx, peeking) : EMPTY();
+        const rv = r ? this.expr(r, st, ctx, peeking) : EMPTY();
+        const u = union(lv, rv);
+        const keep: VKind[] = [];
+        if (lv.kinds.has('raw') || rv.kinds.has('raw')) keep.push('raw');
+        if (lv.kinds.has('dn-string') || rv.kinds.has('dn-string')) keep.push('dn-string');
+        if (lv.kinds.has('subject-attr') || rv.kinds.has('subject-attr')) keep.push('subject-attr');
+        return { ...u, kinds: new Set(keep) };
+      }
+      case 'string': {
+        for (const c of n.children) if (c.type === 'interpolation') for (const e of named(c)) this.expr(e, st, ctx, peeking);
+        const interp = n.children.filter((c) => c.type === 'interpolation');
+        if (interp.length) {
+          const vs = interp.map((c) => named(c).map((e) => this.peek(e, st)));
+          const u = union(...vs.flat());
+          const kinds: VKind[] = [];
+          if (u.kinds.has('subject') || u.kinds.has('subject-attr') || u.kinds.has('dn-string')) kinds.push('dn-string');
+          if (u.kinds.has('raw')) kinds.push('raw');
+          return derive(u, ...kinds);
+        }
+        return EMPTY();
+      }
+      case 'list':
+      case 'tuple':
+      case 'set':
+      case 'expression_list':
+      case 'dictionary':
+      case 'pair':
+      case 'list_comprehension':
+      case 'generator_expression':
+      case 'set_comprehension':
+      case 'dictionary_comprehension': {
+        const vs = named(n).map((c) => this.expr(c, st, ctx, peeking));
+        return derive(union(...vs));
+      }
+      case 'keyword_argument': {
+        const v = field(n, 'value');
+        return v ? this.expr(v, st, ctx, peeking) : EMPTY();
+      }
+      case 'lambda':
+        return EMPTY();
+      default: {
+        const vs = named(n).map((c) => this.expr(c, st, ctx, peeking));
+        return derive(union(...vs));
+      }
+    }
+  }
+
+  private attribute(n: PyNode, st: FnState, ctx: FlowCtx, peeking: boolean): AVal {
+    const obj = field(n, 'object');
+    const attrN = field(n, 'attribute');
+    if (!obj || !attrN) return EMPTY();
+    const attr = st.mod.text(attrN);
+    if (st.mod.text(obj) === 'self') {
+      const v = st.env.get(`self.${attr}`);
+      if (v) return v;
+    }
+    const ov = this.expr(obj, st, ctx, peeking);
+    if (ov.kinds.has('request')) {
+      if (attr === 'META' || attr === 'environ') return val('meta');
+      if (attr === 'headers') return val('headers');
+      if (attr === 'session') return val('session');
+      if (attr === 'user') return val('user');
+      return EMPTY();
+    }
+    if (ov.kinds.has('cert')) {
+      switch (attr) {
+        case 'subject':
+          return derive(ov, 'subject');
+        case 'issuer':
+          return derive(ov, 'issuer');
+        case 'serial_number':
+          return derive(ov, 'serial');
+        case 'not_valid_after':
+        case 'not_valid_after_utc':
+        case 'not_valid_before':
+        case 'not_valid_before_utc': {
+          const which = attr.includes('after') ? 'after' : 'before';
+          const v = derive(ov, which === 'after' ? 'not-after' : 'not-before');
+          if (!peeking) this.event(ctx, st, n, { t: 'validity-read', which, val: v });
+          if (attr.endsWith('_utc')) v.kinds.add('now'); // aware
+          return v;
+        }
+        case 'extensions':
+          return derive(ov, 'extensions');
+        case 'signature':
+        case 'tbs_certificate_bytes':
+          return derive(ov);
+        default:
+          return derive(ov);
+      }
+    }
+    if (ov.kinds.has('subject') || ov.kinds.has('issuer')) {
+      const isIssuer = ov.kinds.has('issuer');
+      // pyOpenSSL X509Name attributes: .CN, .O, .OU, .emailAddress, .commonName
+      if (/^(CN|O|OU|L|ST|C|emailAddress|commonName|organizationName|organizationalUnitName|UID|serialNumber)$/.test(attr)) return derive(ov, isIssuer ? 'issuer-attr' : 'subject-attr');
+      return derive(ov, isIssuer ? 'issuer' : 'subject');
+    }
+    if (ov.kinds.has('subject-attr') || ov.kinds.has('issuer-attr')) {
+      // `attrs[0].value`
+      return derive(ov, ...[...ov.kinds].filter((k) => k === 'subject-attr' || k === 'issuer-attr'));
+    }
+    if (ov.kinds.has('extensions')) return derive(ov, 'extensions');
+    if (ov.kinds.has('binding') || ov.kinds.has('user')) {
+      if (/^(revoked|is_revoked|revoked_at|active|is_active|enabled|disabled)$/.test(attr) && ov.kinds.has('binding') && !peeking) {
+        this.event(ctx, st, n, { t: 'check', what: 'revocation', detail: `binding flag \`${st.mod.text(n)}\`` });
+      }
+      if (attr === 'user') return derive(ov, 'user');
+      return derive(ov);
+    }
+    if (ov.kinds.has('settings')) return val('settings');
+    if (ov.kinds.has('raw') || ov.kinds.has('dn-string') || ov.kinds.has('parts')) return derive(ov, ...[...ov.kinds].filter((k) => k === 'raw' || k === 'dn-string'));
+    const full = dotted(n, st.mod.src) ?? '';
+    if (/(^|\.)(ExtendedKeyUsageOID\.CLIENT_AUTH|CLIENT_AUTH)$/.test(full) && !peeking) this.event(ctx, st, n, { t: 'check', what: 'eku', detail: full });
+    if (/X509StoreFlags\.CRL_CHECK/.test(full) && !peeking) this.event(ctx, st, n, { t: 'check', what: 'revocation', detail: full });
+    return derive(ov);
+  }
+
+  private subscript(n: PyNode, st: FnState, ctx: FlowCtx, peeking: boolean): AVal {
+    const obj = field(n, 'value');
+    const sub = field(n, 'subscript');
+    if (!obj) return EMPTY();
+    const ov = this.expr(obj, st, ctx, peeking);
+    if ((ov.kinds.has('meta') || ov.kinds.has('headers')) && sub) {
+      const r = this.sourceRead(n, sub, ov.kinds.has('headers'), st, ctx, peeking);
+      if (r) return r;
+      return EMPTY();
+    }
+    if (ov.kinds.has('session') && sub) {
+      const k = this.keyOf(sub, st);
+      return { ...val('session-val'), sessionKey: k?.key ?? null };
+    }
+    if (sub) this.expr(sub, st, ctx, peeking);
+    if (ov.kinds.has('parts')) return derive(ov, ...[...ov.kinds].filter((k) => k === 'raw' || k === 'dn-string' || k === 'subject-attr' || k === 'parts'));
+    if (ov.kinds.has('subject-attr') || ov.kinds.has('issuer-attr')) return derive(ov, ...[...ov.kinds].filter((k) => k === 'subject-attr' || k === 'issuer-attr'));
+    if (ov.kinds.has('regex-match')) return derive(ov, 'raw', 'regex-match');
+    if (ov.kinds.has('raw')) return derive(ov, 'raw');
+    return derive(ov);
+  }
+
+  private comparison(n: PyNode, st: FnState, ctx: FlowCtx, peeking: boolean): AVal {
+    const operands = named(n);
+    const ops = n.children.filter((c) => !c.named).map((c) => st.mod.text(c));
+    const vs = operands.map((o) => this.expr(o, st, ctx, peeking));
+    const opText = ops.join(' ');
+    const consts = operands.map((o) => isConstant(o));
+    const withConst = consts.some(Boolean);
+    const substring = (opText === 'in' || opText === 'not in') && consts[0] && stringValue(operands[0], st.mod.src) !== null;
+    if (!peeking && vs.some((v) => tainted(v) || v.kinds.has('session-val') || v.kinds.has('not-after') || v.kinds.has('remote-addr'))) {
+      const constVals = operands.filter((o) => isConstant(o)).map((o) => ({ s: stringValue(o, st.mod.src), type: unparen(o)?.type }));
+      const trivialConst = constVals.some((c) => c.s === '' || c.type === 'none' || c.type === 'integer' || c.type === 'true' || c.type === 'false');
+      const verifyOnly = vs.filter(tainted).every((v) => { const rk = rawKinds(v); return rk.size > 0 && [...rk].every((k) => k === 'verify'); });
+      const presenceLike = /^(is|is not)$/.test(opText) || (withConst && trivialConst) || (withConst && verifyOnly);
+      this.event(ctx, st, n, { t: 'compare', vals: vs, op: opText, withConst, substring, presenceLike });
+      // validity: notAfter compared with now
+      const hasAfter = vs.some((v) => v.kinds.has('not-after'));
+      const nowV = vs.find((v) => v.kinds.has('now') || v.kinds.has('now-naive'));
+      if (hasAfter && (nowV || vs.filter((v) => v.kinds.has('not-after')).length === 1)) {
+        const afterV = vs.find((v) => v.kinds.has('not-after'))!;
+        const afterAware = afterV.kinds.has('now'); // _utc variants were tagged aware
+        const naive = !!nowV && nowV.kinds.has('now-naive') && !afterAware && !nowV.kinds.has('now');
+        if (nowV) this.event(ctx, st, n, { t: 'validity-compare', naive });
+      }
+      // substring test on a DN / XFCC value
+      if (substring && vs[1] && (isDnLike(vs[1]) || isXfcc(vs[1]))) {
+        this.event(ctx, st, n, { t: 'dnop', op: `'…' ${opText} DN`, val: vs[1], target: isXfcc(vs[1]) ? 'xfcc' : 'dn' });
+      }
+      // session key compared with a fingerprint
+      const sess = vs.find((v) => v.kinds.has('session-val'));
+      const fp = vs.find((v) => v.kinds.has('fingerprint') || rawKinds(v).has('fingerprint'));
+      if (sess && fp && sess !== fp) this.event(ctx, st, n, { t: 'session-compare', key: sess.sessionKey ?? null, other: fp });
+      // trusted-proxy source address allow-list
+      if (vs.some((v) => v.kinds.has('remote-addr')) && /in|==/.test(opText)) this.event(ctx, st, n, { t: 'check', what: 'provenance', detail: `source address check \`${st.mod.text(n)}\`` });
+    }
+    return derive(union(...vs));
+  }
+
+  /** A read of `request.META[...]` / `request.headers[...]` / `.get(...)`. */
+  private sourceRead(n: PyNode, keyNode: PyNode, headers: boolean, st: FnState, ctx: FlowCtx, peeking: boolean): AVal | null {
+    const key = this.keyOf(keyNode, st);
+    if (!key) return null;
+    let wsgi = headers ? headerToWsgi(key.key) : key.key.toUpperCase() === key.key ? key.key : key.key;
+    if (!headers && /^http_/i.test(wsgi)) wsgi = wsgi.toUpperCase();
+    if (wsgi === 'REMOTE_ADDR') return val('remote-addr');
+    if (!isCertKey(wsgi)) return EMPTY();
+    let r = this.readCache.get(n);
+    if (!r) {
+      const copied = !wsgi.startsWith('HTTP_') ? this.metaCopies.get(wsgi) : undefined;
+      r = {
+        id: this.nextId++,
+        file: st.mod.path,
+        line: n.line,
+        column: n.col,
+        endLine: n.endLine,
+        endColumn: n.endCol,
+        key: wsgi,
+        kind: classifyKey(wsgi),
+        origin: wsgi.startsWith('HTTP_') ? 'header' : copied ? 'copied' : 'environ',
+        fn: `${st.mod.name}.${st.fn.qualname}`,
+        text: st.mod.text(n),
+        node: n,
+        module: st.mod,
+      };
+      if (key.site) r.keySite = key.site;
+      if (copied) r.copiedFrom = copied;
+      if (!peeking) this.readCache.set(n, r);
+    }
+    if (!peeking) ctx.reads.add(r);
+    const v = val('raw');
+    v.reads.add(r);
+    return v;
+  }
+
+  /** Resolves a key expression: a literal, a module constant, a setting/env default, a class attribute. */
+  keyOf(k: PyNode, st: FnState): { key: string; site?: { file: string; line: number } } | null {
+    const s = stringValue(k, st.mod.src);
+    if (s !== null) return { key: s };
+    const n = unparen(k);
+    if (!n) return null;
+    const text = st.mod.text(n);
+    if (n.type === 'identifier') {
+      return this.constantOf(st.mod, text);
+    }
+    if (n.type === 'attribute') {
+      const obj = field(n, 'object');
+      const attr = field(n, 'attribute');
+      if (!obj || !attr) return null;
+      const an = st.mod.text(attr);
+      if (st.mod.text(obj) === 'self' && st.fn.cls) {
+        const a = this.project.classAttr(st.fn.cls, an);
+        if (a) {
+          const sv = stringValue(a.value, a.cls.module.src);
+          if (sv !== null) return { key: sv, site: { file: a.cls.module.path, line: a.node.line } };
+          return this.valueKey(a.value, a.cls.module);
+        }
+        return null;
+      }
+      if (st.mod.text(obj) === 'settings') return this.settingKey(an);
+      const r = this.project.resolve(st.mod, text);
+      if (r?.kind === 'assign') return this.valueKey(r.value, r.mod);
+      return null;
+    }
+    if (n.type === 'call') return this.valueKey(n, st.mod);
+    return null;
+  }
+
+  private constantOf(mod: PyModule, name: string): { key: string; site?: { file: string; line: number } } | null {
+    const r = this.project.resolve(mod, name);
+    if (r?.kind === 'assign') return this.valueKey(r.value, r.mod);
+    return null;
+  }
+
+  /** `'HTTP_X'`, `os.environ.get('A', 'HTTP_X')`, `getattr(settings, 'A', 'HTTP_X')`, `env('A', default='HTTP_X')`. */
+  valueKey(v: PyNode, mod: PyModule): { key: string; site?: { file: string; line: number } } | null {
+    const s = stringValue(v, mod.src);
+    if (s !== null) return { key: s, site: { file: mod.path, line: v.line } };
+    const n = unparen(v);
+    if (n?.type === 'call') {
+      const fname = dotted(field(n, 'function'), mod.src) ?? '';
+      const args = field(n, 'arguments');
+      const pos = args ? named(args).filter((a) => a.type !== 'keyword_argument' && a.type !== 'comment') : [];
+      const kwDefault = args ? named(args).find((a) => a.type === 'keyword_argument' && mod.text(field(a, 'name')!) === 'default') : undefined;
+      if (/^getattr$/.test(fname) && pos.length >= 2) {
+        const settingName = stringValue(pos[1], mod.src);
+        if (settingName && mod.text(pos[0]) === 'settings') {
+          const fromSettings = this.settingKey(settingName);
+          if (fromSettings) return fromSettings;
+        }
+        if (pos[2]) return this.valueKey(pos[2], mod);
+        return null;
+      }
+      if (/(environ\.get|getenv|^env(\.str)?|config)$/.test(fname)) {
+        const d = pos[1] ?? (kwDefault ? field(kwDefault, 'value') : null);
+        if (d) {
+          const ds = stringValue(d, mod.src);
+          if (ds !== null) return { key: ds, site: { file: mod.path, line: d.line } };
+        }
+      }
+    }
+    if (n?.type === 'identifier') return this.constantOf(mod, mod.text(n));
+    return null;
+  }
+
+  private settingKey(name: string): { key: string; site?: { file: string; line: number } } | null {
+    const s = this.model.settings.get(name);
+    if (s && typeof s.value === 'string') return { key: s.value, site: { file: s.site.file, line: s.site.line } };
+    // Fallback: any analysed settings-like module assigning it.
+    for (const mod of this.model.analysed) {
+      for (let i = mod.assigns.length - 1; i >= 0; i--) {
+        const a = mod.assigns[i];
+        if (a.name === name && a.op === '=') {
+          const k = this.valueKey(a.value, mod);
+          if (k) return k;
+        }
+      }
+    }
+    return null;
+  }
+
+  private args(call: PyNode, st: FnState, ctx: FlowCtx, peeking: boolean): { pos: AVal[]; posNodes: PyNode[]; kw: Map<string, AVal>; kwNodes: Map<string, PyNode>; all: AVal } {
+    const argsN = field(call, 'arguments');
+    const pos: AVal[] = [];
+    const posNodes: PyNode[] = [];
+    const kw = new Map<string, AVal>();
+    const kwNodes = new Map<string, PyNode>();
+    if (argsN) {
+      for (const a of named(argsN)) {
+        if (a.type === 'keyword_argument') {
+          const name = field(a, 'name');
+          const value = field(a, 'value');
+          if (name && value) {
+            kw.set(st.mod.text(name), this.expr(value, st, ctx, peeking));
+            kwNodes.set(st.mod.text(name), value);
+          }
+        } else if (a.type === 'dictionary_splat' || a.type === 'list_splat') {
+          const inner = firstNamed(a);
+          const v = inner ? this.expr(inner, st, ctx, peeking) : EMPTY();
+          kw.set('**', v);
+        } else if (a.type !== 'comment') {
+          pos.push(this.expr(a, st, ctx, peeking));
+          posNodes.push(a);
+        }
+      }
+    }
+    return { pos, posNodes, kw, kwNodes, all: union(...pos, ...kw.values()) };
+  }
+
+  private call(n: PyNode, st: FnState, ctx: FlowCtx, peeking: boolean): AVal {
+    const fnNode = field(n, 'function');
+    if (!fnNode) return EMPTY();
+    const mod = st.mod;
+    const fname = dotted(fnNode, mod.src) ?? '';
+    const last = fnNode.type === 'attribute' ? mod.text(field(fnNode, 'attribute')!) : fname;
+    const recv = fnNode.type === 'attribute' ? field(fnNode, 'object') : null;
+    const rv = recv ? this.expr(recv, st, ctx, peeking) : EMPTY();
+    const a = this.args(n, st, ctx, peeking);
+    const ev = (e: Record<string, unknown> & { t: FlowEvent['t'] }) => {
+      if (!peeking) this.event(ctx, st, n, e);
+    };
+
+    // request.META.get('K') / request.headers.get('K')
+    if ((rv.kinds.has('meta') || rv.kinds.has('headers')) && (last === 'get' || last === 'pop' || last === 'setdefault') && a.posNodes[0]) {
+      const r = this.sourceRead(n, a.posNodes[0], rv.kinds.has('headers'), st, ctx, peeking);
+      if (r) return last === 'get' && a.pos[1] && tainted(a.pos[1]) ? union(r, a.pos[1]) : r;
+      return EMPTY();
+    }
+    if (rv.kinds.has('session') && (last === 'get' || last === 'pop')) {
+      const k = a.posNodes[0] ? this.keyOf(a.posNodes[0], st) : null;
+      return { ...val('session-val'), sessionKey: k?.key ?? null };
+    }
+    if (rv.kinds.has('session') && (last === 'cycle_key' || last === 'flush')) return EMPTY();
+    if (fname === 'getattr' && a.posNodes[0] && a.posNodes[1]) {
+      const base = this.expr(a.posNodes[0], st, ctx, true);
+      const an = stringValue(a.posNodes[1], mod.src);
+      if (base.kinds.has('request') && (an === 'META' || an === 'environ')) return val('meta');
+      if (base.kinds.has('request') && an === 'headers') return val('headers');
+      if (base.kinds.has('cert') && an) return derive(base, an === 'subject' ? 'subject' : an === 'serial_number' ? 'serial' : 'cert');
+    }
+
+    // Certificate parsing.
+    if (PARSE_FNS.includes(last) && tainted(a.all)) {
+      let p = this.parseCache.get(n);
+      if (!p) {
+        p = { id: this.nextId++, node: n, module: mod, fn: st.fn, reads: new Set(a.all.reads) };
+        if (!peeking) this.parseCache.set(n, p);
+      }
+      if (!peeking && !ctx.parses.includes(p)) ctx.parses.push(p);
+      ev({ t: 'parse', parse: p });
+      const v = derive(a.all, 'cert');
+      v.parses.add(p);
+      return v;
+    }
+    if (last === 'from_cryptography' && tainted(a.all)) return derive(a.all, 'cert');
+    if (last === 'to_cryptography' && rv.kinds.has('cert')) return derive(rv, 'cert');
+
+    // Methods on parsed certificates (cryptography and pyOpenSSL).
+    if (rv.kinds.has('cert')) {
+      switch (last) {
+        case 'get_subject':
+          return derive(rv, 'subject');
+        case 'get_issuer':
+          return derive(rv, 'issuer');
+        case 'get_serial_number':
+          return derive(rv, 'serial');
+        case 'digest':
+        case 'fingerprint':
+          return derive(rv, 'fingerprint');
+        case 'get_notAfter':
+        case 'get_notBefore': {
+          const which = last === 'get_notAfter' ? 'after' : 'before';
+          const v = derive(rv, which === 'after' ? 'not-after' : 'not-before');
+          ev({ t: 'validity-read', which, val: v });
+          return v;
+        }
+        case 'has_expired':
+          ev({ t: 'check', what: 'validity', detail: 'has_expired()' });
+          return derive(rv, 'verified');
+        case 'verify_directly_issued_by':
+          ev({ t: 'check', what: 'chain', detail: 'verify_directly_issued_by()' });
+          return derive(rv, 'verified');
+        case 'get_extension_for_class':
+        case 'get_extension_for_oid':
+        case 'get_extension':
+          return derive(rv, 'extensions');
+        case 'public_bytes':
+        case 'public_key':
+          return derive(rv);
+        default:
+          return derive(rv);
+      }
+    }
+    if (rv.kinds.has('subject') || rv.kinds.has('issuer')) {
+      const isIssuer = rv.kinds.has('issuer');
+      if (last === 'get_attributes_for_oid') {
+        const oid = a.posNodes[0] ? mod.text(a.posNodes[0]) : '';
+        if (SUBJECT_OIDS.test(oid) || !oid) return derive(rv, isIssuer ? 'issuer-attr' : 'subject-attr');
+        return derive(rv, isIssuer ? 'issuer-attr' : 'subject-attr');
+      }
+      if (last === 'rfc4514_string' || last === '__str__') return derive(rv, 'dn-string');
+      if (last === 'get_components') return derive(rv, isIssuer ? 'issuer-attr' : 'subject-attr', 'parts');
+      if (last === 'der' || last === 'hash' || last === 'public_bytes') return derive(rv, isIssuer ? 'issuer' : 'subject');
+      return derive(rv, isIssuer ? 'issuer' : 'subject');
+    }
+    if (rv.kinds.has('extensions')) {
+      if (/ExtendedKeyUsage|EXTENDED_KEY_USAGE/.test(a.posNodes.map((x) => mod.text(x)).join(' '))) return derive(rv, 'extensions');
+      if (/SubjectAlternativeName|SUBJECT_ALTERNATIVE_NAME/.test(a.posNodes.map((x) => mod.text(x)).join(' '))) return derive(rv, 'subject-attr');
+      if (last === 'get_values_for_type') return derive(rv, 'subject-attr', 'parts');
+      return derive(rv, 'extensions');
+    }
+
+    // String operations on raw certificate/identity values and DN strings.
+    if (rv.kinds.has('raw') || rv.kinds.has('dn-string') || rv.kinds.has('subject-attr')) {
+      const dnLike = isDnLike(rv);
+      const xf = isXfcc(rv);
+      if ((dnLike || xf) && /^(split|rsplit|startswith|endswith|find|rfind|index|rindex|partition|rpartition|count|__contains__)$/.test(last)) {
+        ev({ t: 'dnop', op: `.${last}(${a.posNodes.map((x) => mod.text(x)).join(', ')})`, val: rv, target: xf ? 'xfcc' : 'dn' });
+      }
+      if (/^(split|rsplit|splitlines|partition|rpartition)$/.test(last)) return derive(rv, ...keepStr(rv), 'parts');
+      if (/^(encode|decode|strip|lstrip|rstrip|lower|upper|replace|casefold|format|join|removeprefix|removesuffix|title)$/.test(last)) return derive(rv, ...keepStr(rv));
+      if (/^(startswith|endswith|isdigit|isalnum)$/.test(last)) return derive(rv);
+    }
+    if (rv.kinds.has('regex-match') && /^(group|groups|groupdict|__getitem__)$/.test(last)) return derive(rv, 'raw', 'regex-match');
+    if (rv.kinds.has('parts') && /^(get|pop|__getitem__)$/.test(last)) return derive(rv, ...keepStr(rv));
+
+    // Regex on DN / XFCC.
+    if (/^re\.(search|match|fullmatch|findall|finditer|split|sub)$/.test(fname) || (/^(search|match|fullmatch|findall|finditer)$/.test(last) && recv && /(_RE|_re|regex|pattern|PATTERN|_rx)$/.test(mod.text(recv)))) {
+      const subject = /^re\./.test(fname) ? a.pos[1] : a.pos[0];
+      if (subject && (isDnLike(subject) || isXfcc(subject))) {
+        ev({ t: 'dnop', op: `${fname}()`, val: subject, target: isXfcc(subject) ? 'xfcc' : 'dn' });
+      }
+      if (subject && tainted(subject)) return derive(subject, 'regex-match', ...(last === 'findall' || last === 'split' ? (['parts', 'raw'] as VKind[]) : []));
+      return EMPTY();
+    }
+
+    // Verification calls.
+    if (last === 'verify_certificate' || fname.endsWith('X509StoreContext')) {
+      ev({ t: 'check', what: 'chain', detail: 'X509StoreContext.verify_certificate()' });
+      ev({ t: 'check', what: 'validity', detail: 'X509StoreContext.verify_certificate()' });
+      return derive(a.all, 'verified');
+    }
+    if (last === 'build_client_verifier' || last === 'build_server_verifier' || fname.endsWith('PolicyBuilder')) {
+      ev({ t: 'check', what: 'chain', detail: 'cryptography PolicyBuilder verifier' });
+      ev({ t: 'check', what: 'validity', detail: 'cryptography PolicyBuilder verifier' });
+      if (last === 'build_client_verifier') ev({ t: 'check', what: 'eku', detail: 'client verifier requires clientAuth' });
+      return derive(a.all, 'verified');
+    }
+    if (last === 'verify' && recv && /public_key\(\)|_key$|key$|ca_pub|issuer_pub/.test(mod.text(recv)) && a.posNodes.some((x) => /\.signature\b/.test(mod.text(x)))) {
+      ev({ t: 'check', what: 'chain', detail: `${mod.text(recv)}.verify(… signature …)` });
+      return derive(a.all, 'verified');
+    }
+    if (/^(load_pem_x509_crl|load_der_x509_crl|get_revoked_certificate_by_serial_number|add_crl|load_crl)$/.test(last) || /ocsp\./i.test(fname) || /OCSPRequestBuilder/.test(fname)) {
+      ev({ t: 'check', what: 'revocation', detail: `${fname}()` });
+      return derive(a.all);
+    }
+    if (last === 'compare_digest') {
+      ev({ t: 'check', what: 'provenance', detail: `${fname}()` });
+      return derive(a.all, 'verified');
+    }
+    if (/ip_address|ip_network/.test(last) && a.pos.some((v) => v.kinds.has('remote-addr'))) return val('remote-addr');
+
+    // now()
+    if (/(^|\.)(datetime\.)?(utcnow)$/.test(fname)) return val('now');
+    if (/(^|\.)datetime\.now$|^now$/.test(fname) && fnNode.type === 'attribute') {
+      if (a.pos.length || a.kw.has('tz')) return val('now');
+      return val('now-naive');
+    }
+    if (/timezone\.now$|^now$/.test(fname) && /timezone/.test(fname)) return val('now');
+    if (/time\.time$/.test(fname)) return val('now');
+
+    // ORM lookups and user creation.
+    if (ORM_LOOKUP.has(last) && recv && (/\bobjects\b|_default_manager|_base_manager|\.filter\(|get_user_model\(\)|UserModel|User\b/.test(mod.text(recv)) || rv.kinds.has('binding') || rv.kinds.has('user'))) {
+      const modelName = mod.text(recv).split('.')[0];
+      const certDerived = tainted(a.all);
+      if (certDerived) {
+        if (CREATE_OPS.has(last)) ev({ t: 'create-user', op: last, kw: a.kw, args: a.pos });
+        ev({ t: 'lookup', op: last, model: modelName, args: a.pos, kw: a.kw });
+        const kw = [...a.kw.keys()].join(' ');
+        if (/revoked|active|enabled|disabled/.test(kw)) {
+          const keyedByCert = [...a.kw.entries()].some(([k, v]) => !/revoked|active|enabled|disabled/.test(k) && (v.kinds.has('fingerprint') || v.kinds.has('serial') || rawKinds(v).has('fingerprint') || rawKinds(v).has('serial')));
+          if (keyedByCert) ev({ t: 'check', what: 'revocation', detail: `deny-list flag in \`${mod.text(n)}\`` });
+        }
+        const byCert = [...a.kw.values(), ...a.pos].some((v) => v.kinds.has('fingerprint') || v.kinds.has('serial') || rawKinds(v).has('fingerprint') || rawKinds(v).has('serial'));
+        return derive(a.all, byCert ? 'binding' : 'user', 'user');
+      }
+      if (rv.kinds.has('binding') || rv.kinds.has('user')) return derive(rv, ...[...rv.kinds].filter((k) => k === 'binding' || k === 'user'));
+      return EMPTY();
+    }
+    if ((last === 'first' || last === 'last' || last === 'get' || last === 'exists') && (rv.kinds.has('binding') || rv.kinds.has('user'))) return derive(rv, ...[...rv.kinds].filter((k) => k === 'binding' || k === 'user'));
+
+    // login(request, user)
+    if (last === 'login' && !recv && a.pos.length >= 2) {
+      ev({ t: 'login', user: a.pos[1] });
+      return EMPTY();
+    }
+    if ((last === 'login' || last === 'alogin') && a.pos.length >= 2 && a.pos[0].kinds.has('request')) {
+      ev({ t: 'login', user: a.pos[1] });
+      return EMPTY();
+    }
+    if (last === 'authenticate' && a.pos[0]?.kinds.has('request')) return derive(a.all, 'user');
+
+    // Responses.
+    if (DENY_RESPONSE_RE.test(last)) return val('response-deny');
+    if (OK_RESPONSE.has(last) || /Response$/.test(last)) {
+      const status = a.kwNodes.get('status');
+      const statusText = status ? mod.text(status) : '';
+      const posStatus = last === 'HttpResponse' && a.posNodes[1] ? mod.text(a.posNodes[1]) : '';
+      if (/\b[45]\d\d\b|HTTP_4\d\d|HTTP_5\d\d/.test(statusText + ' ' + posStatus)) return val('response-deny');
+      if (last === 'redirect' && a.posNodes[0] && /login/i.test(mod.text(a.posNodes[0]))) return val('response-deny');
+      return val('response-ok');
+    }
+    if (/get_response$/.test(fname) || (last === 'get_response')) return val('response-ok');
+    if (/^super\(\)\./.test(mod.text(fnNode)) && /^(get|post|dispatch|put|patch|delete|__call__|process_request)$/.test(last)) return val('response-ok');
+
+    // str(subject) / str(x)
+    if (fname === 'str' && a.pos[0]) {
+      const v = a.pos[0];
+      if (v.kinds.has('subject') || v.kinds.has('issuer')) return derive(v, 'dn-string');
+      return derive(v, ...keepStr(v));
+    }
+    if (/^(bool|len)$/.test(fname)) return derive(a.all);
+    if (/^(unquote|unquote_plus|urllib\.parse\.unquote|parse\.unquote|b64decode|base64\.b64decode|b64encode|base64\.b64encode|bytes|b16decode|a2b_base64)$/.test(fname) || /(unquote|b64decode|b64encode|standard_b64decode|urlsafe_b64decode)$/.test(last)) return derive(a.all, ...keepStr(a.all));
+
+    // Project function calls: analyse in this context.
+    const target = this.resolveCall(fnNode, fname, st);
+    if (target) {
+      const callArgs = target.viaSelf || target.bound ? a.pos : a.pos;
+      const params = target.fn.params;
+      const mapped: AVal[] = [];
+      let offset = 0;
+      if (target.fn.cls && (params[0] === 'self' || params[0] === 'cls')) {
+        mapped.push(target.viaSelf ? union(val('self'), st.env.get('self') ?? EMPTY()) : val('self'));
+        offset = 1;
+      }
+      for (let i = offset; i < params.length; i++) {
+        const kwv = a.kw.get(params[i]);
+        mapped.push(kwv ?? callArgs[i - offset] ?? EMPTY());
+      }
+      if (peeking) return this.analyseFnPeek(target.fn, mapped, ctx);
+      return this.analyseFn(target.fn, mapped, ctx, false);
+    }
+
+    // Unknown call: the result carries the taint of receiver and arguments.
+    const u = union(rv, a.all);
+    return derive(u, ...keepStr(u));
+  }
+
+  private analyseFnPeek(fn: PyFunction, args: AVal[], ctx: FlowCtx): AVal {
+    const sig = `${fn.module.path}:${fn.qualname}:${args.map(sigOf).join('|')}`;
+    return ctx.memo.get(sig) ?? EMPTY();
+  }
+
+  private resolveCall(fnNode: PyNode, fname: string, st: FnState): { fn: PyFunction; viaSelf: boolean; bound: boolean } | null {
+    if (!fname) return null;
+    if (fname.startsWith('self.') && st.fn.cls) {
+      const parts = fname.split('.');
+      if (parts.length === 2) {
+        const m = this.project.findMethod(st.fn.cls, parts[1]);
+        return m ? { fn: m, viaSelf: true, bound: true } : null;
+      }
+      return null;
+    }
+    if (fname.startsWith('super().')) return null;
+    const r = this.project.resolve(st.mod, fname);
+    if (r?.kind === 'function') return { fn: r.fn, viaSelf: false, bound: false };
+    void fnNode;
+    return null;
+  }
+}
+
+function keepStr(v: AVal): VKind[] {
+  return [...v.kinds].filter((k) => k === 'raw' || k === 'dn-string' || k === 'subject-attr' || k === 'issuer-attr' || k === 'fingerprint' || k === 'serial');
+}
+
+function sigOf(v: AVal): string {
+  return `${[...v.kinds].sort().join(',')}#${[...v.reads].map((r) => r.id).join(',')}#${[...v.parses].map((p) => p.id).join(',')}`;
+}
+
+function lastName(d: string): string {
+  const i = d.lastIndexOf('.');
+  return i < 0 ? d : d.slice(i + 1);
+}
+
+function isConstant(n: PyNode): boolean {
+  const u = unparen(n);
+  return !!u && (u.type === 'string' || u.type === 'integer' || u.type === 'float' || u.type === 'none' || u.type === 'true' || u.type === 'false' || u.type === 'concatenated_string');
+}
+
+function walkTop(n: PyNode, type: string): PyNode[] {
+  const out: PyNode[] = [];
+  walk(n, (c) => {
+    if (c !== n && c.type === 'block') return false;
+    if (c.type === type) out.push(c);
+    return true;
+  });
+  return out;
+}
+
+/** Is this condition a presence test (truthiness, `is None`, `== ''`, `len(x)`, a verify flag compared with a constant)? */
+function isPresenceTest(c: PyNode, mod: PyModule, peek: (n: PyNode) => AVal): boolean {
+  let n = unparen(c)!;
+  while (n.type === 'not_operator') n = unparen(field(n, 'argument'))!;
+  if (!n) return false;
+  if (n.type === 'boolean_operator') {
+    const l = field(n, 'left');
+    const r = field(n, 'right');
+    return (!!l && isPresenceTest(l, mod, peek)) || (!!r && isPresenceTest(r, mod, peek));
+  }
+  const v = peek(n);
+  const raw = v.kinds.has('raw');
+  if (!raw) return false;
+  if (n.type === 'identifier' || n.type === 'subscript' || n.type === 'call' || n.type === 'attribute') {
+    if (n.type === 'call') {
+      const f = dotted(field(n, 'function'), mod.src) ?? '';
+      if (!/^(bool|len)$/.test(f) && !/\.get$/.test(f)) return false;
+    }
+    return true;
+  }
+  if (n.type === 'comparison_operator') {
+    const ops = n.children.filter((x) => !x.named).map((x) => mod.text(x)).join(' ');
+    const operands = named(n);
+    if (/^(is|is not)$/.test(ops)) return true;
+    if (/^(==|!=)$/.test(ops)) {
+      const other = operands.find((o) => isConstant(o));
+      if (!other) return false;
+      const s = stringValue(other, mod.src);
+      if (s === '' || unparen(other)?.type === 'none' || unparen(other)?.type === 'integer') return true;
+      // A verify flag compared with SUCCESS/NONE/FAILED is a presence test, not an identity decision.
+      const rk = rawKinds(v);
+      if (rk.has('verify') && rk.size === 1) return true;
+    }
+  }
+  return false;
+}
+
+/** Does the block immediately deny (return a 4xx response / None / False, or raise)? */
+export function blockDenies(b: PyNode, mod: PyModule, rootKind: RootKind, isRoot: boolean): boolean {
+  for (const s of named(b)) {
+    if (s.type === 'raise_statement') return true;
+    if (s.type === 'return_statement') {
+      const e = unparen(firstNamed(s));
+      if (!e) return rootKind === 'backend' || rootKind === 'drf-auth' || !isRoot;
+      if (e.type === 'none' || e.type === 'false') return true;
+      if (e.type === 'call') {
+        const f = dotted(field(e, 'function'), mod.src) ?? '';
+        const last = lastName(f);
+        if (DENY_RESPONSE_RE.test(last)) return true;
+        const text = mod.text(e);
+        if (/status\s*=\s*(4\d\d|5\d\d|status\.HTTP_[45]\d\d)/.test(text)) return true;
+        if (last === 'HttpResponse' && /,\s*(4\d\d|5\d\d)\s*\)/.test(text)) return true;
+        if (/^(Http404|PermissionDenied)$/.test(last)) return true;
+        if (last === 'redirect' && /login/i.test(text)) return true;
+      }
+      return false;
+    }
+    if (s.type === 'expression_statement') continue; // logging etc.
+    return false;
+  }
+  return false;
+}
+
+function blockReturns(b: PyNode): boolean {
+  return named(b).some((s) => s.type === 'return_statement');
+}
+
+function describeHandler(stmts: PyNode[], mod: PyModule): string {
+  const kinds = stmts.map((s) => (s.type === 'pass_statement' ? 'passes' : s.type === 'expression_statement' ? (/log|print|warn/.test(mod.text(s)) ? 'logs' : 'runs a statement') : s.type));
+  return [...new Set(kinds)].join(' and ') + ', and execution continues';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Entry points and the code model
+
+const VIEW_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'dispatch', 'list', 'create', 'retrieve', 'update', 'partial_update', 'destroy']);
+const MIDDLEWARE_METHODS = new Set(['__call__', 'process_request', 'process_view', '__acall__']);
+
+export function rootKindOf(fn: PyFunction, project: PythonProject): RootKind | null {
+  const cls = fn.cls;
+  if (cls) {
+    const anc = project.ancestry(cls);
+    const isDrfAuth = anc.some((q) => qualifiedIs(q, 'BaseAuthentication', 'rest_framework.authentication.BaseAuthentication', 'RemoteUserAuthentication', 'TokenAuthentication', 'SessionAuthentication'));
+    if (fn.name === 'authenticate' && isDrfAuth) return 'drf-auth';
+    if (fn.name === 'authenticate' && fn.params.includes('request')) {
+      if (anc.some((q) => /BaseAuthentication$/.test(q))) return 'drf-auth';
+      return 'backend';
+    }
+    if (fn.name === 'authenticate' && /Authentication$/.test(cls.name)) return 'drf-auth';
+    if (fn.name === 'authenticate') return 'backend';
+    if (fn.name === 'has_permission' || fn.name === 'has_object_permission') return 'view';
+    if (MIDDLEWARE_METHODS.has(fn.name) && fn.params.length >= 2) return 'middleware';
+    if (VIEW_METHODS.has(fn.name) && fn.params.length >= 2) return 'view';
+    return null;
+  }
+  if (fn.outer) {
+    // Function-style middleware: def middleware(request) inside def factory(get_response)
+    if (fn.params[0] === 'request' && fn.outer.params.includes('get_response')) return 'middleware';
+    return null;
+  }
+  if (fn.params[0] === 'request' || fn.params[0] === 'req') return 'view';
+  return null;
+}
+
+/** Project middleware classes listed in a MIDDLEWARE setting. */
+function listedMiddleware(model: ProjectModel): Set<PyClass> {
+  const out = new Set<PyClass>();
+  const names: string[] = [];
+  const s = model.settings.get('MIDDLEWARE') ?? model.settings.get('MIDDLEWARE_CLASSES');
+  if (s && Array.isArray(s.value)) for (const v of s.value) if (typeof v === 'string') names.push(v);
+  for (const mod of model.analysed) {
+    for (const a of mod.assigns) {
+      if (a.name !== 'MIDDLEWARE' && a.name !== 'MIDDLEWARE_CLASSES') continue;
+      walk(a.value, (n) => {
+        const v = stringValue(n, mod.src);
+        if (v) names.push(v);
+        return n.type !== 'string';
+      });
+    }
+  }
+  for (const dottedPath of names) {
+    const i = dottedPath.lastIndexOf('.');
+    if (i < 0) continue;
+    const r = model.python.resolveIn(dottedPath.slice(0, i), dottedPath.slice(i + 1));
+    if (r?.kind === 'class') out.add(r.cls);
+  }
+  return out;
+}
+
+export function buildCodeModel(model: ProjectModel): CodeModel {
+  const project = model.python;
+  const analyser = new FlowAnalyzer(project, model);
+
+  // Call graph over the analysed modules: functions called by other project functions are not roots.
+  const called = new Set<PyFunction>();
+  const candidates: { fn: PyFunction; kind: RootKind }[] = [];
+  for (const mod of model.analysed) {
+    for (const fn of mod.allFunctions) {
+      const kind = rootKindOf(fn, project);
+      if (kind) candidates.push({ fn, kind });
+      walk(fn.body, (n) => {
+        if (n.type === 'function_definition' || n.type === 'class_definition') return false;
+        if (n.type === 'call') {
+          const f = dotted(field(n, 'function'), mod.src);
+          if (f && !f.startsWith('self.') && !f.startsWith('super()')) {
+            const r = project.resolve(mod, f);
+            if (r?.kind === 'function' && r.fn !== fn) called.add(r.fn);
+          } else if (f && f.startsWith('self.') && fn.cls && f.split('.').length === 2) {
+            const m = project.findMethod(fn.cls, f.split('.')[1]);
+            if (m && m !== fn) called.add(m);
+          }
+        }
+        return true;
+      });
+    }
+  }
+  const roots = candidates.filter((c) => !called.has(c.fn) || c.kind === 'middleware' || c.kind === 'backend' || c.kind === 'drf-auth');
+
+  const run = (): CertFlow[] => roots.map((r) => analyser.analyseRoot(r.fn, r.kind)).filter((f) => f.reads.length > 0);
+  let flows = run();
+  // Middleware that copies a header into an environ-style key changes the origin of later reads: re-run.
+  if (analyser.metaCopies.size) {
+    const again = new FlowAnalyzer(project, model);
+    again.metaCopies = analyser.metaCopies;
+    flows = roots.map((r) => again.analyseRoot(r.fn, r.kind)).filter((f) => f.reads.length > 0);
+  }
+
+  // Provenance checks in MIDDLEWARE-listed middleware apply to every request.
+  const listed = listedMiddleware(model);
+  const globalProvenance: FlowEvent[] = [];
+  for (const f of flows) {
+    if (f.root.kind !== 'middleware' || !f.root.fn.cls || !listed.has(f.root.fn.cls)) continue;
+    for (const e of f.events) if (e.t === 'check' && e.what === 'provenance' && provenanceDenies(f, e)) globalProvenance.push(e);
+  }
+  // Middleware with a provenance check that reads no certificate itself (e.g. only an HMAC header).
+  for (const cls of listed) {
+    for (const m of cls.methods.values()) {
+      if (!MIDDLEWARE_METHODS.has(m.name)) continue;
+      const f = analyser.analyseRoot(m, 'middleware');
+      for (const e of f.events) if (e.t === 'check' && e.what === 'provenance' && provenanceDenies(f, e) && !globalProvenance.includes(e)) globalProvenance.push(e);
+    }
+  }
+
+  const reads = new Map<number, SourceRead>();
+  for (const f of flows) for (const r of f.reads) reads.set(r.id, r);
+  const sessionFingerprintWrites = new Set<string>();
+  const sessionFingerprintChecks = new Set<string>();
+  for (const f of flows) {
+    for (const e of f.events) {
+      if (e.t === 'session-write' && e.key && (e.val.kinds.has('fingerprint') || rawKinds(e.val).has('fingerprint'))) sessionFingerprintWrites.add(e.key);
+      if (e.t === 'session-compare' && e.key) sessionFingerprintChecks.add(e.key);
+    }
+  }
+  return {
+    reads: [...reads.values()].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line),
+    flows,
+    usesClientCerts: flows.some((f) => f.reads.some((r) => r.kind !== 'user')) || [...reads.values()].some((r) => r.kind !== 'user'),
+    globalProvenance,
+    sessionFingerprintWrites,
+    sessionFingerprintChecks,
+  };
+}
+
+/** A provenance check counts when the flow denies on it (a denying condition or a raise) — not just computed. */
+export function provenanceDenies(flow: CertFlow, e: FlowEvent): boolean {
+  return flow.events.some((c) => c.t === 'cond' && c.denies && c.node.start <= e.node.start && c.node.end >= e.node.end && c.module === e.module) ||
+    flow.events.some((c) => c.t === 'cond' && c.denies && /compare_digest|REMOTE_ADDR|trusted|allowed|valid|ok|verified|signature|hmac|proxy/i.test(c.text)) ||
+    flow.events.some((c) => c.t === 'cond' && c.denies && c.val.kinds.has('verified'));
 }

@@ -1,0 +1,69 @@
+// cert-user-autocreate: a Django user created on first sight of any trusted certificate.
+
+import { defineRule } from '../../core/rule.js';
+import { stringValue, walk } from '../../python/ast.js';
+import { qualifiedIs } from '../../python/project.js';
+import { at, events, nodeKey, tainted, uniqueBy } from './support.js';
+
+const ENROLMENT_GUARD = /staff_member_required|permission_required|user_passes_test|superuser_required|admin_required/;
+
+export default defineRule({
+  meta: {
+    id: 'cert-user-autocreate',
+    layer: 'code',
+    name: 'Users created automatically from certificates',
+    cwe: ['CWE-287'],
+    severity: 'high',
+    docs: {
+      summary: 'A Django user is created on first sight of any trusted certificate (`RemoteUserBackend` with `create_unknown_user` left True, `get_or_create(username=cn)`).',
+      whyBad: 'Every certificate the CA issues — to a partner, a build agent, a test harness — silently becomes an account, and whatever default groups or permissions new users get. Enrolment is an authorisation decision; auto-creation skips it.',
+      notReported: 'Creation behind an explicit enrolment or admin step (a view guarded by `staff_member_required`/`permission_required`, a management command).',
+      example: {
+        lang: 'python',
+        bad: 'user, _ = User.objects.get_or_create(username=cn)',
+        good: 'try:\n    user = CertBinding.objects.get(fingerprint=fp, revoked=False).user\nexcept CertBinding.DoesNotExist:\n    return HttpResponseForbidden("certificate not enrolled")',
+      },
+      references: ['https://docs.djangoproject.com/en/stable/ref/contrib/auth/#django.contrib.auth.backends.RemoteUserBackend.create_unknown_user'],
+    },
+    fix: 'Do not create users during authentication: set `create_unknown_user = False` on RemoteUserBackend subclasses, and enrol certificates through an admin step (e.g. `manage.py mtls_bind USER CERT_PEM`).',
+    messages: {
+      orm: '`{{call}}` creates a user from certificate data during authentication; any certificate the CA issues becomes an account.',
+      backendClass: '{{name}} extends RemoteUserBackend without `create_unknown_user = False`: every identity the front end asserts becomes a new user.',
+      backendAttr: '`create_unknown_user = True`: every identity the front end asserts becomes a new user.',
+      backendSetting: '`django.contrib.auth.backends.RemoteUserBackend` creates unknown users by default: every identity the front end asserts becomes a new user.',
+    },
+  },
+  check(ctx) {
+    const { model } = ctx;
+    const creates = uniqueBy(
+      model.code.flows.flatMap((f) => events(f, 'create-user').map((e) => ({ e, f }))),
+      ({ e }) => nodeKey(e.module, e.node),
+    );
+    for (const { e, f } of creates) {
+      if (![...e.kw.values(), ...e.args].some(tainted)) continue;
+      if (f.root.fn.decorators.some((d) => ENROLMENT_GUARD.test(d))) continue;
+      ctx.report({ messageId: 'orm', data: { call: e.module.text(e.node).split('\n')[0].slice(0, 80) }, at: at(e.module, e.node) });
+    }
+    for (const mod of model.analysed) {
+      for (const cls of mod.allClasses) {
+        const anc = model.python.ancestry(cls);
+        if (!anc.some((q) => qualifiedIs(q, 'django.contrib.auth.backends.RemoteUserBackend', 'RemoteUserBackend'))) continue;
+        const attr = model.python.classAttr(cls, 'create_unknown_user');
+        if (attr) {
+          const text = attr.cls.module.text(attr.value).trim();
+          if (text === 'True' && attr.cls === cls) ctx.report({ messageId: 'backendAttr', at: at(attr.cls.module, attr.node) });
+          continue;
+        }
+        const def = cls.node.type === 'decorated_definition' ? cls.node.children.find((c) => c.type === 'class_definition') ?? cls.node : cls.node;
+        ctx.report({ messageId: 'backendClass', data: { name: cls.name }, at: at(mod, def) });
+      }
+      for (const a of mod.assigns) {
+        if (a.name !== 'AUTHENTICATION_BACKENDS') continue;
+        walk(a.value, (n) => {
+          if (stringValue(n, mod.src) === 'django.contrib.auth.backends.RemoteUserBackend') ctx.report({ messageId: 'backendSetting', at: at(mod, n) });
+          return n.type !== 'string';
+        });
+      }
+    }
+  },
+});

@@ -1,0 +1,57 @@
+// spoofable-cert-header: a certificate or identity taken from a request header without provenance.
+
+import { defineRule } from '../../core/rule.js';
+import type { RelatedLocation } from '../../core/types.js';
+import { at, codeProvenance, deciding, deployProvenance, events, grantRelated, hasIdentityDecision } from './support.js';
+
+export default defineRule({
+  meta: {
+    id: 'spoofable-cert-header',
+    layer: 'code',
+    name: 'Certificate or identity trusted from a forgeable request header',
+    cwe: ['CWE-290', 'CWE-287'],
+    severity: 'critical',
+    docs: {
+      summary: 'A client certificate or identity is read from a request header and used for authentication with no proof that the trusted proxy set it.',
+      whyBad:
+        'A certificate is public data. Anyone who can reach Django without passing through the proxy — or through a proxy route that does not overwrite the header — can send Alice\'s certificate (or DN, or `Verify: SUCCESS`) as a header and be served as Alice. Validating the forwarded certificate\'s chain and fields in Django does not help: the certificate is genuine, only its holder is not.',
+      notReported:
+        'Values from the WSGI environ set by the server itself (mod_wsgi/mod_ssl `SSL_CLIENT_CERT`, uWSGI `uwsgi_param`) with no header origin; code with a provenance check in its path (HMAC or shared secret compared with `hmac.compare_digest`, a trusted-proxy `REMOTE_ADDR` allow-list); deployments in the scanned tree where every route to the app overwrites that header and the app server is reachable only from the proxy.',
+      example: {
+        lang: 'python',
+        bad: "cert_pem = request.META.get('HTTP_X_SSL_CLIENT_CERT')",
+        good: "if not hmac.compare_digest(request.META.get('HTTP_X_MTLS_PROXY_AUTH', ''), settings.MTLS_PROXY_SECRET):\n    return HttpResponseForbidden()\ncert_pem = request.META.get('HTTP_X_SSL_CLIENT_CERT')",
+      },
+      references: ['https://cwe.mitre.org/data/definitions/290.html', 'https://docs.djangoproject.com/en/stable/howto/auth-remote-user/'],
+    },
+    fix: 'Prove provenance: have the proxy overwrite the header on every route and add a secret it authenticates (e.g. `proxy_set_header X-Mtls-Proxy-Auth <secret>` or an HMAC over the certificate) that Django checks with `hmac.compare_digest`, and bind the app server to loopback or a unix socket so nothing reaches it but the proxy.',
+    messages: {
+      header: '{{key}} is a request header: anyone who reaches the app can send a borrowed certificate or identity in it, and nothing on this path proves the proxy set it.',
+      copied: 'The request header {{header}} is copied into `{{target}}`, which the authentication code trusts as if the server had set it: anyone who reaches the app can send a borrowed certificate or identity in that header.',
+    },
+  },
+  check(ctx) {
+    for (const flow of deciding(ctx.model)) {
+      const usesContents = hasIdentityDecision(flow) || events(flow, 'cond').some((c) => c.presence);
+      if (!usesContents) continue;
+      if (codeProvenance(ctx.model, flow)) continue;
+      for (const r of flow.reads) {
+        const src = r.origin === 'copied' && r.copiedFrom ? r.copiedFrom : r.origin === 'header' ? r : null;
+        if (!src) continue;
+        const dep = deployProvenance(ctx.model, src.key);
+        if (dep.proven) continue;
+        const related: RelatedLocation[] = [...grantRelated(flow)];
+        if (r !== src) related.push({ file: r.file, line: r.line, message: `read here as ${r.key}` });
+        if (src.keySite) related.push({ file: src.keySite.file, line: src.keySite.line, message: `header name ${src.key} configured here` });
+        related.push(...dep.related);
+        ctx.report({
+          messageId: r === src ? 'header' : 'copied',
+          data: { key: src.key, header: src.key, target: r.key },
+          at: at(src.module, src.node),
+          related,
+          anchor: `${src.key}|${src.text}`,
+        });
+      }
+    }
+  },
+});

@@ -1,0 +1,136 @@
+// Queries over the code model shared by the code rules (not a rule itself).
+
+import type { RelatedLocation } from '../../core/types.js';
+import type { PyNode } from '../../python/parser.js';
+import type { PyModule } from '../../python/module.js';
+import type { AVal, CertFlow, FlowEvent, ParseSite, SourceRead } from '../../python/flow.js';
+import { provenanceDenies, rawKinds } from '../../python/flow.js';
+import type { ProjectModel } from '../../model/project.js';
+import { provesProvenance, revocationAtProxy, verifiedAtProxy } from '../../deploy/facts.js';
+
+export type Ev<T extends FlowEvent['t']> = Extract<FlowEvent, { t: T }>;
+
+export function events<T extends FlowEvent['t']>(flow: CertFlow, t: T): Ev<T>[] {
+  return flow.events.filter((e): e is Ev<T> => e.t === t);
+}
+
+export function at(module: PyModule, node: PyNode) {
+  return { file: module.path, line: node.line, column: node.col, endLine: node.endLine, endColumn: node.endCol };
+}
+
+export function rel(module: PyModule, node: PyNode, message: string): RelatedLocation {
+  return { file: module.path, line: node.line, column: node.col, message };
+}
+
+/** Flows that decide something about access (grant it somewhere). */
+export function deciding(model: ProjectModel): CertFlow[] {
+  return model.code.flows.filter((f) => f.grants.length > 0);
+}
+
+/** Certificate reads other than the REMOTE_USER-style identity variables. */
+export function certReads(flow: CertFlow): SourceRead[] {
+  return flow.reads.filter((r) => r.kind !== 'user');
+}
+
+export function tainted(v: AVal): boolean {
+  return v.reads.size > 0 || v.parses.size > 0;
+}
+
+/** Does the flow decide on the *contents* of a certificate value (not only its presence)? */
+export function hasIdentityDecision(flow: CertFlow): boolean {
+  return flow.events.some((e) => {
+    switch (e.t) {
+      case 'lookup':
+      case 'parse':
+      case 'dnop':
+        return true;
+      case 'compare':
+        return !e.presenceLike && e.vals.some(tainted);
+      case 'session-compare':
+        return true;
+      default:
+        return false;
+    }
+  });
+}
+
+export function grantRelated(flow: CertFlow): RelatedLocation[] {
+  const g = flow.grants[0];
+  const out: RelatedLocation[] = [];
+  if (g) out.push({ file: g.file, line: g.line, message: `access granted here (${g.kind})` });
+  return out;
+}
+
+/** Does something in the code prove where the certificate came from? */
+export function codeProvenance(model: ProjectModel, flow: CertFlow): FlowEvent | null {
+  const local = flow.events.find((e) => e.t === 'check' && e.what === 'provenance' && provenanceDenies(flow, e));
+  if (local) return local;
+  return model.code.globalProvenance[0] ?? null;
+}
+
+export function deployProvenance(model: ProjectModel, key: string) {
+  return provesProvenance(model.deploy, key);
+}
+
+export function parseKeys(p: ParseSite): string[] {
+  return [...new Set([...p.reads].map((r) => (r.origin === 'copied' && r.copiedFrom ? r.copiedFrom.key : r.key)))];
+}
+
+/** Every certificate feeding the parse comes through a proxy that verifies client certificates. */
+export function proxyVerifies(model: ProjectModel, p: ParseSite): { verified: boolean; related: RelatedLocation[] } {
+  const keys = parseKeys(p);
+  if (!keys.length) return { verified: false, related: [] };
+  const related: RelatedLocation[] = [];
+  for (const k of keys) {
+    const v = verifiedAtProxy(model.deploy, k);
+    if (!v.verified) return { verified: false, related: [] };
+    related.push(...v.related);
+  }
+  return { verified: true, related };
+}
+
+export function proxyChecksRevocation(model: ProjectModel, p: ParseSite): boolean {
+  const keys = parseKeys(p);
+  return keys.length > 0 && keys.every((k) => revocationAtProxy(model.deploy, k).checked);
+}
+
+/** Events in `flow` that concern the certificate parsed at `p` (or any certificate when the event carries none). */
+export function checks(flow: CertFlow, what: Ev<'check'>['what']): Ev<'check'>[] {
+  return events(flow, 'check').filter((e) => e.what === what);
+}
+
+export function derivesFrom(v: AVal, p: ParseSite): boolean {
+  return v.parses.has(p) || [...v.parses].some((q) => q.node === p.node);
+}
+
+export function isSubjectish(v: AVal): boolean {
+  if (v.kinds.has('subject-attr') || v.kinds.has('dn-string') || v.kinds.has('subject')) return true;
+  const rk = rawKinds(v);
+  return rk.has('dn') || rk.has('cn');
+}
+
+export function isFingerprintish(v: AVal): boolean {
+  return v.kinds.has('fingerprint') || rawKinds(v).has('fingerprint');
+}
+
+export function isSerialish(v: AVal): boolean {
+  return v.kinds.has('serial') || rawKinds(v).has('serial');
+}
+
+export function isIssuerish(v: AVal): boolean {
+  return v.kinds.has('issuer') || v.kinds.has('issuer-attr') || rawKinds(v).has('issuer-dn');
+}
+
+export function uniqueBy<T>(xs: T[], key: (x: T) => string): T[] {
+  const seen = new Set<string>();
+  return xs.filter((x) => {
+    const k = key(x);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+export function nodeKey(module: PyModule, node: PyNode): string {
+  return `${module.path}:${node.start}`;
+}
