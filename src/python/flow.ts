@@ -854,7 +854,7 @@ export class FlowAnalyzer {
       this.event(ctx, st, n, { t: 'compare', vals: vs, op: opText, withConst, substring, presenceLike });
       // validity: notAfter compared with now
       const hasAfter = vs.some((v) => v.kinds.has('not-after'));
-      const nowV = vs.find((v) => v.kinds.has('now') || v.kinds.has('now-naive'));
+      const nowV = vs.find((v) => (v.kinds.has('now') || v.kinds.has('now-naive')) && !v.kinds.has('not-after') && !v.kinds.has('not-before'));
       if (hasAfter && (nowV || vs.filter((v) => v.kinds.has('not-after')).length === 1)) {
         const afterV = vs.find((v) => v.kinds.has('not-after'))!;
         const afterAware = afterV.kinds.has('now'); // _utc variants were tagged aware
@@ -1054,7 +1054,16 @@ export class FlowAnalyzer {
       const an = stringValue(a.posNodes[1], mod.src);
       if (base.kinds.has('request') && (an === 'META' || an === 'environ')) return val('meta');
       if (base.kinds.has('request') && an === 'headers') return val('headers');
-      if (base.kinds.has('cert') && an) return derive(base, an === 'subject' ? 'subject' : an === 'serial_number' ? 'serial' : 'cert');
+      if (base.kinds.has('cert') && an) {
+        if (/^not_valid_(after|before)(_utc)?$/.test(an)) {
+          const which = an.includes('after') ? 'after' : 'before';
+          const v = derive(base, which === 'after' ? 'not-after' : 'not-before');
+          if (an.endsWith('_utc')) v.kinds.add('now');
+          if (!peeking) this.event(ctx, st, n, { t: 'validity-read', which, val: v });
+          return v;
+        }
+        return derive(base, an === 'subject' ? 'subject' : an === 'issuer' ? 'issuer' : an === 'serial_number' ? 'serial' : 'cert');
+      }
     }
 
     // Certificate parsing.
@@ -1257,6 +1266,13 @@ export class FlowAnalyzer {
       }
       if (peeking) return this.analyseFnPeek(target.fn, mapped, ctx);
       return this.analyseFn(target.fn, mapped, ctx, false);
+    }
+
+    // Date arithmetic keeps what the value is (`not_valid_after.replace(tzinfo=utc)`, `now.astimezone()`).
+    if ((rv.kinds.has('not-after') || rv.kinds.has('not-before') || rv.kinds.has('now') || rv.kinds.has('now-naive')) && /^(replace|astimezone|timestamp|date)$/.test(last)) {
+      const v = derive(rv, ...[...rv.kinds].filter((k) => k === 'not-after' || k === 'not-before' || k === 'now' || k === 'now-naive'));
+      if (last === 'replace' && a.kw.has('tzinfo')) { v.kinds.delete('now-naive'); v.kinds.add('now'); }
+      return v;
     }
 
     // Unknown call: the result carries the taint of receiver and arguments.

@@ -12,3 +12,8 @@ for (const dir of ['vulnerable', 'vulnerable-header', 'secure', 'secure-header']
     await checkAnnotatedFixture(join(FIXTURES, 'code', 'seed', dir), CODE_RULES);
   });
 }
+
+test('a truly secure implementation (HMAC provenance, pinned CA, validity, EKU, CRL, fingerprint binding, session bound) yields no code finding', async () => {
+  const findings = await checkAnnotatedFixture(join(FIXTURES, 'code', 'secure-implementation'), CODE_RULES);
+  if (findings.some((f) => CODE_RULES.includes(f.ruleId))) throw new Error('unexpected code finding');
+});
