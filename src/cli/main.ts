@@ -1,19 +1,17 @@
 // The `mtls-audit` command line (commander). Exit codes: 0 clean, 1 findings at/above --fail-on,
 // 2 usage error / unreadable input / unreachable target: one line on stderr, never a stack trace.
 
+// Start-up time is part of every CI run: heavy modules (the engine and its parsers, reporters, the
+// rule catalogue, the probe/pki/fix commands) are imported only by the command that needs them.
+
 import { Command, CommanderError, Option } from 'commander';
 import { writeFileSync, renameSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { SEVERITIES, severityRank, type Report, type Severity } from '../core/types.js';
 import { VERSION } from '../version.js';
-import { runScan } from '../scan/engine.js';
-import { renderReport, type Format } from '../report/index.js';
-import { allRules } from '../rules/index.js';
-import { renderRulesCatalogue } from '../report/catalogue.js';
+import type { Format } from '../report/index.js';
 import { createProgress } from './progress.js';
-import { loadConfig } from '../config/load.js';
-import { registerExtraCommands } from './extra.js';
 
 export const FORMATS = ['text', 'json', 'sarif', 'html'] as const;
 
@@ -63,6 +61,7 @@ function buildProgram(): Command {
     .option('--include-tests', 'also scan tests.py, test_*.py and tests/ (skipped by default)', false)
     .option('--no-color', 'no colours in the text report')
     .action(async (path: string, o) => {
+      const [{ loadConfig }, { runScan }] = await Promise.all([import('../config/load.js'), import('../scan/engine.js')]);
       const config = loadConfig(path, o.config);
       const progress = createProgress('scan');
       const report = await runScan({
@@ -78,6 +77,7 @@ function buildProgram(): Command {
       });
       progress.done();
       const failOn: Severity = program.getOptionValueSource('failOn') === 'cli' ? o.failOn : config.failOn ?? o.failOn;
+      const { renderReport } = await import('../report/index.js');
       writeOutput(renderReport(report, o.format as Format, { color: o.color !== false && !o.output && process.stdout.isTTY === true, root: path }), o.output);
       process.exitCode = exitCodeFor(report, failOn);
     });
@@ -86,17 +86,39 @@ function buildProgram(): Command {
     .command('rules')
     .description('the rule catalogue (RULES.md, as shipped)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
-    .action((o) => {
+    .action(async (o) => {
+      const [{ allRules }, { renderRulesCatalogue }] = await Promise.all([import('../rules/index.js'), import('../report/catalogue.js')]);
       process.stdout.write(renderRulesCatalogue(allRules, o.format));
     });
 
-  registerExtraCommands(program);
   return program;
 }
 
+const CORE_COMMANDS = new Set(['scan', 'rules']);
+
+/** `MTLS_AUDIT_STATS=1`: one JSON line on stderr at exit with peak RSS and wall time (for `npm run bench`). */
+function reportStatsAtExit(): void {
+  if (!process.env.MTLS_AUDIT_STATS || process.env.MTLS_AUDIT_STATS === '0') return;
+  process.on('exit', () => {
+    const maxRssMB = Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10;
+    const durationMs = Math.round(performance.now() * 10) / 10;
+    process.stderr.write(`${JSON.stringify({ maxRssMB, durationMs })}\n`);
+  });
+}
+
 export async function main(argv: string[]): Promise<void> {
+  reportStatsAtExit();
+  const first = argv.find((a) => !a.startsWith('-'));
+  // The WASM Python parser compiles off the main thread while the engine's modules load.
+  if (first === 'scan') import('../python/parser.js').then((m) => m.getPythonParser()).catch(() => {});
   const program = buildProgram();
   try {
+    // probe/pki/fix (and their TLS/X.509 dependencies) are loaded only when asked for, or for the
+    // full help text.
+    if (first === undefined || !CORE_COMMANDS.has(first)) {
+      const { registerExtraCommands } = await import('./extra.js');
+      registerExtraCommands(program);
+    }
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
     if (e instanceof CommanderError) {

@@ -6,7 +6,7 @@ import { statSync } from 'node:fs';
 import type { Finding, InputError, Report } from '../core/types.js';
 import { severityRank } from '../core/types.js';
 import { DEFAULT_RULE_OPTIONS, findingFromReport, type RuleOptions, type ScanRule } from '../core/rule.js';
-import { discover, readText, type DiscoveredFile } from './discover.js';
+import { discover, readFiltered, readText, type DiscoveredFile } from './discover.js';
 import { getPythonParser } from '../python/parser.js';
 import { PythonProject } from '../python/project.js';
 import type { PyModule } from '../python/module.js';
@@ -44,6 +44,9 @@ import { UsageError } from "../core/errors.js";
 export const TRIGGER_RE =
   /SSL_CLIENT|CLIENT_CERT|CLIENT_S_DN|CLIENT_I_DN|CLIENT_VERIFY|CLIENT_FINGERPRINT|CLIENT_SERIAL|FORWARDED_CLIENT|Forwarded-Client|[Cc]lient-[Cc]ert|[Ss]sl-[Cc]lient|REMOTE_USER|RemoteUser|x509|X509|load_certificate|MIDDLEWARE|AUTHENTICATION_BACKENDS|AUTH_PASSWORD_VALIDATORS|SESSION_COOKIE_AGE|SESSION_EXPIRE|PASSWORD_RESET|urlpatterns|_auth_user_id|cycle_key|ratelimit|throttle|DJANGO_SETTINGS_MODULE|csrf_exempt|AllowAny|authentication_classes|LoginView|obtain_auth_token|TokenObtain|PasswordResetTokenGenerator|make_token/;
 
+/** Files parsed whatever they contain (Django's entry points and settings). */
+const ALWAYS_PARSED_RE = /(^|\/)(settings|urls|manage|wsgi|asgi)\.py$|(^|\/)settings\//;
+
 export async function runScan(opts: ScanOptions): Promise<Report> {
   const t0 = performance.now();
   const root = resolve(opts.path);
@@ -56,6 +59,8 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
   if (!st.isDirectory()) throw new UsageError(`PATH ${opts.path} is not a directory`);
 
   const errors: InputError[] = [];
+  // Start loading the WASM parser first: its compilation runs off the main thread meanwhile.
+  const parserReady = getPythonParser();
   const { files, errors: walkErrors } = discover(root, {
     exclude: opts.exclude,
     includeTests: opts.includeTests,
@@ -63,7 +68,7 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
   });
   errors.push(...walkErrors);
 
-  const parser = await getPythonParser();
+  const parser = await parserReady;
   const python = new PythonProject(parser, files, errors);
   const analysed: PyModule[] = [];
   const pyFiles = files.filter((f) => f.kind === 'python');
@@ -72,13 +77,15 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
   for (const f of pyFiles) {
     i++;
     opts.onProgress?.(i, pyFiles.length, f.path);
-    const r = readText(f.abs);
+    // The trigger test runs on the raw bytes (as latin-1); only wanted files are decoded.
+    const byPath = ALWAYS_PARSED_RE.test(f.path);
+    const r = readFiltered(f.abs, (raw) => byPath || TRIGGER_RE.test(raw), opts.maxFileBytes);
     if (!r.ok) {
       errors.push({ file: f.path, message: r.message });
       continue;
     }
     bytes += f.size;
-    if (!TRIGGER_RE.test(r.text) && !/(^|\/)(settings|urls|manage|wsgi|asgi)\.py$|(^|\/)settings\//.test(f.path)) continue;
+    if (r.text === null) continue;
     const mod = python.load(f.path, r.text);
     if (mod) analysed.push(mod);
   }
@@ -86,7 +93,7 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
   for (const f of configFiles) bytes += f.size;
 
   const deploy = buildDeployment(root, configFiles, errors);
-  const settings = buildSettings(python, analysed, deploy);
+  const settings = buildSettings(python, analysed, deploy, files);
   const model: ProjectModel = { root, files, python, analysed, settings, deploy, code: null as never, errors };
   model.code = buildCodeModel(model);
 
