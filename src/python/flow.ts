@@ -106,7 +106,7 @@ export interface Site {
 }
 
 export type FlowEvent =
-  | (Site & { t: 'cond'; val: AVal; presence: boolean; denies: boolean; grants: boolean; text: string })
+  | (Site & { t: 'cond'; val: AVal; presence: boolean; truthiness: boolean; denies: boolean; grants: boolean; text: string })
   | (Site & { t: 'compare'; vals: AVal[]; op: string; withConst: boolean; substring: boolean; presenceLike: boolean })
   | (Site & { t: 'lookup'; op: string; model: string; args: AVal[]; kw: Map<string, AVal> })
   | (Site & { t: 'parse'; parse: ParseSite })
@@ -504,6 +504,7 @@ export class FlowAnalyzer {
   private cond(c: PyNode, stmtNode: PyNode, st: FnState, ctx: FlowCtx, denies: boolean, grants: boolean): void {
     const v = this.expr(c, st, ctx);
     const presence = isPresenceTest(c, st.mod, (n) => this.peek(n, st));
+    const truthiness = isTruthinessTest(c, st.mod);
     const text = st.mod.text(c);
     if (/\brequest\.user\.is_authenticated\b/.test(text) && ctx.rootKind === 'middleware' && !denies) {
       const body = field(stmtNode, 'consequence');
@@ -511,7 +512,7 @@ export class FlowAnalyzer {
     }
     // Flag-style error handling: `valid = False` in an except, later `if not valid: deny`.
     for (const [name] of st.handlerFlags) if (denies && new RegExp(`\\b${name}\\b`).test(text)) st.handlerFlags.delete(name);
-    this.event(ctx, st, c, { t: 'cond', val: v, presence, denies, grants, text });
+    this.event(ctx, st, c, { t: 'cond', val: v, presence, truthiness, denies, grants, text });
   }
 
   private tryStmt(s: PyNode, st: FnState, ctx: FlowCtx): void {
@@ -1246,7 +1247,7 @@ export class FlowAnalyzer {
       if (v.kinds.has('subject') || v.kinds.has('issuer')) return derive(v, 'dn-string');
       return derive(v, ...keepStr(v));
     }
-    if (/^(bool|len)$/.test(fname)) return derive(a.all);
+    if (/^(bool|len)$/.test(fname)) return derive(a.all, ...keepStr(a.all));
     if (/^(unquote|unquote_plus|urllib\.parse\.unquote|parse\.unquote|b64decode|base64\.b64decode|b64encode|base64\.b64encode|bytes|b16decode|a2b_base64)$/.test(fname) || /(unquote|b64decode|b64encode|standard_b64decode|urlsafe_b64decode)$/.test(last)) return derive(a.all, ...keepStr(a.all));
 
     // Project function calls: analyse in this context.
@@ -1341,7 +1342,7 @@ function isPresenceTest(c: PyNode, mod: PyModule, peek: (n: PyNode) => AVal): bo
     const r = field(n, 'right');
     return (!!l && isPresenceTest(l, mod, peek)) || (!!r && isPresenceTest(r, mod, peek));
   }
-  const v = peek(n);
+  const v = n.type === 'comparison_operator' ? union(...named(n).map(peek)) : peek(n);
   const raw = v.kinds.has('raw');
   if (!raw) return false;
   if (n.type === 'identifier' || n.type === 'subscript' || n.type === 'call' || n.type === 'attribute') {
@@ -1364,6 +1365,26 @@ function isPresenceTest(c: PyNode, mod: PyModule, peek: (n: PyNode) => AVal): bo
       const rk = rawKinds(v);
       if (rk.has('verify') && rk.size === 1) return true;
     }
+  }
+  return false;
+}
+
+/** Structure only: `x`, `not x`, `x is None`, `x == ''`, `len(x) == 0`, `bool(x)` (no comparison of contents). */
+function isTruthinessTest(c: PyNode, mod: PyModule): boolean {
+  let n = unparen(c);
+  while (n && n.type === 'not_operator') n = unparen(field(n, 'argument'));
+  if (!n) return false;
+  if (n.type === 'boolean_operator') {
+    const l = field(n, 'left');
+    const r = field(n, 'right');
+    return !!l && !!r && isTruthinessTest(l, mod) && isTruthinessTest(r, mod);
+  }
+  if (n.type === 'identifier' || n.type === 'attribute' || n.type === 'subscript') return true;
+  if (n.type === 'call') return /^(bool|len)$/.test(dotted(field(n, 'function'), mod.src) ?? '') || /\.get$/.test(dotted(field(n, 'function'), mod.src) ?? '');
+  if (n.type === 'comparison_operator') {
+    const ops = n.children.filter((x) => !x.named).map((x) => mod.text(x)).join(' ');
+    if (/^(is|is not)$/.test(ops)) return named(n).some((o) => unparen(o)?.type === 'none');
+    if (/^(==|!=)$/.test(ops)) return named(n).some((o) => { const u = unparen(o); return !!u && (stringValue(u, mod.src) === '' || u.type === 'none' || (u.type === 'integer' && mod.text(u) === '0')); });
   }
   return false;
 }
@@ -1539,4 +1560,17 @@ export function provenanceDenies(flow: CertFlow, e: FlowEvent): boolean {
   return flow.events.some((c) => c.t === 'cond' && c.denies && c.node.start <= e.node.start && c.node.end >= e.node.end && c.module === e.module) ||
     flow.events.some((c) => c.t === 'cond' && c.denies && /compare_digest|REMOTE_ADDR|trusted|allowed|valid|ok|verified|signature|hmac|proxy/i.test(c.text)) ||
     flow.events.some((c) => c.t === 'cond' && c.denies && c.val.kinds.has('verified'));
+}
+
+/** Developer aid (`MTLS_AUDIT_DUMP_FLOWS=1`): a readable listing of the flows and their events. */
+export function describeFlows(code: CodeModel): string {
+  const out: string[] = [];
+  for (const f of code.flows) {
+    out.push(`flow ${f.root.kind} ${f.root.qualname} (${f.root.file}:${f.root.line}) reads=${f.reads.map((r) => `${r.key}/${r.kind}/${r.origin}@${r.line}`).join(',')} grants=${f.grants.map((g) => `${g.kind}@${g.line}`).join(',')}`);
+    for (const e of f.events) {
+      const extra = e.t === 'cond' ? ` presence=${e.presence} denies=${e.denies} grants=${e.grants} kinds=${[...e.val.kinds]}` : e.t === 'check' ? ` ${e.what}` : e.t === 'compare' ? ` presenceLike=${e.presenceLike}` : e.t === 'fail-open' ? ` ${e.how}` : '';
+      out.push(`  ${e.t}@${e.module.path}:${e.node.line} ${e.module.text(e.node).split('\n')[0].slice(0, 60)}${extra}`);
+    }
+  }
+  return out.join('\n');
 }

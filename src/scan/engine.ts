@@ -12,7 +12,7 @@ import { PythonProject } from '../python/project.js';
 import type { PyModule } from '../python/module.js';
 import { scanRules } from '../rules/index.js';
 import type { ProjectModel } from '../model/project.js';
-import { buildCodeModel } from '../python/flow.js';
+import { buildCodeModel, describeFlows } from '../python/flow.js';
 import { buildSettings } from '../settings/resolve.js';
 import { buildDeployment } from '../deploy/build.js';
 import { assignFingerprints } from './fingerprint.js';
@@ -44,6 +44,9 @@ import { UsageError } from "../core/errors.js";
 export const TRIGGER_RE =
   /SSL_CLIENT|CLIENT_CERT|CLIENT_S_DN|CLIENT_I_DN|CLIENT_VERIFY|CLIENT_FINGERPRINT|CLIENT_SERIAL|FORWARDED_CLIENT|Forwarded-Client|[Cc]lient-[Cc]ert|[Ss]sl-[Cc]lient|REMOTE_USER|RemoteUser|x509|X509|load_certificate|MIDDLEWARE|AUTHENTICATION_BACKENDS|AUTH_PASSWORD_VALIDATORS|SESSION_COOKIE_AGE|SESSION_EXPIRE|PASSWORD_RESET|urlpatterns|_auth_user_id|cycle_key|ratelimit|throttle|DJANGO_SETTINGS_MODULE|csrf_exempt|AllowAny|authentication_classes|LoginView|obtain_auth_token|TokenObtain|PasswordResetTokenGenerator|make_token/;
 
+/** Header spellings vary in case (`X-SSL-Client-Cert`, `x-ssl-client-cert`, `X_Ssl_Client_Cert`). */
+export const HEADER_TRIGGER_RE = /ssl[-_]client|client[-_](cert|s[-_]dn|i[-_]dn|dn|cn|verify|fingerprint|serial|subject)|forwarded[-_](client|tls)|tls[-_]client|remote[-_]user|mtls/i;
+
 /** Files parsed whatever they contain (Django's entry points and settings). */
 const ALWAYS_PARSED_RE = /(^|\/)(settings|urls|manage|wsgi|asgi)\.py$|(^|\/)settings\//;
 
@@ -74,28 +77,35 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
   const pyFiles = files.filter((f) => f.kind === 'python');
   let bytes = 0;
   let i = 0;
+  const skipped = new Map<string, string>();
   for (const f of pyFiles) {
     i++;
     opts.onProgress?.(i, pyFiles.length, f.path);
     // The trigger test runs on the raw bytes (as latin-1); only wanted files are decoded.
     const byPath = ALWAYS_PARSED_RE.test(f.path);
-    const r = readFiltered(f.abs, (raw) => byPath || TRIGGER_RE.test(raw), opts.maxFileBytes);
+    let rawText = '';
+    const r = readFiltered(f.abs, (raw) => { rawText = raw; return byPath || TRIGGER_RE.test(raw) || HEADER_TRIGGER_RE.test(raw); }, opts.maxFileBytes);
     if (!r.ok) {
       errors.push({ file: f.path, message: r.message });
       continue;
     }
     bytes += f.size;
-    if (r.text === null) continue;
+    if (r.text === null) {
+      if (IMPORT_RE.test(rawText)) skipped.set(f.path, rawText);
+      continue;
+    }
     const mod = python.load(f.path, r.text);
     if (mod) analysed.push(mod);
   }
+  pullImporters(python, analysed, skipped);
   const configFiles: DiscoveredFile[] = files.filter((f) => f.kind === 'config');
   for (const f of configFiles) bytes += f.size;
 
-  const deploy = buildDeployment(root, configFiles, errors);
+  const deploy = buildDeployment(root, configFiles, errors, { parser, allFiles: files });
   const settings = buildSettings(python, analysed, deploy, files);
   const model: ProjectModel = { root, files, python, analysed, settings, deploy, code: null as never, errors };
   model.code = buildCodeModel(model);
+  if (process.env.MTLS_AUDIT_DUMP_FLOWS) process.stderr.write(describeFlows(model.code) + '\n');
 
   const ruleOptions: RuleOptions = { ...DEFAULT_RULE_OPTIONS, ...opts.ruleOptions };
   const selected = selectRules(opts);
@@ -145,6 +155,43 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
       suppressed: suppressed.length,
     },
   };
+}
+
+const IMPORT_RE = /^[ \t]*(from|import)\s/m;
+/** Words that make a top-level function a certificate helper others may import. */
+const CERT_HELPER_RE = /SSL_CLIENT|CLIENT_CERT|CLIENT_S_DN|CLIENT_I_DN|CLIENT_VERIFY|CLIENT_FINGERPRINT|FORWARDED_CLIENT|REMOTE_USER|x509|load_certificate/;
+
+/**
+ * A module without trigger words can still hold the view that calls an analysed module's
+ * certificate helper (`from .certs import client_cert`): load those importers too (a few rounds).
+ */
+function pullImporters(python: PythonProject, analysed: PyModule[], skipped: Map<string, string>): void {
+  const done = new Set<string>();
+  for (let round = 0; round < 3 && skipped.size; round++) {
+    const helpers: { mod: string; name: string }[] = [];
+    for (const m of analysed) {
+      if (done.has(m.path)) continue;
+      done.add(m.path);
+      for (const fn of m.functions.values()) {
+        if (CERT_HELPER_RE.test(m.text(fn.node))) helpers.push({ mod: m.name.split('.').pop() ?? m.name, name: fn.name });
+      }
+    }
+    if (!helpers.length) return;
+    const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const fromImport = new RegExp(`^[ \\t]*from\\s+\\S+\\s+import\\s+[^\\n]*\\b(${[...new Set(helpers.map((h) => esc(h.name)))].join('|')})\\b`, 'm');
+    const qualified = new RegExp(`\\b(${helpers.map((h) => `${esc(h.mod)}\\.${esc(h.name)}`).join('|')})\\b`);
+    let added = false;
+    for (const [path, raw] of skipped) {
+      if (!fromImport.test(raw) && !qualified.test(raw)) continue;
+      skipped.delete(path);
+      const mod = python.load(path);
+      if (mod) {
+        analysed.push(mod);
+        added = true;
+      }
+    }
+    if (!added) return;
+  }
 }
 
 function selectRules(opts: ScanOptions): ScanRule<string>[] {

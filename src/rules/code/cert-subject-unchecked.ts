@@ -38,7 +38,7 @@ export default defineRule({
             case 'compare':
               return !e.presenceLike && e.vals.some(decides);
             case 'cond':
-              return !e.presence && decides(e.val);
+              return !e.presence && !e.truthiness && decides(e.val);
             case 'dnop':
               return decides(e.val);
             case 'session-compare':

@@ -1,0 +1,102 @@
+import { ruleTester } from '../../helpers/rule-tester.js';
+
+ruleTester.run('cert-chain-unverified', {
+  valid: [
+    {
+      name: 'verify_directly_issued_by against the pinned CA',
+      files: {
+        'app/views.py': `
+          from cryptography import x509
+          from cryptography.hazmat.primitives import hashes
+          from django.http import JsonResponse
+          from .models import Binding
+          from .pki import CA
+          def v(request):
+              cert = x509.load_pem_x509_certificate(request.META['SSL_CLIENT_CERT'].encode())
+              cert.verify_directly_issued_by(CA)
+              b = Binding.objects.get(fingerprint=cert.fingerprint(hashes.SHA256()).hex())
+              return JsonResponse({'user': b.user.username})
+        `,
+      },
+    },
+    {
+      name: 'pyOpenSSL X509StoreContext',
+      files: {
+        'app/views.py': `
+          from OpenSSL import crypto
+          from django.http import JsonResponse
+          from .models import Binding
+          from .pki import STORE
+          def v(request):
+              cert = crypto.load_certificate(crypto.FILETYPE_PEM, request.META['SSL_CLIENT_CERT'])
+              crypto.X509StoreContext(STORE, cert).verify_certificate()
+              b = Binding.objects.get(fingerprint=cert.digest('sha256'))
+              return JsonResponse({'user': b.user.username})
+        `,
+      },
+    },
+    {
+      name: 'CA public key verifies the signature',
+      files: {
+        'app/views.py': `
+          from cryptography import x509
+          from cryptography.hazmat.primitives.asymmetric import ec
+          from django.http import JsonResponse
+          from .models import Binding
+          from .pki import CA
+          def v(request):
+              cert = x509.load_pem_x509_certificate(request.META['SSL_CLIENT_CERT'].encode())
+              CA.public_key().verify(cert.signature, cert.tbs_certificate_bytes, ec.ECDSA(cert.signature_hash_algorithm))
+              b = Binding.objects.get(serial=cert.serial_number, issuer=cert.issuer.rfc4514_string())
+              return JsonResponse({'user': b.user.username})
+        `,
+      },
+    },
+    {
+      name: 'parsing the CA file itself is not a client certificate',
+      files: {
+        'app/pki.py': `
+          from cryptography import x509
+          with open('/etc/ca.pem', 'rb') as fh:
+              CA = x509.load_pem_x509_certificate(fh.read())
+        `,
+      },
+    },
+  ],
+  invalid: [
+    {
+      name: 'issuer DN string comparison is not verification',
+      files: {
+        'app/views.py': `
+          from cryptography import x509
+          from cryptography.hazmat.primitives import hashes
+          from django.http import JsonResponse, HttpResponseForbidden
+          from .models import Binding
+          def v(request):
+              cert = x509.load_pem_x509_certificate(request.META['SSL_CLIENT_CERT'].encode())
+              if cert.issuer.rfc4514_string() != 'CN=Corp Client CA':
+                  return HttpResponseForbidden()
+              b = Binding.objects.get(fingerprint=cert.fingerprint(hashes.SHA256()).hex())
+              return JsonResponse({'user': b.user.username})
+        `,
+      },
+      errors: [{ ruleId: 'cert-chain-unverified', line: 6 }],
+    },
+    {
+      name: 'DER certificate from a backend',
+      files: {
+        'app/backends.py': `
+          import base64
+          from cryptography import x509
+          from cryptography.hazmat.primitives import hashes
+          from .models import Binding
+          class CertBackend:
+              def authenticate(self, request, der_b64=None):
+                  cert = x509.load_der_x509_certificate(base64.b64decode(request.META['SSL_CLIENT_CERT_DER']))
+                  return Binding.objects.get(fingerprint=cert.fingerprint(hashes.SHA256()).hex()).user
+        `,
+      },
+      errors: [{ ruleId: 'cert-chain-unverified', line: 7 }],
+    },
+  ],
+});

@@ -1,0 +1,134 @@
+import { ruleTester } from '../../helpers/rule-tester.js';
+
+ruleTester.run('cert-presence-only', {
+  valid: [
+    {
+      name: 'presence check that only rejects before a fingerprint binding',
+      files: {
+        'app/views.py': `
+          from django.http import JsonResponse
+          from .models import Binding
+          def whoami(request):
+              fp = request.META.get('SSL_CLIENT_FINGERPRINT')
+              if not fp:
+                  return JsonResponse({'error': 'no cert'}, status=401)
+              binding = Binding.objects.filter(fingerprint=fp, revoked=False).first()
+              if binding is None:
+                  return JsonResponse({'error': 'unknown'}, status=403)
+              return JsonResponse({'user': binding.user.username})
+        `,
+      },
+    },
+    {
+      name: 'presence check followed by a parse and subject decision',
+      files: {
+        'app/views.py': `
+          from cryptography import x509
+          from django.http import JsonResponse, HttpResponseForbidden
+          ALLOWED = {'alice'}
+          def api(request):
+              pem = request.META.get('SSL_CLIENT_CERT')
+              if pem is None:
+                  return HttpResponseForbidden()
+              cert = x509.load_pem_x509_certificate(pem.encode())
+              cn = cert.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)[0].value
+              if cn not in ALLOWED:
+                  return HttpResponseForbidden()
+              return JsonResponse({'cn': cn})
+        `,
+      },
+    },
+    {
+      name: 'certificate value read only for logging is not a decision',
+      files: {
+        'app/views.py': `
+          import logging
+          from django.http import JsonResponse
+          log = logging.getLogger(__name__)
+          def health(request):
+              log.info('client %s', request.META.get('SSL_CLIENT_S_DN'))
+              return JsonResponse({'ok': True})
+        `,
+      },
+    },
+    {
+      name: 'REMOTE_USER presence is not a certificate presence check',
+      files: {
+        'app/views.py': `
+          from django.http import JsonResponse
+          def v(request):
+              if not request.META.get('REMOTE_USER'):
+                  return JsonResponse({}, status=401)
+              return JsonResponse({'ok': True})
+        `,
+      },
+    },
+  ],
+  invalid: [
+    {
+      name: 'function view granting on a truthy certificate',
+      files: {
+        'app/views.py': `
+          from django.http import JsonResponse
+          def data(request):
+              if request.META.get('SSL_CLIENT_CERT'):
+                  return JsonResponse({'secret': 42})
+              return JsonResponse({'error': 'denied'}, status=403)
+        `,
+      },
+      errors: [{ ruleId: 'cert-presence-only', line: 3 }],
+    },
+    {
+      name: 'verify flag compared with SUCCESS in a middleware',
+      files: {
+        'app/middleware.py': `
+          from django.http import HttpResponseForbidden
+          class RequireClientCert:
+              def __init__(self, get_response):
+                  self.get_response = get_response
+              def __call__(self, request):
+                  if request.META.get('SSL_CLIENT_VERIFY') != 'SUCCESS':
+                      return HttpResponseForbidden('client certificate required')
+                  return self.get_response(request)
+        `,
+      },
+      errors: [{ ruleId: 'cert-presence-only', line: 6 }],
+    },
+    {
+      name: 'the read happens in a helper in another module',
+      files: {
+        'app/certs.py': `
+          def client_cert(request):
+              return request.META.get('SSL_CLIENT_CERT', '')
+        `,
+        'app/views.py': `
+          from django.http import JsonResponse
+          from .certs import client_cert
+          def view(request):
+              cert = client_cert(request)
+              if len(cert) == 0:
+                  return JsonResponse({}, status=401)
+              return JsonResponse({'authenticated': True})
+        `,
+      },
+      errors: [{ ruleId: 'cert-presence-only', file: 'app/views.py', line: 5 }],
+    },
+    {
+      name: 'DRF authentication class returning a user when a DN is present',
+      files: {
+        'app/auth.py': `
+          from django.contrib.auth.models import AnonymousUser
+          from rest_framework.authentication import BaseAuthentication
+          from rest_framework.exceptions import AuthenticationFailed
+          class CertAuth(BaseAuthentication):
+              def authenticate(self, request):
+                  dn = request.META.get('SSL_CLIENT_S_DN')
+                  if not dn:
+                      raise AuthenticationFailed('no certificate')
+                  return (AnonymousUser(), None)
+        `,
+      },
+      errors: [{ ruleId: 'cert-presence-only', line: 7 }],
+    },
+  ],
+});

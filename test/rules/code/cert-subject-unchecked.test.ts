@@ -1,0 +1,34 @@
+import { ruleTester } from '../../helpers/rule-tester.js';
+
+const VIEW = (decision: string) => `
+  from cryptography import x509
+  from cryptography.hazmat.primitives import hashes
+  from cryptography.x509.oid import NameOID
+  from django.http import JsonResponse, HttpResponseForbidden
+  from .models import Binding
+  def v(request):
+      cert = x509.load_pem_x509_certificate(request.META['SSL_CLIENT_CERT'].encode())
+      ${decision}
+      return JsonResponse({'ok': True})
+`;
+
+ruleTester.run('cert-subject-unchecked', {
+  valid: [
+    { name: 'fingerprint binding', files: { 'app/views.py': VIEW('Binding.objects.get(fingerprint=cert.fingerprint(hashes.SHA256()).hex())') } },
+    { name: 'issuer and serial binding', files: { 'app/views.py': VIEW('Binding.objects.get(serial=cert.serial_number, issuer=cert.issuer.rfc4514_string())') } },
+    {
+      name: 'parsed CN compared with an allow-list',
+      files: { 'app/views.py': VIEW("if cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value not in {'svc-a'}: return HttpResponseForbidden()") },
+    },
+    {
+      name: 'SAN checked',
+      files: {
+        'app/views.py': VIEW("san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value\n      if 'svc.internal' not in san.get_values_for_type(x509.DNSName): return HttpResponseForbidden()"),
+      },
+    },
+  ],
+  invalid: [
+    { name: 'parsed and never decided on', files: { 'app/views.py': VIEW('pass') }, errors: [{ ruleId: 'cert-subject-unchecked', line: 7 }] },
+    { name: 'only the presence of a CN is tested', files: { 'app/views.py': VIEW('if not cert.subject: return HttpResponseForbidden()') }, errors: [{ ruleId: 'cert-subject-unchecked', line: 7 }] },
+  ],
+});
