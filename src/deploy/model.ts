@@ -25,6 +25,25 @@ export interface UpstreamHeader {
   /** true when the directive replaces any client-sent value; false for add/append. */
   overwrites: boolean;
   site: ConfigSite;
+  /**
+   * true when every client spelling of the key is replaced (nginx `uwsgi_param HTTP_X_…`, whose
+   * client headers nginx skips after WSGI-style normalisation; a server-set environ variable).
+   */
+  coversAllSpellings?: boolean;
+  /** set: replace; append: add to the client's value; add-if-absent: keep the client's value; remove. */
+  action?: 'set' | 'append' | 'add-if-absent' | 'remove';
+  /** Not a header but a WSGI environ variable the server sets itself (`uwsgi_param SSL_CLIENT_CERT`, mod_ssl `+ExportCertData`). */
+  environ?: boolean;
+  /** The directive only applies under a condition (HAProxy `if { ssl_c_used }`): client copies pass otherwise. */
+  condition?: string;
+}
+
+/** A client header the proxy deletes before forwarding (`http-request del-header`, `RequestHeader unset`). */
+export interface RemovedHeader {
+  /** Name or pattern as written. */
+  pattern: string;
+  match: 'exact' | 'prefix' | 'suffix' | 'substring' | 'regex' | 'glob';
+  site: ConfigSite;
 }
 
 /** One way into the app: a server/location (nginx), frontend/backend (HAProxy), listener/route… */
@@ -49,6 +68,26 @@ export interface EntryPoint {
   upstream?: string;
   /** Does this entry point forward to the Django app? */
   reachesApp: boolean;
+  /** Resolved upstream targets (`127.0.0.1:8000`, `unix:/run/app.sock`, `web:8000`). */
+  upstreamTargets?: string[];
+  /** The directive that forwards to the upstream (`proxy_pass`, `use_backend`, route `cluster`). */
+  upstreamSite?: ConfigSite;
+  /** The server / frontend / listener definition (for findings about a risky default). */
+  listenerSite?: ConfigSite;
+  /** Client headers deleted before forwarding. */
+  removed?: RemovedHeader[];
+  /** The proxy forwards no client header at all (`proxy_pass_request_headers off`). */
+  dropsClientHeaders?: ConfigSite;
+  /** Where the verify result is enforced. */
+  enforceSite?: ConfigSite;
+  /** Envoy `forward_client_cert_details` (and where). */
+  xfcc?: { mode: string; site: ConfigSite };
+  /** Certificate verification errors are ignored (HAProxy `ca-ignore-err all`/`crt-ignore-err all`). */
+  ignoresVerifyErrors?: ConfigSite;
+  /** The proxy uses the client certificate itself (routing, access decisions) even if it forwards nothing. */
+  usesCert?: ConfigSite;
+  /** The app runs inside the proxy process (Apache mod_wsgi): no separate app server to reach. */
+  inProcess?: boolean;
 }
 
 /** How an app server listens and who can reach it. */
@@ -59,6 +98,17 @@ export interface AppServer {
   /** loopback / unix socket / all interfaces / published / cluster… */
   exposure: 'loopback' | 'unix' | 'container-internal' | 'published' | 'all-interfaces' | 'cluster' | 'unknown';
   exposureSites: ConfigSite[];
+  host?: string;
+  port?: number;
+  unixPath?: string;
+  /** Where the process runs: a container (Dockerfile, compose, k8s), the host (systemd, Procfile), or unknown. */
+  context?: 'host' | 'container' | 'unknown';
+  /** Compose service / k8s workload that runs it. */
+  service?: string;
+  /** Why `exposure` was decided, for messages. */
+  exposureReason?: string;
+  /** The server maps header names with underscores onto HTTP_ keys (Django's runserver drops them). */
+  mapsUnderscoreHeaders?: boolean;
 }
 
 export interface DeploymentModel {

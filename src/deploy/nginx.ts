@@ -1,0 +1,366 @@
+// nginx → entry points. Includes are expanded (globs, relative to the including file, the main
+// config and the scanned root; absolute paths by their suffix in the tree), then every location
+// that proxies (`proxy_pass`, `uwsgi_pass`, `fastcgi_pass`, `scgi_pass`, `grpc_pass`) becomes an
+// entry point with the settings it inherits the way nginx merges them:
+//   - ssl_verify_client, ssl_client_certificate, ssl_crl, ssl_ocsp, underscores_in_headers,
+//     ignore_invalid_headers: http → server;
+//   - proxy_set_header / *_param arrays: the innermost level that has any replaces the outer ones;
+//   - proxy_pass_request_headers: innermost explicit value;
+//   - `if (…) { return 4xx; }` on $ssl_client_verify (directly or through a `map`) at server or
+//     location level enforces the verification result.
+
+import type { InputError } from '../core/types.js';
+import type { ConfigSite, EntryPoint, RemovedHeader, UpstreamHeader, VerifyMode } from './model.js';
+import { wsgiKey } from './model.js';
+import { parseNginx, NgxSyntaxError, type NgxDirective } from './nginx-parse.js';
+import { header, isCertSource, isVerifySource, resolveInclude, site, type SourceFile } from './common.js';
+
+export interface NginxFile {
+  path: string;
+  directives: NgxDirective[];
+}
+
+export function parseNginxFile(f: SourceFile, errors: InputError[]): NginxFile | null {
+  try {
+    return { path: f.path, directives: parseNginx(f.text, f.path) };
+  } catch (e) {
+    if (e instanceof NgxSyntaxError) {
+      errors.push({ file: f.path, message: `nginx configuration syntax error: ${e.message}; file skipped, the rest of the scan goes on` });
+      return null;
+    }
+    throw e;
+  }
+}
+
+const dsite = (d: NgxDirective): ConfigSite => site(d.file, d.line, d.column, d.text);
+
+/** Replaces `include` directives with the directives of the files they name (cycle-safe). */
+function expand(dirs: NgxDirective[], from: string, main: string, files: Map<string, NginxFile>, treePaths: string[], included: Set<string>, stack: string[]): NgxDirective[] {
+  const out: NgxDirective[] = [];
+  for (const d of dirs) {
+    if (d.name === 'include' && !d.block && d.args.length === 1) {
+      const targets = resolveInclude(d.args[0].value, from, main, treePaths);
+      for (const t of targets.sort()) {
+        const f = files.get(t);
+        if (!f || stack.includes(t) || stack.length > 16) continue;
+        included.add(t);
+        out.push(...expand(f.directives, t, main, files, treePaths, included, [...stack, t]));
+      }
+      continue;
+    }
+    if (d.block) out.push({ ...d, block: expand(d.block, from, main, files, treePaths, included, stack) });
+    else out.push(d);
+  }
+  return out;
+}
+
+interface Level {
+  dirs: NgxDirective[];
+}
+
+const PASS = new Set(['proxy_pass', 'uwsgi_pass', 'fastcgi_pass', 'scgi_pass', 'grpc_pass']);
+const PARAM_FOR: Record<string, string> = { uwsgi_pass: 'uwsgi_param', fastcgi_pass: 'fastcgi_param', scgi_pass: 'scgi_param' };
+
+function last(levels: Level[], name: string): NgxDirective | undefined {
+  for (let i = levels.length - 1; i >= 0; i--) {
+    const found = levels[i].dirs.filter((d) => d.name === name && !d.block);
+    if (found.length) return found[found.length - 1];
+  }
+  return undefined;
+}
+
+/** Array directives: the innermost level with any occurrence wins (nginx does not merge them). */
+function innermostArray(levels: Level[], name: string): NgxDirective[] {
+  for (let i = levels.length - 1; i >= 0; i--) {
+    const found = levels[i].dirs.filter((d) => d.name === name && !d.block);
+    if (found.length) return found;
+  }
+  return [];
+}
+
+/** Additive directives (headers-more): every level applies. */
+function allLevels(levels: Level[], name: string): NgxDirective[] {
+  return levels.flatMap((l) => l.dirs.filter((d) => d.name === name && !d.block));
+}
+
+interface MapDef {
+  source: string;
+  entries: { key: string; value: string; regex: boolean; ci: boolean }[];
+  def: string;
+}
+
+function collectMaps(http: NgxDirective[]): Map<string, MapDef> {
+  const maps = new Map<string, MapDef>();
+  for (const d of http) {
+    if (d.name !== 'map' || !d.block || d.args.length < 2) continue;
+    const def: MapDef = { source: d.args[0].value, entries: [], def: '' };
+    for (const e of d.block) {
+      const key = e.name;
+      const value = e.args[0]?.value ?? '';
+      if (key === 'default') def.def = value;
+      else if (key === 'hostnames' || key === 'volatile' || key === 'include') continue;
+      else if (key.startsWith('~')) def.entries.push({ key: key.replace(/^~\*?/, ''), value, regex: true, ci: key.startsWith('~*') });
+      else def.entries.push({ key: key.replace(/^\\/, ''), value, regex: false, ci: false });
+    }
+    maps.set(d.args[1].value.replace(/^\$/, ''), def);
+  }
+  return maps;
+}
+
+/** Evaluates `$var` given values of the client-cert variables (`ssl_client_verify` etc.). */
+function evalVar(name: string, env: Record<string, string>, maps: Map<string, MapDef>, depth = 0): string | undefined {
+  if (name in env) return env[name];
+  const m = maps.get(name);
+  if (!m || depth > 8) return undefined;
+  const input = interpolate(m.source, env, maps, depth + 1);
+  if (input === undefined) return undefined;
+  for (const e of m.entries) {
+    if (e.regex) {
+      try {
+        if (new RegExp(e.key, e.ci ? 'i' : '').test(input)) return interpolate(e.value, env, maps, depth + 1) ?? e.value;
+      } catch {
+        return undefined;
+      }
+    } else if (e.key === input) return interpolate(e.value, env, maps, depth + 1) ?? e.value;
+  }
+  return interpolate(m.def, env, maps, depth + 1) ?? m.def;
+}
+
+function interpolate(s: string, env: Record<string, string>, maps: Map<string, MapDef>, depth = 0): string | undefined {
+  let unknown = false;
+  const out = s.replace(/\$\{?(\w+)\}?/g, (_m, v: string) => {
+    const r = evalVar(v, env, maps, depth);
+    if (r === undefined) unknown = true;
+    return r ?? '';
+  });
+  return unknown ? undefined : out;
+}
+
+/** Does `$var` depend on the client certificate (directly or through maps)? */
+function dependsOnCert(expr: string, maps: Map<string, MapDef>, depth = 0): boolean {
+  if (/\$\{?ssl_client_/.test(expr)) return true;
+  if (depth > 8) return false;
+  for (const m of expr.matchAll(/\$\{?(\w+)\}?/g)) {
+    const def = maps.get(m[1]);
+    if (def && dependsOnCert(def.source, maps, depth + 1)) return true;
+  }
+  return false;
+}
+
+/** Evaluates an `if` condition; undefined when it cannot tell. */
+function evalCondition(args: string[], env: Record<string, string>, maps: Map<string, MapDef>): boolean | undefined {
+  const parts = [...args];
+  if (parts.length && parts[0].startsWith('(')) parts[0] = parts[0].slice(1);
+  if (parts.length && parts[parts.length - 1].endsWith(')')) parts[parts.length - 1] = parts[parts.length - 1].slice(0, -1);
+  const toks = parts.filter((p) => p !== '');
+  if (toks.length === 1) {
+    const neg = toks[0].startsWith('!');
+    const v = interpolate(toks[0].replace(/^!/, ''), env, maps);
+    if (v === undefined) return undefined;
+    const truthy = v !== '' && v !== '0';
+    return neg ? !truthy : truthy;
+  }
+  if (toks.length === 3) {
+    const left = interpolate(toks[0], env, maps);
+    if (left === undefined) return undefined;
+    const op = toks[1];
+    const right = toks[2];
+    switch (op) {
+      case '=':
+        return left === right;
+      case '!=':
+        return left !== right;
+      case '~':
+      case '~*':
+      case '!~':
+      case '!~*':
+        try {
+          const r = new RegExp(right, op.endsWith('*') ? 'i' : '').test(left);
+          return op.startsWith('!') ? !r : r;
+        } catch {
+          return undefined;
+        }
+    }
+  }
+  return undefined;
+}
+
+const REFUSED: Record<string, string> = { ssl_client_verify: 'NONE', ssl_client_cert: '', ssl_client_raw_cert: '', ssl_client_escaped_cert: '', ssl_client_s_dn: '', ssl_client_i_dn: '', ssl_client_fingerprint: '', ssl_client_serial: '' };
+const FAILED: Record<string, string> = { ...REFUSED, ssl_client_verify: 'FAILED:unable to get local issuer certificate', ssl_client_cert: 'PEM', ssl_client_raw_cert: 'PEM', ssl_client_escaped_cert: 'PEM', ssl_client_s_dn: 'CN=x', ssl_client_i_dn: 'CN=other-ca', ssl_client_fingerprint: 'ab', ssl_client_serial: '01' };
+const ACCEPTED: Record<string, string> = { ...FAILED, ssl_client_verify: 'SUCCESS', ssl_client_i_dn: 'CN=ca' };
+
+/** An `if` that refuses requests whose certificate did not verify. */
+function enforcingIf(d: NgxDirective, maps: Map<string, MapDef>, mode: VerifyMode): boolean {
+  if (d.name !== 'if' || !d.block) return false;
+  const cond = d.args.map((a) => a.value);
+  if (!dependsOnCert(cond.join(' '), maps)) return false;
+  const refuses = d.block.some((x) => (x.name === 'return' && /^[45]\d\d$/.test(x.args[0]?.value ?? '')) || x.name === 'deny');
+  if (!refuses) return false;
+  const onNone = evalCondition(cond, REFUSED, maps);
+  const onOk = evalCondition(cond, ACCEPTED, maps);
+  if (onNone !== true || onOk !== false) return false;
+  if (mode === 'optional_no_ca') return evalCondition(cond, FAILED, maps) === true;
+  return true;
+}
+
+export function nginxEntryPoints(files: NginxFile[], treePaths: string[]): { entryPoints: EntryPoint[]; included: Set<string> } {
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  const included = new Set<string>();
+  const expanded = new Map<string, NgxDirective[]>();
+  for (const f of files) expanded.set(f.path, expand(f.directives, f.path, f.path, byPath, treePaths, included, [f.path]));
+  const entryPoints: EntryPoint[] = [];
+  for (const f of files) {
+    if (included.has(f.path)) continue;
+    const top = expanded.get(f.path)!;
+    const http = top.find((d) => d.name === 'http' && d.block);
+    let httpDirs: NgxDirective[];
+    let servers: NgxDirective[];
+    if (http) {
+      httpDirs = http.block!;
+      servers = httpDirs.filter((d) => d.name === 'server' && d.block);
+    } else {
+      // A conf.d-style file: its top level is the http context.
+      httpDirs = top;
+      servers = top.filter((d) => d.name === 'server' && d.block);
+    }
+    const upstreams = new Map<string, string[]>();
+    for (const d of httpDirs) {
+      if (d.name === 'upstream' && d.block && d.args[0]) {
+        upstreams.set(d.args[0].value, d.block.filter((s) => s.name === 'server').map((s) => s.args[0]?.value ?? '').filter(Boolean));
+      }
+    }
+    const maps = collectMaps(httpDirs);
+    for (const srv of servers) entryPoints.push(...serverEntries(srv, httpDirs, upstreams, maps));
+  }
+  return { entryPoints, included };
+}
+
+function serverEntries(srv: NgxDirective, httpDirs: NgxDirective[], upstreams: Map<string, string[]>, maps: Map<string, MapDef>): EntryPoint[] {
+  const out: EntryPoint[] = [];
+  const httpL: Level = { dirs: httpDirs };
+  const srvL: Level = { dirs: srv.block! };
+  const sl = [httpL, srvL];
+  const verifyD = last(sl, 'ssl_verify_client');
+  const rawMode = verifyD?.args[0]?.value ?? 'off';
+  const verify: VerifyMode = (['on', 'optional', 'optional_no_ca', 'off'] as const).find((m) => m === rawMode) ?? 'unknown';
+  const caD = last(sl, 'ssl_client_certificate') ?? last(sl, 'ssl_trusted_certificate');
+  const crlD = last(sl, 'ssl_crl');
+  const ocspD = last(sl, 'ssl_ocsp');
+  const uD = last(sl, 'underscores_in_headers');
+  const iD = last(sl, 'ignore_invalid_headers');
+  let underscoreSite: ConfigSite | undefined;
+  if (uD?.args[0]?.value === 'on') underscoreSite = dsite(uD);
+  else if (iD?.args[0]?.value === 'off') underscoreSite = dsite(iD);
+  const names = srv.block!.filter((d) => d.name === 'server_name').flatMap((d) => d.args.map((a) => a.value));
+  const listens = srv.block!.filter((d) => d.name === 'listen').map((d) => d.args[0]?.value ?? '');
+  const serverName = `server ${names[0] ?? '_'}${listens.length ? ` (listen ${listens.join(', ')})` : ''}`;
+  const serverEnforce = srv.block!.find((d) => enforcingIf(d, maps, verify));
+  const srvUses = srv.block!.find((d) => d.name === 'if' && dependsOnCert(d.args.map((a) => a.value).join(' '), maps));
+
+  const visitLocation = (loc: NgxDirective, levels: Level[], path: string) => {
+    const L: Level = { dirs: loc.block! };
+    const lv = [...levels, L];
+    const direct = loc.block!.filter((d) => PASS.has(d.name) && !d.block);
+    // `if (…) { proxy_pass …; }` inside a location is a route with the location's settings.
+    const inIf = loc.block!.filter((d) => d.name === 'if' && d.block).flatMap((d) => d.block!.filter((x) => PASS.has(x.name)));
+    const internal = loc.block!.some((d) => d.name === 'internal');
+    const passes = [...direct, ...inIf];
+    if (passes.length && !internal) {
+      const locEnforce = loc.block!.find((d) => enforcingIf(d, maps, verify));
+      const enforce = locEnforce ?? serverEnforce;
+      for (const pass of passes) out.push(entryFor(pass, lv, path, enforce));
+    }
+    for (const child of loc.block!.filter((d) => d.name === 'location' && d.block)) {
+      visitLocation(child, lv, `${path} > location ${child.args.map((a) => a.value).join(' ')}`);
+    }
+  };
+
+  const entryFor = (pass: NgxDirective, lv: Level[], path: string, enforce: NgxDirective | undefined): EntryPoint => {
+    const headers: UpstreamHeader[] = [];
+    const removed: RemovedHeader[] = [];
+    const paramDir = PARAM_FOR[pass.name];
+    if (pass.name === 'proxy_pass' || pass.name === 'grpc_pass') {
+      const setName = pass.name === 'proxy_pass' ? 'proxy_set_header' : 'grpc_set_header';
+      for (const d of innermostArray(lv, setName)) {
+        if (d.args.length < 2) continue;
+        const name = d.args[0].value;
+        const value = d.args[1].value;
+        if (value === '') {
+          headers.push(header(name, '', true, dsite(d), { action: 'remove' }));
+          removed.push({ pattern: name, match: 'exact', site: dsite(d) });
+        } else headers.push(header(name, d.args[1].raw, true, dsite(d)));
+      }
+    } else if (paramDir) {
+      for (const d of innermostArray(lv, paramDir)) {
+        if (d.args.length < 2) continue;
+        const name = d.args[0].value;
+        const value = d.args[1].raw;
+        if (/^HTTP_/.test(name)) {
+          // nginx skips client headers whose WSGI-normalised name a HTTP_ param sets.
+          headers.push({ name, wsgiKey: name.toUpperCase(), source: value, overwrites: true, site: dsite(d), coversAllSpellings: true, action: d.args[1].value === '' ? 'remove' : 'set' });
+        } else if (!/^(QUERY_STRING|REQUEST_METHOD|CONTENT_TYPE|CONTENT_LENGTH|REQUEST_URI|PATH_INFO|DOCUMENT_ROOT|SERVER_PROTOCOL|REQUEST_SCHEME|HTTPS|REMOTE_ADDR|REMOTE_PORT|SERVER_PORT|SERVER_NAME|SERVER_ADDR|SCRIPT_NAME|SCRIPT_FILENAME|GATEWAY_INTERFACE|SERVER_SOFTWARE|DOCUMENT_URI|UWSGI_\w+|REDIRECT_STATUS)$/.test(name)) {
+          headers.push({ name, wsgiKey: name, source: value, overwrites: true, site: dsite(d), coversAllSpellings: true, environ: true, action: 'set' });
+        }
+      }
+    }
+    // headers-more: more_set_input_headers / more_clear_input_headers act on the request itself.
+    for (const d of allLevels(lv, 'more_set_input_headers')) {
+      for (const a of d.args) {
+        if (a.value.startsWith('-')) continue;
+        const m = /^([^:]+):\s*(.*)$/.exec(a.value);
+        if (m) headers.push(header(m[1].trim(), m[2], true, dsite(d)));
+      }
+    }
+    for (const d of allLevels(lv, 'more_clear_input_headers')) {
+      for (const a of d.args) {
+        if (a.value.startsWith('-')) continue;
+        removed.push({ pattern: a.value, match: a.value.endsWith('*') ? 'prefix' : 'exact', site: dsite(d) });
+      }
+    }
+    const prh = last(lv, pass.name === 'proxy_pass' ? 'proxy_pass_request_headers' : `${pass.name.replace('_pass', '')}_pass_request_headers`);
+    const target = pass.args[0]?.value ?? '';
+    const hostPart = target.replace(/^[a-z]+:\/\//i, '').split('/')[0];
+    const hostName = hostPart.replace(/:\d+$/, '');
+    const targets = upstreams.get(hostPart) ?? upstreams.get(hostName) ?? [target.replace(/^[a-z]+:\/\//i, '').replace(/^(unix:[^:]+):.*$/, '$1').split('/')[0] || target];
+    const verifyForwarded = headers.find((h) => isVerifySource(h.source) || (h.source.includes('$') && [...h.source.matchAll(/\$\{?(\w+)/g)].some((m) => maps.get(m[1]) && dependsOnCert(`$${m[1]}`, maps) && /ssl_client_verify/.test(maps.get(m[1])!.source))));
+    const usesSite = enforce ?? srvUses ?? lv.flatMap((l) => l.dirs).find((d) => d.name === 'if' && dependsOnCert(d.args.map((a) => a.value).join(' '), maps));
+    const ep: EntryPoint = {
+      kind: 'nginx',
+      name: `${serverName} > ${path}`,
+      site: dsite(srv),
+      listenerSite: dsite(srv),
+      verify,
+      verifyEnforced: verify === 'on' || !!enforce,
+      headers,
+      removed,
+      passesUnderscoreHeaders: !!underscoreSite,
+      upstream: target,
+      upstreamTargets: targets,
+      upstreamSite: dsite(pass),
+      reachesApp: true,
+    };
+    if (verifyD) ep.verifySite = dsite(verifyD);
+    if (caD) ep.caFile = caD.args[0]?.value;
+    if (crlD) ep.crl = dsite(crlD);
+    if (ocspD && ocspD.args[0]?.value !== 'off') ep.ocsp = dsite(ocspD);
+    if (underscoreSite) ep.underscoreSite = underscoreSite;
+    if (enforce) ep.enforceSite = dsite(enforce);
+    if (verifyForwarded) ep.verifyForwarded = verifyForwarded;
+    if (prh?.args[0]?.value === 'off') ep.dropsClientHeaders = dsite(prh);
+    if (usesSite) ep.usesCert = dsite(usesSite);
+    return ep;
+  };
+
+  for (const loc of srv.block!.filter((d) => d.name === 'location' && d.block)) {
+    visitLocation(loc, sl, `location ${loc.args.map((a) => a.value).join(' ')}`);
+  }
+  return out;
+}
+
+/** Does the text look like nginx configuration (rather than another `key value;` format)? */
+export function looksLikeNginx(text: string): boolean {
+  return /(^|\n)\s*(server|http|location\s+[^\n{]*|upstream\s+\S+|events|map\s+\S+\s+\S+)\s*\{/.test(text) ||
+    /(^|\n)\s*(proxy_pass|proxy_set_header|ssl_verify_client|ssl_client_certificate|uwsgi_pass|uwsgi_param|listen|underscores_in_headers)\s+[^\n]*;/.test(text);
+}
+
+export { wsgiKey };

@@ -1,0 +1,113 @@
+// Position-aware YAML documents (npm `yaml`, multi-document), converted to a small plain tree so
+// the Envoy/Traefik/Kubernetes/Compose readers can walk values and still cite file:line:column.
+
+import { LineCounter, parseAllDocuments, isMap, isSeq, isScalar, isAlias, type Node as YamlNode } from 'yaml';
+
+export type YNode =
+  | { kind: 'map'; entries: Map<string, { keyLine: number; keyCol: number; value: YNode }>; line: number; col: number }
+  | { kind: 'seq'; items: YNode[]; line: number; col: number }
+  | { kind: 'scalar'; value: unknown; line: number; col: number };
+
+export interface YamlParse {
+  docs: YNode[];
+  errors: { message: string; line?: number; col?: number }[];
+}
+
+export function parseYaml(text: string): YamlParse {
+  const lc = new LineCounter();
+  const out: YamlParse = { docs: [], errors: [] };
+  let docs;
+  try {
+    docs = parseAllDocuments(text, { lineCounter: lc, uniqueKeys: false, prettyErrors: false });
+  } catch (e) {
+    out.errors.push({ message: (e as Error).message });
+    return out;
+  }
+  const list = Array.isArray(docs) ? docs : [docs];
+  for (const d of list) {
+    for (const e of d.errors) {
+      const p = e.linePos?.[0];
+      out.errors.push({ message: e.message.split('\n')[0], line: p?.line, col: p?.col });
+    }
+    if (d.errors.length) continue;
+    if (d.contents) out.docs.push(convert(d.contents as YamlNode, lc, 0));
+  }
+  return out;
+}
+
+function convert(n: YamlNode | null | undefined, lc: LineCounter, depth: number): YNode {
+  const at = (off: number | undefined) => {
+    const p = lc.linePos(off ?? 0);
+    return { line: p.line, col: p.col };
+  };
+  if (!n || depth > 200) return { kind: 'scalar', value: null, line: 1, col: 1 };
+  const pos = at(n.range?.[0]);
+  if (isAlias(n)) return { kind: 'scalar', value: null, ...pos };
+  if (isMap(n)) {
+    const entries = new Map<string, { keyLine: number; keyCol: number; value: YNode }>();
+    for (const pair of n.items) {
+      const k = pair.key as YamlNode | null;
+      const key = k && isScalar(k) ? String(k.value) : k ? String(k) : '';
+      const kp = at(k?.range?.[0]);
+      const v = pair.value as YamlNode | null;
+      const value = v ? convert(v, lc, depth + 1) : { kind: 'scalar' as const, value: null, line: kp.line, col: kp.col };
+      entries.set(key, { keyLine: kp.line, keyCol: kp.col, value });
+    }
+    return { kind: 'map', entries, ...pos };
+  }
+  if (isSeq(n)) return { kind: 'seq', items: n.items.map((it) => convert(it as YamlNode, lc, depth + 1)), ...pos };
+  if (isScalar(n)) return { kind: 'scalar', value: n.value, ...pos };
+  return { kind: 'scalar', value: null, ...pos };
+}
+
+export function yget(n: YNode | undefined | null, ...path: string[]): YNode | undefined {
+  let cur: YNode | undefined | null = n;
+  for (const k of path) {
+    if (!cur || cur.kind !== 'map') return undefined;
+    cur = cur.entries.get(k)?.value;
+  }
+  return cur ?? undefined;
+}
+
+/** The key position of `key` in map `n` (falls back to the map's position). */
+export function ykeyPos(n: YNode | undefined, key: string): { line: number; col: number } {
+  if (n && n.kind === 'map') {
+    const e = n.entries.get(key);
+    if (e) return { line: e.keyLine, col: e.keyCol };
+  }
+  return { line: n?.line ?? 1, col: n?.col ?? 1 };
+}
+
+export function ystr(n: YNode | undefined): string | undefined {
+  if (!n || n.kind !== 'scalar' || n.value === null || n.value === undefined) return undefined;
+  return String(n.value);
+}
+
+export function ybool(n: YNode | undefined): boolean | undefined {
+  if (!n || n.kind !== 'scalar') return undefined;
+  if (typeof n.value === 'boolean') return n.value;
+  if (typeof n.value === 'string') {
+    if (/^(true|yes|on)$/i.test(n.value)) return true;
+    if (/^(false|no|off)$/i.test(n.value)) return false;
+  }
+  return undefined;
+}
+
+export function yitems(n: YNode | undefined): YNode[] {
+  return n && n.kind === 'seq' ? n.items : [];
+}
+
+export function yentries(n: YNode | undefined): [string, { keyLine: number; keyCol: number; value: YNode }][] {
+  return n && n.kind === 'map' ? [...n.entries] : [];
+}
+
+/** Depth-first walk over every map in the tree, with the key path. */
+export function ywalkMaps(n: YNode, visit: (m: YNode & { kind: 'map' }, path: string[]) => void, path: string[] = [], depth = 0): void {
+  if (depth > 200) return;
+  if (n.kind === 'map') {
+    visit(n, path);
+    for (const [k, e] of n.entries) ywalkMaps(e.value, visit, [...path, k], depth + 1);
+  } else if (n.kind === 'seq') {
+    n.items.forEach((it, i) => ywalkMaps(it, visit, [...path, String(i)], depth + 1));
+  }
+}
