@@ -979,6 +979,13 @@ export class FlowAnalyzer {
       }
     }
     if (n?.type === 'identifier') return this.constantOf(mod, mod.text(n));
+    if (n?.type === 'attribute') {
+      const obj = field(n, 'object');
+      const attr = field(n, 'attribute');
+      if (obj && attr && mod.text(obj) === 'settings') return this.settingKey(mod.text(attr));
+      const r = this.project.resolve(mod, mod.text(n));
+      if (r?.kind === 'assign') return this.valueKey(r.value, r.mod);
+    }
     return null;
   }
 
@@ -1126,7 +1133,7 @@ export class FlowAnalyzer {
         if (SUBJECT_OIDS.test(oid) || !oid) return derive(rv, isIssuer ? 'issuer-attr' : 'subject-attr');
         return derive(rv, isIssuer ? 'issuer-attr' : 'subject-attr');
       }
-      if (last === 'rfc4514_string' || last === '__str__') return derive(rv, 'dn-string');
+      if (last === 'rfc4514_string' || last === '__str__') return isIssuer ? derive(rv, 'dn-string', 'issuer') : derive(rv, 'dn-string');
       if (last === 'get_components') return derive(rv, isIssuer ? 'issuer-attr' : 'subject-attr', 'parts');
       if (last === 'der' || last === 'hash' || last === 'public_bytes') return derive(rv, isIssuer ? 'issuer' : 'subject');
       return derive(rv, isIssuer ? 'issuer' : 'subject');
@@ -1244,7 +1251,8 @@ export class FlowAnalyzer {
     // str(subject) / str(x)
     if (fname === 'str' && a.pos[0]) {
       const v = a.pos[0];
-      if (v.kinds.has('subject') || v.kinds.has('issuer')) return derive(v, 'dn-string');
+      if (v.kinds.has('subject')) return derive(v, 'dn-string');
+      if (v.kinds.has('issuer')) return derive(v, 'dn-string', 'issuer');
       return derive(v, ...keepStr(v));
     }
     if (/^(bool|len)$/.test(fname)) return derive(a.all, ...keepStr(a.all));

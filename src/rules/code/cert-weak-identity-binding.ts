@@ -8,6 +8,7 @@ import { at, events, grantRelated, isFingerprintish, isIssuerish, isSerialish, n
 function describe(v: AVal): string | null {
   const rk = rawKinds(v);
   if (v.kinds.has('issuer-attr')) return "the issuer's name";
+  if (v.kinds.has('issuer') && v.kinds.has('dn-string')) return "the issuer's DN";
   if (v.kinds.has('subject-attr') || rk.has('cn')) return 'a subject attribute (CN/O/OU/email)';
   if (v.kinds.has('dn-string') || v.kinds.has('subject') || rk.has('dn')) return 'the subject DN string';
   if (rk.has('issuer-dn') || v.kinds.has('issuer')) return "the issuer's DN";

@@ -104,7 +104,8 @@ export function derivesFrom(v: AVal, p: ParseSite): boolean {
 }
 
 export function isSubjectish(v: AVal): boolean {
-  if (v.kinds.has('subject-attr') || v.kinds.has('dn-string') || v.kinds.has('subject')) return true;
+  if (v.kinds.has('subject-attr') || v.kinds.has('subject')) return true;
+  if (v.kinds.has('dn-string') && !v.kinds.has('issuer')) return true;
   const rk = rawKinds(v);
   return rk.has('dn') || rk.has('cn');
 }
