@@ -1,0 +1,8 @@
+"""WSGI entry point (gunicorn vulnerable.wsgi:application)."""
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'vulnerable.settings')
+
+application = get_wsgi_application()
