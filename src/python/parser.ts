@@ -61,31 +61,53 @@ export function parseWith(parser: Parser, source: string): ParsedPython {
   try {
     const cursor = tree.walk();
     const syntaxErrors: ParsedPython['syntaxErrors'] = [];
+    const hasError = tree.rootNode.hasError;
+    // Line/column from the start index on the JS side: each cursor property read crosses into
+    // WASM, so positions are derived from a line-start table instead of startPosition/endPosition.
+    const lineStarts: number[] = [0];
+    for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+    let hint = 0;
+    const pos = (index: number): [number, number] => {
+      // Pre-order visits mostly increase; search from the last hit, falling back to bisection.
+      if (hint < lineStarts.length && lineStarts[hint] <= index && (hint + 1 >= lineStarts.length || lineStarts[hint + 1] > index)) return [hint + 1, index - lineStarts[hint] + 1];
+      let lo = 0;
+      let hi = lineStarts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (lineStarts[mid] <= index) lo = mid;
+        else hi = mid - 1;
+      }
+      hint = lo;
+      return [lo + 1, index - lineStarts[lo] + 1];
+    };
     let count = 0;
     const mk = (parent: PyNode | null): PyNode => {
-      const sp = cursor.startPosition;
-      const ep = cursor.endPosition;
       const type = cursor.nodeType;
+      const start = cursor.startIndex;
+      const end = cursor.endIndex;
+      const [line, col] = pos(start);
+      const [endLine, endCol] = pos(end);
+      const missing = hasError && cursor.nodeIsMissing;
       const node: PyNode = {
         type,
         field: cursor.currentFieldName,
         named: cursor.nodeIsNamed,
-        start: cursor.startIndex,
-        end: cursor.endIndex,
-        line: sp.row + 1,
-        col: sp.column + 1,
-        endLine: ep.row + 1,
-        endCol: ep.column + 1,
+        start,
+        end,
+        line,
+        col,
+        endLine,
+        endCol,
         children: [],
         parent,
-        error: type === 'ERROR' || cursor.nodeIsMissing,
+        error: type === 'ERROR' || missing,
       };
       count++;
       if (node.error && syntaxErrors.length < 20) {
         syntaxErrors.push({
           line: node.line,
           col: node.col,
-          message: cursor.nodeIsMissing ? `syntax error: missing ${type}` : 'syntax error',
+          message: missing ? `syntax error: missing ${type}` : 'syntax error',
         });
       }
       return node;

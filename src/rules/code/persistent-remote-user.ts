@@ -41,7 +41,10 @@ export default defineRule({
           return n.type !== 'string';
         });
       }
+      // Django's own definition (a vendored copy of django.contrib.auth.middleware) is not a use of it.
+      const isDjangoItself = /(^|\.)contrib\.auth\.middleware$/.test(mod.name);
       for (const cls of mod.allClasses) {
+        if (isDjangoItself && (cls.name === 'PersistentRemoteUserMiddleware' || cls.name === 'RemoteUserMiddleware')) continue;
         const anc = model.python.ancestry(cls);
         if (anc.some((q) => qualifiedIs(q, 'PersistentRemoteUserMiddleware'))) {
           const def = cls.node.type === 'decorated_definition' ? cls.node.children.find((c) => c.type === 'class_definition') ?? cls.node : cls.node;

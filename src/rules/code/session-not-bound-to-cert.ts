@@ -1,7 +1,13 @@
 // session-not-bound-to-cert: a session created from a certificate identity is not bound to the certificate.
 
 import { defineRule } from '../../core/rule.js';
-import { at, events, grantRelated, isFingerprintish, nodeKey, tainted, uniqueBy } from './support.js';
+import type { AVal } from '../../python/flow.js';
+import { at, events, grantRelated, isFingerprintish, nodeKey, uniqueBy } from './support.js';
+
+/** Derived from a certificate (not from a server-set REMOTE_USER, which RemoteUserMiddleware re-checks on every request). */
+function fromCertificate(v: AVal): boolean {
+  return v.parses.size > 0 || [...v.reads].some((r) => r.kind !== 'user');
+}
 
 export default defineRule({
   meta: {
@@ -32,13 +38,13 @@ export default defineRule({
     const bound = [...code.sessionFingerprintWrites].some((k) => code.sessionFingerprintChecks.has(k));
     if (bound) return;
     const logins = uniqueBy(
-      code.flows.flatMap((f) => events(f, 'login').filter((e) => tainted(e.user)).map((e) => ({ e, f }))),
+      code.flows.flatMap((f) => events(f, 'login').filter((e) => fromCertificate(e.user)).map((e) => ({ e, f }))),
       ({ e }) => nodeKey(e.module, e.node),
     );
     for (const { e, f } of logins) ctx.report({ messageId: 'login', at: at(e.module, e.node), related: grantRelated(f) });
     if (logins.length) return;
     const writes = uniqueBy(
-      code.flows.flatMap((f) => events(f, 'session-write').filter((e) => tainted(e.val) && !isFingerprintish(e.val))),
+      code.flows.flatMap((f) => events(f, 'session-write').filter((e) => fromCertificate(e.val) && !isFingerprintish(e.val))),
       (e) => nodeKey(e.module, e.node),
     );
     for (const e of writes) ctx.report({ messageId: 'session', data: { key: e.key ?? '?' }, at: at(e.module, e.node) });
