@@ -1,0 +1,115 @@
+// Where output goes (CLI.md): stdout carries the report only; progress goes to stderr, and only
+// when stderr is a terminal; --output FILE writes the report there and nothing to stdout.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Report } from '../../src/core/types.js';
+import { CLI, makeTree, removeTree, REPO_ROOT, runCli, sites, VULN_LINE, VULN_VIEW } from './helpers.js';
+
+const VIEW_FINDING = `cert-presence-only app/views.py:${VULN_LINE}`;
+
+test('--output FILE writes the report there and nothing to stdout; exit code unchanged', (t) => {
+  const dir = makeTree({ 'app/views.py': VULN_VIEW });
+  const out = mkdtempSync(join(tmpdir(), 'mtls-audit-out-'));
+  t.after(() => {
+    removeTree(dir);
+    removeTree(out);
+  });
+  const file = join(out, 'report.json');
+  const r = runCli(['scan', dir, '--format', 'json', '--output', file]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.equal(r.stdout, '');
+  assert.equal(r.stderr, '');
+  const report = JSON.parse(readFileSync(file, 'utf8')) as Report;
+  assert.deepEqual(sites(report.findings), [VIEW_FINDING]);
+  assert.deepEqual(readdirSync(out), ['report.json'], 'no temporary file left next to the report');
+
+  // Text to a file: no colour codes even when asked for none explicitly.
+  const textFile = join(out, 'report.txt');
+  const rt = runCli(['scan', dir, '--output', textFile]);
+  assert.equal(rt.code, 1);
+  assert.equal(rt.stdout, '');
+  const text = readFileSync(textFile, 'utf8');
+  assert.match(text, /cert-presence-only/);
+  assert.doesNotMatch(text, /\x1b\[/);
+});
+
+test('stdout carries only the report, and a non-TTY stderr gets no progress bytes', (t) => {
+  const dir = makeTree({ 'app/views.py': VULN_VIEW, 'app/other.py': 'x = 1\n', 'app/urls.py': 'urlpatterns = []\n' });
+  t.after(() => removeTree(dir));
+  for (const format of ['json', 'sarif']) {
+    const r = runCli(['scan', dir, '--format', format]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(r.stderr, '', `${format}: stderr is empty when it is not a terminal`);
+    assert.doesNotThrow(() => JSON.parse(r.stdout), `${format}: stdout is exactly one JSON document`);
+  }
+  const text = runCli(['scan', dir]);
+  assert.equal(text.stderr, '');
+  assert.doesNotMatch(text.stdout, /\x1b\[/, 'no colour when stdout is not a terminal');
+});
+
+// Runs the CLI with stderr on a real pseudo-terminal (Python's pty module) and stdout on a pipe.
+const PTY_RUNNER = `
+import base64, json, os, pty, select, subprocess, sys
+master, slave = pty.openpty()
+p = subprocess.Popen(sys.argv[1:], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave)
+os.close(slave)
+out, err = b'', b''
+fds = [p.stdout.fileno(), master]
+while fds:
+    ready, _, _ = select.select(fds, [], [], 60)
+    if not ready:
+        p.kill(); break
+    for fd in ready:
+        try:
+            chunk = os.read(fd, 65536)
+        except OSError:
+            chunk = b''
+        if not chunk:
+            fds.remove(fd); continue
+        if fd == master: err += chunk
+        else: out += chunk
+code = p.wait()
+print(json.dumps({'code': code, 'stdout': base64.b64encode(out).decode(), 'stderr': base64.b64encode(err).decode()}))
+`;
+
+test('on a terminal, progress goes to stderr and stdout still carries only the report', (t) => {
+  const files: Record<string, string> = { 'app/views.py': VULN_VIEW };
+  for (let i = 0; i < 40; i++) files[`app/mod${i}.py`] = `VALUE_${i} = ${i}\n`;
+  const dir = makeTree(files);
+  t.after(() => removeTree(dir));
+  const env = { ...process.env };
+  delete env.MTLS_AUDIT_STATS;
+  const r = spawnSync('python3', ['-c', PTY_RUNNER, process.execPath, CLI, 'scan', dir, '--format', 'json'], { cwd: REPO_ROOT, env, encoding: 'utf8', timeout: 120_000 });
+  assert.equal(r.status, 0, `pty runner: ${r.stderr}`);
+  const res = JSON.parse(r.stdout) as { code: number; stdout: string; stderr: string };
+  const stdout = Buffer.from(res.stdout, 'base64').toString('utf8');
+  const stderr = Buffer.from(res.stderr, 'base64').toString('utf8');
+  assert.equal(res.code, 1, stderr);
+  const report = JSON.parse(stdout) as Report;
+  assert.deepEqual(sites(report.findings), [VIEW_FINDING]);
+  assert.match(stderr, /scan \[[#-]+\] \d+\/\d+/, `a progress bar on the terminal: ${JSON.stringify(stderr.slice(0, 200))}`);
+  assert.ok(stderr.endsWith('\r\x1b[2K'), 'the bar is cleared at the end');
+  assert.ok(!stdout.includes('\r') && !stdout.includes('\x1b'), 'no progress bytes on stdout');
+});
+
+test('the report file is written atomically: an existing file is replaced whole', (t) => {
+  const dir = makeTree({ 'app/views.py': VULN_VIEW });
+  const out = mkdtempSync(join(tmpdir(), 'mtls-audit-out-'));
+  t.after(() => {
+    removeTree(dir);
+    removeTree(out);
+  });
+  const file = join(out, 'r.json');
+  assert.equal(runCli(['scan', dir, '--format', 'json', '-o', file]).code, 1);
+  const first = readFileSync(file, 'utf8');
+  assert.equal(runCli(['scan', dir, '--format', 'sarif', '-o', file]).code, 1);
+  const second = readFileSync(file, 'utf8');
+  assert.notEqual(first, second);
+  assert.equal((JSON.parse(second) as { version: string }).version, '2.1.0');
+  assert.ok(existsSync(file));
+});
