@@ -1,0 +1,88 @@
+// discover(): what the walk keeps, skips and reports, on real trees.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { compileExcludes, discover, isTestPath, readFiltered } from '../../src/scan/discover.js';
+import { makeTree, removeTree } from '../cli/helpers.js';
+
+test('keeps Python and deployment files, skips VCS, dependency, cache and virtualenv directories', (t) => {
+  const dir = makeTree({
+    'app/views.py': 'x = 1\n',
+    'app/static/app.js': 'x',
+    'README.md': '# hi\n',
+    'deploy/nginx.conf': 'server {}\n',
+    'Dockerfile': 'FROM python\n',
+    'docker-compose.yml': 'services: {}\n',
+    '.git/hooks/post.py': 'x = 1\n',
+    'node_modules/pkg/setup.py': 'x = 1\n',
+    'app/__pycache__/views.cpython-311.py': 'x = 1\n',
+    '.venv/lib/python3.11/site-packages/django/views.py': 'x = 1\n',
+    // A virtualenv under an unusual name is recognised by its pyvenv.cfg.
+    'py311/pyvenv.cfg': 'home = /usr/bin\n',
+    'py311/lib/python3.11/site-packages/six.py': 'x = 1\n',
+    'app/locale/fr/LC_MESSAGES/django.po': 'msgid ""\n',
+    'app/locale/fr/formats.py': 'DATE_FORMAT = "j F Y"\n',
+  });
+  t.after(() => removeTree(dir));
+  const { files, errors } = discover(dir);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(
+    files.map((f) => `${f.kind} ${f.path}`).sort(),
+    ['config Dockerfile', 'config deploy/nginx.conf', 'config docker-compose.yml', 'python app/locale/fr/formats.py', 'python app/views.py'],
+  );
+  const views = files.find((f) => f.path === 'app/views.py')!;
+  assert.equal(views.size, 6);
+  assert.equal(views.abs, join(dir, 'app', 'views.py'));
+});
+
+test('a symlinked file inside the root keeps its own path (it may be the module Django imports); a symlinked directory is not walked twice', (t) => {
+  const dir = makeTree({ 'proj/settings_prod.py': 'DEBUG = False\n', 'app/views.py': 'x = 1\n' });
+  t.after(() => removeTree(dir));
+  symlinkSync('settings_prod.py', join(dir, 'proj', 'settings.py'));
+  symlinkSync('app', join(dir, 'app_current'));
+  const { files, errors } = discover(dir);
+  assert.deepEqual(errors, []);
+  assert.deepEqual(files.map((f) => f.path).sort(), ['app/views.py', 'proj/settings.py', 'proj/settings_prod.py']);
+});
+
+test('a symlink given as the root is scanned (its target is the root)', (t) => {
+  const dir = makeTree({ 'real/app/views.py': 'x = 1\n' });
+  t.after(() => removeTree(dir));
+  symlinkSync('real', join(dir, 'link'));
+  const { files, errors } = discover(join(dir, 'link'));
+  assert.deepEqual(errors, []);
+  assert.deepEqual(files.map((f) => f.path), ['app/views.py']);
+  assert.equal(files[0].abs, join(dir, 'link', 'app', 'views.py'));
+});
+
+test('test paths: tests.py, test_*.py, *_test.py, conftest.py and tests/ are tests; test/ packages and names containing "test" are not', () => {
+  for (const p of ['tests.py', 'app/tests.py', 'app/test_views.py', 'app/views_test.py', 'conftest.py', 'app/tests/helpers.py', 'tests/x/y.py']) assert.equal(isTestPath(p), true, p);
+  for (const p of ['app/views.py', 'app/latest.py', 'app/contest.py', 'django/test/client.py', 'app/testing.py', 'app/attest/views.py']) assert.equal(isTestPath(p), false, p);
+});
+
+test('exclude globs: by name at any depth without a slash, by path from the root with one, trailing slash = directories only', () => {
+  const ex = compileExcludes(['migrations', '*_old.py', 'legacy/**', 'build/']);
+  assert.equal(ex.dir('app/migrations', 'migrations'), true);
+  assert.equal(ex.file('app/views_old.py', 'views_old.py'), true);
+  assert.equal(ex.file('app/views.py', 'views.py'), false);
+  assert.equal(ex.dir('legacy', 'legacy'), true);
+  assert.equal(ex.dir('app/legacy', 'legacy'), false);
+  assert.equal(ex.dir('build', 'build'), true);
+  assert.equal(ex.dir('app/build', 'build'), true);
+  assert.equal(ex.file('build', 'build'), false);
+  const none = compileExcludes([]);
+  assert.equal(none.dir('x', 'x') || none.file('x', 'x'), false);
+});
+
+test('readFiltered decodes only wanted files, and sees raw bytes as latin-1 so ASCII patterns match as in the decoded text', (t) => {
+  const dir = makeTree({ 'a.py': "# café\nKEY = 'SSL_CLIENT_CERT'\n", 'b.py': "# café\nx = 1\n" });
+  t.after(() => removeTree(dir));
+  const want = (s: string) => /SSL_CLIENT/.test(s);
+  assert.deepEqual(readFiltered(join(dir, 'a.py'), want), { ok: true, text: "# café\nKEY = 'SSL_CLIENT_CERT'\n" });
+  assert.deepEqual(readFiltered(join(dir, 'b.py'), want), { ok: true, text: null });
+  let seen = '';
+  readFiltered(join(dir, 'b.py'), (s) => ((seen = s), false));
+  assert.equal(seen, Buffer.from("# café\nx = 1\n").toString('latin1'));
+});
