@@ -1,0 +1,125 @@
+// critical-view-unauthenticated: a state-changing view that explicitly lets anonymous clients in,
+// in an application that authenticates with client certificates.
+
+import { defineRule } from '../../core/rule.js';
+import type { ProjectModel } from '../../model/project.js';
+import type { Route } from '../../urls/model.js';
+import { authSurface } from '../../urls/surface.js';
+import { certRequiredAt, usesMtls, type Protections } from '../../urls/protections.js';
+import { analyseView, classList, decoList, drfAttr, endsWith, viewChecksAccess, decoratorsOf, type ViewFacts } from '../../urls/views.js';
+import { at, once } from './support.js';
+
+export type MessageIds = 'allowAny' | 'noAuthentication' | 'csrfExemptNoAuth';
+
+const isAllowAny = (q: string) => endsWith(q, 'AllowAny');
+
+export default defineRule<MessageIds>({
+  meta: {
+    id: 'critical-view-unauthenticated',
+    layer: 'settings',
+    name: 'State-changing view open to anonymous clients',
+    cwe: ['CWE-306'],
+    severity: 'critical',
+    docs: {
+      summary: 'A state-changing view or endpoint in a certificate-authenticated application that allows anonymous access: DRF `permission_classes = [AllowAny]` (or `[]`), `authentication_classes = []` with permissions that let anonymous users through, or `csrf_exempt` with no authentication at all.',
+      whyBad:
+        'The certificate authentication protects the rest of the application, but this endpoint changes data for anyone who can reach it: no certificate, no session, no token. `csrf_exempt` additionally lets any web page the victim visits submit to it.',
+      notReported:
+        "Read-only views; login, password-reset and token endpoints (anonymous by design); views behind `login_required`/`permission_required`/`user_passes_test`/`staff_member_required`/`otp_required`, auth mixins, Django 5.1's `LoginRequiredMiddleware`, a project middleware that refuses requests without a client certificate, or a proxy location that requires a verified certificate; views that check the user, a signature (`hmac.compare_digest`) or the certificate themselves; DRF views that rely on the project's default permissions (only explicit anonymous markers are reported); projects that do not use client certificates.",
+      example: {
+        lang: 'python',
+        bad: "class TransferViewSet(viewsets.ModelViewSet):\n    permission_classes = [AllowAny]\n    queryset = Transfer.objects.all()\n    serializer_class = TransferSerializer",
+        good: "class TransferViewSet(viewsets.ModelViewSet):\n    permission_classes = [IsAuthenticated]\n    queryset = Transfer.objects.all()\n    serializer_class = TransferSerializer",
+      },
+      references: [
+        'https://cwe.mitre.org/data/definitions/306.html',
+        'https://www.django-rest-framework.org/api-guide/permissions/',
+        'https://docs.djangoproject.com/en/stable/ref/csrf/#django.views.decorators.csrf.csrf_exempt',
+      ],
+    },
+    fix: 'Require an authenticated identity on every state-changing endpoint: `permission_classes = [IsAuthenticated]` (with the certificate authentication class in `authentication_classes`), `@login_required`, or `LoginRequiredMiddleware`; keep CSRF protection on session-authenticated views; verify webhook signatures with `hmac.compare_digest`.',
+    messages: {
+      allowAny: '{{view}} {{changes}} and its `permission_classes` {{perm}}: anonymous clients can change state in a certificate-authenticated app.',
+      noAuthentication: '{{view}} {{changes}} with `authentication_classes` empty and permissions that admit anonymous users: no one is authenticated here.',
+      csrfExemptNoAuth: '{{view}} {{changes}}, is `csrf_exempt` and checks no identity: anyone (and any web page) can call it.',
+    },
+  },
+  check(ctx) {
+    const { model } = ctx;
+    if (!usesMtls(model)) return;
+    const first = once();
+    const surface = authSurface(model);
+    for (const sp of surface) {
+      const candidates: ViewFacts[] = [...sp.views, ...unrouted(model, sp.views)];
+      for (const v of candidates) {
+        if (!v.project || !v.stateChanging || v.login || v.passwordReset) continue;
+        const verdict = judge(model, sp.prot, v);
+        if (!verdict) continue;
+        if (!first(v.key)) continue;
+        ctx.report({ messageId: verdict.messageId, data: { view: capital(v.label), changes: v.changes, ...verdict.data }, at: at(v.defSite), anchor: v.key });
+      }
+    }
+  },
+});
+
+function judge(model: ProjectModel, prot: Protections, v: ViewFacts): { messageId: MessageIds; data: Record<string, string> } | null {
+  if (prot.loginRequiredMiddleware && !v.decos.some((d) => endsWith(d.q, 'login_not_required'))) return null;
+  if (prot.certMiddleware) return null;
+  if (v.route.path && certRequiredAt(model, v.route.path)) return null;
+  if (viewChecksAccess(v)) return null;
+  const python = model.python;
+  if (v.drf) {
+    if (v.cls && (python.findMethod(v.cls, 'get_permissions') || python.findMethod(v.cls, 'check_permissions') || python.findMethod(v.cls, 'get_authenticators') || python.findMethod(v.cls, 'initial'))) return null;
+    const ownPerm = decoList(python, v, 'permission_classes') ?? listAttr(model, v, 'permission_classes');
+    const ownAuth = decoList(python, v, 'authentication_classes') ?? listAttr(model, v, 'authentication_classes');
+    if (ownPerm === 'unknown' || ownAuth === 'unknown') return null;
+    if (ownPerm && (ownPerm.length === 0 || ownPerm.every(isAllowAny))) {
+      return { messageId: 'allowAny', data: { perm: ownPerm.length ? 'allow any client (`AllowAny`)' : 'are empty' } };
+    }
+    if (ownAuth && ownAuth.length === 0) {
+      const perms = ownPerm ?? prot.drf.permissions;
+      if (perms && (perms.length === 0 || perms.every(isAllowAny))) return { messageId: 'noAuthentication', data: {} };
+    }
+    return null;
+  }
+  const csrf = v.decos.find((d) => endsWith(d.q, 'csrf_exempt') && (!d.method || ['dispatch', 'post', 'put', 'patch', 'delete'].includes(d.method)));
+  if (csrf) return { messageId: 'csrfExemptNoAuth', data: {} };
+  return null;
+}
+
+function listAttr(model: ProjectModel, v: ViewFacts, name: string): string[] | null | 'unknown' {
+  const a = drfAttr(model.python, v, name);
+  if (!a) return null;
+  return classList(model.python, a.mod, a.node) ?? 'unknown';
+}
+
+/** Views the URL map does not reach but that carry an anonymous marker (the map may be incomplete). */
+function unrouted(model: ProjectModel, routed: ViewFacts[]): ViewFacts[] {
+  const keys = new Set(routed.map((v) => v.key));
+  const out: ViewFacts[] = [];
+  for (const mod of model.analysed) {
+    if (!/AllowAny|authentication_classes|permission_classes|csrf_exempt/.test(mod.src)) continue;
+    for (const cls of mod.allClasses) {
+      const text = mod.text(cls.node);
+      if (!/AllowAny|authentication_classes|permission_classes|csrf_exempt/.test(text)) continue;
+      const v = analyseView(model.python, pseudoRoute(mod.path, cls.node, { kind: 'class', cls, qualified: `${mod.name}.${cls.qualname}`, initkwargs: new Map() }));
+      if (v && !keys.has(v.key) && (v.drf || v.ancestry.some((a) => /View$|ViewSet$/.test(a)))) out.push(v);
+    }
+    for (const fn of mod.allFunctions) {
+      if (fn.cls || fn.outer) continue;
+      const decos = decoratorsOf(model.python, mod, fn.node);
+      if (!decos.some((d) => endsWith(d.q, 'csrf_exempt', 'api_view', 'permission_classes', 'authentication_classes'))) continue;
+      const v = analyseView(model.python, pseudoRoute(mod.path, fn.node, { kind: 'function', fn, qualified: `${mod.name}.${fn.qualname}` }));
+      if (v && !keys.has(v.key)) out.push(v);
+    }
+  }
+  return out;
+}
+
+function pseudoRoute(file: string, node: import('../../python/parser.js').PyNode, view: Route['view']): Route {
+  return { path: '', site: { file, line: node.line, column: node.col }, file, view, wrappers: [], includes: [] };
+}
+
+function capital(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

@@ -1,0 +1,76 @@
+// login-not-throttled: a password or token login with no brute-force protection.
+
+import { defineRule } from '../../core/rule.js';
+import { authSurface } from '../../urls/surface.js';
+import { drfThrottle, viewThrottle } from '../../urls/protections.js';
+import type { ViewFacts } from '../../urls/views.js';
+import { at, once, siteKey } from './support.js';
+
+export type MessageIds = 'notThrottled' | 'adminNotThrottled';
+
+/** Does the login go through `authenticate()` (so django-axes' backend sees each failure)? */
+function usesAuthenticate(v: ViewFacts): boolean {
+  if (!v.project) return true; // admin, LoginView, DRF/simplejwt/knox/dj-rest-auth views all call authenticate()
+  const t = v.text.replace(/#.*$/gm, '');
+  return /\bauthenticate\s*\(|\bAuthenticationForm\b|\bAuthTokenSerializer\b|\bTokenObtain\w*Serializer\b|\bLoginView\b|\bObtainAuthToken\b/.test(t) || v.ancestry.some((a) => /LoginView$|ObtainAuthToken$|TokenObtain\w*View$/.test(a));
+}
+
+export default defineRule<MessageIds>({
+  meta: {
+    id: 'login-not-throttled',
+    layer: 'settings',
+    name: 'Login without brute-force protection',
+    cwe: ['CWE-307'],
+    severity: 'high',
+    docs: {
+      summary: 'A password or token login (admin site, `LoginView`, DRF `obtain_auth_token`, simplejwt `TokenObtainPairView`, a custom view that checks passwords) with no throttling: no django-axes, django-ratelimit, DRF throttle class or attempt counter.',
+      whyBad:
+        'Without a limit on failed attempts an attacker can guess passwords as fast as the server answers. In an mTLS deployment this password door is often the only one that does not need a certificate, so it is where attackers go.',
+      notReported:
+        "Logins protected by django-axes (`axes` in `INSTALLED_APPS` with `AxesBackend`/`AxesStandaloneBackend` or `AxesMiddleware`; it sees every `authenticate()` call), django-defender (admin), `@ratelimit` (unless `block=False` and the view ignores `request.limited`), DRF `throttle_classes` or `DEFAULT_THROTTLE_CLASSES` with a rate for the scope, allauth's built-in login limits, a cache counter (`cache.incr`) or attempt/lockout logic in the view; projects whose settings the scanner cannot fully see.",
+      example: {
+        lang: 'python',
+        bad: "# urls.py\nurlpatterns = [path('admin/', admin.site.urls), path('api/token/', obtain_auth_token)]",
+        good: "# settings.py\nINSTALLED_APPS += ['axes']\nMIDDLEWARE += ['axes.middleware.AxesMiddleware']\nAUTHENTICATION_BACKENDS = ['axes.backends.AxesStandaloneBackend', 'django.contrib.auth.backends.ModelBackend']\nREST_FRAMEWORK = {'DEFAULT_THROTTLE_CLASSES': ['rest_framework.throttling.AnonRateThrottle'], 'DEFAULT_THROTTLE_RATES': {'anon': '20/min'}}",
+      },
+      references: [
+        'https://cwe.mitre.org/data/definitions/307.html',
+        'https://django-axes.readthedocs.io/en/latest/',
+        'https://www.django-rest-framework.org/api-guide/throttling/',
+        'https://django-ratelimit.readthedocs.io/',
+      ],
+    },
+    fix: 'Add django-axes (`axes` app, `AxesMiddleware`, `AxesStandaloneBackend` first in `AUTHENTICATION_BACKENDS`) for every login that goes through `authenticate()`, DRF throttling (`AnonRateThrottle` / `ScopedRateThrottle` with a rate) for API token endpoints, or `@ratelimit(key="ip", rate="10/m", block=True)` on custom login views.',
+    messages: {
+      notThrottled: '{{label}} ({{kind}} login at `{{path}}`) has no brute-force protection: failed attempts are not limited.',
+      adminNotThrottled: 'The admin site login at `{{path}}login/` has no brute-force protection: failed attempts are not limited.',
+    },
+  },
+  check(ctx) {
+    const { model } = ctx;
+    const first = once();
+    for (const sp of authSurface(model)) {
+      const prot = sp.prot;
+      for (const v of sp.views) {
+        if (!v.login) continue;
+        if (viewThrottle(v)) continue;
+        if (prot.axes && usesAuthenticate(v)) continue;
+        if (v.admin && prot.defenderAdmin) continue;
+        if (v.builtinThrottle === 'allauth' && prot.allauthLimits) continue;
+        if (v.drf) {
+          const t = drfThrottle(model, prot, v);
+          if (t === 'unknown' || t) continue;
+        }
+        // Settings the scanner cannot see (or an unknown INSTALLED_APPS) may turn on axes.
+        if (prot.unsure || prot.apps === null || prot.middleware === null || prot.backends === null) continue;
+        if (!first(`${v.key}|${siteKey(v.defSite)}`)) continue;
+        if (v.admin) ctx.report({ messageId: 'adminNotThrottled', data: { path: v.route.path }, at: at(v.defSite), anchor: `admin ${v.route.path}` });
+        else ctx.report({ messageId: 'notThrottled', data: { label: capital(v.label), kind: v.login, path: v.route.path || '(unrouted)' }, at: at(v.defSite), anchor: `${v.key} ${v.route.path}` });
+      }
+    }
+  },
+});
+
+function capital(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

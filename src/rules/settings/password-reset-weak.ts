@@ -1,0 +1,131 @@
+// password-reset-weak: a long-lived reset link, or a custom reset token built from predictable values.
+
+import { defineRule } from '../../core/rule.js';
+import type { PyNode } from '../../python/parser.js';
+import type { PyFunction } from '../../python/module.js';
+import { dotted, field, walk } from '../../python/ast.js';
+import { authSurface } from '../../urls/surface.js';
+import { at, duration, envNote, once, siteKey } from './support.js';
+
+export type MessageIds = 'timeout' | 'timeoutDays' | 'predictable';
+
+/** Values that make a token unguessable (or keyed) when they feed it. */
+const STRONG_RE = /\bsecrets\.|\bos\.urandom\b|\burandom\s*\(|\bget_random_string\b|\buuid4\b|\bSystemRandom\b|\bsalted_hmac\b|\bhmac\.new\b|\bhmac\.digest\b|\bSECRET_KEY\b|\bsigning\.|\b\w*Signer\b|\bsuper\(\)\.|\bsuper\(\w+,\s*self\)\.|\btoken_urlsafe\b|\btoken_hex\b|\btoken_bytes\b|\bdefault_token_generator\b|\bPasswordResetTokenGenerator\(\)|\b_make_token_with_timestamp\b|\bmake_password\b|\bFernet\b/;
+const TOKEN_NAME_RE = /token|reset_code|reset_key|recovery_code|reset_link/i;
+const RESET_CONTEXT_RE = /reset|recover|forgot|password/i;
+const NOT_GENERATOR_RE = /^(check|verify|validate|is_|has_|parse|decode|get_user|_make_hash_value|send|email|clean)/;
+
+export default defineRule<MessageIds>({
+  meta: {
+    id: 'password-reset-weak',
+    layer: 'settings',
+    name: 'Weak password recovery',
+    cwe: ['CWE-640'],
+    severity: 'high',
+    docs: {
+      summary: 'An explicit `PASSWORD_RESET_TIMEOUT` (or `PASSWORD_RESET_TIMEOUT_DAYS`) above 1 day (configurable), or a custom password-reset token built from predictable values (user id, timestamp, the `random` module).',
+      whyBad:
+        'A reset link is a password: whoever has it sets a new one. Links valid for days sit in mailboxes, proxies and browser histories long enough to be found; tokens made from the user id, the time or `random` (a Mersenne Twister, predictable from its output) can be computed by an attacker, who then resets any account, including one that normally logs in with a certificate.',
+      notReported:
+        "Django's default timeout when the project does not set one; token generators that use Django's `PasswordResetTokenGenerator` (keyed with `SECRET_KEY`), `secrets`, `os.urandom`, `uuid4`, `get_random_string`, HMAC or signing; overriding `_make_hash_value` (Django still keys and hashes it).",
+      example: {
+        lang: 'python',
+        bad: 'PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 7\n\ndef make_reset_token(user):\n    return f"{user.pk}-{int(time.time())}-{random.randint(0, 9999)}"',
+        good: 'PASSWORD_RESET_TIMEOUT = 60 * 60  # one hour\n\nfrom django.contrib.auth.tokens import default_token_generator\ntoken = default_token_generator.make_token(user)',
+      },
+      references: [
+        'https://cwe.mitre.org/data/definitions/640.html',
+        'https://docs.djangoproject.com/en/stable/ref/settings/#password-reset-timeout',
+        'https://cheatsheetseries.owasp.org/cheatsheets/Forgot_Password_Cheat_Sheet.html',
+      ],
+    },
+    fix: "Set `PASSWORD_RESET_TIMEOUT` to an hour or less (e.g. `60 * 60`) and use Django's `default_token_generator` (or `secrets.token_urlsafe()` stored hashed, single use) for reset tokens.",
+    messages: {
+      timeout: '`PASSWORD_RESET_TIMEOUT` is {{age}} ({{seconds}} s){{env}}: reset links stay valid longer than {{max}}.',
+      timeoutDays: '`PASSWORD_RESET_TIMEOUT_DAYS` is {{days}}{{env}}: reset links stay valid longer than {{max}}.',
+      predictable: 'Password-reset token in `{{fn}}` is built from {{source}}, which an attacker can predict; use `default_token_generator` or `secrets`.',
+    },
+  },
+  check(ctx) {
+    const { model } = ctx;
+    const first = once();
+    const max = ctx.options.maxPasswordResetSeconds;
+    for (const p of model.settings.profiles ?? []) {
+      const t = p.get('PASSWORD_RESET_TIMEOUT');
+      if (t && typeof t.value === 'number' && t.value > max && first(siteKey(t.site))) {
+        ctx.report({ messageId: 'timeout', data: { age: duration(t.value), seconds: t.value, env: envNote(t.tree), max: duration(max) }, at: at(t.site) });
+      }
+      const d = p.get('PASSWORD_RESET_TIMEOUT_DAYS');
+      if (d && typeof d.value === 'number' && d.value * 86400 > max && first(siteKey(d.site))) {
+        ctx.report({ messageId: 'timeoutDays', data: { days: d.value, env: envNote(d.tree), max: duration(max) }, at: at(d.site) });
+      }
+    }
+    // Views named by the URLconf are loaded lazily: resolve them before looking at the code.
+    authSurface(model);
+    for (const mod of model.python.loaded) {
+      if (!TOKEN_NAME_RE.test(mod.src)) continue;
+      for (const fn of mod.allFunctions) {
+        if (!isTokenGenerator(model, fn)) continue;
+        const body = fn.body;
+        const text = mod.text(body).replace(/#.*$/gm, '');
+        if (STRONG_RE.test(text)) continue;
+        if (!/\breturn\b/.test(text)) continue;
+        const weak = predictableSource(fn, body);
+        if (!weak) continue;
+        if (!first(`${mod.path}:${weak.node.line}:${weak.node.col}`)) continue;
+        ctx.report({ messageId: 'predictable', data: { fn: fn.qualname, source: weak.what }, at: { file: mod.path, line: weak.node.line, column: weak.node.col, endLine: weak.node.endLine, endColumn: weak.node.endCol } });
+      }
+    }
+  },
+});
+
+function isTokenGenerator(model: import('../../model/project.js').ProjectModel, fn: PyFunction): boolean {
+  if (NOT_GENERATOR_RE.test(fn.name)) return false;
+  if (fn.cls) {
+    const anc = model.python.ancestry(fn.cls);
+    if (anc.some((a) => /PasswordResetTokenGenerator$/.test(a))) return fn.name === 'make_token' || fn.name === '_make_token_with_timestamp';
+  }
+  if (!TOKEN_NAME_RE.test(fn.name)) return false;
+  const context = `${fn.name} ${fn.cls?.name ?? ''} ${fn.module.path}`;
+  if (RESET_CONTEXT_RE.test(context)) return true;
+  // A token function used by a reset view/email in the same module.
+  return /password_reset|reset_password|reset_link|forgot_password/i.test(fn.module.src);
+}
+
+/** The first predictable value that feeds the function's result. */
+function predictableSource(fn: PyFunction, body: PyNode): { node: PyNode; what: string } | null {
+  const mod = fn.module;
+  const hits: { node: PyNode; what: string; rank: number }[] = [];
+  walk(body, (n) => {
+    if (n !== body && (n.type === 'function_definition' || n.type === 'class_definition')) return false;
+    if (n.type === 'call') {
+      const name = dotted(field(n, 'function'), mod.src) ?? '';
+      const q = model_qualify(fn, name);
+      if (/^random\.(?!SystemRandom)\w+$/.test(q)) hits.push({ node: n, what: `the \`random\` module (\`${name}()\`)`, rank: 0 });
+      else if (/^(time\.time|time\.time_ns|datetime\.datetime\.now|datetime\.datetime\.utcnow|datetime\.now|django\.utils\.timezone\.now|timezone\.now)$/.test(q) || /(^|\.)(utcnow|time_ns)$/.test(name) || name === 'time.time') hits.push({ node: n, what: `the current time (\`${name}()\`)`, rank: 2 });
+      else if (/^uuid\.uuid1$/.test(q)) hits.push({ node: n, what: '`uuid1()` (time and MAC address)', rank: 1 });
+      return true;
+    }
+    if (n.type === 'attribute') {
+      const attr = field(n, 'attribute');
+      const a = attr ? mod.text(attr) : '';
+      if (/^(pk|id|email|username|date_joined|last_login)$/.test(a)) {
+        hits.push({ node: n, what: `the user's \`${a}\``, rank: 3 });
+        return false;
+      }
+    }
+    return true;
+  });
+  if (!hits.length) return null;
+  hits.sort((x, y) => x.rank - y.rank || x.node.start - y.node.start);
+  return hits[0];
+}
+
+function model_qualify(fn: PyFunction, name: string): string {
+  const [head, ...rest] = name.split('.');
+  const imp = fn.module.imports.get(head);
+  if (!imp) return name;
+  const base = imp.name ? `${imp.module}.${imp.name}` : imp.module;
+  return [base, ...rest].join('.');
+}
+
