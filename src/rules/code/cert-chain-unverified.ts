@@ -1,7 +1,7 @@
 // cert-chain-unverified: a parsed certificate trusted without verifying its signature chain.
 
 import { defineRule } from '../../core/rule.js';
-import { at, checks, deciding, grantRelated, proxyVerifies } from './support.js';
+import { at, checks, deciding, grantRelated, proxyVerifies, parseTrusted } from './support.js';
 
 export default defineRule({
   meta: {
@@ -32,6 +32,7 @@ export default defineRule({
     for (const flow of deciding(ctx.model)) {
       if (checks(flow, 'chain').length) continue;
       for (const p of flow.parses) {
+        if (!parseTrusted(ctx.model, flow, p)) continue;
         if (proxyVerifies(ctx.model, p).verified) continue;
         ctx.report({
           messageId: 'unverified',

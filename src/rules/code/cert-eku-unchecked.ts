@@ -1,7 +1,7 @@
 // cert-eku-unchecked: no check that Extended Key Usage contains clientAuth.
 
 import { defineRule } from '../../core/rule.js';
-import { at, checks, deciding, grantRelated, proxyVerifies } from './support.js';
+import { at, checks, deciding, grantRelated, proxyVerifies, parseTrusted } from './support.js';
 
 export default defineRule({
   meta: {
@@ -31,6 +31,7 @@ export default defineRule({
     for (const flow of deciding(ctx.model)) {
       if (checks(flow, 'eku').length) continue;
       for (const p of flow.parses) {
+        if (!parseTrusted(ctx.model, flow, p)) continue;
         if (proxyVerifies(ctx.model, p).verified) continue;
         ctx.report({ messageId: 'unchecked', at: at(p.module, p.node), related: grantRelated(flow) });
       }

@@ -1,7 +1,7 @@
 // cert-revocation-unchecked: no CRL/OCSP/deny-list check in the app and none at the proxy.
 
 import { defineRule } from '../../core/rule.js';
-import { at, checks, deciding, grantRelated, proxyChecksRevocation } from './support.js';
+import { at, checks, deciding, grantRelated, proxyChecksRevocation, parseTrusted } from './support.js';
 
 export default defineRule({
   meta: {
@@ -30,6 +30,7 @@ export default defineRule({
     for (const flow of deciding(ctx.model)) {
       if (checks(flow, 'revocation').length) continue;
       for (const p of flow.parses) {
+        if (!parseTrusted(ctx.model, flow, p)) continue;
         if (proxyChecksRevocation(ctx.model, p)) continue;
         ctx.report({ messageId: 'unchecked', at: at(p.module, p.node), related: grantRelated(flow) });
       }

@@ -2,7 +2,7 @@
 
 import { defineRule } from '../../core/rule.js';
 import type { AVal } from '../../python/flow.js';
-import { at, deciding, derivesFrom, grantRelated, isFingerprintish, isSerialish, isSubjectish } from './support.js';
+import { at, deciding, derivesFrom, grantRelated, isFingerprintish, isSerialish, isSubjectish, parseTrusted } from './support.js';
 
 export default defineRule({
   meta: {
@@ -30,6 +30,7 @@ export default defineRule({
   check(ctx) {
     for (const flow of deciding(ctx.model)) {
       for (const p of flow.parses) {
+        if (!parseTrusted(ctx.model, flow, p)) continue;
         const decides = (v: AVal) => derivesFrom(v, p) && (isSubjectish(v) || isFingerprintish(v) || isSerialish(v));
         const decided = flow.events.some((e) => {
           switch (e.t) {

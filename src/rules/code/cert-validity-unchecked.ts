@@ -1,7 +1,7 @@
 // cert-validity-unchecked: notAfter never compared with the current time.
 
 import { defineRule } from '../../core/rule.js';
-import { at, checks, deciding, derivesFrom, events, grantRelated, proxyVerifies } from './support.js';
+import { at, checks, deciding, derivesFrom, events, grantRelated, proxyVerifies, parseTrusted } from './support.js';
 
 export default defineRule({
   meta: {
@@ -35,6 +35,7 @@ export default defineRule({
       const compares = events(flow, 'validity-compare');
       if (compares.some((c) => !c.naive)) continue;
       for (const p of flow.parses) {
+        if (!parseTrusted(ctx.model, flow, p)) continue;
         if (proxyVerifies(ctx.model, p).verified) continue;
         const naive = compares.find((c) => c.naive);
         if (naive) {

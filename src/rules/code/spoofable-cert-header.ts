@@ -2,7 +2,7 @@
 
 import { defineRule } from '../../core/rule.js';
 import type { RelatedLocation } from '../../core/types.js';
-import { at, codeProvenance, deciding, deployProvenance, events, grantRelated, hasIdentityDecision } from './support.js';
+import { at, codeProvenance, deciding, deployProvenance, events, grantRelated, hasIdentityDecision, readDecides } from './support.js';
 
 export default defineRule({
   meta: {
@@ -36,6 +36,7 @@ export default defineRule({
       if (!usesContents) continue;
       if (codeProvenance(ctx.model, flow)) continue;
       for (const r of flow.reads) {
+        if (!readDecides(ctx.model, flow, r)) continue;
         const src = r.origin === 'copied' && r.copiedFrom ? r.copiedFrom : r.origin === 'header' ? r : null;
         if (!src) continue;
         const dep = deployProvenance(ctx.model, src.key);

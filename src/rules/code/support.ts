@@ -135,3 +135,84 @@ export function uniqueBy<T>(xs: T[], key: (x: T) => string): T[] {
 export function nodeKey(module: PyModule, node: PyNode): string {
   return `${module.path}:${node.start}`;
 }
+
+const SESSION_AUTH_DECORATOR = /login_required|permission_required|staff_member_required|user_passes_test|superuser_required/;
+const SESSION_AUTH_MIXIN = /LoginRequiredMixin|PermissionRequiredMixin|UserPassesTestMixin|IsAuthenticated/;
+
+/** The entry point is already protected by Django's own (session) authentication. */
+export function rootBehindLogin(model: ProjectModel, flow: CertFlow): boolean {
+  const fn = flow.root.fn;
+  if (fn.decorators.some((d) => SESSION_AUTH_DECORATOR.test(d))) return true;
+  if (fn.cls) {
+    if (fn.cls.decorators.some((d) => SESSION_AUTH_DECORATOR.test(d))) return true;
+    if (model.python.ancestry(fn.cls).some((q) => SESSION_AUTH_MIXIN.test(q))) return true;
+    const perms = fn.cls.attrs.get('permission_classes');
+    if (perms && SESSION_AUTH_MIXIN.test(fn.cls.module.text(perms.value))) return true;
+  }
+  return false;
+}
+
+/** Does `v` carry the read `r` (directly or through a parse of it)? */
+export function carries(v: AVal, r: SourceRead): boolean {
+  if (v.reads.has(r)) return true;
+  for (const p of v.parses) if (p.reads.has(r)) return true;
+  return false;
+}
+
+/** Is the parsed certificate trusted for the decision (its data decides, or it is the only gate)? */
+export function parseTrusted(model: ProjectModel, flow: CertFlow, p: ParseSite): boolean {
+  const feeds = flow.events.some((e) => {
+    switch (e.t) {
+      case 'lookup':
+        return [...e.kw.values(), ...e.args].some((v) => derivesFrom(v, p));
+      case 'compare':
+        return e.vals.some((v) => derivesFrom(v, p));
+      case 'cond':
+        return (e.denies || e.grants) && derivesFrom(e.val, p);
+      case 'dnop':
+        return derivesFrom(e.val, p);
+      case 'login':
+        return derivesFrom(e.user, p);
+      case 'session-write':
+        return derivesFrom(e.val, p);
+      default:
+        return false;
+    }
+  });
+  return feeds || !rootBehindLogin(model, flow);
+}
+
+/** Is the read used to decide access (not only logged or displayed)? */
+export function readDecides(model: ProjectModel, flow: CertFlow, r: SourceRead): boolean {
+  return flow.events.some((e) => {
+    switch (e.t) {
+      case 'lookup':
+        return [...e.kw.values(), ...e.args].some((v) => carries(v, r));
+      case 'compare':
+        return !e.presenceLike && e.vals.some((v) => carries(v, r));
+      case 'cond':
+        return (e.denies || e.grants) && carries(e.val, r);
+      case 'dnop':
+        return carries(e.val, r);
+      case 'login':
+        return carries(e.user, r);
+      case 'session-write':
+        return carries(e.val, r);
+      case 'parse':
+        return e.parse.reads.has(r) && parseTrusted(model, flow, e.parse);
+      default:
+        return false;
+    }
+  });
+}
+
+/** Some other flow (or RemoteUser authentication) makes the identity decision for the project. */
+export function identityDecidedElsewhere(model: ProjectModel, flow: CertFlow): boolean {
+  if (model.code.flows.some((f) => f !== flow && f.grants.length > 0 && hasIdentityDecision(f))) return true;
+  for (const mod of model.analysed) {
+    for (const a of mod.assigns) {
+      if ((a.name === 'MIDDLEWARE' || a.name === 'AUTHENTICATION_BACKENDS') && /RemoteUser/.test(mod.text(a.value))) return true;
+    }
+  }
+  return false;
+}

@@ -53,6 +53,22 @@ ruleTester.run('cert-chain-unverified', {
       },
     },
     {
+      name: 'certificate parsed only to display its expiry in a login_required view',
+      files: {
+        'app/views.py': `
+          from cryptography import x509
+          from django.contrib.auth.decorators import login_required
+          from django.shortcuts import render
+          @login_required
+          def my_certificate(request):
+              pem = request.META.get('SSL_CLIENT_CERT')
+              expires = x509.load_pem_x509_certificate(pem.encode()).not_valid_after if pem else None
+              return render(request, 'cert.html', {'expires': expires})
+        `,
+      },
+      rules: ['cert-chain-unverified', 'cert-validity-unchecked', 'cert-eku-unchecked', 'cert-revocation-unchecked', 'cert-subject-unchecked'],
+    },
+    {
       name: 'parsing the CA file itself is not a client certificate',
       files: {
         'app/pki.py': `

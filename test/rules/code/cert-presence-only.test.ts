@@ -52,6 +52,28 @@ ruleTester.run('cert-presence-only', {
       },
     },
     {
+      name: 'gate middleware in a project whose identity comes from RemoteUserMiddleware',
+      files: {
+        'project/settings.py': `
+          MIDDLEWARE = [
+              'app.middleware.RequireVerifiedCert',
+              'django.contrib.auth.middleware.AuthenticationMiddleware',
+              'django.contrib.auth.middleware.RemoteUserMiddleware',
+          ]
+        `,
+        'app/middleware.py': `
+          from django.http import HttpResponseForbidden
+          class RequireVerifiedCert:
+              def __init__(self, get_response):
+                  self.get_response = get_response
+              def __call__(self, request):
+                  if request.META.get('SSL_CLIENT_VERIFY') != 'SUCCESS':
+                      return HttpResponseForbidden()
+                  return self.get_response(request)
+        `,
+      },
+    },
+    {
       name: 'REMOTE_USER presence is not a certificate presence check',
       files: {
         'app/views.py': `

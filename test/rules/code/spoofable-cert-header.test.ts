@@ -72,6 +72,22 @@ ruleTester.run('spoofable-cert-header', {
       },
     },
     {
+      name: 'a header shown to an already logged-in user',
+      files: {
+        'app/views.py': `
+          from django.contrib.auth.decorators import login_required
+          from django.shortcuts import render
+          @login_required
+          def profile(request):
+              context = {'user': request.user}
+              dn = request.META.get('HTTP_X_SSL_CLIENT_S_DN')
+              if dn:
+                  context['certificate'] = dn
+              return render(request, 'profile.html', context)
+        `,
+      },
+    },
+    {
       name: 'a header read only for logging',
       files: {
         'app/views.py': `
