@@ -181,6 +181,10 @@ function fence(lang: string, code: string): string {
   return `${ticks}${lang === 'text' ? '' : lang}\n${body}\n${ticks}`;
 }
 
+function normUrl(u: string): string {
+  return u.trim().replace(/^http:/, 'https:').replace(/\/+$/, '').toLowerCase();
+}
+
 function reference(ref: string): string {
   const r = ref.trim();
   if (/^https?:\/\/\S+$/.test(r)) return `<${r}>`;
@@ -232,7 +236,12 @@ export function renderRuleDoc(meta: RuleMeta, others: RuleMeta[] = []): string {
     const url = cweUrl(c);
     if (url) refs.push(`- [${c}${CWE_NAMES[c] ? `: ${CWE_NAMES[c]}` : ''}](${url})`);
   }
-  for (const r of [...new Set(all.flatMap((m) => m.docs.references ?? []))]) refs.push(`- ${reference(r)}`);
+  // The CWE pages are listed above by name; a reference repeating one of them is dropped.
+  const cweUrls = new Set(cwe.map((c) => cweUrl(c)).filter((u): u is string => !!u).map(normUrl));
+  for (const r of [...new Set(all.flatMap((m) => m.docs.references ?? []))]) {
+    if (cweUrls.has(normUrl(r))) continue;
+    refs.push(`- ${reference(r)}`);
+  }
   out.push('## References', '', ...refs, '');
   return out.join('\n');
 }

@@ -175,7 +175,7 @@ function position(f: Finding): string {
   return l.column ? `${l.line}:${l.column}` : `${l.line}`;
 }
 
-function renderFinding(f: Finding, src: SourceCache, paint: Paint, verbose: boolean): string[] {
+function renderFinding(f: Finding, src: SourceCache, paint: Paint, verbose: boolean, sameSiteAsPrevious = false): string[] {
   const out: string[] = [];
   const pos = position(f);
   const head = [
@@ -188,7 +188,8 @@ function renderFinding(f: Finding, src: SourceCache, paint: Paint, verbose: bool
   out.push(`  ${head.join('  ')}`);
   out.push(...wrap(safe(f.message), '    '));
   let framed = false;
-  if (f.location.file && f.location.line) {
+  if (sameSiteAsPrevious) framed = true; // the frame just above shows this site
+  else if (f.location.file && f.location.line) {
     const lines = src.lines(f.location.file);
     if (lines) {
       const frame = codeFrame(lines, f.location, paint, '    ');
@@ -230,7 +231,12 @@ function renderGroups(findings: Finding[], src: SourceCache, paint: Paint, verbo
   for (const k of keys) {
     const fs = groups.get(k)!.slice().sort(compare);
     out.push(paint.bold(k ? safe(k) : '(no location)'));
-    for (const f of fs) out.push(...renderFinding(f, src, paint, verbose));
+    fs.forEach((f, i) => {
+      const prev = i > 0 ? fs[i - 1].location : undefined;
+      const l = f.location;
+      const same = !!prev && !!l.line && prev.line === l.line && prev.column === l.column && prev.endLine === l.endLine && prev.endColumn === l.endColumn;
+      out.push(...renderFinding(f, src, paint, verbose, same));
+    });
   }
   return out;
 }

@@ -50,7 +50,7 @@ const META: RuleMeta<'presence'> = {
     whyBad: 'Any certificate passes.',
     notReported: 'A presence check that only rejects.',
     example: { lang: 'python', bad: "if request.META.get('SSL_CLIENT_CERT'):\n    return ok\n", good: 'user = bind(fingerprint(cert))' },
-    references: ['https://docs.djangoproject.com/en/stable/howto/auth-remote-user/', 'RFC 5280 section 4.2.1.12'],
+    references: ['http://cwe.mitre.org/data/definitions/287.html', 'https://docs.djangoproject.com/en/stable/howto/auth-remote-user/', 'RFC 5280 section 4.2.1.12'],
   },
   fix: 'Bind the SHA-256 fingerprint to a user.',
   messages: { presence: 'Access is granted because `{{name}}` is present.' },
