@@ -542,12 +542,9 @@ export class SettingsEvaluator {
     const cv = this.expr(st, c.cond);
     const truth = pyTruthy(cv.value);
     if (truth !== undefined) {
-      if (!truth) return this.clauses(st, cl, i + 1);
-      if (cv.envDependent && !st.envCond) {
-        const sub: State = { ...st, envCond: true };
-        return this.block(sub, c.body);
-      }
-      return this.block(st, c.body);
+      // Decided on environment defaults: whatever the chosen branch writes depends on the environment.
+      const sub: State = cv.envDependent && !st.envCond ? { ...st, envCond: true } : st;
+      return truth ? this.block(sub, c.body) : this.clauses(sub, cl, i + 1);
     }
     // Unknown condition: evaluate both ways and merge (values that differ become conditional).
     const a: State = { ...st, ns: new Map(st.ns), conditional: true };
