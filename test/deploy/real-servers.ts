@@ -59,6 +59,7 @@ async function mint(): Promise<string> {
   });
   const keyPem = x509.PemConverter.encode(await subtle.exportKey('pkcs8', srvKeys.privateKey), 'PRIVATE KEY');
   writeFileSync(join(dir, 'ca.pem'), ca.toString('pem') + '\n');
+  writeFileSync(join(dir, 'client-ca.pem'), ca.toString('pem') + '\n');
   writeFileSync(join(dir, 'server.pem'), srv.toString('pem') + '\n');
   writeFileSync(join(dir, 'server.key'), keyPem + '\n');
   writeFileSync(join(dir, 'server-combined.pem'), srv.toString('pem') + '\n' + keyPem + '\n');

@@ -5,7 +5,7 @@ import { defineRule } from '../../core/rule.js';
 import type { RelatedLocation } from '../../core/types.js';
 import { appRoutes, coverage, spellings } from '../../deploy/facts.js';
 import type { EntryPoint } from '../../deploy/model.js';
-import { at, bySite, codeRef, kindLabel, readRelated, siteRelated, trustedHeaderKeys } from './support.js';
+import { at, bySite, codeRef, kindLabel, readRelated, siteRelated, trustedHeaderKeys, type TrustedKey } from './support.js';
 
 export type MessageIds = 'explicit' | 'byDefault';
 
@@ -49,34 +49,45 @@ export default defineRule<MessageIds>({
     if (!trusted.length) return;
     const apps = ctx.model.deploy.appServers;
     if (apps.length && apps.every((a) => a.mapsUnderscoreHeaders === false)) return;
-    const server = apps.find((a) => a.mapsUnderscoreHeaders !== false)?.kind ?? 'the WSGI server';
+    const server = apps.find((a) => a.mapsUnderscoreHeaders !== false)?.kind ?? 'the WSGI server (gunicorn up to 21, uWSGI)';
+    const groups = new Map<string, { eps: EntryPoint[]; keys: TrustedKey[] }>();
     for (const t of trusted) {
       const leaky: EntryPoint[] = appRoutes(ctx.model.deploy).filter((ep) => !coverage(ep, t.key).underscore);
-      for (const [, eps] of bySite(leaky, (e) => e.underscoreSite ?? e.site)) {
-        const ep = eps[0];
-        const s = ep.underscoreSite ?? ep.site;
-        const sp = spellings(t.key);
-        const overwrites = eps.every((e) => coverage(e, t.key).dash);
-        const explicit = s !== ep.listenerSite && s !== ep.site;
-        const related: RelatedLocation[] = readRelated(t.reads, `Django trusts ${t.key}`);
-        for (const e of eps.slice(0, 5)) if (e.upstreamSite) related.push(siteRelated(e.upstreamSite, `${e.name} forwards to the app`));
-        ctx.report({
-          messageId: explicit ? 'explicit' : 'byDefault',
-          data: {
-            directive: s.text,
-            proxy: kindLabel(ep.kind),
-            underscore: sp.underscore[0] ?? t.key,
-            server,
-            key: t.key,
-            codeSite: codeRef(t.reads[0]),
-            overwriteNote: overwrites ? `the proxy only overwrites ${sp.dash}` : `nothing removes it`,
-            routes: eps.length === 1 ? ep.name : `${eps.length} routes (${ep.name}, …)`,
-          },
-          at: at(s),
-          related,
-          anchor: `${t.key}|underscore`,
-        });
+      for (const [k, eps] of bySite(leaky, (e) => e.underscoreSite ?? e.site)) {
+        const g = groups.get(k) ?? { eps: [], keys: [] };
+        for (const e of eps) if (!g.eps.includes(e)) g.eps.push(e);
+        g.keys.push(t);
+        groups.set(k, g);
       }
+    }
+    for (const { eps, keys } of groups.values()) {
+      const ep = eps[0];
+      const s = ep.underscoreSite ?? ep.site;
+      const explicit = s !== ep.listenerSite && s !== ep.site;
+      const overwrites = keys.every((t) => eps.every((e) => coverage(e, t.key).dash));
+      const related: RelatedLocation[] = keys.flatMap((t) => readRelated(t.reads, `Django trusts ${t.key}`));
+      for (const e of eps.slice(0, 5)) if (e.upstreamSite) related.push(siteRelated(e.upstreamSite, `${e.name} forwards to the app`));
+      const sp = keys.map((t) => spellings(t.key));
+      ctx.report({
+        messageId: explicit ? 'explicit' : 'byDefault',
+        data: {
+          directive: s.text,
+          proxy: kindLabel(ep.kind),
+          underscore: join(sp.map((x) => x.underscore[0] ?? '')),
+          server,
+          key: join(keys.map((t) => t.key)),
+          codeSite: codeRef(keys[0].reads[0]),
+          overwriteNote: overwrites ? `the proxy only overwrites ${join(sp.map((x) => x.dash))}` : `nothing removes them`,
+          routes: eps.length === 1 ? ep.name : `${eps.length} routes (${ep.name}, …)`,
+        },
+        at: at(s),
+        related,
+        anchor: `${keys.map((t) => t.key).join(',')}|underscore`,
+      });
     }
   },
 });
+
+function join(xs: string[]): string {
+  return xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`;
+}

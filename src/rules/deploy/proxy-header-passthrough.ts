@@ -4,8 +4,8 @@ import { defineRule } from '../../core/rule.js';
 import type { RelatedLocation } from '../../core/types.js';
 import { appRoutes, coverage, spellings } from '../../deploy/facts.js';
 import { isCertSource } from '../../deploy/common.js';
-import type { ConfigSite } from '../../deploy/model.js';
-import { at, codeRef, readRelated, routeLabel, siteRelated, trustedHeaderKeys } from './support.js';
+import type { ConfigSite, EntryPoint } from '../../deploy/model.js';
+import { at, codeRef, readRelated, routeLabel, siteRelated, trustedHeaderKeys, type TrustedKey } from './support.js';
 
 export type MessageIds = 'neverSet' | 'otherName' | 'appended' | 'conditional' | 'xfccForward';
 
@@ -38,11 +38,11 @@ export default defineRule<MessageIds>({
       'On every route to the app, replace the header Django reads with the value from the TLS layer: nginx `proxy_set_header X-SSL-Client-Cert $ssl_client_escaped_cert;` (in the same block as any other `proxy_set_header`, since inner blocks do not inherit them), HAProxy `http-request set-header X-SSL-Client-Cert %[ssl_c_der,base64]` (unconditional; `del-header` first if it is set conditionally), Apache `RequestHeader set`, Envoy `forward_client_cert_details: SANITIZE_SET` or `append_action: OVERWRITE_IF_EXISTS_OR_ADD`. Better still, also authenticate the proxy (HMAC or a shared secret Django checks).',
     messages: {
       neverSet:
-        '{{route}} forwards requests to the app ({{directive}}) without setting {{header}}, so a client-sent {{header}} reaches Django unchanged as {{key}} — and {{codeSite}} authenticates on it: anyone can send a borrowed certificate through this route.',
+        '{{route}} forwards requests to the app ({{directive}}) without setting {{header}}, so whatever a client sends as {{header}} reaches Django unchanged ({{key}}) — and {{codeSite}} authenticates on it: anyone can send a borrowed certificate through this route.',
       otherName:
-        '{{route}} sets {{setName}} (→ {{setKey}}), but Django reads {{key}} at {{codeSite}}: the proxy never overwrites {{header}}, so a client-sent {{header}} reaches Django unchanged and is trusted as the verified certificate.',
+        '{{route}} sets {{setName}} (→ {{setKey}}), but Django reads {{key}} at {{codeSite}}: the proxy never overwrites {{header}}, so whatever a client sends as {{header}} reaches Django unchanged and is trusted as the verified certificate.',
       appended:
-        '{{directive}} adds {{header}} without removing the client\'s copy: a client-sent {{header}} still reaches Django as {{key}} (first, or joined with the proxy\'s value), and {{codeSite}} authenticates on it.',
+        '{{directive}} adds {{header}} without removing the client\'s copy: whatever a client sends as {{header}} still reaches Django as {{key}} (first, or joined with the proxy\'s value), and {{codeSite}} authenticates on it.',
       conditional:
         '{{directive}} sets {{header}} only {{condition}}: on other requests the client\'s own {{header}} passes to Django as {{key}}, which {{codeSite}} authenticates on.',
       xfccForward:
@@ -52,24 +52,28 @@ export default defineRule<MessageIds>({
   check(ctx) {
     const trusted = trustedHeaderKeys(ctx.model);
     if (!trusted.length) return;
+    interface Hit {
+      site: ConfigSite;
+      messageId: MessageIds;
+      data: Record<string, string>;
+      keys: TrustedKey[];
+      routes: EntryPoint[];
+    }
+    const hits = new Map<string, Hit>();
     for (const ep of appRoutes(ctx.model.deploy)) {
       for (const t of trusted) {
         const c = coverage(ep, t.key);
         if (c.dash) continue;
-        const header = spellings(t.key).dash;
-        const first = t.reads[0];
-        const related: RelatedLocation[] = readRelated(t.reads, `Django reads ${t.key} and authenticates on it`);
-        const base = { route: routeLabel(ep), header, key: t.key, codeSite: codeRef(first) };
         let site: ConfigSite;
         let messageId: MessageIds;
-        const data: Record<string, string> = { ...base };
+        const data: Record<string, string> = {};
         const xfcc = ep.xfcc && t.key === 'HTTP_X_FORWARDED_CLIENT_CERT' && /FORWARD/.test(ep.xfcc.mode) ? ep.xfcc : undefined;
         const weak = c.weak[0];
         if (xfcc) {
           site = xfcc.site;
           messageId = 'xfccForward';
           data.mode = xfcc.mode;
-          data.appendNote = xfcc.mode === 'APPEND_FORWARD' ? ' with the proxy\'s element appended after it' : '';
+          data.appendNote = xfcc.mode === 'APPEND_FORWARD' ? " with the proxy's element appended after it" : '';
         } else if (weak && weak.condition) {
           site = weak.site;
           messageId = 'conditional';
@@ -80,7 +84,7 @@ export default defineRule<MessageIds>({
           messageId = 'appended';
           data.directive = `\`${weak.site.text}\``;
         } else {
-          const other = ep.headers.find((h) => h.action === 'set' && h.wsgiKey !== t.key && isCertSource(h.source) && /^HTTP_/.test(h.wsgiKey));
+          const other = ep.headers.find((h) => h.action === 'set' && h.wsgiKey !== t.key && isCertSource(h.source) && /^HTTP_/.test(h.wsgiKey) && !trusted.some((k) => k.key === h.wsgiKey));
           if (other) {
             site = other.site;
             messageId = 'otherName';
@@ -92,9 +96,36 @@ export default defineRule<MessageIds>({
             data.directive = `\`${site.text}\``;
           }
         }
-        if (ep.upstreamSite && site !== ep.upstreamSite) related.push(siteRelated(ep.upstreamSite, `${routeLabel(ep)} forwards to the app here`));
-        ctx.report({ messageId, data, at: at(site), related, anchor: `${t.key}|${ep.name}|${messageId}` });
+        const k = `${site.file}:${site.line}:${site.column ?? 0}|${messageId}`;
+        const hit = hits.get(k) ?? { site, messageId, data, keys: [], routes: [] };
+        if (!hit.keys.includes(t)) hit.keys.push(t);
+        if (!hit.routes.includes(ep)) hit.routes.push(ep);
+        hits.set(k, hit);
       }
+    }
+    for (const h of hits.values()) {
+      const ep = h.routes[0];
+      const reads = h.keys.flatMap((t) => t.reads);
+      const related: RelatedLocation[] = [];
+      for (const t of h.keys) related.push(...readRelated(t.reads, `Django reads ${t.key} and authenticates on it`));
+      for (const r of h.routes.slice(0, 5)) if (r.upstreamSite && r.upstreamSite !== h.site) related.push(siteRelated(r.upstreamSite, `${routeLabel(r)} forwards to the app here`));
+      ctx.report({
+        messageId: h.messageId,
+        data: {
+          ...h.data,
+          route: h.routes.length === 1 ? routeLabel(ep) : `${routeLabel(ep)} (and ${h.routes.length - 1} more route${h.routes.length > 2 ? 's' : ''})`,
+          header: list(h.keys.map((t) => spellings(t.key).dash)),
+          key: list(h.keys.map((t) => t.key)),
+          codeSite: codeRef(reads[0]),
+        },
+        at: at(h.site),
+        related,
+        anchor: `${h.keys.map((t) => t.key).join(',')}|${h.messageId}`,
+      });
     }
   },
 });
+
+function list(xs: string[]): string {
+  return xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`;
+}
