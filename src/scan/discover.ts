@@ -17,6 +17,7 @@ import { isUtf8 } from 'node:buffer';
 import { sep } from 'node:path';
 import picomatch from 'picomatch';
 import type { InputError } from '../core/types.js';
+import { UsageError } from '../core/errors.js';
 
 export type FileKind = 'python' | 'config' | 'other';
 
@@ -103,7 +104,12 @@ export function discover(root: string, opts: DiscoverOptions = {}): { files: Dis
   const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const includeTests = opts.includeTests === true;
   const excluded = compileExcludes(opts.exclude ?? []);
-  const rootReal = realpathSync(root);
+  let rootReal: string;
+  try {
+    rootReal = realpathSync(root);
+  } catch (e) {
+    throw new UsageError(`cannot read PATH ${root}: ${errCode(e)}`);
+  }
   const rootAbs = root.length > 1 ? root.replace(/\/+$/, '') : root;
   const child = (dir: string, name: string) => (dir.endsWith(sep) ? dir + name : dir + sep + name);
   const inside = (real: string) => real === rootReal || real.startsWith(rootReal === sep ? sep : rootReal + sep);
@@ -128,7 +134,9 @@ export function discover(root: string, opts: DiscoverOptions = {}): { files: Dis
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch (e) {
-      errors.push({ file: relDir || '.', message: `unreadable directory: ${errCode(e)}` });
+      // The root itself is PATH: not being able to list it is a usage error (exit 2), not a finding-free scan.
+      if (!relDir) throw new UsageError(`cannot read PATH ${root}: ${errCode(e)}`);
+      errors.push({ file: relDir, message: `unreadable directory: ${errCode(e)}` });
       return;
     }
     // A virtualenv under another name (`env/`, `.py311/`): its pyvenv.cfg gives it away.

@@ -206,6 +206,15 @@ test('a missing PATH exits 2 with one line naming it, no stack trace', () => {
   assertUsageError(runCli(['scan', missing]), missing);
 });
 
+test('an unreadable PATH exits 2 with one line naming it', (t) => {
+  // As root, run as nobody (see unprivileged()) so that chmod 000 really forbids listing PATH.
+  const dir = makeTree({ 'app/views.py': VULN_VIEW });
+  t.after(() => removeTree(dir));
+  const opts = unprivileged(dir);
+  chmodSync(dir, 0o000);
+  assertUsageError(runCli(['scan', dir], opts), dir, 'EACCES');
+});
+
 test('a file given as PATH exits 2 with one line naming it', (t) => {
   const dir = makeTree({ 'app/views.py': VULN_VIEW });
   t.after(() => removeTree(dir));
