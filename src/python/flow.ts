@@ -274,6 +274,8 @@ export class FlowAnalyzer {
   private parseCache = new Map<PyNode, ParseSite>();
   /** Environ-style keys a project middleware fills from a header read: key -> header read. */
   metaCopies = new Map<string, SourceRead>();
+  /** Call summaries of the root being analysed (peeks read them, never write). */
+  private currentMemo = new Map<string, AVal>();
 
   constructor(
     private readonly project: PythonProject,
@@ -282,8 +284,16 @@ export class FlowAnalyzer {
 
   analyseRoot(fn: PyFunction, kind: RootKind): CertFlow {
     const ctx: FlowCtx = { root: fn, rootKind: kind, events: [], functions: new Set(), reads: new Set(), parses: [], stack: [], memo: new Map() };
+    this.currentMemo = ctx.memo;
     const args = fn.params.map((p, i) => this.initialParam(fn, p, i));
     this.analyseFn(fn, args, ctx, true);
+    // Old-style middleware hooks that fall off the end pass the request on.
+    if (kind === 'middleware' && (fn.name === 'process_request' || fn.name === 'process_view')) {
+      const last = named(fn.body).pop();
+      if (last && last.type !== 'return_statement' && last.type !== 'raise_statement') {
+        ctx.events.push({ t: 'grant', kind: 'request passed on', node: last, module: fn.module, fn });
+      }
+    }
     const grants = ctx.events
       .filter((e): e is Extract<FlowEvent, { t: 'grant' }> => e.t === 'grant')
       .map((e) => ({ file: e.module.path, line: e.node.line, kind: e.kind }));
@@ -503,7 +513,11 @@ export class FlowAnalyzer {
   /** Records a condition event. */
   private cond(c: PyNode, stmtNode: PyNode, st: FnState, ctx: FlowCtx, denies: boolean, grants: boolean): void {
     const v = this.expr(c, st, ctx);
-    const presence = isPresenceTest(c, st.mod, (n) => this.peek(n, st));
+    const presence = isPresenceTest(c, st.mod, (n) => this.peek(n, st), (call) => {
+      const f = field(call, 'function');
+      const name = f ? dotted(f, st.mod.src) : null;
+      return !!(f && name && this.resolveCall(f, name, st));
+    });
     const truthiness = isTruthinessTest(c, st.mod);
     const text = st.mod.text(c);
     if (/\brequest\.user\.is_authenticated\b/.test(text) && ctx.rootKind === 'middleware' && !denies) {
@@ -636,7 +650,7 @@ export class FlowAnalyzer {
 
   /** Evaluates without recording events (for classification of already-visited nodes). */
   private peek(n: PyNode, st: FnState): AVal {
-    const scratch: FlowCtx = { root: st.fn, rootKind: 'function', events: [], functions: new Set(), reads: new Set(), parses: [], stack: [st.fn], memo: new Map() };
+    const scratch: FlowCtx = { root: st.fn, rootKind: 'function', events: [], functions: new Set(), reads: new Set(), parses: [], stack: [st.fn], memo: this.currentMemo };
     return this.expr(n, st, scratch, true);
   }
 
@@ -1246,6 +1260,8 @@ export class FlowAnalyzer {
       return val('response-ok');
     }
     if (/get_response$/.test(fname) || (last === 'get_response')) return val('response-ok');
+    // Inside a view decorator, calling the wrapped view passes the request on.
+    if (!recv && st.fn.outer && st.fn.outer.params.includes(fname) && !st.env.has(fname)) return val('response-ok');
     if (/^super\(\)\./.test(mod.text(fnNode)) && /^(get|post|dispatch|put|patch|delete|__call__|process_request)$/.test(last)) return val('response-ok');
 
     // str(subject) / str(x)
@@ -1341,14 +1357,14 @@ function walkTop(n: PyNode, type: string): PyNode[] {
 }
 
 /** Is this condition a presence test (truthiness, `is None`, `== ''`, `len(x)`, a verify flag compared with a constant)? */
-function isPresenceTest(c: PyNode, mod: PyModule, peek: (n: PyNode) => AVal): boolean {
+function isPresenceTest(c: PyNode, mod: PyModule, peek: (n: PyNode) => AVal, isProjectCall: (call: PyNode) => boolean = () => false): boolean {
   let n = unparen(c)!;
   while (n.type === 'not_operator') n = unparen(field(n, 'argument'))!;
   if (!n) return false;
   if (n.type === 'boolean_operator') {
     const l = field(n, 'left');
     const r = field(n, 'right');
-    return (!!l && isPresenceTest(l, mod, peek)) || (!!r && isPresenceTest(r, mod, peek));
+    return (!!l && isPresenceTest(l, mod, peek, isProjectCall)) || (!!r && isPresenceTest(r, mod, peek, isProjectCall));
   }
   const v = n.type === 'comparison_operator' ? union(...named(n).map(peek)) : peek(n);
   const raw = v.kinds.has('raw');
@@ -1356,7 +1372,9 @@ function isPresenceTest(c: PyNode, mod: PyModule, peek: (n: PyNode) => AVal): bo
   if (n.type === 'identifier' || n.type === 'subscript' || n.type === 'call' || n.type === 'attribute') {
     if (n.type === 'call') {
       const f = dotted(field(n, 'function'), mod.src) ?? '';
-      if (!/^(bool|len)$/.test(f) && !/\.get$/.test(f)) return false;
+      // A project helper whose result is still the raw value (`return bool(dn)`) is a presence test;
+      // an unknown library call might validate, so it is not.
+      if (!/^(bool|len)$/.test(f) && !/\.get$/.test(f) && !isProjectCall(n)) return false;
     }
     return true;
   }
@@ -1458,6 +1476,8 @@ export function rootKindOf(fn: PyFunction, project: PythonProject): RootKind | n
   if (fn.outer) {
     // Function-style middleware: def middleware(request) inside def factory(get_response)
     if (fn.params[0] === 'request' && fn.outer.params.includes('get_response')) return 'middleware';
+    // View decorators: def require_cert(view): def wrapper(request, *args, **kwargs): ...
+    if ((fn.params[0] === 'request' || fn.params[0] === 'req') && !fn.outer.cls) return 'view';
     return null;
   }
   if (fn.params[0] === 'request' || fn.params[0] === 'req') return 'view';
