@@ -1,0 +1,109 @@
+// The config grammars: nginx tokenizer/parser, HAProxy line tokenizer and sections, Apache
+// sections — values, escapes, comments, placeholders, positions, and syntax errors.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseNginx, NgxSyntaxError } from '../../src/deploy/nginx-parse.js';
+import { parseHaproxy, tokenizeHaproxyLine, HaSyntaxError } from '../../src/deploy/haproxy.js';
+import { parseApache, ApSyntaxError } from '../../src/deploy/apache.js';
+import { parseYaml } from '../../src/deploy/yaml-tree.js';
+import { shellWords, parseBind } from '../../src/deploy/appserver.js';
+import { spellings } from '../../src/deploy/facts.js';
+import { wsgiKey } from '../../src/deploy/model.js';
+
+test('nginx: directives, blocks, quoted strings with escapes, comments and positions', () => {
+  const src = [
+    'http {  # comment { not a block',
+    '    server {',
+    '        add_header X-A "a \\"quoted\\" {value};";',
+    "        set $v 'single # not a comment';",
+    '        location ~* "^/x{2}$" { return 403; }',
+    '    }',
+    '}',
+  ].join('\n');
+  const d = parseNginx(src, 'n.conf');
+  assert.equal(d.length, 1);
+  const server = d[0].block![0];
+  assert.equal(server.name, 'server');
+  assert.equal(server.line, 2);
+  assert.equal(server.column, 5);
+  const add = server.block![0];
+  assert.deepEqual(add.args.map((a) => a.value), ['X-A', 'a "quoted" {value};']);
+  assert.equal(add.args[1].line, 3);
+  assert.equal(add.args[1].column, 24);
+  assert.equal(server.block![1].args[1].value, 'single # not a comment');
+  const loc = server.block![2];
+  assert.deepEqual(loc.args.map((a) => a.value), ['~*', '^/x{2}$']);
+  assert.equal(loc.block![0].name, 'return');
+});
+
+test('nginx: ${VAR} envsubst placeholders and $variables do not open blocks', () => {
+  const d = parseNginx('server {\n  listen ${NGINX_PORT} ssl;\n  proxy_pass http://${UPSTREAM_HOST}:8000;\n  set $x "${host}";\n}\n', 't');
+  const s = d[0].block!;
+  assert.equal(s[0].args[0].value, '${NGINX_PORT}');
+  assert.equal(s[1].args[0].value, 'http://${UPSTREAM_HOST}:8000');
+  assert.equal(s[2].args[1].value, '${host}');
+});
+
+test('nginx: syntax errors name the line', () => {
+  const cases: [string, RegExp][] = [
+    ['server {\n  listen 80;\n', /unexpected end of file, expecting "}" at line 1/],
+    ['server { listen 80; }\n}\n', /unexpected "}" at line 2/],
+    ['server {\n  add_header X "unterminated;\n}\n', /unterminated double-quoted string at line 2/],
+    ['listen 80', /expecting ";"/],
+    ['server { listen 80 }', /unexpected "}" after "listen"/],
+  ];
+  for (const [src, re] of cases) {
+    assert.throws(() => parseNginx(src, 'bad.conf'), (e: unknown) => e instanceof NgxSyntaxError && re.test(e.message), src);
+  }
+});
+
+test('HAProxy: words, quotes, escapes, comments, sections', () => {
+  const w = tokenizeHaproxyLine('    http-request set-header X-Cert "%[ssl_c_der,base64]" if { ssl_c_used } # trailing', 1);
+  assert.deepEqual(w.map((x) => x.value), ['http-request', 'set-header', 'X-Cert', '%[ssl_c_der,base64]', 'if', '{', 'ssl_c_used', '}']);
+  assert.equal(w[0].column, 5);
+  assert.deepEqual(tokenizeHaproxyLine("acl a hdr(x) -m str 'a b' \\#c", 1).map((x) => x.value), ['acl', 'a', 'hdr(x)', '-m', 'str', 'a b', '#c']);
+  const secs = parseHaproxy('global\n  maxconn 10\n\nfrontend fe\n  bind :443 ssl crt /x.pem verify required\n  default_backend be\nbackend be\n  server s1 127.0.0.1:8000\n');
+  assert.deepEqual(secs.map((s) => `${s.kind}:${s.name}:${s.line.line}`), ['global::1', 'frontend:fe:4', 'backend:be:7']);
+  assert.throws(() => parseHaproxy('frontend fe\n  http-request set-header X "oops\n'), (e: unknown) => e instanceof HaSyntaxError && /line 2/.test(e.message));
+  assert.throws(() => parseHaproxy('  bind :80\n'), HaSyntaxError);
+});
+
+test('Apache: nested sections, continuations, quoted args, unbalanced tags', () => {
+  const d = parseApache('<IfModule mod_ssl.c>\n<VirtualHost *:443>\n  RequestHeader set X-Cert \\\n     "%{SSL_CLIENT_CERT}s"\n  <Location /api>\n    SSLVerifyClient require\n  </Location>\n</VirtualHost>\n</IfModule>\n', 'a.conf');
+  const vh = d[0].block![0];
+  assert.equal(vh.name, 'VirtualHost');
+  assert.deepEqual(vh.block![0].args, ['set', 'X-Cert', '%{SSL_CLIENT_CERT}s']);
+  assert.equal(vh.block![0].line, 3);
+  assert.equal(vh.block![1].block![0].name, 'SSLVerifyClient');
+  assert.throws(() => parseApache('<VirtualHost *:443>\n  SSLEngine on\n', 'a'), (e: unknown) => e instanceof ApSyntaxError && /never closed/.test(e.message));
+  assert.throws(() => parseApache('<VirtualHost *:443>\n</Location>\n', 'a'), ApSyntaxError);
+});
+
+test('YAML: multi-document with positions; syntax errors with a line', () => {
+  const y = parseYaml('a: 1\n---\nkind: Service\nspec:\n  type: NodePort\n');
+  assert.equal(y.docs.length, 2);
+  const spec = y.docs[1].kind === 'map' ? y.docs[1].entries.get('spec')! : null;
+  assert.equal(spec?.keyLine, 4);
+  const bad = parseYaml('services:\n  web:\n    ports: [8000\n');
+  assert.ok(bad.errors.length > 0);
+});
+
+test('command lines and binds', () => {
+  assert.deepEqual(shellWords(`sh -c "gunicorn app.wsgi --bind 0.0.0.0:\${PORT}" && echo 'x y'`), ['sh', '-c', 'gunicorn app.wsgi --bind 0.0.0.0:${PORT}', '&&', 'echo', 'x y']);
+  assert.deepEqual(parseBind('uwsgi', ':8000'), { host: '0.0.0.0', port: 8000 });
+  assert.deepEqual(parseBind('gunicorn', 'unix:/run/app.sock'), { unix: '/run/app.sock' });
+  assert.deepEqual(parseBind('runserver', '8000'), { host: '127.0.0.1', port: 8000 });
+  assert.deepEqual(parseBind('runserver', '0:8000'), { host: '0.0.0.0', port: 8000 });
+  assert.deepEqual(parseBind('gunicorn', '[::]:8000'), { host: '::', port: 8000 });
+});
+
+test('WSGI key normalisation and the spellings a proxy must cover', () => {
+  assert.equal(wsgiKey('X-SSL-Client-Cert'), 'HTTP_X_SSL_CLIENT_CERT');
+  assert.equal(wsgiKey('X_SSL_Client_Cert'), 'HTTP_X_SSL_CLIENT_CERT');
+  const s = spellings('HTTP_X_SSL_CLIENT_CERT');
+  assert.equal(s.dash, 'X-SSL-Client-Cert');
+  assert.ok(s.underscore.includes('X_SSL_Client_Cert'));
+  assert.ok(s.underscore.includes('X-SSL_Client-Cert'));
+  assert.ok(s.underscore.every((u) => wsgiKey(u) === 'HTTP_X_SSL_CLIENT_CERT'));
+});
