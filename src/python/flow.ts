@@ -711,15 +711,17 @@ export class FlowAnalyzer {
         return union(vs[0], vs[2]);
       }
       case 'binary_operator': {
-        const l = field(n, 'left');
-        const r = field(n, 'right');
-        const lv = l ? this.expr(l, st, ctx, peeking) : EMPTY();
-        const rv = r ? this.expr(r, st, ctx, peeking) : EMPTY();
-        const u = union(lv, rv);
-        const keep: VKind[] = [];
-        if (lv.kinds.has('raw') || rv.kinds.has('raw')) keep.push('raw');
-        if (lv.kinds.has('dn-string') || rv.kinds.has('dn-string')) keep.push('dn-string');
-        if (lv.kinds.has('subject-attr') || rv.kinds.has('subject-attr')) keep.push('subject-attr');
+        // Long `a + b + c + …` chains nest to the left: walk the spine iteratively.
+        const operands: PyNode[] = [];
+        let cur: PyNode | null = n;
+        while (cur && cur.type === 'binary_operator') {
+          const r = field(cur, 'right');
+          if (r) operands.push(r);
+          cur = field(cur, 'left');
+        }
+        if (cur) operands.push(cur);
+        const u = union(...operands.map((o) => this.expr(o, st, ctx, peeking)));
+        const keep = [...u.kinds].filter((k): k is VKind => k === 'raw' || k === 'dn-string' || k === 'subject-attr');
         return { ...u, kinds: new Set(keep) };
       }
       case 'string': {
@@ -1538,13 +1540,27 @@ export function buildCodeModel(model: ProjectModel): CodeModel {
   }
   const roots = candidates.filter((c) => !called.has(c.fn) || c.kind === 'middleware' || c.kind === 'backend' || c.kind === 'drf-auth');
 
-  const run = (): CertFlow[] => roots.map((r) => analyser.analyseRoot(r.fn, r.kind)).filter((f) => f.reads.length > 0);
-  let flows = run();
+  const failed = new Set<PyFunction>();
+  const safely = (a: FlowAnalyzer, r: { fn: PyFunction; kind: RootKind }): CertFlow | null => {
+    try {
+      return a.analyseRoot(r.fn, r.kind);
+    } catch (e) {
+      // Pathological input (e.g. expressions nested thousands deep): skip this entry point, say so.
+      if (!failed.has(r.fn)) {
+        failed.add(r.fn);
+        const why = e instanceof RangeError ? 'expressions nested too deeply' : (e as Error).message;
+        model.errors.push({ file: r.fn.module.path, message: `${r.fn.qualname} (line ${r.fn.node.line}) not analysed: ${why}` });
+      }
+      return null;
+    }
+  };
+  const run = (a: FlowAnalyzer): CertFlow[] => roots.map((r) => safely(a, r)).filter((f): f is CertFlow => f !== null && f.reads.length > 0);
+  let flows = run(analyser);
   // Middleware that copies a header into an environ-style key changes the origin of later reads: re-run.
   if (analyser.metaCopies.size) {
     const again = new FlowAnalyzer(project, model);
     again.metaCopies = analyser.metaCopies;
-    flows = roots.map((r) => again.analyseRoot(r.fn, r.kind)).filter((f) => f.reads.length > 0);
+    flows = run(again);
   }
 
   // Provenance checks in MIDDLEWARE-listed middleware apply to every request.
@@ -1558,7 +1574,8 @@ export function buildCodeModel(model: ProjectModel): CodeModel {
   for (const cls of listed) {
     for (const m of cls.methods.values()) {
       if (!MIDDLEWARE_METHODS.has(m.name)) continue;
-      const f = analyser.analyseRoot(m, 'middleware');
+      const f = safely(analyser, { fn: m, kind: 'middleware' });
+      if (!f) continue;
       for (const e of f.events) if (e.t === 'check' && e.what === 'provenance' && provenanceDenies(f, e) && !globalProvenance.includes(e)) globalProvenance.push(e);
     }
   }
