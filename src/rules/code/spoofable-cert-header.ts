@@ -41,7 +41,9 @@ export default defineRule({
         if (!src) continue;
         const dep = deployProvenance(ctx.model, src.key);
         if (dep.proven) continue;
-        const related: RelatedLocation[] = [...grantRelated(flow)];
+        const related: RelatedLocation[] = [];
+        if (src.fn !== `${flow.root.fn.module.name}.${flow.root.qualname}`) related.push({ file: flow.root.file, line: flow.root.line, message: `read on behalf of ${flow.root.kind} ${flow.root.qualname}` });
+        related.push(...grantRelated(flow));
         if (r !== src) related.push({ file: r.file, line: r.line, message: `read here as ${r.key}` });
         if (src.keySite) related.push({ file: src.keySite.file, line: src.keySite.line, message: `header name ${src.key} configured here` });
         related.push(...dep.related);
