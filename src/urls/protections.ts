@@ -233,52 +233,70 @@ export function adminSecondFactor(model: ProjectModel, prot: Protections, v: Vie
   return null;
 }
 
-/** Entry points (deployment model) that may serve `path` and reach the app. */
+/** Entry points (deployment model) that serve `path` and reach the app: per server, the location nginx would pick. */
 function entryPointsFor(eps: EntryPoint[], path: string): EntryPoint[] {
-  const reaching = eps.filter((e) => e.reachesApp);
-  const withPath = reaching.map((e) => ({ e, loc: locationOf(e) }));
-  // Per server (site file + listener), the most specific matching location decides.
-  const groups = new Map<string, { e: EntryPoint; loc: string | null }[]>();
-  for (const x of withPath) {
-    const k = `${x.e.kind}|${x.e.listenerSite?.file ?? x.e.site.file}|${x.e.listenerSite?.line ?? ''}`;
+  const groups = new Map<string, EntryPoint[]>();
+  for (const e of eps) {
+    if (!e.reachesApp) continue;
+    const k = `${e.kind}|${e.listenerSite?.file ?? e.site.file}|${e.listenerSite?.line ?? e.site.line}`;
     const list = groups.get(k) ?? [];
-    list.push(x);
+    list.push(e);
     groups.set(k, list);
   }
   const out: EntryPoint[] = [];
   for (const list of groups.values()) {
-    let best: { e: EntryPoint; loc: string | null } | null = null;
-    for (const x of list) {
-      if (x.loc === null) {
-        if (!best) best = x;
-        continue;
-      }
-      if (!locationMatches(x.loc, path)) continue;
-      if (!best || best.loc === null || x.loc.length > best.loc.length) best = x;
-    }
-    if (best) out.push(best.e);
+    const pick = pickLocation(list, path);
+    if (pick) out.push(pick);
   }
   return out;
 }
 
-/** The URL location an entry point serves (nginx `location`, a route prefix), when the model has it. */
+/** nginx's order: exact `=`, then the longest prefix (final if `^~`), then the first matching regex, then that prefix. */
+function pickLocation(list: EntryPoint[], path: string): EntryPoint | null {
+  let serverLevel: EntryPoint | null = null;
+  let exact: EntryPoint | null = null;
+  let prefix: { e: EntryPoint; len: number; stop: boolean } | null = null;
+  let regex: EntryPoint | null = null;
+  for (const e of list) {
+    const loc = locationOf(e);
+    if (loc === null) {
+      serverLevel ??= e;
+      continue;
+    }
+    const l = loc.trim();
+    if (l.startsWith('@')) continue;
+    if (l.startsWith('=')) {
+      if (l.replace(/^=\s*/, '') === path) exact ??= e;
+      continue;
+    }
+    if (l.startsWith('~')) {
+      const ci = l.startsWith('~*');
+      try {
+        if (!regex && new RegExp(l.replace(/^~\*?\s*/, ''), ci ? 'i' : '').test(path)) regex = e;
+      } catch {
+        // An nginx regex JavaScript cannot read: not matched.
+      }
+      continue;
+    }
+    const stop = l.startsWith('^~');
+    const p = l.replace(/^\^~\s*/, '');
+    if (path.startsWith(p) && (!prefix || p.length > prefix.len)) prefix = { e, len: p.length, stop };
+  }
+  if (exact) return exact;
+  if (prefix?.stop) return prefix.e;
+  return regex ?? prefix?.e ?? serverLevel;
+}
+
+/** The URL location an entry point serves: a structured field when the model has one, else nginx's `> location …` name. */
 function locationOf(e: EntryPoint): string | null {
   const x = e as EntryPoint & { location?: string; path?: string; pathPrefix?: string };
   const loc = x.location ?? x.path ?? x.pathPrefix;
-  return typeof loc === 'string' ? loc : null;
-}
-
-function locationMatches(loc: string, path: string): boolean {
-  const l = loc.trim();
-  if (l.startsWith('= ')) return l.slice(2).trim() === path;
-  if (l.startsWith('~')) {
-    try {
-      return new RegExp(l.replace(/^~\*?\s*/, ''), l.startsWith('~*') ? 'i' : '').test(path);
-    } catch {
-      return false;
-    }
+  if (typeof loc === 'string') return loc;
+  if (e.kind === 'nginx') {
+    const m = /> location ([^>]+)$/.exec(e.name);
+    if (m) return m[1].trim();
   }
-  return path.startsWith(l.replace(/^\^~\s*/, ''));
+  return null;
 }
 
 /** Does every route into the app that serves `path` require a verified client certificate? */

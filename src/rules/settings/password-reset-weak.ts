@@ -62,6 +62,12 @@ export default defineRule<MessageIds>({
     }
     // Views named by the URLconf are loaded lazily: resolve them before looking at the code.
     authSurface(model);
+    // Token helpers live in modules named for them (`tokens.py`, `recovery.py`): load those the parsed code imports.
+    for (const mod of [...model.python.loaded]) {
+      for (const imp of mod.imports.values()) {
+        if (/token|reset|recover|password/i.test(`${imp.module}.${imp.name ?? ''}`)) model.python.moduleByName(imp.name ? `${imp.module}.${imp.name}` : imp.module) ?? model.python.moduleByName(imp.module);
+      }
+    }
     for (const mod of model.python.loaded) {
       if (!TOKEN_NAME_RE.test(mod.src)) continue;
       for (const fn of mod.allFunctions) {
