@@ -321,7 +321,9 @@ function serverEntries(srv: NgxDirective, httpDirs: NgxDirective[], upstreams: M
     const target = pass.args[0]?.value ?? '';
     const hostPart = target.replace(/^[a-z]+:\/\//i, '').split('/')[0];
     const hostName = hostPart.replace(/:\d+$/, '');
-    const targets = upstreams.get(hostPart) ?? upstreams.get(hostName) ?? [target.replace(/^[a-z]+:\/\//i, '').replace(/^(unix:[^:]+):.*$/, '$1').split('/')[0] || target];
+    const bare = target.replace(/^[a-z]+:\/\//i, '');
+    const direct = /^unix:/i.test(bare) ? bare.replace(/^(unix:[^:]+):.*$/, '$1') : bare.split('/')[0];
+    const targets = upstreams.get(hostPart) ?? upstreams.get(hostName) ?? [direct || target];
     const verifyForwarded = headers.find((h) => isVerifySource(h.source) || (h.source.includes('$') && [...h.source.matchAll(/\$\{?(\w+)/g)].some((m) => maps.get(m[1]) && dependsOnCert(`$${m[1]}`, maps) && /ssl_client_verify/.test(maps.get(m[1])!.source))));
     const usesSite = enforce ?? srvUses ?? lv.flatMap((l) => l.dirs).find((d) => d.name === 'if' && dependsOnCert(d.args.map((a) => a.value).join(' '), maps));
     const ep: EntryPoint = {
