@@ -160,7 +160,7 @@ export function ratelimitDeco(v: ViewFacts): Deco | null {
     if (d.node.type === 'call') {
       const { kw } = callArgs(d.mod, d.node);
       const block = kw.get('block');
-      if (block && d.mod.text(block).trim() === 'False' && !/\blimited\b/.test(v.text)) continue;
+      if (block && d.mod.text(block).trim() === 'False' && !/\.limited\b|['"]limited['"]/.test(v.text.replace(/#.*$/gm, ''))) continue;
     }
     return d;
   }

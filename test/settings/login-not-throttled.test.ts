@@ -1,0 +1,275 @@
+import { ruleTester } from '../helpers/rule-tester.js';
+
+const settings = (extra = '', apps: string[] = []) => `
+  INSTALLED_APPS = ['django.contrib.admin', 'django.contrib.auth', 'rest_framework', 'rest_framework.authtoken', 'accounts'${apps.map((a) => `, '${a}'`).join('')}]
+  MIDDLEWARE = ['django.contrib.sessions.middleware.SessionMiddleware', 'django.contrib.auth.middleware.AuthenticationMiddleware']
+  ROOT_URLCONF = 'proj.urls'
+  ${extra}
+`;
+const AXES = `
+  INSTALLED_APPS += ['axes']
+  MIDDLEWARE.append('axes.middleware.AxesMiddleware')
+  AUTHENTICATION_BACKENDS = ['axes.backends.AxesStandaloneBackend', 'django.contrib.auth.backends.ModelBackend']
+`;
+const URLS = `
+  from django.contrib import admin
+  from django.contrib.auth import views as auth_views
+  from django.urls import path
+  from rest_framework.authtoken.views import obtain_auth_token
+  urlpatterns = [
+      path('admin/', admin.site.urls),
+      path('login/', auth_views.LoginView.as_view()),
+      path('api/token/', obtain_auth_token),
+  ]
+`;
+
+ruleTester.run('login-not-throttled', {
+  valid: [
+    { name: 'django-axes covers admin, LoginView and DRF token logins', files: { 'proj/settings.py': settings(AXES), 'proj/urls.py': URLS } },
+    {
+      name: 'django-axes (backend only) covers a custom view that calls authenticate()',
+      files: {
+        'proj/settings.py': settings("INSTALLED_APPS += ['axes']\nAUTHENTICATION_BACKENDS = ['axes.backends.AxesBackend']"),
+        'proj/urls.py': "from django.urls import path\nfrom accounts import views\nurlpatterns = [path('login/', views.login_view)]\n",
+        'accounts/views.py': `
+          from django.contrib.auth import authenticate, login
+          def login_view(request):
+              user = authenticate(request, username=request.POST['u'], password=request.POST['p'])
+              login(request, user)
+        `,
+      },
+    },
+    {
+      name: 'django-ratelimit on a function, on a class via method_decorator, and in the URLconf',
+      files: {
+        'proj/settings.py': settings(),
+        'proj/urls.py': `
+          from django.urls import path
+          from django_ratelimit.decorators import ratelimit
+          from accounts import views
+          urlpatterns = [
+              path('a/', views.login_a),
+              path('b/', views.LoginB.as_view()),
+              path('c/', ratelimit(key='ip', rate='5/m', block=True)(views.login_c)),
+          ]
+        `,
+        'accounts/views.py': `
+          from django.contrib.auth import authenticate
+          from django.contrib.auth.views import LoginView
+          from django.utils.decorators import method_decorator
+          from django_ratelimit.decorators import ratelimit
+
+          @ratelimit(key='post:username', rate='5/m')
+          def login_a(request):
+              return authenticate(request, username='u', password=request.POST['p'])
+
+          @method_decorator(ratelimit(key='ip', rate='10/m', method='POST'), name='post')
+          class LoginB(LoginView):
+              template_name = 'login.html'
+
+          def login_c(request):
+              return authenticate(request, username='u', password=request.POST['p'])
+        `,
+      },
+    },
+    {
+      name: 'ratelimit block=False with a request.limited check',
+      files: {
+        'proj/settings.py': settings(),
+        'proj/urls.py': "from django.urls import path\nfrom accounts import views\nurlpatterns = [path('a/', views.login_a)]\n",
+        'accounts/views.py': `
+          from django.contrib.auth import authenticate
+          from django.http import HttpResponse
+          from ratelimit.decorators import ratelimit
+          @ratelimit(key='ip', rate='5/m', block=False)
+          def login_a(request):
+              if getattr(request, 'limited', False):
+                  return HttpResponse(status=429)
+              return authenticate(request, username='u', password=request.POST['p'])
+        `,
+      },
+    },
+    {
+      name: 'DRF default throttles with rates cover token endpoints',
+      files: {
+        'proj/settings.py': settings(`
+          REST_FRAMEWORK = {
+              'DEFAULT_THROTTLE_CLASSES': ['rest_framework.throttling.AnonRateThrottle', 'rest_framework.throttling.UserRateThrottle'],
+              'DEFAULT_THROTTLE_RATES': {'anon': '20/min', 'user': '100/min'},
+          }
+        `),
+        'proj/urls.py': `
+          from django.urls import path
+          from rest_framework.authtoken.views import obtain_auth_token
+          from rest_framework_simplejwt.views import TokenObtainPairView
+          urlpatterns = [path('api/token/', obtain_auth_token), path('api/jwt/', TokenObtainPairView.as_view())]
+        `,
+      },
+    },
+    {
+      name: 'ScopedRateThrottle with a scope on a project subclass; throttle_classes via as_view()',
+      files: {
+        'proj/settings.py': settings("REST_FRAMEWORK = {'DEFAULT_THROTTLE_RATES': {'login': '5/min', 'anon': '1/s'}}"),
+        'proj/urls.py': `
+          from django.urls import path
+          from rest_framework.throttling import AnonRateThrottle
+          from rest_framework_simplejwt.views import TokenObtainPairView
+          from accounts.views import TokenView
+          urlpatterns = [path('api/token/', TokenView.as_view()), path('api/jwt/', TokenObtainPairView.as_view(throttle_classes=[AnonRateThrottle]))]
+        `,
+        'accounts/views.py': `
+          from rest_framework.authtoken.views import ObtainAuthToken
+          from rest_framework.throttling import ScopedRateThrottle
+          class TokenView(ObtainAuthToken):
+              throttle_classes = [ScopedRateThrottle]
+              throttle_scope = 'login'
+        `,
+      },
+    },
+    {
+      name: 'a cache-based attempt counter in the view',
+      files: {
+        'proj/settings.py': settings(),
+        'proj/urls.py': "from django.urls import path\nfrom accounts import views\nurlpatterns = [path('login/', views.login_view)]\n",
+        'accounts/views.py': `
+          from django.core.cache import cache
+          from django.contrib.auth import authenticate
+          from django.http import HttpResponse
+          def login_view(request):
+              key = 'fail:' + request.META['REMOTE_ADDR']
+              if cache.get(key, 0) >= 5:
+                  return HttpResponse(status=429)
+              user = authenticate(request, username=request.POST['u'], password=request.POST['p'])
+              if user is None:
+                  cache.add(key, 0, 600)
+                  cache.incr(key)
+        `,
+      },
+    },
+    {
+      name: "django-defender protects the admin login; allauth's own limits its login",
+      files: {
+        'proj/settings.py': settings("MIDDLEWARE += ['defender.middleware.FailedLoginMiddleware']", ['defender', 'allauth', 'allauth.account']),
+        'proj/urls.py': "from django.contrib import admin\nfrom django.urls import path, include\nurlpatterns = [path('admin/', admin.site.urls), path('accounts/', include('allauth.urls'))]\n",
+      },
+    },
+    {
+      name: 'a certificate login (no password) is not a password login',
+      files: {
+        'proj/settings.py': settings(),
+        'proj/urls.py': "from django.urls import path\nfrom accounts import views\nurlpatterns = [path('cert/', views.cert_login)]\n",
+        'accounts/views.py': `
+          from django.contrib.auth import authenticate, login
+          def cert_login(request):
+              user = authenticate(request, fingerprint=request.META['SSL_CLIENT_FINGERPRINT'])
+              login(request, user)
+        `,
+      },
+    },
+    {
+      name: 'settings the scanner cannot see may enable axes',
+      files: { 'proj/settings.py': `from shared.django_base import *\n${settings()}`, 'proj/urls.py': URLS },
+    },
+  ],
+  invalid: [
+    {
+      name: 'admin, LoginView and obtain_auth_token with nothing: each route',
+      files: { 'proj/urls.py': URLS, 'proj/settings.py': settings() },
+      errors: [
+        { ruleId: 'login-not-throttled', line: 6, messageId: 'adminNotThrottled' },
+        { ruleId: 'login-not-throttled', line: 7, messageId: 'notThrottled' },
+        { ruleId: 'login-not-throttled', line: 8, messageId: 'notThrottled' },
+      ],
+    },
+    {
+      name: 'axes disabled with AXES_ENABLED = False',
+      files: { 'proj/urls.py': "from django.contrib import admin\nfrom django.urls import path\nurlpatterns = [path('admin/', admin.site.urls)]\n", 'proj/settings.py': settings(`${AXES}\nAXES_ENABLED = False`) },
+      errors: [{ ruleId: 'login-not-throttled', line: 3 }],
+    },
+    {
+      name: "a custom view that checks passwords itself is invisible to axes: the view's def",
+      files: {
+        'accounts/views.py': `
+          from django.contrib.auth.models import User
+          from django.http import JsonResponse
+          def api_login(request):
+              user = User.objects.get(username=request.POST['u'])
+              if user.check_password(request.POST['p']):
+                  return JsonResponse({'ok': True})
+        `,
+        'proj/settings.py': settings(AXES),
+        'proj/urls.py': "from django.urls import path\nfrom accounts import views\nurlpatterns = [path('api/login/', views.api_login)]\n",
+      },
+      errors: [{ ruleId: 'login-not-throttled', line: 3 }],
+    },
+    {
+      name: 'ratelimit with block=False and no request.limited check',
+      files: {
+        'accounts/views.py': `
+          from django.contrib.auth import authenticate
+          from django_ratelimit.decorators import ratelimit
+          @ratelimit(key='ip', rate='5/m', block=False)
+          # the view ignores request.limited
+          def login_a(request):
+              return authenticate(request, username='u', password=request.POST['p'])
+        `,
+        'proj/settings.py': settings(),
+        'proj/urls.py': "from django.urls import path\nfrom accounts import views\nurlpatterns = [path('a/', views.login_a)]\n",
+      },
+      errors: [{ ruleId: 'login-not-throttled', line: 5 }],
+    },
+    {
+      name: 'DRF throttle classes without a rate for the scope, ScopedRateThrottle without a scope, empty throttle_classes',
+      files: {
+        'proj/urls.py': `
+          from django.urls import path
+          from rest_framework.authtoken.views import obtain_auth_token
+          from accounts.views import TokenView, JwtView
+          urlpatterns = [
+              path('api/token/', obtain_auth_token),
+              path('api/token2/', TokenView.as_view()),
+              path('api/jwt/', JwtView.as_view()),
+          ]
+        `,
+        'proj/settings.py': settings("REST_FRAMEWORK = {'DEFAULT_THROTTLE_CLASSES': ['rest_framework.throttling.AnonRateThrottle'], 'DEFAULT_THROTTLE_RATES': {'anon': None}}"),
+        'accounts/views.py': `
+          from rest_framework.authtoken.views import ObtainAuthToken
+          from rest_framework.throttling import ScopedRateThrottle
+          from rest_framework_simplejwt.views import TokenObtainPairView
+          class TokenView(ObtainAuthToken):
+              throttle_classes = [ScopedRateThrottle]
+          class JwtView(TokenObtainPairView):
+              throttle_classes = []
+        `,
+      },
+      errors: [
+        { ruleId: 'login-not-throttled', line: 5 },
+        { ruleId: 'login-not-throttled', file: 'accounts/views.py', line: 4 },
+        { ruleId: 'login-not-throttled', file: 'accounts/views.py', line: 6 },
+      ],
+    },
+    {
+      name: "include('django.contrib.auth.urls') and a LoginView subclass",
+      files: {
+        'proj/urls.py': `
+          from django.urls import path, include
+          from accounts.views import StaffLogin
+          urlpatterns = [
+              path('accounts/', include('django.contrib.auth.urls')),
+              path('staff/login/', StaffLogin.as_view()),
+          ]
+        `,
+        'proj/settings.py': settings(),
+        'accounts/views.py': `
+          from django.contrib.auth.views import LoginView
+          class StaffLogin(LoginView):
+              template_name = 'staff.html'
+        `,
+      },
+      errors: [
+        { ruleId: 'login-not-throttled', line: 4 },
+        { ruleId: 'login-not-throttled', file: 'accounts/views.py', line: 2 },
+      ],
+    },
+  ],
+});
