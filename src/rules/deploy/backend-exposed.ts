@@ -4,7 +4,7 @@
 import { defineRule } from '../../core/rule.js';
 import type { RelatedLocation } from '../../core/types.js';
 import { appRoutes, spellings } from '../../deploy/facts.js';
-import { at, codeRef, readRelated, siteRelated, trustedHeaderKeys } from './support.js';
+import { at, codeStory, grantsRelated, readRelated, siteRelated, trustedHeaderKeys } from './support.js';
 
 export type MessageIds = 'exposed';
 
@@ -46,6 +46,7 @@ export default defineRule<MessageIds>({
       const setter = routes.flatMap((r) => r.headers).find((h) => trusted.some((k) => k.key === h.wsgiKey) && h.action !== 'remove');
       const related: RelatedLocation[] = [];
       for (const k of trusted) related.push(...readRelated(k.reads, `Django authenticates on the request header ${k.key}`));
+      related.push(...grantsRelated(trusted));
       if (a.site !== s) related.push(siteRelated(a.site, `${a.kind} binds ${a.bind}`));
       if (setter) related.push(siteRelated(setter.site, `the proxy sets ${setter.name} here, but only for requests that pass through it`));
       ctx.report({
@@ -53,7 +54,7 @@ export default defineRule<MessageIds>({
         data: {
           server: a.kind,
           how: a.exposureReason ?? `binds ${a.bind}`,
-          codeSite: codeRef(t.reads[0]),
+          codeSite: codeStory(t),
           key: t.key,
           header: spellings(t.key).dash,
           proxyNote: setter ? ` — the proxy's \`${setter.site.text}\` (${setter.site.file}:${setter.site.line}) never sees that request` : '',

@@ -5,7 +5,7 @@ import { defineRule } from '../../core/rule.js';
 import type { RelatedLocation } from '../../core/types.js';
 import { appRoutes, coverage, spellings } from '../../deploy/facts.js';
 import type { EntryPoint } from '../../deploy/model.js';
-import { at, bySite, codeRef, kindLabel, readRelated, siteRelated, trustedHeaderKeys, type TrustedKey } from './support.js';
+import { at, bySite, codeStory, grantsRelated, kindLabel, readRelated, siteRelated, trustedHeaderKeys, type TrustedKey } from './support.js';
 
 export type MessageIds = 'explicit' | 'byDefault';
 
@@ -66,6 +66,7 @@ export default defineRule<MessageIds>({
       const explicit = s !== ep.listenerSite && s !== ep.site;
       const overwrites = keys.every((t) => eps.every((e) => coverage(e, t.key).dash));
       const related: RelatedLocation[] = keys.flatMap((t) => readRelated(t.reads, `Django trusts ${t.key}`));
+      related.push(...grantsRelated(keys));
       for (const e of eps.slice(0, 5)) if (e.upstreamSite) related.push(siteRelated(e.upstreamSite, `${e.name} forwards to the app`));
       const sp = keys.map((t) => spellings(t.key));
       ctx.report({
@@ -76,7 +77,7 @@ export default defineRule<MessageIds>({
           underscore: join(sp.map((x) => x.underscore[0] ?? '')),
           server,
           key: join(keys.map((t) => t.key)),
-          codeSite: codeRef(keys[0].reads[0]),
+          codeSite: codeStory(keys[0]),
           overwriteNote: overwrites ? `the proxy only overwrites ${join(sp.map((x) => x.dash))}` : `nothing removes them`,
           routes: eps.length === 1 ? ep.name : `${eps.length} routes (${ep.name}, …)`,
         },

@@ -5,7 +5,7 @@ import type { RelatedLocation } from '../../core/types.js';
 import { appRoutes, coverage, spellings } from '../../deploy/facts.js';
 import { isCertSource } from '../../deploy/common.js';
 import type { ConfigSite, EntryPoint } from '../../deploy/model.js';
-import { at, codeRef, readRelated, routeLabel, siteRelated, trustedHeaderKeys, type TrustedKey } from './support.js';
+import { at, codeStory, grantsRelated, readRelated, routeLabel, siteRelated, trustedHeaderKeys, type TrustedKey } from './support.js';
 
 export type MessageIds = 'neverSet' | 'otherName' | 'appended' | 'conditional' | 'xfccForward';
 
@@ -40,7 +40,7 @@ export default defineRule<MessageIds>({
       neverSet:
         '{{route}} forwards requests to the app ({{directive}}) without setting {{header}}, so whatever a client sends as {{header}} reaches Django unchanged ({{key}}) — and {{codeSite}} authenticates on it: anyone can send a borrowed certificate through this route.',
       otherName:
-        '{{route}} sets {{setName}} (→ {{setKey}}), but Django reads {{key}} at {{codeSite}}: the proxy never overwrites {{header}}, so whatever a client sends as {{header}} reaches Django unchanged and is trusted as the verified certificate.',
+        '{{route}} sets {{setName}} (→ {{setKey}}), but {{codeSite}} reads {{key}}: the proxy never overwrites {{header}}, so whatever a client sends as {{header}} reaches Django unchanged and is trusted as the verified certificate.',
       appended:
         '{{directive}} adds {{header}} without removing the client\'s copy: whatever a client sends as {{header}} still reaches Django as {{key}} (first, or joined with the proxy\'s value), and {{codeSite}} authenticates on it.',
       conditional:
@@ -105,9 +105,9 @@ export default defineRule<MessageIds>({
     }
     for (const h of hits.values()) {
       const ep = h.routes[0];
-      const reads = h.keys.flatMap((t) => t.reads);
       const related: RelatedLocation[] = [];
       for (const t of h.keys) related.push(...readRelated(t.reads, `Django reads ${t.key} and authenticates on it`));
+      related.push(...grantsRelated(h.keys));
       for (const r of h.routes.slice(0, 5)) if (r.upstreamSite && r.upstreamSite !== h.site) related.push(siteRelated(r.upstreamSite, `${routeLabel(r)} forwards to the app here`));
       ctx.report({
         messageId: h.messageId,
@@ -116,7 +116,7 @@ export default defineRule<MessageIds>({
           route: h.routes.length === 1 ? routeLabel(ep) : `${routeLabel(ep)} (and ${h.routes.length - 1} more route${h.routes.length > 2 ? 's' : ''})`,
           header: list(h.keys.map((t) => spellings(t.key).dash)),
           key: list(h.keys.map((t) => t.key)),
-          codeSite: codeRef(reads[0]),
+          codeSite: codeStory(h.keys[0]),
         },
         at: at(h.site),
         related,

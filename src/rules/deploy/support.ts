@@ -3,7 +3,7 @@
 
 import type { ProjectModel } from '../../model/project.js';
 import type { RelatedLocation } from '../../core/types.js';
-import type { SourceRead } from '../../python/flow.js';
+import type { CertFlow, SourceRead } from '../../python/flow.js';
 import type { ConfigSite, EntryPoint } from '../../deploy/model.js';
 import { codeProvenance } from '../code/support.js';
 
@@ -12,6 +12,8 @@ export interface TrustedKey {
   key: string;
   /** The header reads of that key in authentication paths, first one first. */
   reads: SourceRead[];
+  /** The authentication paths (view, middleware, backend…) that read it, in the same order. */
+  flows: CertFlow[];
 }
 
 /**
@@ -20,7 +22,7 @@ export interface TrustedKey {
  * check (HMAC, trusted-proxy allow-list) in the code path.
  */
 export function trustedHeaderKeys(model: ProjectModel): TrustedKey[] {
-  const byKey = new Map<string, SourceRead[]>();
+  const byKey = new Map<string, { read: SourceRead; flow: CertFlow }[]>();
   for (const flow of model.code.flows) {
     if (!flow.grants.length) continue;
     if (codeProvenance(model, flow)) continue;
@@ -28,13 +30,52 @@ export function trustedHeaderKeys(model: ProjectModel): TrustedKey[] {
       const src = r.origin === 'copied' && r.copiedFrom ? r.copiedFrom : r.origin === 'header' ? r : null;
       if (!src || !/^HTTP_/.test(src.key)) continue;
       const list = byKey.get(src.key) ?? [];
-      if (!list.some((x) => x.file === src.file && x.line === src.line)) list.push(src);
+      if (!list.some((x) => x.read.file === src.file && x.read.line === src.line && x.flow === flow)) list.push({ read: src, flow });
       byKey.set(src.key, list);
     }
   }
   return [...byKey.entries()]
-    .map(([key, reads]) => ({ key, reads: reads.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line) }))
+    .map(([key, uses]) => {
+      uses.sort((a, b) => a.flow.root.file.localeCompare(b.flow.root.file) || a.flow.root.line - b.flow.root.line || a.read.file.localeCompare(b.read.file) || a.read.line - b.read.line);
+      const reads: SourceRead[] = [];
+      for (const u of uses) if (!reads.includes(u.read)) reads.push(u.read);
+      const flows: CertFlow[] = [];
+      for (const u of uses) if (!flows.includes(u.flow)) flows.push(u.flow);
+      return { key, reads, flows };
+    })
     .sort((a, b) => a.key.localeCompare(b.key));
+}
+
+const ROOT_LABEL: Record<string, string> = { view: 'view', middleware: 'middleware', backend: 'authentication backend', 'drf-auth': 'DRF authentication class', function: 'function' };
+
+/** "the view `whoami` (app/views.py:12), which reads it at app/certs.py:7," — the code half of the story. */
+export function codeStory(t: TrustedKey): string {
+  const flow = t.flows[0];
+  const read = t.reads.find((r) => flow && flow.reads.some((x) => x === r || x.copiedFrom === r)) ?? t.reads[0];
+  if (!flow) return `${read.file}:${read.line}`;
+  const name = flow.root.qualname;
+  const label = `the ${ROOT_LABEL[flow.root.kind] ?? flow.root.kind} \`${name}\``;
+  const grant = flow.grants[0];
+  const where = grant ? `${grant.file}:${grant.line}` : `${flow.root.file}:${flow.root.line}`;
+  if (grant && grant.file === read.file && Math.abs(grant.line - read.line) < 40) return `${label} (${read.file}:${read.line})`;
+  return `${label} (${where}, reading it at ${read.file}:${read.line})`;
+}
+
+/** The places where the code grants access on the trusted header. */
+export function grantsRelated(keys: TrustedKey[]): RelatedLocation[] {
+  const out: RelatedLocation[] = [];
+  const seen = new Set<string>();
+  for (const t of keys) {
+    for (const f of t.flows) {
+      const g = f.grants[0];
+      if (!g) continue;
+      const k = `${g.file}:${g.line}`;
+      if (seen.has(k) || out.length >= 4) continue;
+      seen.add(k);
+      out.push({ file: g.file, line: g.line, message: `access is granted here on ${t.key} (${g.kind})` });
+    }
+  }
+  return out;
 }
 
 /** Every read of `key` in the code (any origin), e.g. a forwarded verify result that Django checks. */
