@@ -146,6 +146,7 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
     target: opts.path,
     findings: kept,
     suppressed,
+    identityFlows: (await import('../report/identity-flow.js')).buildIdentityFlows(model, kept),
     errors: dedupeErrors(errors),
     stats: {
       durationMs: Math.round((performance.now() - t0) * 10) / 10,
