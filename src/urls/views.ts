@@ -96,9 +96,12 @@ export interface ViewFacts {
   admin?: { siteClass: string | null; siteCls: PyClass | null };
 }
 
+/** The `def`/`class` of a (possibly decorated) definition; comments before the keyword are skipped. */
 export function defNode(n: PyNode): PyNode {
-  if (n.type === 'decorated_definition') return field(n, 'definition') ?? n;
-  return n;
+  const d = n.type === 'decorated_definition' ? field(n, 'definition') ?? n : n;
+  const kw = d.children.find((c) => c.type === 'def' || c.type === 'class' || c.type === 'async');
+  if (!kw || kw === d.children[0]) return d;
+  return { ...d, start: kw.start, line: kw.line, col: kw.col };
 }
 
 function siteOf(mod: PyModule, n: PyNode): UrlSite {

@@ -1,0 +1,251 @@
+import { ruleTester } from '../helpers/rule-tester.js';
+
+const settings = (extra = '') => `
+  INSTALLED_APPS = ['django.contrib.auth', 'rest_framework', 'payments']
+  MIDDLEWARE = ['django.contrib.sessions.middleware.SessionMiddleware', 'django.contrib.auth.middleware.AuthenticationMiddleware']
+  ROOT_URLCONF = 'proj.urls'
+  ${extra}
+`;
+const CERT_AUTH = `
+  from rest_framework.authentication import BaseAuthentication
+  from rest_framework.exceptions import AuthenticationFailed
+  from .models import CertBinding
+  class CertificateAuthentication(BaseAuthentication):
+      def authenticate(self, request):
+          fp = request.META.get('SSL_CLIENT_FINGERPRINT')
+          if not fp:
+              return None
+          b = CertBinding.objects.filter(fingerprint=fp, revoked=False).select_related('user').first()
+          if b is None:
+              raise AuthenticationFailed('unknown certificate')
+          return (b.user, None)
+`;
+const URLS = `
+  from django.urls import path
+  from rest_framework.routers import DefaultRouter
+  from payments import views
+  router = DefaultRouter()
+  router.register('transfers', views.TransferViewSet)
+  urlpatterns = [
+      path('api/refund/', views.RefundView.as_view()),
+      path('api/hook/', views.hook),
+  ] + router.urls
+`;
+
+ruleTester.run('critical-view-unauthenticated', {
+  valid: [
+    {
+      name: 'IsAuthenticated with the certificate authentication; signature-checked webhook; read-only AllowAny',
+      files: {
+        'proj/settings.py': settings(),
+        'proj/urls.py': URLS,
+        'payments/auth.py': CERT_AUTH,
+        'payments/views.py': `
+          import hmac, hashlib
+          from django.conf import settings
+          from django.http import HttpResponse, HttpResponseForbidden
+          from django.views.decorators.csrf import csrf_exempt
+          from rest_framework import viewsets
+          from rest_framework.permissions import AllowAny, IsAuthenticated
+          from rest_framework.views import APIView
+          from .auth import CertificateAuthentication
+
+          class TransferViewSet(viewsets.ModelViewSet):
+              authentication_classes = [CertificateAuthentication]
+              permission_classes = [IsAuthenticated]
+
+          class RefundView(APIView):
+              permission_classes = [AllowAny]
+              def get(self, request):
+                  return HttpResponse('status page')
+
+          @csrf_exempt
+          def hook(request):
+              sig = hmac.new(settings.HOOK_KEY, request.body, hashlib.sha256).hexdigest()
+              if not hmac.compare_digest(sig, request.headers.get('X-Signature', '')):
+                  return HttpResponseForbidden()
+              if request.method == 'POST':
+                  Event.objects.create(body=request.body)
+              return HttpResponse('ok')
+        `,
+      },
+    },
+    {
+      name: 'not a certificate-authenticated app: AllowAny is a product decision there',
+      files: {
+        'proj/settings.py': settings(),
+        'proj/urls.py': "from django.urls import path\nfrom payments import views\nurlpatterns = [path('api/refund/', views.RefundView.as_view())]\n",
+        'payments/views.py': `
+          from rest_framework.generics import CreateAPIView
+          from rest_framework.permissions import AllowAny
+          class RefundView(CreateAPIView):
+              permission_classes = [AllowAny]
+        `,
+      },
+    },
+    {
+      name: "Django 5.1 LoginRequiredMiddleware protects csrf_exempt views; login_required; LoginRequiredMixin",
+      files: {
+        'proj/settings.py': settings("MIDDLEWARE += ['django.contrib.auth.middleware.LoginRequiredMiddleware']"),
+        'proj/urls.py': "from django.urls import path\nfrom payments import views\nurlpatterns = [path('a/', views.a)]\n",
+        'payments/auth.py': CERT_AUTH,
+        'payments/views.py': `
+          from django.views.decorators.csrf import csrf_exempt
+          from django.views.decorators.http import require_POST
+          @csrf_exempt
+          @require_POST
+          def a(request):
+              Payment.objects.create(amount=request.POST['amount'])
+        `,
+      },
+    },
+    {
+      name: 'login_required in the URLconf and auth mixins on a class',
+      files: {
+        'proj/settings.py': settings(),
+        'proj/urls.py': `
+          from django.urls import path
+          from django.contrib.auth.decorators import login_required
+          from django.views.decorators.csrf import csrf_exempt
+          from payments import views
+          urlpatterns = [path('a/', csrf_exempt(login_required(views.a))), path('b/', csrf_exempt(views.B.as_view()))]
+        `,
+        'payments/auth.py': CERT_AUTH,
+        'payments/views.py': `
+          from django.contrib.auth.mixins import LoginRequiredMixin
+          from django.views import View
+          def a(request):
+              if request.method == 'POST':
+                  Payment.objects.create(amount=1)
+          class B(LoginRequiredMixin, View):
+              def post(self, request):
+                  Payment.objects.create(amount=2)
+        `,
+      },
+    },
+    {
+      name: 'a project middleware that refuses requests without a client certificate',
+      files: {
+        'proj/settings.py': settings("MIDDLEWARE += ['payments.middleware.RequireClientCert']"),
+        'proj/urls.py': "from django.urls import path\nfrom payments import views\nurlpatterns = [path('api/refund/', views.RefundView.as_view())]\n",
+        'payments/middleware.py': `
+          from django.http import HttpResponseForbidden
+          class RequireClientCert:
+              def __init__(self, get_response):
+                  self.get_response = get_response
+              def __call__(self, request):
+                  if request.META.get('SSL_CLIENT_VERIFY') != 'SUCCESS':
+                      return HttpResponseForbidden('client certificate required')
+                  return self.get_response(request)
+        `,
+        'payments/views.py': `
+          from rest_framework.generics import CreateAPIView
+          from rest_framework.permissions import AllowAny
+          class RefundView(CreateAPIView):
+              permission_classes = [AllowAny]
+        `,
+      },
+    },
+    {
+      name: 'authentication_classes = [] but IsAuthenticated (nobody gets in), and login/token endpoints',
+      files: {
+        'proj/settings.py': settings(),
+        'proj/urls.py': "from django.urls import path\nfrom payments import views\nurlpatterns = [path('a/', views.Locked.as_view()), path('login/', views.Login.as_view())]\n",
+        'payments/auth.py': CERT_AUTH,
+        'payments/views.py': `
+          from rest_framework.views import APIView
+          from rest_framework.permissions import AllowAny, IsAuthenticated
+          from rest_framework.authtoken.views import ObtainAuthToken
+          class Locked(APIView):
+              authentication_classes = []
+              permission_classes = [IsAuthenticated]
+              def post(self, request):
+                  pass
+          class Login(ObtainAuthToken):
+              permission_classes = [AllowAny]
+        `,
+      },
+    },
+  ],
+  invalid: [
+    {
+      name: 'AllowAny viewset, AllowAny APIView with post, csrf_exempt function: each definition',
+      files: {
+        'payments/views.py': `
+          from django.http import JsonResponse
+          from django.views.decorators.csrf import csrf_exempt
+          from rest_framework import viewsets
+          from rest_framework.permissions import AllowAny
+          from rest_framework.views import APIView
+
+          class TransferViewSet(viewsets.ModelViewSet):
+              permission_classes = [AllowAny]
+
+          class RefundView(APIView):
+              permission_classes = (AllowAny,)
+              def post(self, request):
+                  return JsonResponse({})
+
+          @csrf_exempt
+          # a payment webhook without a signature check
+          def hook(request):
+              if request.method == 'POST':
+                  Payment.objects.create(amount=request.POST['amount'])
+              return JsonResponse({})
+        `,
+        'proj/settings.py': settings(),
+        'proj/urls.py': URLS,
+        'payments/auth.py': CERT_AUTH,
+      },
+      errors: [
+        { ruleId: 'critical-view-unauthenticated', line: 7, messageId: 'allowAny' },
+        { ruleId: 'critical-view-unauthenticated', line: 10, messageId: 'allowAny' },
+        { ruleId: 'critical-view-unauthenticated', line: 17, messageId: 'csrfExemptNoAuth' },
+      ],
+    },
+    {
+      name: 'authentication_classes = [] with the default (AllowAny) permissions; @api_view with empty decorators',
+      files: {
+        'payments/views.py': `
+          from rest_framework.views import APIView
+          from rest_framework.decorators import api_view, authentication_classes, permission_classes
+          class Open(APIView):
+              authentication_classes = []
+              def delete(self, request, pk):
+                  Payment.objects.filter(pk=pk).delete()
+          @api_view(['POST'])
+          @authentication_classes([])
+          @permission_classes([])
+          # nothing at all
+          def pay(request):
+              Payment.objects.create(amount=1)
+        `,
+        'proj/settings.py': settings(),
+        'proj/urls.py': "from django.urls import path\nfrom payments import views\nurlpatterns = [path('a/', views.Open.as_view()), path('b/', views.pay)]\n",
+        'payments/auth.py': CERT_AUTH,
+      },
+      errors: [
+        { ruleId: 'critical-view-unauthenticated', line: 3, messageId: 'noAuthentication' },
+        { ruleId: 'critical-view-unauthenticated', line: 11, messageId: 'allowAny' },
+      ],
+    },
+    {
+      name: 'an unrouted csrf_exempt class view (method_decorator) is still found',
+      files: {
+        'payments/views.py': `
+          from django.utils.decorators import method_decorator
+          from django.views.decorators.csrf import csrf_exempt
+          from django.views.generic.edit import DeleteView
+          @method_decorator(csrf_exempt, name='dispatch')
+          # deletes anything for anyone
+          class DropView(DeleteView):
+              model = Payment
+        `,
+        'proj/settings.py': settings(),
+        'proj/urls.py': 'urlpatterns = []\n',
+        'payments/auth.py': CERT_AUTH,
+      },
+      errors: [{ ruleId: 'critical-view-unauthenticated', line: 6, messageId: 'csrfExemptNoAuth' }],
+    },
+  ],
+});
