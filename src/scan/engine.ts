@@ -32,6 +32,8 @@ export interface ScanOptions {
   severity?: Record<string, Finding['severity']>;
   maxFileBytes?: number;
   onProgress?: (done: number, total: number, what: string) => void;
+  /** Receives the project model once built (`mtls-audit fix` plans from it). */
+  onModel?: (model: ProjectModel) => void;
 }
 
 export { UsageError } from "../core/errors.js";
@@ -106,6 +108,7 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
   const model: ProjectModel = { root, files, python, analysed, settings, deploy, code: null as never, errors };
   model.code = buildCodeModel(model);
   if (process.env.MTLS_AUDIT_DUMP_FLOWS) process.stderr.write(describeFlows(model.code) + '\n');
+  opts.onModel?.(model);
 
   const ruleOptions: RuleOptions = { ...DEFAULT_RULE_OPTIONS, ...opts.ruleOptions };
   const selected = selectRules(opts);
