@@ -181,7 +181,7 @@ ${temps}
 ${server}
     location / {
       proxy_pass http://127.0.0.1:${backendPort};
-      proxy_set_header Host $host;
+      proxy_set_header Host $http_host;
       proxy_set_header X-Forwarded-For $remote_addr;
       proxy_set_header X-Forwarded-Proto https;
 ${location}

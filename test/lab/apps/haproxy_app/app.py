@@ -43,7 +43,7 @@ def header_common_name(request):
     if not value:
         return None
     try:
-        cert = x509.load_der_x509_certificate(base64.b64decode(value))
+        cert = x509.load_der_x509_certificate(base64.b64decode(value, validate=True))
     except (ValueError, binascii.Error):
         return None
     names = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
