@@ -78,6 +78,18 @@ function build(files: DiscoveredFile[], errors: InputError[], extras: BuildExtra
       readYamlDocs(src, y.docs);
       continue;
     }
+    if (/\.json$/.test(base)) {
+      // JSON is YAML: read Envoy/Traefik/Kubernetes/Compose configs written as JSON; other JSON
+      // files (package.json, …) are not deployment configuration, so their errors are not ours.
+      if (!/"(static_resources|resources|apiVersion|services|http|tls|entryPoints)"\s*:/.test(src.text)) continue;
+      const y = parseYaml(src.text);
+      if (y.errors.length) {
+        if (/"(static_resources|apiVersion)"\s*:/.test(src.text)) errors.push({ file: src.path, message: `JSON syntax error${y.errors[0].line ? ` at line ${y.errors[0].line}` : ''}: ${y.errors[0].message}; file skipped, the rest of the scan goes on` });
+        continue;
+      }
+      readYamlDocs(src, y.docs);
+      continue;
+    }
     if (/\.toml$/.test(base)) {
       let data: unknown;
       try {
@@ -207,6 +219,31 @@ function build(files: DiscoveredFile[], errors: InputError[], extras: BuildExtra
   const ng = nginxEntryPoints(nginxFiles, treePaths);
   entryPoints.push(...ng.entryPoints);
 
+  // Compose: files in one directory (docker-compose.yml + docker-compose.override.yml, compose.*.yaml)
+  // are merged per service the way `docker compose` merges them: ports/expose/labels add up, the
+  // last command/entrypoint/build wins.
+  {
+    const merged = new Map<string, ComposeService>();
+    for (const svc of composeServices) {
+      const k = `${posix.dirname(svc.file)}|${svc.name}`;
+      const prev = merged.get(k);
+      if (!prev) {
+        merged.set(k, { ...svc, ports: [...svc.ports], expose: [...svc.expose], labels: [...svc.labels], env: { ...svc.env } });
+        continue;
+      }
+      prev.ports.push(...svc.ports);
+      prev.expose.push(...svc.expose);
+      prev.labels.push(...svc.labels);
+      Object.assign(prev.env, svc.env);
+      if (svc.command) prev.command = svc.command;
+      if (svc.entrypoint) prev.entrypoint = svc.entrypoint;
+      if (svc.build) prev.build = svc.build;
+      if (svc.networkHost) prev.networkHost = svc.networkHost;
+      if (svc.image) prev.image = svc.image;
+    }
+    composeServices.length = 0;
+    composeServices.push(...merged.values());
+  }
   // Compose: commands (own or the Dockerfile's), Traefik labels.
   const usedDockerfiles = new Set<string>();
   for (const svc of composeServices) {

@@ -418,3 +418,30 @@ test('malformed configs are reported in errors with their file, and the rest of 
   assert.ok(ids.includes('proxy-verify-optional-no-ca deploy/good-nginx.conf:3'), ids.join('\n'));
   assert.ok(ids.some((i) => i.startsWith('cert-presence-only app/views.py')), ids.join('\n'));
 });
+
+test('Compose: an override file adds ports to the service its base file runs', async () => {
+  const m = await deployOf({
+    'docker-compose.yml': 'services:\n  web:\n    command: gunicorn app.wsgi --bind 0.0.0.0:8000\n    expose: ["8000"]\n',
+    'docker-compose.override.yml': 'services:\n  web:\n    ports:\n      - "8000:8000"\n',
+  });
+  assert.equal(m.appServers.length, 1);
+  assert.equal(m.appServers[0].exposure, 'published');
+  assert.equal(m.appServers[0].exposureSites[0].file, 'docker-compose.override.yml');
+});
+
+test('Envoy configuration written as JSON is read', async () => {
+  const m = await deployOf({
+    'envoy/envoy.json': JSON.stringify({
+      static_resources: {
+        listeners: [{
+          name: 'https',
+          filter_chains: [{
+            filters: [{ name: 'envoy.filters.network.http_connection_manager', typed_config: { forward_client_cert_details: 'FORWARD_ONLY', route_config: { virtual_hosts: [{ name: 'a', domains: ['*'], routes: [{ match: { prefix: '/' }, route: { cluster: 'app' } }] }] } } }],
+          }],
+        }],
+      },
+    }, null, 2),
+  });
+  assert.equal(m.entryPoints.length, 1);
+  assert.equal(m.entryPoints[0].xfcc?.mode, 'FORWARD_ONLY');
+});
