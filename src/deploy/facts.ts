@@ -29,7 +29,7 @@ export function appRoutes(deploy: DeploymentModel): EntryPoint[] {
 /** The client spellings that map to a WSGI key: the dash form and underscore variants to test. */
 export function spellings(wsgiKey: string): { dash: string; underscore: string[] } {
   const body = wsgiKey.replace(/^HTTP_/, '');
-  const parts = body.split('_');
+  const parts = body.split('_').map((p) => (p.length <= 1 || /^(SSL|TLS|DN|XFCC|ID|IP|CN|URI|PEM)$/.test(p) ? p : p.charAt(0) + p.slice(1).toLowerCase()));
   const dash = parts.join('-');
   const underscore = new Set<string>([parts.join('_')]);
   for (let i = 1; i < parts.length; i++) underscore.add(parts.map((p, j) => (j === 0 ? p : (j === i ? '_' : '-') + p)).join(''));
@@ -119,7 +119,7 @@ export function provesProvenance(deploy: DeploymentModel, wsgiKey: string): Prov
   return { proven: true, reason: 'every route to the app overwrites the header and the app server is reachable only from the proxy', related };
 }
 
-const verifies = (ep: EntryPoint) => !ep.ignoresVerifyErrors && (ep.verify === 'on' || (ep.verify === 'optional' && ep.verifyEnforced));
+const verifies = (ep: EntryPoint) => !ep.ignoresVerifyErrors && (ep.verify === 'on' || ((ep.verify === 'optional' || ep.verify === 'optional_no_ca') && ep.verifyEnforced));
 
 /** Does every route to the app verify client certificates against a CA (chain, dates, purpose checked by the proxy)? */
 export function verifiedAtProxy(deploy: DeploymentModel, wsgiKey: string): { verified: boolean; related: RelatedLocation[] } {

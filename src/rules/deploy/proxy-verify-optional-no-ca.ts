@@ -23,7 +23,7 @@ export default defineRule<MessageIds>({
       summary: 'The proxy requests a client certificate but does not verify it against a CA (`ssl_verify_client optional_no_ca`, `SSLVerifyClient optional_no_ca`, Traefik `RequestClientCert`/`RequireAnyClientCert`, ingress `auth-tls-verify-client: optional_no_ca`, HAProxy `verify none` or ignored verify errors, Envoy without `trusted_ca`) and still forwards or uses it.',
       whyBad:
         'Without CA verification the proxy accepts a self-signed certificate with any subject: an attacker mints `CN=admin` in a second and the proxy forwards it as if it were genuine. Measured with nginx: `optional_no_ca` forwarded certificates from an unrelated CA and from an impostor CA carrying the trusted CA\'s name.',
-      notReported: 'Verify modes that check the chain (`on`, `optional`, `require`, `verify required|optional`); a proxy that requests a certificate but neither forwards nor uses it.',
+      notReported: 'Verify modes that check the chain (`on`, `optional`, `require`, `verify required|optional`); `optional_no_ca` whose result is enforced (`if ($ssl_client_verify != SUCCESS) { return 403; }`, which refuses certificates that failed CA verification); a proxy that requests a certificate but neither forwards nor uses it.',
       example: {
         lang: 'nginx',
         bad: 'ssl_verify_client optional_no_ca;\nproxy_set_header X-SSL-Client-Cert $ssl_client_escaped_cert;',
@@ -46,7 +46,9 @@ export default defineRule<MessageIds>({
     const cands = ctx.model.deploy.entryPoints.filter((ep) => {
       const fw = forwarded(ep).length > 0 || !!ep.usesCert;
       if (!fw) return false;
-      if (ep.verify === 'optional_no_ca' || ep.ignoresVerifyErrors) return true;
+      if (ep.ignoresVerifyErrors) return true;
+      // `if ($ssl_client_verify != SUCCESS) { return 403; }` turns optional_no_ca into CA verification.
+      if (ep.verify === 'optional_no_ca') return !ep.verifyEnforced;
       return ep.kind === 'haproxy' && ep.verify === 'off' && forwarded(ep).length > 0;
     });
     for (const [, eps] of bySite(cands, (e) => e.ignoresVerifyErrors ?? e.verifySite ?? e.site)) {
