@@ -17,7 +17,7 @@ import { isTraefikYaml, isTraefikToml, traefikFromTree, traefikFromToml, traefik
 import { parseYaml, type YNode } from './yaml-tree.js';
 import { isCompose, readCompose, isK8s, readK8s, type ComposeService, type K8sRead } from './containers.js';
 import { commandsIn, parseBind, gunicornConfBinds, uwsgiIniBinds, dockerfileCommands, systemdExecStarts, procfileCommands, colOf, DEFAULT_BIND, type AppCommand, type BindSpec } from './appserver.js';
-import { isAnyHost, isLoopbackHost, parseTarget, site, type SourceFile } from './common.js';
+import { isAnyHost, isCertSource, isLoopbackHost, parseTarget, site, type SourceFile } from './common.js';
 
 export interface BuildExtras {
   /** The project's tree-sitter Python parser (for gunicorn `*.conf.py`). */
@@ -420,7 +420,22 @@ function build(files: DiscoveredFile[], errors: InputError[], extras: BuildExtra
   }
 
   // Which routes reach the app: a route whose concrete target matches no known app server does not.
+  // With no app server in the tree, the targets of the routes that forward client-certificate data
+  // stand for the app: a route to another concrete target (a metrics or admin service) does not reach it.
   const apps = model.appServers;
+  if (!apps.length) {
+    const norm = (t: string) => t.replace(/^localhost(?=:|$)/i, '127.0.0.1').toLowerCase();
+    const concrete = (ep: EntryPoint) => (ep.upstreamTargets?.length ? ep.upstreamTargets : ep.upstream ? [ep.upstream] : []).filter((t) => t && !/\$/.test(t)).map(norm);
+    const certTargets = new Set(entryPoints.filter((ep) => ep.headers.some((h) => h.action !== 'remove' && isCertSource(h.source))).flatMap(concrete));
+    if (certTargets.size) {
+      for (const ep of entryPoints) {
+        if (ep.inProcess) continue;
+        const ts = concrete(ep);
+        const all = ep.upstreamTargets?.length ? ep.upstreamTargets : ep.upstream ? [ep.upstream] : [];
+        if (ts.length && ts.length === all.length && ts.every((t) => !certTargets.has(t))) ep.reachesApp = false;
+      }
+    }
+  }
   for (const ep of entryPoints) {
     if (!apps.length || ep.inProcess) continue;
     const targets = ep.upstreamTargets?.length ? ep.upstreamTargets : ep.upstream ? [ep.upstream] : [];
