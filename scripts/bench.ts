@@ -11,6 +11,7 @@
 
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -253,10 +254,17 @@ function usage(msg: string): never {
   process.exit(2);
 }
 
+function loadLine(when: string): string {
+  const [l1, l5] = loadavg();
+  const cores = availableParallelism();
+  return `load average ${when}: ${l1.toFixed(2)} (1 min), ${l5.toFixed(2)} (5 min) on ${cores} cores${l1 > cores / 2 ? ' — other work is competing for the CPU; timings are inflated' : ''}`;
+}
+
 export async function main(argv: string[]): Promise<void> {
   const { ctx, only } = parseArgs(argv);
   const sections = only.length ? SECTIONS.filter((s) => only.includes(s.name)) : SECTIONS;
-  const verdicts: string[] = [];
+  const verdicts: string[] = [loadLine('at start')];
+  process.stdout.write(`${verdicts[0]}\n`);
   for (const s of sections) {
     process.stdout.write(`\n== ${s.name}: ${s.description}\n`);
     let res: BenchResult;
@@ -277,6 +285,7 @@ export async function main(argv: string[]): Promise<void> {
       verdicts.push(v);
     }
   }
+  verdicts.push(loadLine('at end'));
   process.stdout.write(`\n== summary\n${verdicts.join('\n')}\n`);
 }
 
