@@ -136,6 +136,22 @@ export function protections(model: ProjectModel, p: SettingsProfile | null): Pro
 const CERT_KEY_RE = /SSL_CLIENT|CLIENT_CERT|CLIENT_S_DN|CLIENT_VERIFY|X509|x509|FORWARDED_CLIENT_CERT|load_certificate|load_pem_x509/;
 const DENY_RE = /status\s*=\s*40[13]|HttpResponseForbidden|PermissionDenied|HttpResponse\w*\([^)]*40[13]|JsonResponse\([^)]*status\s*=\s*40[13]|status\.HTTP_40[13]/;
 
+/** An `if` on a missing/unverified certificate (not on a session value) followed by a denial. */
+function refusesWithoutCert(text: string): boolean {
+  const lines = text.replace(/#.*$/gm, '').split('\n');
+  // Variables holding a certificate value: `verify = request.META.get('SSL_CLIENT_VERIFY')`.
+  const vars = lines.map((l) => /^\s*(\w+)\s*=[^=]/.exec(l)?.[1] && CERT_KEY_RE.test(l) && !/session/.test(l) ? /^\s*(\w+)/.exec(l)![1] : null).filter((v): v is string => !!v);
+  const sessionVars = lines.map((l) => (/session/.test(l) ? /^\s*(\w+)\s*=[^=]/.exec(l)?.[1] ?? null : null)).filter((v): v is string => !!v);
+  const certCond = (l: string) => CERT_KEY_RE.test(l) || vars.some((v) => new RegExp(`\\b${v}\\b`).test(l));
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i];
+    if (!/^\s*(el)?if\b/.test(l) || !certCond(l) || /session/.test(l) || sessionVars.some((v) => new RegExp(`\\b${v}\\b`).test(l))) continue;
+    if (!/^\s*(el)?if\s+not\b|!=\s*['"]SUCCESS['"]|\bis None\b|==\s*['"](NONE)?['"]/.test(l)) continue;
+    if (DENY_RE.test(lines.slice(i, i + 4).join('\n'))) return true;
+  }
+  return false;
+}
+
 /** A project middleware in MIDDLEWARE that reads the client certificate and refuses requests without one. */
 function certMiddleware(python: PythonProject, middleware: string[] | null): string | null {
   for (const m of middleware ?? []) {
@@ -147,7 +163,7 @@ function certMiddleware(python: PythonProject, middleware: string[] | null): str
     const cls = mod.classes.get(name);
     const fn = mod.functions.get(name);
     const text = cls ? mod.text(cls.node) : fn ? mod.text(fn.node) : null;
-    if (text && CERT_KEY_RE.test(text) && DENY_RE.test(text)) return `\`${name}\``;
+    if (text && refusesWithoutCert(text)) return `\`${name}\``;
   }
   return null;
 }

@@ -134,7 +134,8 @@ ruleTester.run('critical-view-unauthenticated', {
               def __init__(self, get_response):
                   self.get_response = get_response
               def __call__(self, request):
-                  if request.META.get('SSL_CLIENT_VERIFY') != 'SUCCESS':
+                  verified = request.META.get('SSL_CLIENT_VERIFY')
+                  if verified != 'SUCCESS':
                       return HttpResponseForbidden('client certificate required')
                   return self.get_response(request)
         `,
@@ -228,6 +229,31 @@ ruleTester.run('critical-view-unauthenticated', {
         { ruleId: 'critical-view-unauthenticated', line: 3, messageId: 'noAuthentication' },
         { ruleId: 'critical-view-unauthenticated', line: 11, messageId: 'allowAny' },
       ],
+    },
+    {
+      name: 'a middleware that only compares a session-bound fingerprint does not refuse anonymous requests',
+      files: {
+        'payments/views.py': `
+          from rest_framework.generics import CreateAPIView
+          from rest_framework.permissions import AllowAny
+          class RefundView(CreateAPIView):
+              permission_classes = [AllowAny]
+        `,
+        'proj/settings.py': settings("MIDDLEWARE += ['payments.middleware.SessionCertBinding']"),
+        'proj/urls.py': "from django.urls import path\nfrom payments import views\nurlpatterns = [path('api/refund/', views.RefundView.as_view())]\n",
+        'payments/middleware.py': `
+          from django.http import HttpResponseForbidden
+          class SessionCertBinding:
+              def __init__(self, get_response):
+                  self.get_response = get_response
+              def __call__(self, request):
+                  bound = request.session.get('cert_fingerprint')
+                  if bound is not None and bound != request.META.get('SSL_CLIENT_FINGERPRINT'):
+                      return HttpResponseForbidden()
+                  return self.get_response(request)
+        `,
+      },
+      errors: [{ ruleId: 'critical-view-unauthenticated', line: 3, messageId: 'allowAny' }],
     },
     {
       name: 'an unrouted csrf_exempt class view (method_decorator) is still found',
