@@ -31,6 +31,9 @@ export function reportToJson(report: Report): Record<string, unknown> {
     errors: report.errors.map((e) => ({ ...e })),
   };
   if (report.notes) out.notes = report.notes.map((n) => ({ ...n }));
+  // Fields added to Report later (e.g. identityFlows) are kept, in their own order, before stats.
+  const known = new Set(['tool', 'kind', 'target', 'findings', 'suppressed', 'errors', 'notes', 'stats']);
+  for (const [k, v] of Object.entries(report)) if (!known.has(k) && v !== undefined) out[k] = v;
   out.stats = { ...report.stats };
   return out;
 }

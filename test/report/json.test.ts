@@ -86,6 +86,14 @@ test('json: a synthetic scan report with every optional field validates, and rou
   assert.equal(renderJson(report), renderJson(JSON.parse(renderJson(report)) as Report));
 });
 
+test('json: fields added to the Report later are kept', () => {
+  const report = { ...probeReport(), futureField: [{ a: 1 }] } as Report;
+  const data = JSON.parse(renderJson(report));
+  assert.deepEqual(data.futureField, [{ a: 1 }]);
+  assert.equal(Object.keys(data).at(-1), 'stats');
+  assert.ok(validate(data).ok);
+});
+
 test('json: a probe report validates', () => {
   const data = JSON.parse(renderJson(probeReport()));
   const r = validate(data);
