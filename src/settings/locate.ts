@@ -40,7 +40,10 @@ export function findNamedSettings(python: PythonProject, analysed: PyModule[], f
     if (TEST_CONFIG_RE.test(m.path)) continue;
     const base = m.path.split('/').pop()!;
     const kind: SettingsSource['kind'] = base === 'manage.py' ? 'manage' : base === 'wsgi.py' || base === 'asgi.py' ? 'wsgi' : 'python';
-    for (const found of settingsModuleAssignments(m)) add(found.module, m.path, found.line, kind);
+    const found = settingsModuleAssignments(m);
+    // Strings such as gunicorn's `raw_env = ['DJANGO_SETTINGS_MODULE=proj.settings.prod']`.
+    for (const t of settingsModuleInText(m.src)) if (!found.some((f) => f.line === t.line)) found.push(t);
+    for (const f of found) add(f.module, m.path, f.line, kind);
   }
   for (const f of files) {
     if (f.kind !== 'config' || TEST_CONFIG_RE.test(f.path)) continue;

@@ -344,6 +344,7 @@ test('DJANGO_SETTINGS_MODULE from a Dockerfile ENV, an env file, Compose and a K
     ['.env', '# DJANGO_SETTINGS_MODULE=site_cfg.settings.dev\nDJANGO_SETTINGS_MODULE=site_cfg.settings.prod\n'],
     ['docker-compose.yml', 'services:\n  web:\n    environment:\n      DJANGO_SETTINGS_MODULE: "site_cfg.settings.prod"\n'],
     ['k8s/deployment.yaml', 'spec:\n  containers:\n    - env:\n        - name: DJANGO_SETTINGS_MODULE\n          value: site_cfg.settings.prod\n'],
+    ['gunicorn.conf.py', "bind = 'unix:/run/app.sock'\nraw_env = ['DJANGO_SETTINGS_MODULE=site_cfg.settings.prod']\n"],
   ] as const) {
     const { settings } = await load(tree({ [file]: text }));
     assert.deepEqual(settings.profiles.map((p) => `${p.module}@${p.sources[0].file}:${p.sources[0].line}`), [`site_cfg.settings.prod@${file}:${{ 'k8s/deployment.yaml': 4, 'docker-compose.yml': 4 }[file as string] ?? 2}`], file);
