@@ -303,6 +303,19 @@ function routesByView(model: ProjectModel): { byView: Map<string, string[]>; byD
   return { byView, byDef };
 }
 
+/** What the client → proxy leg does with the client certificate, in a few words. */
+function tlsSummary(ep: EntryPoint): string {
+  const parts: string[] = [];
+  if (ep.ignoresVerifyErrors) parts.push('certificate verification errors are ignored');
+  else if (ep.verify === 'optional_no_ca') parts.push('any certificate from any issuer is accepted');
+  else if (ep.verify === 'optional' && !ep.verifyEnforced) parts.push('requests without a valid certificate get through');
+  else if (ep.verify === 'off') parts.push('no client-certificate verification');
+  else if (ep.verify === 'unknown') parts.push('verification mode unknown');
+  else parts.push(`verified against ${ep.caFile ? ep.caFile.split('/').pop() : 'a CA'}${ep.verify === 'optional' ? ' (optional, enforced)' : ''}`);
+  if (ep.verify !== 'off' && !ep.crl && !ep.ocsp) parts.push('no revocation check');
+  return parts.join('; ');
+}
+
 // ---------------------------------------------------------------------------------------------
 // Scan: one picture per proxy route that reaches the app
 
@@ -479,13 +492,7 @@ function buildOne(ctx: Ctx, ep: EntryPoint | null, index: number): IdentityFlow 
     const fs = findingsOn(ctx, (f) => LINK_OF_RULE[f.ruleId] === 'tls' && (onEp(f, sites.tls) || onEp(f, sites.listener)));
     const details: FlowFact[] = [{ label: 'verify', value: ep.verify + (ep.verify === 'optional' ? (ep.verifyEnforced ? ' (enforced)' : ' (not enforced)') : ''), state: fs.length ? 'bad' : verifies(ep) ? 'ok' : 'warn', site: ref(ep.verifySite) }];
     if (ep.ignoresVerifyErrors) details.push({ label: 'errors', value: `ignored (${ep.ignoresVerifyErrors.text})`, state: 'bad', site: ref(ep.ignoresVerifyErrors) });
-    const summary = fs.length
-      ? `broken: ${uniq(fs.map((f) => f.ruleId)).join(', ')}`
-      : verifies(ep)
-        ? `client certificate verified against ${ep.caFile ? ep.caFile.split('/').pop() : 'a CA'}`
-        : ep.verify === 'off'
-          ? 'no client-certificate verification on this route'
-          : `client certificate not verified (${ep.verify})`;
+    const summary = tlsSummary(ep);
     tls = { state: fs.length ? 'broken' : verifies(ep) ? 'ok' : 'unknown', summary, details, findings: key(fs) };
   }
 
@@ -521,12 +528,13 @@ function buildOne(ctx: Ctx, ep: EntryPoint | null, index: number): IdentityFlow 
     }
     const bad = details.some((d) => d.state === 'bad');
     const state: LinkState = fs.length ? 'broken' : bad ? 'unknown' : readKeys.length ? 'ok' : 'neutral';
-    const summary = fs.length
-      ? `broken: ${uniq(fs.map((f) => f.ruleId)).join(', ')}`
+    const passing = details.filter((d) => d.state === 'bad').map((d) => d.label);
+    const summary = passing.length
+      ? passing.length === 1
+        ? `a client-sent ${passing[0]} reaches the app`
+        : 'client-sent identity headers reach the app'
       : readKeys.length
-        ? bad
-          ? 'a client-sent identity header can pass'
-          : 'identity headers set by the proxy'
+        ? 'identity headers set by the proxy'
         : ep.upstream
           ? `HTTP to ${ep.upstream}`
           : 'forwards to the app';
@@ -550,7 +558,9 @@ function buildOne(ctx: Ctx, ep: EntryPoint | null, index: number): IdentityFlow 
       summary = 'the app runs inside the proxy: no app server to reach';
     } else if (fs.length) {
       state = 'broken';
-      summary = `broken: ${uniq(fs.map((f) => f.ruleId)).join(', ')}`;
+      summary = open.length
+        ? `${open.map((a) => `${a.kind} ${a.bind}`).join(', ')} ${open.length === 1 ? 'is' : 'are'} reachable without the proxy: anyone can send the identity headers`
+        : 'the app server is reachable without the proxy';
     } else if (!apps.length) {
       state = 'unknown';
       summary = 'app server bind not in the scanned tree: whether Django is reachable without the proxy is unknown';
@@ -566,7 +576,7 @@ function buildOne(ctx: Ctx, ep: EntryPoint | null, index: number): IdentityFlow 
 
   // --- app server → Django
   const allReads = uniq(handlers.flatMap((h) => h.reads.map((r) => r.label)));
-  const wsgi: FlowLink = { state: 'neutral', summary: allReads.length ? allReads.join(', ') : 'no identity value read', details: [], findings: [] };
+  const wsgi: FlowLink = { state: 'neutral', summary: allReads.length ? 'identity values Django reads' : 'no identity value read', details: allReads.map((k) => ({ label: k, value: '' })), findings: [] };
 
   // --- nodes
   const client: FlowNode = {
@@ -589,6 +599,7 @@ function buildOne(ctx: Ctx, ep: EntryPoint | null, index: number): IdentityFlow 
       if (!isCertSource(h.source) && !/REMOTE_USER|USER/i.test(h.wsgiKey)) continue;
       facts.push({ label: h.action === 'remove' ? 'removes' : h.environ ? 'sets environ' : 'sets header', value: `${h.name} ← ${h.source}${h.overwrites ? '' : ' (does not replace the client copy)'}`, state: h.overwrites ? undefined : 'warn', site: ref(h.site) });
     }
+    if (!ep.headers.some((h) => isCertSource(h.source) || /REMOTE_USER|USER/i.test(h.wsgiKey))) facts.push({ label: 'identity headers', value: 'none set on this route', state: readKeys.length ? 'bad' : undefined });
     if (!ep.inProcess) facts.push({ label: 'underscore names', value: ep.passesUnderscoreHeaders ? 'passed upstream' : 'dropped', state: ep.passesUnderscoreHeaders ? 'warn' : undefined, site: ref(ep.underscoreSite) });
     if (ep.upstream) facts.push({ label: 'upstream', value: ep.upstream, site: ref(ep.upstreamSite) });
     const pfs = uniq([...tls.findings, ...headers.findings]);
