@@ -9,6 +9,7 @@ import { createLabPki } from '../pki/lab.js';
 import { DEFAULTS, runProbe } from '../probe/probe.js';
 import { renderRequestLog } from '../probe/evidence.js';
 import { createProgress } from './progress.js';
+import { registerFixCommand } from '../fix/command.js';
 import { exitCodeFor, FORMATS, writeOutput } from './main.js';
 
 function collect(value: string, prev: string[]): string[] {
@@ -123,4 +124,5 @@ export function registerPkiCommand(program: Command): void {
 export function registerExtraCommands(program: Command): void {
   registerProbeCommand(program);
   registerPkiCommand(program);
+  registerFixCommand(program);
 }
