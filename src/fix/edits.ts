@@ -1,0 +1,126 @@
+// Textual edits located with the tree-sitter syntax tree: offsets come from parsed nodes, never from
+// a regex over the whole file, so comments, strings and formatting elsewhere are left untouched.
+
+import type { PyNode } from '../python/parser.js';
+import { named } from '../python/ast.js';
+
+export interface TextEdit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** Applies non-overlapping edits; inserts at the same offset keep their order. */
+export function applyEdits(src: string, edits: TextEdit[]): string {
+  const order = edits.map((e, i) => ({ e, i })).sort((a, b) => b.e.start - a.e.start || b.i - a.i);
+  let out = src;
+  let limit = Infinity;
+  for (const { e } of order) {
+    if (e.end > limit) throw new Error('overlapping edits');
+    out = out.slice(0, e.start) + e.text + out.slice(e.end);
+    limit = e.start;
+  }
+  return out;
+}
+
+/** A Python string literal for `s`, in the quote style `quote`. */
+export function pyStr(s: string, quote: "'" | '"' = "'"): string {
+  return quote + s.replace(/\\/g, '\\\\').replace(new RegExp(quote, 'g'), `\\${quote}`).replace(/\n/g, '\\n') + quote;
+}
+
+/** Offset of the end of the line holding `offset` (the position of its '\n', or the text's end). */
+export function lineEnd(src: string, offset: number): number {
+  const i = src.indexOf('\n', offset);
+  return i === -1 ? src.length : i;
+}
+
+export function lineStart(src: string, offset: number): number {
+  return src.lastIndexOf('\n', offset - 1) + 1;
+}
+
+function indentOf(src: string, offset: number): string {
+  const ls = lineStart(src, offset);
+  return /^[ \t]*/.exec(src.slice(ls))![0];
+}
+
+/** The elements of a list/tuple literal and the facts needed to add to it in its own style. */
+export interface ListShape {
+  node: PyNode;
+  elements: PyNode[];
+  open: PyNode;
+  close: PyNode;
+  multiline: boolean;
+  trailingComma: boolean;
+  quote: "'" | '"';
+}
+
+export function listShape(node: PyNode, src: string): ListShape | null {
+  if (node.type !== 'list' && node.type !== 'tuple') return null;
+  const open = node.children[0];
+  const close = node.children[node.children.length - 1];
+  if (!open || !close || open.named || close.named) return null;
+  if (node.children.some((c) => c.error || c.type === 'list_splat' || c.type === 'list_comprehension')) return null;
+  const elements = named(node);
+  if (elements.some((e) => e.type === 'list_splat' || e.type === 'parenthesized_list_splat')) return null;
+  const last = elements[elements.length - 1];
+  const after = last ? node.children.slice(node.children.indexOf(last) + 1) : [];
+  const trailingComma = after.some((c) => !c.named && src.slice(c.start, c.end) === ',');
+  const firstString = elements.find((e) => e.type === 'string');
+  const quote = firstString && src[firstString.start] === '"' ? '"' : "'";
+  return { node, elements, open, close, multiline: node.line !== node.endLine, trailingComma, quote };
+}
+
+/** The ',' token right after `el` inside the list, if any. */
+function commaAfter(shape: ListShape, el: PyNode, src: string): PyNode | null {
+  const i = shape.node.children.indexOf(el);
+  for (let j = i + 1; j < shape.node.children.length; j++) {
+    const c = shape.node.children[j];
+    if (c.type === 'comment') continue;
+    if (!c.named && src.slice(c.start, c.end) === ',') return c;
+    return null;
+  }
+  return null;
+}
+
+/**
+ * Edits that insert `items` (already-rendered Python expressions) into a list/tuple literal: after
+ * the element `after` (null: at the end; 'start': before the first element).
+ */
+export function insertIntoList(shape: ListShape, src: string, items: string[], after: PyNode | null | 'start'): TextEdit[] {
+  if (!items.length) return [];
+  const els = shape.elements;
+  const isTuple = shape.node.type === 'tuple';
+  if (!els.length) {
+    const body = items.join(', ') + (isTuple && items.length === 1 ? ',' : '');
+    return [{ start: shape.open.end, end: shape.close.start, text: body }];
+  }
+  if (after === 'start') {
+    const first = els[0];
+    if (shape.multiline && first.line !== shape.open.line) {
+      const ind = indentOf(src, first.start);
+      return [{ start: first.start, end: first.start, text: items.map((x) => `${x},\n${ind}`).join('') }];
+    }
+    return [{ start: first.start, end: first.start, text: items.map((x) => `${x}, `).join('') }];
+  }
+  const anchor = after ?? els[els.length - 1];
+  const isLast = anchor === els[els.length - 1];
+  const comma = commaAfter(shape, anchor, src);
+  const next = els[els.indexOf(anchor) + 1];
+  if (shape.multiline && anchor.endLine !== shape.close.line && !(next && next.line === anchor.endLine)) {
+    const ind = indentOf(src, anchor.start);
+    const edits: TextEdit[] = [];
+    let eol: number;
+    if (comma) eol = lineEnd(src, comma.end);
+    else {
+      edits.push({ start: anchor.end, end: anchor.end, text: ',' });
+      eol = lineEnd(src, anchor.end);
+    }
+    const keepTrailing = !isLast || shape.trailingComma;
+    const lines = items.map((x, i) => `\n${ind}${x}${i < items.length - 1 || keepTrailing ? ',' : ''}`).join('');
+    edits.push({ start: eol, end: eol, text: lines });
+    return edits;
+  }
+  // Single line (or the closing bracket on the anchor's line).
+  if (comma) return [{ start: comma.end, end: comma.end, text: items.map((x) => ` ${x},`).join('') }];
+  return [{ start: anchor.end, end: anchor.end, text: items.map((x) => `, ${x}`).join('') }];
+}
