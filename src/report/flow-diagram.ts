@@ -154,7 +154,8 @@ function bypass(l: FlowLink, anchors: Map<string, FindingAnchor>): string {
 <div class="bypass b-right st-${l.state}"><span class="bypass-head"></span></div>`;
 }
 
-function brokenCount(f: IdentityFlow): number {
+/** Broken links of a flow, the Django node counting as one when a handler misses a check. */
+export function brokenCount(f: IdentityFlow): number {
   return Object.values(f.links).filter((l) => l.state === 'broken').length + (f.django.state === 'broken' ? 1 : 0);
 }
 

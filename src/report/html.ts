@@ -19,7 +19,7 @@ import { readText } from '../scan/discover.js';
 import { CWE_NAMES, cweUrl } from './catalogue.js';
 import { ruleById } from '../rules/index.js';
 import { findingKey, probeIdentityFlows, type IdentityFlow } from './identity-flow.js';
-import { renderFlows, type FindingAnchor } from './flow-diagram.js';
+import { brokenCount, renderFlows, type FindingAnchor } from './flow-diagram.js';
 import { esc, ICON, inlineCode, plural, token, visible } from './html-util.js';
 
 /** Lines of context around the flagged line in a code frame. */
@@ -231,9 +231,9 @@ function summary(report: Report, anchorsBySev: Map<Severity, number>, flows: Ide
     .filter((k) => layers.has(k))
     .map((k) => `<tr><td class="nowrap">${esc(LAYER_LABEL[k] ?? k)}</td>${SEVERITIES.map((sv) => `<td class="num">${layers.get(k)!.get(sv) ? `<span class="sev-dot sev-${sv}"></span> ${layers.get(k)!.get(sv)}` : '<span class="muted">–</span>'}</td>`).join('')}</tr>`)
     .join('');
-  const brokenLinks = flows.reduce((n, f) => n + Object.values(f.links).filter((l) => l.state === 'broken').length, 0);
+  const brokenLinks = flows.reduce((n, f) => n + brokenCount(f), 0);
   const flowCard = flows.length
-    ? `<a class="card flows-card${brokenLinks ? '' : ' zero'}" href="#flows"><span class="card-n">${brokenLinks}</span><span class="card-l">broken links in ${plural(flows.length, 'identity flow')}</span></a>`
+    ? `<a class="card flows-card${brokenLinks ? '' : ' zero'}" href="#flows"><span class="card-n">${brokenLinks}</span><span class="card-l">broken ${brokenLinks === 1 ? 'link' : 'links'} in ${plural(flows.length, 'identity flow')}</span></a>`
     : `<div class="card flows-card zero"><span class="card-n">–</span><span class="card-l">no identity flow</span></div>`;
   return `<section class="summary" id="summary">
 <div class="cards"><div class="card total"><span class="card-n">${total}</span><span class="card-l">${total === 1 ? 'finding' : 'findings'}</span></div>${cards}${flowCard}</div>
