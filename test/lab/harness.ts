@@ -56,7 +56,7 @@ export interface Lab {
   stop(): Promise<void>;
 }
 
-interface Proc {
+export interface Proc {
   name: string;
   child: ChildProcess;
   stopSignal: NodeJS.Signals;
@@ -81,7 +81,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-function start(name: string, cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; stopSignal: NodeJS.Signals; logFile: string }): Proc {
+export function start(name: string, cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; stopSignal: NodeJS.Signals; logFile: string }): Proc {
   const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child);
   let out = '';
@@ -116,7 +116,7 @@ function start(name: string, cmd: string, args: string[], opts: { cwd?: string; 
   };
 }
 
-async function stopProc(p: Proc): Promise<void> {
+export async function stopProc(p: Proc): Promise<void> {
   if (p.child.exitCode !== null || p.child.signalCode !== null || !p.child.pid) return;
   try {
     process.kill(p.child.pid, p.stopSignal);
@@ -130,7 +130,7 @@ async function stopProc(p: Proc): Promise<void> {
   clearTimeout(timer);
 }
 
-async function waitForPort(port: number, proc: Proc, timeoutMs = 15000): Promise<void> {
+export async function waitForPort(port: number, proc: Proc, timeoutMs = 15000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited (${proc.child.exitCode}):\n${proc.log()}`);
@@ -147,7 +147,7 @@ async function waitForPort(port: number, proc: Proc, timeoutMs = 15000): Promise
   }
 }
 
-function pythonEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+export function pythonEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return {
     PATH: '/usr/sbin:/usr/bin:/sbin:/bin',
     LANG: 'C.UTF-8',
@@ -157,7 +157,7 @@ function pythonEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   };
 }
 
-function gunicorn(name: string, dir: string, appDir: string, module: string, port: number, env: Record<string, string>): Proc {
+export function gunicorn(name: string, dir: string, appDir: string, module: string, port: number, env: Record<string, string>): Proc {
   return start(
     `${name} gunicorn`,
     PYTHON,
@@ -166,7 +166,7 @@ function gunicorn(name: string, dir: string, appDir: string, module: string, por
   );
 }
 
-function nginxConf(dir: string, port: number, backendPort: number, server: string, location: string): string {
+export function nginxConf(dir: string, port: number, backendPort: number, server: string, location: string): string {
   const temps = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((t) => `  ${t}_temp_path ${join(dir, `${t}_temp`)};`).join('\n');
   return `daemon off;
 worker_processes 1;
@@ -191,7 +191,7 @@ ${location}
 `;
 }
 
-function nginx(name: string, dir: string, conf: string): Proc {
+export function nginx(name: string, dir: string, conf: string): Proc {
   const confPath = join(dir, 'nginx.conf');
   writeFileSync(confPath, conf);
   for (const t of ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi']) mkdirSync(join(dir, `${t}_temp`), { recursive: true });
