@@ -12,7 +12,7 @@ import { exchanges } from '../evidence.js';
 import type { Assessment, ClientIdentity, Outcome } from '../types.js';
 
 export const MAX_BURST = 30;
-const ROUND = 5;
+const ROUND = 10;
 const LOCKOUT_TEXT = /too many|locked|lockout|rate.?limit|try again later|throttl|slow down/i;
 
 export interface ThrottleResult {

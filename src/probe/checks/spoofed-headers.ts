@@ -5,8 +5,8 @@
 //
 // Budget: the headers go in batches (one value per WSGI key: a dash and an underscore spelling of
 // the same name never share a request; one PEM encoding per batch), 12 requests per path and
-// route. A batch served as the legitimate owner is narrowed down (binary split, a header already
-// found elsewhere tried first, then "is the rest still accepted?" to find further culprits) so the
+// route. A batch served as the legitimate owner is narrowed down (binary split, a header name
+// already found on any path or route tried first, then "is the rest still accepted?" to find further culprits) so the
 // finding names the exact headers; when the cap or the budget stops narrowing, the finding names
 // the batch. Soundness caveat: a header that breaks the app (a 5xx) can hide another header of its
 // batch; such batches are reported as inconclusive, not passed.
@@ -19,6 +19,9 @@ import type { Assessment, CaseNote, ClientIdentity, Outcome, ProbeFinding } from
 
 /** Narrowing requests per path and route. */
 const NARROW_CAP = 40;
+
+/** The most common names (nginx's documented conventions): tried alone first, one request when right. */
+const PRIORS = ['x-ssl-client-cert', 'x-ssl-client-s-dn'];
 
 interface Route {
   id: 'proxy' | 'backend';
@@ -80,7 +83,7 @@ function routesFor(b: PathBaseline, ctx: CheckContext, notes: CaseNote[]): Route
   return routes;
 }
 
-async function flow(ctx: CheckContext, b: PathBaseline, route: Route): Promise<FlowResult> {
+async function flow(ctx: CheckContext, b: PathBaseline, route: Route, known: Set<string>): Promise<FlowResult> {
   const url = ctx.url(b.path, route.onBackend);
   const result: FlowResult = { path: b.path, url: url.href, route, found: [] };
   const caseName = noteCase(`spoofed-headers:${route.id}`, b.path);
@@ -112,7 +115,6 @@ async function flow(ctx: CheckContext, b: PathBaseline, route: Route): Promise<F
   // Narrowing, batch after batch, sharing what was found.
   let spent = 0;
   const tested = new Map<string, { ok: boolean; outcome: Outcome }>();
-  const known = new Set<string>();
   const test = async (items: HeaderItem[]): Promise<boolean | null> => {
     const k = key(items);
     const hit = tested.get(k);
@@ -143,7 +145,8 @@ async function flow(ctx: CheckContext, b: PathBaseline, route: Route): Promise<F
     return [...m1, ...m2];
   };
   const minimize = async (items: HeaderItem[]): Promise<HeaderItem[] | null> => {
-    for (const h of items.filter((i) => known.has(i.canonical))) {
+    const prior = items.find((i) => PRIORS.includes(i.canonical) && !known.has(i.canonical));
+    for (const h of [...items.filter((i) => known.has(i.canonical)), ...(prior ? [prior] : [])]) {
       const t = await test([h]);
       if (t === null) return null;
       if (t) return [h];
@@ -201,7 +204,9 @@ export default defineCheck<SpoofResult>({
   async run(ctx) {
     const notes: CaseNote[] = [];
     const tasks: Promise<FlowResult>[] = [];
-    for (const b of ctx.learned.paths) for (const route of routesFor(b, ctx, notes)) tasks.push(flow(ctx, b, route));
+    // Header names found on one path or route are tried first on the others (one request when right).
+    const known = new Set<string>();
+    for (const b of ctx.learned.paths) for (const route of routesFor(b, ctx, notes)) tasks.push(flow(ctx, b, route, known));
     return { flows: await Promise.all(tasks), notes };
   },
   assess(result, ctx): Assessment {
