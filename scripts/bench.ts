@@ -14,6 +14,7 @@ import { existsSync, statSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { probeBenchSection } from '../src/probe/bench.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CLI = join(REPO_ROOT, 'bin', 'mtls-audit.js');
@@ -212,7 +213,7 @@ export const scanVsBandit: BenchSection = {
 };
 
 /** Every bench, in order. Append new sections here (or call registerBench from an imported module). */
-export const SECTIONS: BenchSection[] = [scanVsBandit];
+export const SECTIONS: BenchSection[] = [scanVsBandit, probeBenchSection];
 
 export function registerBench(section: BenchSection): void {
   if (SECTIONS.some((s) => s.name === section.name)) throw new Error(`bench section ${section.name} registered twice`);
