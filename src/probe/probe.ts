@@ -12,7 +12,7 @@ import { CHECKS } from './checks/index.js';
 import { learn } from './checks/learn.js';
 import { MAX_BURST } from './checks/login-throttle.js';
 import { prepareIdentities } from './identities.js';
-import { describe } from './judge.js';
+import { acceptedBaselineProblem, describe } from './judge.js';
 import { Runner } from './runner.js';
 import type { CaseNote, Outcome, ProbeFinding, ProbeOptions } from './types.js';
 
@@ -119,6 +119,10 @@ export async function runProbe(opts: ProbeOptions): Promise<ProbeRun> {
       : { case: 'server-certificate', status: 'not-run', reason: 'no --server-ca: the server certificate was not verified (as curl -k)' },
     ...ids.notes,
   ];
+  const legitProblems = learned.paths.map((b) => acceptedBaselineProblem(b.legit, base.loginPaths));
+  if (legitProblems.length && legitProblems.every(Boolean)) {
+    errors.push({ message: `${legitProblems[0]} on ${learned.paths[0].path}${learned.paths.length > 1 ? ' (and on every other path)' : ''}: no case could be judged; check --cert/--key and the paths` });
+  }
   for (const b of learned.paths) {
     if (b.backendNone && (b.backendNone.kind === 'network-error' || b.backendNone.kind === 'timeout')) errors.push({ message: `--backend ${b.backendNone.request.url.href}: ${describe(b.backendNone)}` });
   }

@@ -219,6 +219,16 @@ describe('probe against the lab', { timeout: 180_000 }, () => {
     assert.deepEqual(report.findings, []);
   });
 
+  test('a --cert the target refuses: nothing is judged, nothing passes, an error says why', async () => {
+    const mallory = lab.pki.attacks['unknown-identity'];
+    const { report } = await runProbe(options('secure', { certPem: mallory.certPem, keyPem: mallory.keyPem, passwordLogin: undefined }));
+    assert.deepEqual(report.findings, []);
+    assert.match(report.errors[0]?.message ?? '', /^the legitimate certificate was answered 403 Forbidden on \/api\/me\/ \(and on every other path\): no case could be judged/);
+    const judged = report.notes!.filter((n) => n.case !== 'server-certificate' && n.case !== 'password-burst');
+    assert.ok(judged.length > 10);
+    assert.deepEqual(judged.filter((n) => n.status === 'passed'), []);
+  });
+
   test('--max-requests bounds the run; what did not fit is reported as not run', async () => {
     const { report, log } = await runProbe(options('vulnerable', { maxRequests: 25 }));
     assert.equal(report.stats.requestsSent, 25);
