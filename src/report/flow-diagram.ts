@@ -83,7 +83,7 @@ function facts(list: FlowFact[], max = MAX_FACTS): string {
   if (!list.length) return '';
   const shown = list.slice(0, max);
   const rows = shown.map(
-    (f) => `<div class="fact${factClass(f.state)}"><dt>${esc(f.label)}</dt><dd>${f.state ? stateIcon(f.state) : ''}<span class="v">${inlineCode(f.value)}</span>${siteText(f.site)}</dd></div>`,
+    (f) => `<div class="fact${factClass(f.state)}${f.label ? '' : ' bare'}"><dt>${esc(f.label)}</dt><dd>${f.state ? stateIcon(f.state) : ''}<span class="v">${inlineCode(f.value)}</span>${siteText(f.site)}</dd></div>`,
   );
   if (list.length > max) rows.push(`<div class="fact"><dt></dt><dd class="muted">+${list.length - max} more</dd></div>`);
   return `<dl class="facts">${rows.join('')}</dl>`;
@@ -133,17 +133,9 @@ function djangoBody(d: IdentityFlow['django'], anchors: Map<string, FindingAncho
   } else if (!d.facts.length) {
     parts.push('<div class="muted small">No view or middleware on this route reads a client identity.</div>');
   }
+  if (d.facts.length) parts.push(facts(d.facts));
   // Django-wide findings (settings, unauthenticated views) on this route.
-  const wide = d.facts.filter((f) => f.state === 'bad');
-  const plain = d.facts.filter((f) => f.state !== 'bad');
-  if (plain.length) parts.push(facts(plain));
-  if (wide.length) {
-    const keys = d.findings.filter((k) => {
-      const a = anchors.get(k);
-      return a && wide.some((w) => w.label === a.ruleId);
-    });
-    parts.push(`<div class="also"><div class="also-title">Also in Django</div>${findingChips(keys, anchors, 8)}</div>`);
-  }
+  if (d.also.length) parts.push(`<div class="also"><div class="also-title">Also in Django</div>${findingChips(d.also, anchors, 8)}</div>`);
   return parts.join('');
 }
 

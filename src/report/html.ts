@@ -334,8 +334,6 @@ a.card{text-decoration:none;border-top-width:4px;border-top-color:var(--bad)}a.c
 .flow-grid{display:grid;min-width:1200px;grid-template-columns:minmax(140px,.8fr) minmax(130px,.75fr) minmax(220px,1.3fr) minmax(150px,.85fr) minmax(200px,1.15fr) minmax(112px,.6fr) minmax(300px,1.9fr);grid-template-rows:auto 70px;align-items:stretch}
 .node{border:1.5px solid var(--line);border-radius:10px;background:#fff;padding:10px 11px;min-width:0;position:relative;z-index:1;display:flex;flex-direction:column}
 .n-client .facts{margin-top:auto}
-.n-client .fact{grid-template-columns:1fr}
-.n-client .fact dt{display:none}
 .node.st-broken{border-color:#f0a3a3;box-shadow:0 0 0 3px var(--bad-bg)}
 .node.st-ok{border-color:#9fd5b7}
 .node.st-unknown{border-color:#f1cf8a;border-style:dashed}
@@ -350,9 +348,10 @@ a.card{text-decoration:none;border-top-width:4px;border-top-color:var(--bad)}a.c
 .node-sub{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.78rem;color:var(--muted);overflow-wrap:anywhere}
 .node-state{flex:none}.node-state.st-broken{color:var(--bad)}.node-state.st-ok{color:var(--ok)}.node-state.st-unknown{color:var(--warn)}
 .facts{margin:0;display:flex;flex-direction:column;gap:3px}
-.fact{display:grid;grid-template-columns:minmax(64px,auto) 1fr;gap:6px;font-size:.82rem;align-items:baseline}
-.fact dt{color:var(--muted);white-space:nowrap}
-.fact dd{margin:0;min-width:0;overflow-wrap:anywhere}
+.fact{display:flex;flex-wrap:wrap;gap:0 8px;font-size:.82rem;align-items:baseline}
+.fact dt{color:var(--muted);flex:0 1 auto;max-width:100%;overflow-wrap:anywhere}
+.fact dd{margin:0;min-width:0;flex:1 1 110px;overflow-wrap:anywhere}
+.fact.bare dt{display:none}
 .fact dd .ic{margin-right:3px}
 .f-bad{color:var(--bad)}.f-warn{color:var(--warn)}.f-ok{color:var(--ok)}
 .fact.f-bad dt,.fact.f-warn dt,.fact.f-ok dt{color:var(--muted)}
@@ -414,11 +413,13 @@ a.chk:hover{text-decoration:none;filter:brightness(.96)}
 .bypass.st-unknown .bypass-head{border-style:solid;border-left-color:transparent;border-right-color:transparent}
 .bypass-label{position:absolute;left:50%;top:38px;transform:translate(-50%,-50%);background:#fff;padding:2px 12px;display:flex;gap:8px;align-items:center;font-size:.78rem;width:max-content;max-width:100%}
 .bypass-label .link-sum{text-align:left}
-.bypass-label .frefs{margin:0}
+.bypass-label .frefs{margin:0;flex-wrap:wrap}
+.bypass-label{flex-wrap:wrap;justify-content:center;row-gap:2px}
+.bypass-label .fref{white-space:nowrap;flex:none}
+.bypass-label .frefs{flex-basis:100%}
 .bypass.st-broken .link-sum{color:var(--bad);font-weight:600}
 .bypass-title{font-size:.68rem;text-transform:uppercase;letter-spacing:.6px;color:var(--muted);white-space:nowrap}
 .link .fref{white-space:normal;text-align:center;max-width:100%}
-.bypass-label .frefs{flex-wrap:nowrap}
 .more-flows{margin:8px 0 0}.more-flows summary{cursor:pointer;color:var(--accent)}
 /* toolbar */
 .toolbar{position:sticky;top:0;z-index:20;display:flex;flex-wrap:wrap;align-items:center;gap:10px;background:rgba(245,246,248,.96);backdrop-filter:blur(4px);padding:10px 0;border-bottom:1px solid var(--line);margin-bottom:12px}

@@ -52,7 +52,7 @@ export interface FlowNode {
   findings: FindingKeys;
 }
 
-export type CheckName = 'provenance' | 'chain' | 'validity' | 'eku' | 'revocation' | 'identity' | 'fail-closed' | 'session' | 'authentication';
+export type CheckName = 'provenance' | 'chain' | 'validity' | 'eku' | 'revocation' | 'identity' | 'fail-closed' | 'session' | 'throttling' | 'authentication';
 
 export interface FlowCheck {
   name: CheckName;
@@ -83,7 +83,8 @@ export interface IdentityFlow {
   client: FlowNode;
   proxy: FlowNode;
   appServer: FlowNode;
-  django: FlowNode & { handlers: FlowHandler[] };
+  /** `also`: Django-side findings on this route that no handler holds (settings, unauthenticated views). */
+  django: FlowNode & { handlers: FlowHandler[]; also: FindingKeys };
   links: {
     /** client → proxy: the TLS handshake and client-certificate verification. */
     tls: FlowLink;
@@ -145,6 +146,7 @@ const CHECK_OF_RULE: Record<string, CheckName> = {
   'session-not-bound-to-cert': 'session',
   'persistent-remote-user': 'session',
   'critical-view-unauthenticated': 'authentication',
+  'login-not-throttled': 'throttling',
   // probe
   'accepts-unknown-identity': 'identity',
   'accepts-dn-injection': 'identity',
@@ -161,10 +163,11 @@ export const CHECK_LABEL: Record<CheckName, string> = {
   identity: 'identity binding',
   'fail-closed': 'fails closed',
   session: 'session binding',
+  throttling: 'login throttling',
   authentication: 'authentication',
 };
 
-const CHECK_ORDER: CheckName[] = ['provenance', 'chain', 'validity', 'eku', 'revocation', 'identity', 'fail-closed', 'session', 'authentication'];
+const CHECK_ORDER: CheckName[] = ['provenance', 'chain', 'validity', 'eku', 'revocation', 'identity', 'fail-closed', 'session', 'throttling', 'authentication'];
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers
@@ -583,7 +586,7 @@ function buildOne(ctx: Ctx, ep: EntryPoint | null, index: number): IdentityFlow 
     title: 'Client',
     subtitle: 'TLS client certificate',
     state: 'neutral',
-    facts: bypass.state === 'broken' || bypass.state === 'unknown' ? [{ label: 'can also', value: 'connect to the app server directly', state: bypass.state === 'broken' ? 'bad' : 'warn' }] : [],
+    facts: bypass.state === 'broken' || bypass.state === 'unknown' ? [{ label: '', value: bypass.state === 'broken' ? 'can also connect to the app server directly' : 'may be able to reach the app server directly', state: bypass.state === 'broken' ? 'bad' : 'warn' }] : [],
     findings: [],
   };
 
@@ -629,6 +632,7 @@ function buildOne(ctx: Ctx, ep: EntryPoint | null, index: number): IdentityFlow 
     facts: [],
     findings: djangoFindings,
     handlers,
+    also: [],
   };
 
   return {
@@ -685,7 +689,7 @@ function build(model: ProjectModel, findings: Finding[]): IdentityFlow[] {
       const d = flows[i].django;
       const k = ctx.keyOf.get(f)!;
       if (!d.findings.includes(k)) d.findings.push(k);
-      d.facts.push({ label: f.ruleId, value: f.message.length > 120 ? f.message.slice(0, 117) + '…' : f.message, state: 'bad', site: f.location.line ? { file: f.location.file!, line: f.location.line } : undefined });
+      if (!d.also.includes(k)) d.also.push(k);
       if (d.state === 'neutral' || d.state === 'ok') d.state = 'broken';
     });
   }
@@ -708,66 +712,130 @@ export function probeLeg(caseName: string, ruleId?: string): ProbeLeg {
   return 'app';
 }
 
+/** Short names of the probe cases. */
+const CASE_NAME: Record<string, string> = {
+  'no-cert': 'no certificate',
+  'no-cert-backend': 'no certificate, straight to the app server',
+  'impostor-ca': 'impostor CA (same name)',
+  'unrelated-ca': 'unrelated CA',
+  'expired-cert': 'expired certificate',
+  'not-yet-valid-cert': 'not-yet-valid certificate',
+  'revoked-cert': 'revoked certificate',
+  'server-auth-eku': 'serverAuth-only EKU',
+  'unknown-identity': 'unknown subject',
+  'dn-injection-o': 'DN injection (O=CN=…)',
+  'dn-injection-comma': 'DN injection (escaped comma)',
+  'session-replay-no-cert': 'session replayed without a certificate',
+  'session-replay-other-cert': 'session replayed with another certificate',
+  'session-id-not-rotated': 'session id kept through login',
+  'password-burst': 'password-guessing burst',
+  'server-certificate': 'server certificate',
+};
+
+/** `spoofed-header:proxy:x-ssl-client-cert` → `forged x-ssl-client-cert`; `expired-cert /api/` → `expired certificate`. */
+export function caseTitle(caseName: string): string {
+  const id = caseName.split(' ')[0];
+  let m: RegExpExecArray | null;
+  if ((m = /^spoofed-header:(?:proxy|backend):(.+)$/.exec(id))) return `forged ${m[1]}`;
+  if (/^spoofed-headers:/.test(id)) return 'forged identity headers';
+  return CASE_NAME[id] ?? id;
+}
+
+interface CaseRow {
+  title: string;
+  leg: ProbeLeg;
+  accepted: string[];
+  refused: string[];
+  other: Map<string, string[]>;
+  findings: Finding[];
+}
+
+function pathOf(url: string | undefined): string {
+  if (!url) return '';
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url;
+  }
+}
+
+/** Probe cases grouped by what they attack (one row per case, whatever the paths). */
+function caseRows(report: Report): CaseRow[] {
+  const rows = new Map<string, CaseRow>();
+  const row = (caseName: string, ruleId?: string): CaseRow => {
+    const leg = probeLeg(caseName, ruleId);
+    const title = caseTitle(caseName);
+    const k = `${leg}|${title}`;
+    let r = rows.get(k);
+    if (!r) rows.set(k, (r = { title, leg, accepted: [], refused: [], other: new Map(), findings: [] }));
+    return r;
+  };
+  for (const f of report.findings) {
+    const r = row(f.location.case ?? f.ruleId, f.ruleId);
+    const p = pathOf(f.location.url);
+    if (p && !r.accepted.includes(p)) r.accepted.push(p);
+    r.findings.push(f);
+  }
+  for (const n of report.notes ?? []) {
+    const r = row(n.case);
+    const p = n.case.includes(' ') ? n.case.slice(n.case.indexOf(' ') + 1) : '';
+    if (n.status === 'passed') r.refused.push(p);
+    else r.other.set(n.status, [...(r.other.get(n.status) ?? []), p]);
+  }
+  return [...rows.values()];
+}
+
+function rowFact(r: CaseRow): FlowFact {
+  if (r.findings.length) return { label: r.title, value: `accepted${r.accepted.length ? ` on ${r.accepted.join(', ')}` : ''}`, state: 'bad' };
+  if (r.refused.length) return { label: r.title, value: r.leg === 'client' ? 'verified' : 'refused', state: 'ok' };
+  const [status] = [...r.other.keys()];
+  return { label: r.title, value: status === 'not-run' ? 'not run' : status ?? 'not judged', state: 'warn' };
+}
+
 /** The identity flow of a probe report: client → target (TLS) → app, with the links the accepted attacks break. */
 export function probeIdentityFlows(report: Report): IdentityFlow[] {
   if (report.kind !== 'probe') return [];
-  const fs = report.findings;
-  const notes = report.notes ?? [];
-  const leg = (f: Finding) => probeLeg(f.location.case ?? '', f.ruleId);
-  const by = (l: ProbeLeg) => fs.filter((f) => leg(f) === l);
-  const notesOf = (l: ProbeLeg): FlowFact[] =>
-    notes.filter((n) => probeLeg(n.case) === l).map((n) => ({ label: n.case, value: n.status === 'passed' ? 'refused' : n.status, state: n.status === 'passed' ? ('ok' as const) : ('warn' as const) }));
-  const accepted = (list: Finding[]): FlowFact[] => list.map((f) => ({ label: f.location.case ?? f.ruleId, value: `accepted (${f.ruleId})`, state: 'bad' as const }));
-  const keys = (list: Finding[]) => uniq(list.map(findingKey));
-  const link = (l: ProbeLeg, broken: string, ok: string, none: string): FlowLink => {
-    const hit = by(l);
-    const details = [...accepted(hit), ...notesOf(l)];
-    const judged = details.some((d) => d.state === 'ok');
-    return { state: hit.length ? 'broken' : judged ? 'ok' : 'unknown', summary: hit.length ? broken : judged ? ok : none, details, findings: keys(hit) };
+  const rows = caseRows(report);
+  const of = (l: ProbeLeg) => rows.filter((r) => r.leg === l);
+  const keys = (list: CaseRow[]) => uniq(list.flatMap((r) => r.findings.map(findingKey)));
+  const link = (l: ProbeLeg, ok: string, none: string, broken: (hit: CaseRow[]) => string): FlowLink => {
+    const rs = of(l);
+    const hit = rs.filter((r) => r.findings.length);
+    const judged = rs.some((r) => r.refused.length);
+    return { state: hit.length ? 'broken' : judged ? 'ok' : 'unknown', summary: hit.length ? broken(hit) : judged ? ok : none, details: rs.map(rowFact), findings: keys(hit) };
   };
-  const tls = link('tls', `accepted: ${uniq(by('tls').map((f) => (f.location.case ?? f.ruleId).split(' ')[0])).join(', ')}`, 'bad certificates refused', 'no certificate case judged');
-  const headers = link('headers', 'forged identity headers reach the app through the proxy', 'forged headers refused at the proxy', 'no header case judged');
-  const bypass = link('bypass', 'the app server accepts requests sent around the proxy', 'the app server refused requests sent around the proxy', 'app server not probed directly (no --backend)');
-  const appF = by('app');
-  const appDetails = [...accepted(appF), ...notesOf('app')];
+  const tls = link('tls', 'bad certificates refused', 'no certificate case judged', (hit) => `accepted: ${hit.map((r) => r.title).join(', ')}`);
+  const headers = link('headers', 'forged identity headers refused at the proxy', 'no header case judged', () => 'forged identity headers reach the app through the proxy');
+  const bypass = link('bypass', 'the app server refused requests sent around the proxy', 'the app server was not probed directly (no --backend)', () => 'the app server serves requests sent around the proxy');
+  const appRows = of('app');
+  const appHit = appRows.filter((r) => r.findings.length);
   const checks = new Map<CheckName, FlowCheck>();
-  for (const f of appF) {
+  for (const f of appHit.flatMap((r) => r.findings)) {
     const name = CHECK_OF_RULE[f.ruleId] ?? 'authentication';
     const have = checks.get(name);
     if (have) have.findings = uniq([...have.findings, findingKey(f)]);
     else checks.set(name, { name, state: 'missing', detail: f.ruleId, findings: [findingKey(f)] });
   }
-  const paths = uniq(
-    fs
-      .map((f) => f.location.url)
-      .filter((u): u is string => !!u)
-      .map((u) => {
-        try {
-          return new URL(u).pathname;
-        } catch {
-          return u;
-        }
-      }),
-  );
-  const handlers: FlowHandler[] = appF.length
-    ? [{ kind: 'app', qualname: 'application', site: { file: '', line: 0 }, routes: paths, reads: [], checks: CHECK_ORDER.filter((n) => checks.has(n)).map((n) => checks.get(n)!), findings: keys(appF) }]
+  const handlers: FlowHandler[] = appHit.length
+    ? [{ kind: 'app', qualname: 'application', site: { file: '', line: 0 }, routes: uniq(appHit.flatMap((r) => r.accepted)), reads: [], checks: CHECK_ORDER.filter((n) => checks.has(n)).map((n) => checks.get(n)!), findings: keys(appHit) }]
     : [];
-  const clientFacts: FlowFact[] = [...notesOf('client')];
-  if (report.stats.requestsSent !== undefined) clientFacts.unshift({ label: 'requests sent', value: String(report.stats.requestsSent) });
+  const clientFacts: FlowFact[] = of('client').map(rowFact);
+  if (report.stats.requestsSent !== undefined) clientFacts.unshift({ label: '', value: `${report.stats.requestsSent} requests sent` });
   return [
     {
       id: 'flow-1',
       title: `probe ${report.target}`,
       client: { title: 'Client', subtitle: 'mtls-audit probe', state: 'neutral', facts: clientFacts, findings: [] },
-      proxy: { title: 'TLS endpoint', subtitle: report.target, state: worst([tls.state, headers.state]), facts: [...tls.details, ...headers.details], findings: uniq([...tls.findings, ...headers.findings]) },
+      proxy: { title: 'TLS endpoint', subtitle: report.target, state: worst([tls.state, headers.state]), facts: tls.details, findings: uniq([...tls.findings, ...headers.findings]) },
       appServer: { title: 'App server', subtitle: bypass.state === 'unknown' ? 'behind the endpoint' : 'probed directly (--backend)', state: bypass.state, facts: bypass.details, findings: bypass.findings },
       django: {
         title: 'Django',
-        subtitle: 'application checks',
-        state: appF.length ? 'broken' : appDetails.some((d) => d.state === 'ok') ? 'ok' : 'unknown',
-        facts: appDetails,
-        findings: keys(appF),
+        subtitle: 'what the application accepted',
+        state: appHit.length ? 'broken' : appRows.some((r) => r.refused.length) ? 'ok' : 'unknown',
+        facts: appRows.map(rowFact),
+        findings: keys(appHit),
         handlers,
+        also: [],
       },
       links: { tls, headers, wsgi: { state: 'neutral', summary: 'WSGI', details: [], findings: [] }, bypass },
     },

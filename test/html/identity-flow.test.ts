@@ -241,6 +241,7 @@ describe('probe flows', () => {
     assert.equal(f.links.bypass.state, 'broken');
     assert.equal(f.django.state, 'broken');
     assert.deepEqual(f.django.handlers[0].checks.map((c) => `${c.name} ${c.state}`), ['session missing']);
-    assert.ok(f.links.tls.details.some((d) => d.label === 'expired-cert /api/me' && d.state === 'ok'));
+    assert.ok(f.links.tls.details.some((d) => d.label === 'expired certificate' && d.state === 'ok'));
+    assert.deepEqual(f.links.tls.details.find((d) => d.label === 'unrelated CA'), { label: 'unrelated CA', value: 'accepted on /api/me', state: 'bad' });
   });
 });
