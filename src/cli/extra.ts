@@ -4,10 +4,8 @@ import { relative } from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { UsageError } from '../core/errors.js';
 import { SEVERITIES, type Severity } from '../core/types.js';
-import { renderReport, type Format } from '../report/index.js';
-import { createLabPki } from '../pki/lab.js';
-import { DEFAULTS, runProbe } from '../probe/probe.js';
-import { renderRequestLog } from '../probe/evidence.js';
+import type { Format } from '../report/index.js';
+import { DEFAULTS } from '../probe/defaults.js';
 import { createProgress } from './progress.js';
 import { registerFixCommand } from '../fix/command.js';
 import { exitCodeFor, FORMATS, writeOutput } from './main.js';
@@ -66,6 +64,8 @@ export function registerProbeCommand(program: Command): void {
     .option('-v, --verbose', 'list every request sent (and passed cases)', false)
     .option('--no-color', 'no colours in the text report')
     .action(async (url: string, o) => {
+      // The probe and its X.509 stack load only when the command runs.
+      const [{ runProbe }, { renderRequestLog }, { renderReport }] = await Promise.all([import('../probe/probe.js'), import('../probe/evidence.js'), import('../report/index.js')]);
       const progress = createProgress('probe');
       const { report, log } = await runProbe({
         url,
@@ -105,6 +105,7 @@ export function registerPkiCommand(program: Command): void {
     .option('--host <name>', 'a name for the server certificate (repeatable; default localhost and 127.0.0.1)', collect, [])
     .option('--force', 'overwrite existing files', false)
     .action(async (dir: string, o) => {
+      const { createLabPki } = await import('../pki/lab.js');
       const pki = await createLabPki(dir, { hosts: o.host, force: o.force });
       const rel = (p: string) => relative(process.cwd(), p) || p;
       const f = pki.files;

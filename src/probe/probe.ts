@@ -14,9 +14,10 @@ import { MAX_BURST } from './checks/login-throttle.js';
 import { prepareIdentities } from './identities.js';
 import { acceptedBaselineProblem, describe } from './judge.js';
 import { Runner } from './runner.js';
+import { DEFAULTS } from './defaults.js';
 import type { CaseNote, Outcome, ProbeFinding, ProbeOptions } from './types.js';
 
-export const DEFAULTS = { maxRequests: 200, timeoutMs: 5000, concurrency: 8 } as const;
+export { DEFAULTS };
 
 export interface ProbeRun {
   report: Report;
