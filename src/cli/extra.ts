@@ -43,7 +43,7 @@ function readBinary(path: string | undefined, flag: string): Buffer | undefined 
 export function registerProbeCommand(program: Command): void {
   program
     .command('probe')
-    .description('attack a live mTLS target with real client certificates and forged headers (loopback/lab use; bounded)')
+    .description('attack a live mTLS target you are authorised to test: real client certificates, forged headers, sessions (bounded)')
     .argument('<url>', 'https URL of the target (its path is the default protected path)')
     .requiredOption('--cert <pem>', 'a legitimate client certificate (the "accepted" baseline)')
     .requiredOption('--key <pem>', 'its private key')
