@@ -14,6 +14,8 @@ export function registerFixCommand(program: Command): void {
     .option('--secret-env <name>', 'settings read the provenance secret from this environment variable instead of a file')
     .option('--ca <file>', 'client CA certificate (PEM) the proxy and Django pin (default: the one the proxy config names)')
     .option('--crl <file>', 'CRL of the client CA (default: the one the proxy config names)')
+    .option('--tls-cert <file>', 'server certificate the proxy presents, for the full site configs (default: a path to fill in)')
+    .option('--tls-key <file>', 'its private key')
     .option('--upstream <target>', 'app server address the proxy snippets forward to (default: from the configs, else unix socket)')
     .addOption(new Option('--proxy <kind>', 'proxy to write the full site config for (default: the kind found in the tree, else nginx)').choices(['nginx', 'haproxy', 'apache', 'envoy', 'traefik', 'ingress-nginx']))
     .option('--no-color', 'no colours in the diff')
@@ -27,6 +29,8 @@ export function registerFixCommand(program: Command): void {
         ca: o.ca,
         crl: o.crl,
         upstream: o.upstream,
+        tlsCert: o.tlsCert,
+        tlsKey: o.tlsKey,
         proxy: o.proxy,
         color: o.color !== false && process.stdout.isTTY === true,
       });

@@ -30,6 +30,8 @@ export interface PlanOptions {
   ca?: string;
   crl?: string;
   upstream?: string;
+  tlsCert?: string;
+  tlsKey?: string;
   proxy?: ProxyKind;
 }
 
@@ -221,8 +223,8 @@ export async function buildPlan(opts: PlanOptions): Promise<FixPlan> {
       crlFile: proxyCrl ?? defaults.crl,
       upstream,
       serverName,
-      tlsCert: defaults.cert,
-      tlsKey: defaults.key,
+      tlsCert: opts.tlsCert ? resolve(opts.tlsCert) : defaults.cert,
+      tlsKey: opts.tlsKey ? resolve(opts.tlsKey) : defaults.key,
       includeDir: 'mtls-audit/nginx',
       namespace: 'default',
     })) {
@@ -243,10 +245,14 @@ export async function buildPlan(opts: PlanOptions): Promise<FixPlan> {
   }));
 
   // 5. Follow-ups, tailored to the scan.
+  const seen = new Set<string>();
   for (const ep of entryPoints) {
-    const s = ep.verifySite ?? ep.site;
-    if (ep.kind === 'nginx') notes.push(`${s.file}:${s.line} ${ep.name}: include mtls-audit/nginx/mtls-server.conf in its server block (instead of \`${(ep.verifySite?.text ?? 'ssl_verify_client …').trim()}\`) and mtls-audit/nginx/mtls-proxy.conf next to its proxy_pass.`);
-    else notes.push(`${s.file}:${s.line} ${ep.kind} ${ep.name}: apply ${DEPLOY_DIR}/${ep.kind}/ (verification on, CRL, headers overwritten, provenance secret).`);
+    const s = ep.verifySite ?? ep.listenerSite ?? ep.site;
+    const server = ep.name.split(' > ')[0];
+    if (seen.has(`${s.file}:${server}`)) continue;
+    seen.add(`${s.file}:${server}`);
+    if (ep.kind === 'nginx') notes.push(`${s.file}:${s.line} ${server}: include mtls-audit/nginx/mtls-server.conf in this server block${ep.verifySite ? ` instead of \`${ep.verifySite.text.trim()}\`` : ''}, and mtls-audit/nginx/mtls-proxy.conf in every block of it that has proxy_pass.`);
+    else notes.push(`${s.file}:${s.line} ${ep.kind} ${server}: apply ${DEPLOY_DIR}/${ep.kind}/ (verification required, CRL, certificate header overwritten, underscore spellings dropped, provenance secret).`);
   }
   for (const a of appServers) {
     if (a.exposure === 'loopback' || a.exposure === 'unix' || a.exposure === 'container-internal') continue;
@@ -256,8 +262,12 @@ export async function buildPlan(opts: PlanOptions): Promise<FixPlan> {
   for (const f of report.findings.filter((x) => x.layer === 'code' && !fixedRules.has(x.ruleId) && !x.location.file?.startsWith(`${appDir}/`))) {
     notes.push(`review ${where(f)} ${f.ruleId}: after the fix this code only sees certificates that are verified and enrolled, and request.user is the enrolled user; prefer request.user to deciding on certificate fields.`);
   }
-  for (const f of report.findings.filter((x) => x.layer === 'settings' && !['login-not-throttled', 'password-only-auth'].includes(x.ruleId))) {
-    notes.push(`not changed: ${where(f)} ${f.ruleId}: ${f.message}`);
+  // The middleware requires an enrolled certificate on every path, logs in (rotating the session) and
+  // throttles password logins: these hold at run time even where the scan cannot see it.
+  const atRunTime = new Set(['login-not-throttled', 'password-only-auth', 'critical-view-unauthenticated', 'session-fixation']);
+  for (const f of report.findings.filter((x) => x.layer === 'settings')) {
+    if (atRunTime.has(f.ruleId)) notes.push(`handled at run time by ${APP_NAME}: ${where(f)} ${f.ruleId} (every request needs an enrolled certificate; authentication rotates the session; failed password logins are throttled).`);
+    else notes.push(`not changed: ${where(f)} ${f.ruleId}: ${f.message}`);
   }
   notes.push(`enrol each certificate: python3 manage.py migrate && python3 manage.py mtls_bind USER CERT_PEM (mtls_unbind CERT_PEM revokes).`);
 

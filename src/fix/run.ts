@@ -17,6 +17,8 @@ export interface FixOptions {
   ca?: string;
   crl?: string;
   upstream?: string;
+  tlsCert?: string;
+  tlsKey?: string;
   proxy?: string;
   color?: boolean;
 }
@@ -55,7 +57,7 @@ export async function runFix(opts: FixOptions): Promise<number> {
   }
   if (!st.isDirectory()) throw new UsageError(`PATH ${opts.path} is not a directory`);
   if (opts.secretEnv !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(opts.secretEnv)) throw new UsageError(`--secret-env ${opts.secretEnv}: not an environment variable name`);
-  for (const [flag, v] of [['--ca', opts.ca], ['--crl', opts.crl]] as const) {
+  for (const [flag, v] of [['--ca', opts.ca], ['--crl', opts.crl], ['--tls-cert', opts.tlsCert], ['--tls-key', opts.tlsKey]] as const) {
     if (v === undefined) continue;
     try {
       if (!statSync(v).isFile()) throw new Error();
@@ -63,7 +65,7 @@ export async function runFix(opts: FixOptions): Promise<number> {
       throw new UsageError(`${flag} ${v}: no such file`);
     }
   }
-  const plan = await buildPlan({ path: opts.path, secretEnv: opts.secretEnv, ca: opts.ca, crl: opts.crl, upstream: opts.upstream, proxy: opts.proxy as ProxyKind | undefined });
+  const plan = await buildPlan({ path: opts.path, secretEnv: opts.secretEnv, ca: opts.ca, crl: opts.crl, upstream: opts.upstream, tlsCert: opts.tlsCert, tlsKey: opts.tlsKey, proxy: opts.proxy as ProxyKind | undefined });
   if (!opts.write) {
     process.stdout.write(renderPlan(plan, opts.color === true));
     return 0;

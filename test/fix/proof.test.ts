@@ -5,47 +5,25 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
-import { promisify } from 'node:util';
-import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { createLabPki, type LabPki } from '../../src/pki/lab.js';
 import { runProbe, type ProbeRun } from '../../src/probe/probe.js';
 import { runScan } from '../../src/scan/engine.js';
 import type { Report } from '../../src/core/types.js';
-import { freePort, gunicorn, LAB_APPS, nginx, nginxConf, PYTHON, pythonEnv, stopProc, waitForPort, type Proc } from '../lab/harness.js';
-import { REPO_ROOT } from '../helpers/rule-tester.js';
-
-const run = promisify(execFile);
-const BIN = join(REPO_ROOT, 'bin', 'mtls-audit.js');
+import { freePort, gunicorn, nginx, nginxConf, stopProc, waitForPort, type Proc } from '../lab/harness.js';
+import { cli, fixedLabApp, pyFiles, snapshot, type FixedApp } from './helpers.js';
 
 let root: string;
 let app: string;
+let fixed: FixedApp;
 let pki: LabPki;
 let procs: Proc[] = [];
 let url: string;
 let backend: string;
-let env: Record<string, string>;
 let probe: ProbeRun;
-let firstWrite: string;
-
-function python(args: string[], cwd = app) {
-  const r = spawnSync(PYTHON, args, { cwd, env: pythonEnv(env), encoding: 'utf8' });
-  return { status: r.status, out: `${r.stdout}${r.stderr}` };
-}
-
-function pyFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) out.push(...pyFiles(p));
-    else if (e.name.endsWith('.py')) out.push(p);
-  }
-  return out;
-}
 
 function get(path: string, cert: 'alice' | 'bob' | null): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -73,31 +51,17 @@ describe('fix --write on the lab’s vulnerable target, proven by the probe', { 
     root = mkdtempSync(join(tmpdir(), 'mtls-audit-fix-'));
     pki = await createLabPki(join(root, 'pki'));
     app = join(root, 'app');
-    cpSync(join(LAB_APPS, 'vulnerable'), app, { recursive: true });
     const [port, gport] = [await freePort(), await freePort()];
     url = `https://127.0.0.1:${port}`;
     backend = `http://127.0.0.1:${gport}`;
-    const r = await run(process.execPath, [BIN, 'fix', app, '--write', '--ca', pki.files['ca:crt'], '--crl', pki.files['ca:crl'], '--upstream', backend]);
-    firstWrite = r.stdout;
-
-    env = { DJANGO_SETTINGS_MODULE: 'vulnerable.settings', DJANGO_DB_PATH: join(root, 'db.sqlite3'), DJANGO_SECRET_KEY: randomBytes(24).toString('hex') };
-    const setup = python(['-c', `import django; django.setup()
-from django.core.management import call_command
-call_command('migrate', verbosity=0)
-from django.contrib.auth.models import User
-for name in ('alice', 'bob', 'carol'):
-    User.objects.create_user(name, name + '@lab.test', '${randomBytes(12).toString('hex')}')
-`]);
-    assert.equal(setup.status, 0, setup.out);
-    const bind = python(['manage.py', 'mtls_bind', 'alice', pki.files['alice:crt']]);
-    assert.equal(bind.status, 0, bind.out);
+    fixed = await fixedLabApp(app, pki, ['--upstream', backend]);
 
     // nginx with the generated snippets, installed the way the generated README says
     // (deploy/mtls-audit/ copied to <nginx conf dir>/mtls-audit/; here a symlink).
     const dir = join(root, 'nginx');
     mkdirSync(dir);
     symlinkSync(join(app, 'deploy', 'mtls-audit'), join(dir, 'mtls-audit'));
-    const g = gunicorn('fixed', root, app, 'vulnerable.wsgi:application', gport, env);
+    const g = gunicorn('fixed', root, app, 'vulnerable.wsgi:application', gport, fixed.env);
     const n = nginx(
       'fixed',
       dir,
@@ -175,18 +139,18 @@ for name in ('alice', 'bob', 'carol'):
   test('the generated Python compiles and passes manage.py check (and check --deploy finds its material)', () => {
     const files = pyFiles(app);
     assert.ok(files.some((f) => f.endsWith(join('mtls_audit_django', 'migrations', '0001_initial.py'))));
-    const c = python(['-m', 'py_compile', ...files]);
+    const c = fixed.python(['-m', 'py_compile', ...files]);
     assert.equal(c.status, 0, c.out);
-    const check = python(['manage.py', 'check']);
+    const check = fixed.python(['manage.py', 'check']);
     assert.equal(check.status, 0, check.out);
     assert.match(check.out, /no issues/);
-    const deploy = python(['manage.py', 'check', '--deploy']);
+    const deploy = fixed.python(['manage.py', 'check', '--deploy']);
     assert.doesNotMatch(deploy.out, /mtls_audit_django/);
   });
 
   test('fix --write wrote the secret mode 600 and a second run changes nothing', async () => {
-    assert.match(firstWrite, /modified vulnerable\/settings\.py/);
-    assert.match(firstWrite, /modified accounts\/certs\.py/);
+    assert.match(fixed.written, /modified vulnerable\/settings\.py/);
+    assert.match(fixed.written, /modified accounts\/certs\.py/);
     for (const f of ['deploy/mtls-audit/proxy-secret', 'deploy/mtls-audit/nginx/mtls-proxy-secret.conf']) {
       assert.equal(statSync(join(app, f)).mode & 0o777, 0o600, f);
     }
@@ -194,25 +158,13 @@ for name in ('alice', 'bob', 'carol'):
     assert.match(secret, /^[0-9a-f]{64}$/);
     assert.ok(readFileSync(join(app, 'deploy/mtls-audit/nginx/mtls-proxy-secret.conf'), 'utf8').includes(`"${secret}"`));
     const before = snapshot(app);
-    const again = await run(process.execPath, [BIN, 'fix', app, '--write', '--ca', pki.files['ca:crt'], '--crl', pki.files['ca:crl'], '--upstream', backend]);
+    const again = await cli(['fix', app, '--write', '--ca', pki.files['ca:crt'], '--crl', pki.files['ca:crl'], '--upstream', backend]);
+    assert.equal(again.code, 0, again.stderr);
     assert.match(again.stdout, /nothing to change/);
     assert.deepEqual(snapshot(app), before);
-    const plan = await run(process.execPath, [BIN, 'fix', app, '--ca', pki.files['ca:crt'], '--crl', pki.files['ca:crl'], '--upstream', backend]);
+    const plan = await cli(['fix', app, '--ca', pki.files['ca:crt'], '--crl', pki.files['ca:crl'], '--upstream', backend]);
     assert.match(plan.stdout, /nothing to change/);
     assert.doesNotMatch(plan.stdout, /^diff --git/m);
   });
 });
 
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      if (e.name === '__pycache__' || e.name.endsWith('.sqlite3')) continue;
-      if (e.isDirectory()) walk(p);
-      else if (e.isFile()) out[relative(dir, p)] = `${statSync(p).mode.toString(8)} ${readFileSync(p, 'utf8')}`;
-    }
-  };
-  walk(dir);
-  return out;
-}

@@ -1,0 +1,82 @@
+// Shared by the fix tests: the lab's vulnerable target copied to a temporary directory, fixed with
+// the real CLI, its database migrated and alice's certificate enrolled.
+
+import assert from 'node:assert/strict';
+import { execFile, spawnSync } from 'node:child_process';
+import { cpSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join, relative } from 'node:path';
+import { promisify } from 'node:util';
+import type { LabPki } from '../../src/pki/lab.js';
+import { LAB_APPS, PYTHON, pythonEnv } from '../lab/harness.js';
+import { REPO_ROOT } from '../helpers/rule-tester.js';
+
+export const run = promisify(execFile);
+export const BIN = join(REPO_ROOT, 'bin', 'mtls-audit.js');
+
+/** Runs the CLI; resolves with the exit code instead of rejecting. */
+export async function cli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const r = await run(process.execPath, [BIN, ...args], { cwd: opts.cwd, env: opts.env ?? process.env, maxBuffer: 32 * 1024 * 1024 });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (e) {
+    const x = e as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof x.code === 'number' ? x.code : -1, stdout: x.stdout ?? '', stderr: x.stderr ?? '' };
+  }
+}
+
+export interface FixedApp {
+  dir: string;
+  env: Record<string, string>;
+  /** stdout of `fix --write`. */
+  written: string;
+  python(args: string[]): { status: number | null; out: string };
+}
+
+/** Copies test/lab/apps/vulnerable to `dir`, runs `fix --write ARGS`, migrates, creates alice/bob/carol, enrols alice. */
+export async function fixedLabApp(dir: string, pki: LabPki, fixArgs: string[]): Promise<FixedApp> {
+  cpSync(join(LAB_APPS, 'vulnerable'), dir, { recursive: true });
+  const r = await cli(['fix', dir, '--write', '--ca', pki.files['ca:crt'], '--crl', pki.files['ca:crl'], ...fixArgs]);
+  assert.equal(r.code, 0, r.stderr);
+  const env = { DJANGO_SETTINGS_MODULE: 'vulnerable.settings', DJANGO_DB_PATH: join(dir, 'db.sqlite3'), DJANGO_SECRET_KEY: randomBytes(24).toString('hex') };
+  const python = (args: string[]) => {
+    const p = spawnSync(PYTHON, args, { cwd: dir, env: pythonEnv(env), encoding: 'utf8' });
+    return { status: p.status, out: `${p.stdout}${p.stderr}` };
+  };
+  const setup = python(['-c', `import django; django.setup()
+from django.core.management import call_command
+call_command('migrate', verbosity=0)
+from django.contrib.auth.models import User
+for name in ('alice', 'bob', 'carol'):
+    User.objects.create_user(name, name + '@lab.test', '${randomBytes(12).toString('hex')}')
+`]);
+  assert.equal(setup.status, 0, setup.out);
+  const bind = python(['manage.py', 'mtls_bind', 'alice', pki.files['alice:crt']]);
+  assert.equal(bind.status, 0, bind.out);
+  return { dir, env, written: r.stdout, python };
+}
+
+export function pyFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...pyFiles(p));
+    else if (e.name.endsWith('.py')) out.push(p);
+  }
+  return out;
+}
+
+/** Every file under `dir` (mode and text), caches and databases left out. */
+export function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.name === '__pycache__' || e.name === '.git' || e.name.endsWith('.sqlite3')) continue;
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile()) out[relative(dir, p)] = `${statSync(p).mode.toString(8)} ${readFileSync(p, 'utf8')}`;
+    }
+  };
+  walk(dir);
+  return out;
+}
