@@ -60,7 +60,7 @@ function buildProgram(): Command {
     .option('-e, --exclude <glob>', 'skip paths matching GLOB, relative to PATH (repeatable)', collect, [])
     .option('--include-tests', 'also scan tests.py, test_*.py and tests/ (skipped by default)', false)
     .option('--no-color', 'no colours in the text report')
-    .action(async (path: string, o) => {
+    .action(async (path: string, o, cmd: Command) => {
       const [{ loadConfig }, { runScan }] = await Promise.all([import('../config/load.js'), import('../scan/engine.js')]);
       const config = loadConfig(path, o.config);
       const progress = createProgress('scan');
@@ -76,7 +76,7 @@ function buildProgram(): Command {
         onProgress: progress.update,
       });
       progress.done();
-      const failOn: Severity = program.getOptionValueSource('failOn') === 'cli' ? o.failOn : config.failOn ?? o.failOn;
+      const failOn: Severity = cmd.getOptionValueSource('failOn') === 'cli' ? o.failOn : config.failOn ?? o.failOn;
       const { renderReport } = await import('../report/index.js');
       writeOutput(renderReport(report, o.format as Format, { color: o.color !== false && !o.output && process.stdout.isTTY === true, root: path }), o.output);
       process.exitCode = exitCodeFor(report, failOn);
