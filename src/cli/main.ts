@@ -96,13 +96,18 @@ function buildProgram(): Command {
 
 const CORE_COMMANDS = new Set(['scan', 'rules']);
 
-/** `MTLS_AUDIT_STATS=1`: one JSON line on stderr at exit with peak RSS and wall time (for `npm run bench`). */
+/**
+ * `MTLS_AUDIT_STATS=1`: one JSON line on stderr at exit with peak RSS, wall time since the process
+ * started, and CPU time (user + system, all threads) for `npm run bench`.
+ */
 function reportStatsAtExit(): void {
   if (!process.env.MTLS_AUDIT_STATS || process.env.MTLS_AUDIT_STATS === '0') return;
   process.on('exit', () => {
-    const maxRssMB = Math.round((process.resourceUsage().maxRSS / 1024) * 10) / 10;
+    const ru = process.resourceUsage();
+    const maxRssMB = Math.round((ru.maxRSS / 1024) * 10) / 10;
     const durationMs = Math.round(performance.now() * 10) / 10;
-    process.stderr.write(`${JSON.stringify({ maxRssMB, durationMs })}\n`);
+    const cpuMs = Math.round((ru.userCPUTime + ru.systemCPUTime) / 100) / 10;
+    process.stderr.write(`${JSON.stringify({ maxRssMB, durationMs, cpuMs })}\n`);
   });
 }
 
