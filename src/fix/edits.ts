@@ -10,8 +10,10 @@ export interface TextEdit {
   text: string;
 }
 
-/** Applies non-overlapping edits; inserts at the same offset keep their order. */
+/** Applies non-overlapping edits; inserts at the same offset keep their order. New lines follow the file's (CRLF stays CRLF). */
 export function applyEdits(src: string, edits: TextEdit[]): string {
+  const crlf = src.includes('\r\n');
+  if (crlf) edits = edits.map((e) => ({ ...e, text: e.text.replace(/\r?\n/g, '\r\n') }));
   const order = edits.map((e, i) => ({ e, i })).sort((a, b) => b.e.start - a.e.start || b.i - a.i);
   let out = src;
   let limit = Infinity;
@@ -28,10 +30,11 @@ export function pyStr(s: string, quote: "'" | '"' = "'"): string {
   return quote + s.replace(/\\/g, '\\\\').replace(new RegExp(quote, 'g'), `\\${quote}`).replace(/\n/g, '\\n') + quote;
 }
 
-/** Offset of the end of the line holding `offset` (the position of its '\n', or the text's end). */
+/** Offset of the end of the line holding `offset` (before its '\r\n' or '\n', or the text's end). */
 export function lineEnd(src: string, offset: number): number {
   const i = src.indexOf('\n', offset);
-  return i === -1 ? src.length : i;
+  if (i === -1) return src.length;
+  return i > offset && src[i - 1] === '\r' ? i - 1 : i;
 }
 
 export function lineStart(src: string, offset: number): number {

@@ -133,7 +133,8 @@ export function planSettings(inp: SettingsInputs): SettingsPlan {
     const mod = inp.modules.get(p.file);
     const text = inp.disk(p.file);
     if (!mod || text === null || text !== mod.src) throw new Error(`cannot edit ${p.file}: it changed on disk since it was read`);
-    const sep = text.endsWith('\n\n') ? '' : text.endsWith('\n') ? '\n' : text ? '\n\n' : '';
+    const t = text.replace(/\r\n/g, '\n');
+    const sep = t.endsWith('\n\n') ? '' : t.endsWith('\n') ? '\n' : t ? '\n\n' : '';
     const body = `${sep}# --- mtls-audit fix: client-certificate authentication (see ${inp.deployDir}/README.md) ---\n${block.join('\n')}\n`;
     add(p.file, [{ start: text.length, end: text.length, text: body }]);
   }

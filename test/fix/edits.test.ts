@@ -7,7 +7,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PYTHON, pythonEnv } from '../lab/harness.js';
 import { writeTree } from '../helpers/rule-tester.js';
@@ -152,6 +152,25 @@ describe('fix: settings edits', () => {
       const s = settingsOf(dir);
       assert.deepEqual(s.INSTALLED_APPS, ['django.contrib.auth', 'django.contrib.contenttypes', 'django.contrib.sessions', 'shop', 'mtls_audit_django']);
       assert.deepEqual((s.MIDDLEWARE as string[]).slice(-1), [MW]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('CRLF files stay CRLF; offsets hold after non-ASCII text (tree-sitter positions)', async () => {
+    const dir = writeTree({ 'manage.py': MANAGE, 'proj/__init__.py': '' });
+    try {
+      const src = ['# Réglages — café ☕ 𝔘nicode', 'SECRET_KEY = "k"', 'INSTALLED_APPS = [', '    "django.contrib.auth",  # é', '    "django.contrib.contenttypes",', '    "django.contrib.sessions",', ']', 'MIDDLEWARE = ["django.contrib.sessions.middleware.SessionMiddleware", "django.contrib.auth.middleware.AuthenticationMiddleware"]', ''].join('\r\n');
+      writeFileSync(join(dir, 'proj/settings.py'), src);
+      const r = await cli(['fix', dir, '--write']);
+      assert.equal(r.code, 0, r.stderr);
+      const text = readFileSync(join(dir, 'proj/settings.py'), 'utf8');
+      assert.doesNotMatch(text, /[^\r]\n/, 'every line ends in CRLF');
+      assert.ok(text.includes('    "django.contrib.sessions",\r\n    "mtls_audit_django",\r\n]\r\n'), text);
+      assert.ok(text.includes(`"django.contrib.auth.middleware.AuthenticationMiddleware", "${MW}"]\r\n`), text);
+      const s = settingsOf(dir);
+      assert.deepEqual((s.MIDDLEWARE as string[]).slice(-1), [MW]);
+      assert.equal((await cli(['fix', dir, '--write'])).stdout, 'mtls-audit fix: nothing to change (already applied)\n');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
