@@ -234,7 +234,9 @@ export async function buildPlan(opts: PlanOptions): Promise<FixPlan> {
   const t = parseTarget(upstream);
   const localUpstream = !!t.unix || isLoopbackHost(t.host);
   if (localUpstream) {
-    plan(`${DEPLOY_DIR}/gunicorn.conf.py`, `# mtls-audit: gunicorn reachable only from the proxy on this host.\n#   gunicorn -c ${DEPLOY_DIR}/gunicorn.conf.py <project>.wsgi:application\nbind = ${JSON.stringify(t.unix ? `unix:${t.unix}` : `${t.host}:${t.port ?? 8000}`)}\n`);
+    const wsgi = profile.get('WSGI_APPLICATION')?.value;
+    const app = typeof wsgi === 'string' && /^[\w.]+\.\w+$/.test(wsgi) ? wsgi.replace(/\.(\w+)$/, ':$1') : '<project>.wsgi:application';
+    plan(`${DEPLOY_DIR}/gunicorn.conf.py`, `# mtls-audit: gunicorn reachable only from the proxy on this host.\n#   gunicorn -c ${DEPLOY_DIR}/gunicorn.conf.py ${app}\nbind = ${JSON.stringify(t.unix ? `unix:${t.unix}` : `${t.host}:${t.port ?? 8000}`)}\n`);
   }
   plan(`${DEPLOY_DIR}/README.md`, render(proxyTemplate('.', 'README.md'), {
     KINDS: kinds.join(', '),
