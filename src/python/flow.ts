@@ -771,6 +771,8 @@ export class FlowAnalyzer {
     if (st.mod.text(obj) === 'self') {
       const v = st.env.get(`self.${attr}`);
       if (v) return v;
+      // Class-based views keep the request on self.
+      if (attr === 'request' && st.fn.cls) return val('request');
     }
     const ov = this.expr(obj, st, ctx, peeking);
     if (ov.kinds.has('request')) {
@@ -1276,8 +1278,11 @@ export class FlowAnalyzer {
     if (/^(bool|len)$/.test(fname)) return derive(a.all, ...keepStr(a.all));
     if (/^(unquote|unquote_plus|urllib\.parse\.unquote|parse\.unquote|b64decode|base64\.b64decode|b64encode|base64\.b64encode|bytes|b16decode|a2b_base64)$/.test(fname) || /(unquote|b64decode|b64encode|standard_b64decode|urlsafe_b64decode)$/.test(last)) return derive(a.all, ...keepStr(a.all));
 
-    // Project function calls: analyse in this context.
-    const target = this.resolveCall(fnNode, fname, st);
+    // Project function calls: analyse in this context — only when something worth following goes
+    // in (the request, a certificate value, a session) or it is a method on self; nothing else can
+    // reach a certificate, and not resolving the rest keeps unrelated modules unparsed.
+    const interesting = fname.startsWith('self.') || [...a.pos, ...a.kw.values()].some((v) => tainted(v) || v.kinds.has('request') || v.kinds.has('meta') || v.kinds.has('headers') || v.kinds.has('session') || v.kinds.has('cert') || v.kinds.has('user') || v.kinds.has('binding'));
+    const target = interesting ? this.resolveCall(fnNode, fname, st) : null;
     if (target) {
       const callArgs = target.viaSelf || target.bound ? a.pos : a.pos;
       const params = target.fn.params;
@@ -1518,6 +1523,8 @@ export function buildCodeModel(model: ProjectModel): CodeModel {
   // Call graph over the analysed modules: functions called by other project functions are not roots.
   const called = new Set<PyFunction>();
   const candidates: { fn: PyFunction; kind: RootKind }[] = [];
+  // Callees in modules not parsed yet are never candidates (those come from analysed modules).
+  project.withoutLoading(() => {
   for (const mod of model.analysed) {
     for (const fn of mod.allFunctions) {
       const kind = rootKindOf(fn, project);
@@ -1538,6 +1545,7 @@ export function buildCodeModel(model: ProjectModel): CodeModel {
       });
     }
   }
+  });
   const roots = candidates.filter((c) => !called.has(c.fn) || c.kind === 'middleware' || c.kind === 'backend' || c.kind === 'drf-auth');
 
   const failed = new Set<PyFunction>();

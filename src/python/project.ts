@@ -82,7 +82,21 @@ export class PythonProject {
     // Prefer exact path match, then a package __init__, then the shortest path.
     const exact = cands.find((f) => moduleNameFromPath(f.path).name === name);
     const pick = exact ?? [...cands].sort((a, b) => a.path.length - b.path.length)[0];
+    if (this.loadingPaused) return this.modules.get(pick.path) ?? null;
     return this.load(pick.path);
+  }
+
+  private loadingPaused = false;
+
+  /** Runs `fn` resolving names only within modules already parsed (no lazy parsing). */
+  withoutLoading<T>(fn: () => T): T {
+    const was = this.loadingPaused;
+    this.loadingPaused = true;
+    try {
+      return fn();
+    } finally {
+      this.loadingPaused = was;
+    }
   }
 
   get loaded(): PyModule[] {
