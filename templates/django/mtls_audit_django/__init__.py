@@ -10,7 +10,7 @@ A request is authenticated only when
 and the session is bound to that fingerprint: another certificate, or none, logs the session out.
 Everything else is refused (401/403) and logged on the `mtls_audit_django` logger.
 
-See README.md next to this package for the settings.
+Settings and their defaults: conf.py. Deployment: deploy/mtls-audit/README.md (written by the fix).
 """
 
 __version__ = '1.0'
