@@ -113,9 +113,8 @@ export function planSettings(inp: SettingsInputs): SettingsPlan {
     const up = settingsDir === '.' ? [] : settingsDir.split('/').map(() => "'..'");
     const dirExpr = `_mtls_os.path.normpath(_mtls_os.path.join(_mtls_os.path.dirname(_mtls_os.path.abspath(__file__)), ${[...up, ...inp.deployDir.split('/').map((s) => pyStr(s))].join(', ')}))`;
     const file = (explicit: string | null, name: string, env: string) => `_mtls_os.environ.get(${pyStr(env)}, ${explicit ? pyStr(explicit) : `_mtls_os.path.join(_MTLS_DIR, ${pyStr(name)})`})`;
+    block.unshift(`import os as _mtls_os  # noqa: E402`, ``);
     block.push(
-      `import os as _mtls_os  # noqa: E402`,
-      ``,
       `_MTLS_DIR = ${dirExpr}`,
       `MTLS_CERT_SOURCE = ${pyStr(inp.certSource)}`,
       `MTLS_CERT_HEADER = ${pyStr(inp.certKey)}`,
