@@ -27,9 +27,52 @@ export interface PyNode {
 
 let parserPromise: Promise<Parser> | null = null;
 
+/**
+ * The tree-cursor entry points of web-tree-sitter's emscripten module. Its public TreeCursor copies
+ * the cursor into WASM memory and back around every call (4 setValue + 4 getValue each); the raw
+ * functions below leave the cursor in the module's transfer buffer between calls, so a whole-tree
+ * walk costs one WASM call per property instead (converting is ~2.5x faster). `Parser.init(opts)`
+ * hands `opts` to emscripten as the Module object, which is how these become reachable. If a
+ * future web-tree-sitter lacks any of them, the public API is used.
+ */
+interface RawCursorApi {
+  gotoFirstChild(tree: number): number;
+  gotoNextSibling(tree: number): number;
+  gotoParent(tree: number): number;
+  typeId(tree: number): number;
+  fieldId(tree: number): number;
+  startIndex(tree: number): number;
+  endIndex(tree: number): number;
+  isMissing(tree: number): number;
+  del(tree: number): void;
+}
+let raw: RawCursorApi | null = null;
+
+function rawCursorApi(m: Record<string, unknown>): RawCursorApi | null {
+  const names = {
+    gotoFirstChild: '_ts_tree_cursor_goto_first_child_wasm',
+    gotoNextSibling: '_ts_tree_cursor_goto_next_sibling_wasm',
+    gotoParent: '_ts_tree_cursor_goto_parent_wasm',
+    typeId: '_ts_tree_cursor_current_node_type_id_wasm',
+    fieldId: '_ts_tree_cursor_current_field_id_wasm',
+    startIndex: '_ts_tree_cursor_start_index_wasm',
+    endIndex: '_ts_tree_cursor_end_index_wasm',
+    isMissing: '_ts_tree_cursor_current_node_is_missing_wasm',
+    del: '_ts_tree_cursor_delete_wasm',
+  } as const;
+  const api: Record<string, unknown> = {};
+  for (const [k, n] of Object.entries(names)) {
+    if (typeof m[n] !== 'function') return null;
+    api[k] = m[n];
+  }
+  return api as unknown as RawCursorApi;
+}
+
 async function createParser(): Promise<Parser> {
   const require = createRequire(import.meta.url);
-  await Parser.init();
+  const binding: Record<string, unknown> = {};
+  await Parser.init(binding as unknown as Parameters<typeof Parser.init>[0]);
+  raw = rawCursorApi(binding);
   const wasm = join(dirname(require.resolve('tree-sitter-python/package.json')), 'tree-sitter-python.wasm');
   const lang = await Language.load(wasm);
   const p = new Parser();
@@ -55,9 +98,115 @@ export async function parsePython(source: string): Promise<ParsedPython> {
   return parseWith(parser, source);
 }
 
+/** Per-language tables: type and field names by id, named-ness by type id. */
+const langTables = new WeakMap<object, { types: string[]; fields: (string | null)[]; named: Uint8Array }>();
+
+function tablesFor(lang: Language) {
+  let t = langTables.get(lang);
+  if (!t) {
+    const types = lang.types as string[];
+    const named = new Uint8Array(65536);
+    for (let i = 0; i < types.length; i++) named[i] = lang.nodeTypeIsNamed(i) ? 1 : 0;
+    named[65535] = 1; // ERROR
+    t = { types, fields: lang.fields as (string | null)[], named };
+    langTables.set(lang, t);
+  }
+  return t;
+}
+
+/** Line-start table and index → [line, col] (1-based; tree-sitter counts only `\n` as a line break). */
+function positions(source: string): (index: number) => [number, number] {
+  const lineStarts: number[] = [0];
+  for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  let hint = 0;
+  return (index) => {
+    // Pre-order visits mostly increase; try the last hit first, then bisect.
+    if (lineStarts[hint] <= index && (hint + 1 >= lineStarts.length || lineStarts[hint + 1] > index)) return [hint + 1, index - lineStarts[hint] + 1];
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid] <= index) lo = mid;
+      else hi = mid - 1;
+    }
+    hint = lo;
+    return [lo + 1, index - lineStarts[lo] + 1];
+  };
+}
+
+/** The fast walk over the raw cursor API (see RawCursorApi); same output as the public-API walk. */
+function convertRaw(api: RawCursorApi, parser: Parser, tree: NonNullable<ReturnType<Parser['parse']>>, source: string): ParsedPython {
+  const { types, fields, named } = tablesFor(parser.language!);
+  const t = (tree as unknown as { 0: number })[0];
+  const pos = positions(source);
+  const syntaxErrors: ParsedPython['syntaxErrors'] = [];
+  let count = 0;
+  const cursor = tree.walk();
+  // Reading a property marshals the fresh cursor into the transfer buffer; from here on only the
+  // raw calls touch it, and it is freed with the raw delete (the JS copy goes stale, never delete it).
+  void cursor.nodeTypeId;
+  try {
+    const mk = (parent: PyNode | null): PyNode => {
+      const typeId = api.typeId(t);
+      const fieldId = api.fieldId(t);
+      const start = api.startIndex(t);
+      const end = api.endIndex(t);
+      const type = types[typeId] || 'ERROR';
+      const missing = start === end && api.isMissing(t) === 1;
+      const [line, col] = pos(start);
+      const [endLine, endCol] = pos(end);
+      const node: PyNode = {
+        type,
+        field: fieldId ? fields[fieldId] ?? null : null,
+        named: named[typeId] === 1,
+        start,
+        end,
+        line,
+        col,
+        endLine,
+        endCol,
+        children: [],
+        parent,
+        error: type === 'ERROR' || missing,
+      };
+      count++;
+      if (node.error && syntaxErrors.length < 20) syntaxErrors.push({ line, col, message: missing ? `syntax error: missing ${type}` : 'syntax error' });
+      return node;
+    };
+    const root = mk(null);
+    const stack: PyNode[] = [root];
+    let more = api.gotoFirstChild(t) === 1;
+    while (more) {
+      const parent = stack[stack.length - 1];
+      const node = mk(parent);
+      parent.children.push(node);
+      if (api.gotoFirstChild(t) === 1) {
+        stack.push(node);
+        continue;
+      }
+      for (;;) {
+        if (api.gotoNextSibling(t) === 1) break;
+        if (api.gotoParent(t) !== 1) { more = false; break; }
+        stack.pop();
+        if (stack.length === 0) { more = false; break; }
+      }
+    }
+    return { root, syntaxErrors, nodeCount: count };
+  } finally {
+    api.del(t);
+  }
+}
+
 export function parseWith(parser: Parser, source: string): ParsedPython {
   const tree = parser.parse(source);
   if (!tree) throw new Error('tree-sitter returned no tree');
+  if (raw && parser.language) {
+    try {
+      return convertRaw(raw, parser, tree, source);
+    } finally {
+      tree.delete();
+    }
+  }
   try {
     const cursor = tree.walk();
     const syntaxErrors: ParsedPython['syntaxErrors'] = [];

@@ -43,8 +43,19 @@ import { UsageError } from "../core/errors.js";
  * Words without which a Python file cannot matter to any rule; files without them are never
  * parsed (unless an analysed module imports them). Cheap to test on raw bytes.
  */
-export const TRIGGER_RE =
-  /SSL_CLIENT|CLIENT_CERT|CLIENT_S_DN|CLIENT_I_DN|CLIENT_VERIFY|CLIENT_FINGERPRINT|CLIENT_SERIAL|FORWARDED_CLIENT|Forwarded-Client|[Cc]lient-[Cc]ert|[Ss]sl-[Cc]lient|REMOTE_USER|RemoteUser|x509|X509|load_certificate|MIDDLEWARE|AUTHENTICATION_BACKENDS|AUTH_PASSWORD_VALIDATORS|SESSION_COOKIE_AGE|SESSION_EXPIRE|PASSWORD_RESET|urlpatterns|_auth_user_id|cycle_key|ratelimit|throttle|DJANGO_SETTINGS_MODULE|csrf_exempt|AllowAny|authentication_classes|LoginView|obtain_auth_token|TokenObtain|PasswordResetTokenGenerator|make_token|reset_token|\.session\[\s*['"](?:user|uid|auth|logged|is_auth|account|member|principal|identity|current_user|cert_user|client_user)/;
+export const TRIGGER_RE = new RegExp(
+  [
+    // Certificate and identity sources, parsing.
+    String.raw`SSL_CLIENT|CLIENT_CERT|CLIENT_S_DN|CLIENT_I_DN|CLIENT_VERIFY|CLIENT_FINGERPRINT|CLIENT_SERIAL|FORWARDED_CLIENT|Forwarded-Client|[Cc]lient-[Cc]ert|[Ss]sl-[Cc]lient|REMOTE_USER|RemoteUser|x509|X509|load_certificate`,
+    // Settings, only where they are assigned or changed (framework code that merely names them is not a project's settings).
+    String.raw`^[ \t]*(?:MIDDLEWARE|MIDDLEWARE_CLASSES|AUTHENTICATION_BACKENDS|AUTH_PASSWORD_VALIDATORS|SESSION_COOKIE_AGE|SESSION_EXPIRE_AT_BROWSER_CLOSE|PASSWORD_RESET_TIMEOUT(?:_DAYS)?|REST_FRAMEWORK|INSTALLED_APPS)\s*(?:[+]?=|\.(?:append|insert|extend)\b)`,
+    String.raw`^[ \t]*urlpatterns\s*[+]?=|DJANGO_SETTINGS_MODULE`,
+    // Authentication surface: sessions, throttling, DRF permissions, logins and resets.
+    String.raw`_auth_user_id|cycle_key|ratelimit|throttle|csrf_exempt|AllowAny|authentication_classes|LoginView|obtain_auth_token|TokenObtain|PasswordResetTokenGenerator\)|def make_token|reset_token`,
+    String.raw`\.session\[\s*['"](?:user|uid|auth|logged|is_auth|account|member|principal|identity|current_user|cert_user|client_user)`,
+  ].join('|'),
+  'm',
+);
 
 /** Header spellings vary in case (`X-SSL-Client-Cert`, `x-ssl-client-cert`, `X_Ssl_Client_Cert`). */
 export const HEADER_TRIGGER_RE = /ssl[-_]client|client[-_](cert|s[-_]dn|i[-_]dn|dn|cn|verify|fingerprint|serial|subject)|forwarded[-_](client|tls)|tls[-_]client|remote[-_]user|mtls/i;

@@ -4,7 +4,7 @@ export default defineProbeRule({
   id: 'accepts-spoofed-cert-header',
   layer: 'probe',
   name: 'Forged certificate header accepted',
-  cwe: ['CWE-290', 'CWE-287'],
+  cwe: ['CWE-290'],
   severity: 'critical',
   docs: {
     summary: 'The legitimate certificate sent as a request header, without its private key, was served as its owner.',

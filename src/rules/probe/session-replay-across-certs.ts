@@ -4,7 +4,7 @@ export default defineProbeRule({
   id: 'session-replay-across-certs',
   layer: 'probe',
   name: 'Session replayed under another certificate',
-  cwe: ['CWE-384', 'CWE-287'],
+  cwe: ['CWE-384'],
   severity: 'high',
   docs: {
     summary: 'A session cookie issued to the legitimate certificate was served as its owner when replayed with another certificate or with none, where that certificate or none alone is refused.',
