@@ -18,7 +18,7 @@
 import { closeSync, fstatSync, lstatSync, openSync, readSync, realpathSync, statSync, constants } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative, isAbsolute, sep } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { yaml } from '../core/lazy.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { RuleOptions } from '../core/rule.js';
 import type { Severity } from '../core/types.js';
@@ -157,7 +157,7 @@ function parseConfig(path: string, text: string): unknown {
     }
   }
   // YAML 1.2 (so `off`/`on` stay strings); JSON is YAML too, so a --config FILE of either kind works.
-  const docs = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: true });
+  const docs = yaml().parseAllDocuments(text, { uniqueKeys: true, prettyErrors: true });
   const list = Array.isArray(docs) ? docs : [docs];
   if (list.length > 1) throw new UsageError(`invalid config ${path}: more than one YAML document`);
   const doc = list[0];

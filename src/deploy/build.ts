@@ -4,7 +4,7 @@
 
 import { posix } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
-import { parse as parseToml } from 'smol-toml';
+import { toml } from '../core/lazy.js';
 import type { InputError } from '../core/types.js';
 import type { DiscoveredFile } from '../scan/discover.js';
 import { readText } from '../scan/discover.js';
@@ -93,7 +93,7 @@ function build(files: DiscoveredFile[], errors: InputError[], extras: BuildExtra
     if (/\.toml$/.test(base)) {
       let data: unknown;
       try {
-        data = parseToml(src.text);
+        data = toml().parse(src.text);
       } catch (e) {
         errors.push({ file: src.path, message: `TOML syntax error: ${(e as Error).message.split('\n')[0]}; file skipped, the rest of the scan goes on` });
         continue;

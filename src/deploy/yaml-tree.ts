@@ -1,7 +1,8 @@
 // Position-aware YAML documents (npm `yaml`, multi-document), converted to a small plain tree so
 // the Envoy/Traefik/Kubernetes/Compose readers can walk values and still cite file:line:column.
 
-import { LineCounter, parseAllDocuments, isMap, isSeq, isScalar, isAlias, type Node as YamlNode } from 'yaml';
+import type { LineCounter, Node as YamlNode } from 'yaml';
+import { yaml } from '../core/lazy.js';
 
 export type YNode =
   | { kind: 'map'; entries: Map<string, { keyLine: number; keyCol: number; value: YNode }>; line: number; col: number }
@@ -14,11 +15,11 @@ export interface YamlParse {
 }
 
 export function parseYaml(text: string): YamlParse {
-  const lc = new LineCounter();
+  const lc = new (yaml().LineCounter)();
   const out: YamlParse = { docs: [], errors: [] };
   let docs;
   try {
-    docs = parseAllDocuments(text, { lineCounter: lc, uniqueKeys: false, prettyErrors: false });
+    docs = yaml().parseAllDocuments(text, { lineCounter: lc, uniqueKeys: false, prettyErrors: false });
   } catch (e) {
     out.errors.push({ message: (e as Error).message });
     return out;
@@ -42,12 +43,12 @@ function convert(n: YamlNode | null | undefined, lc: LineCounter, depth: number)
   };
   if (!n || depth > 200) return { kind: 'scalar', value: null, line: 1, col: 1 };
   const pos = at(n.range?.[0]);
-  if (isAlias(n)) return { kind: 'scalar', value: null, ...pos };
-  if (isMap(n)) {
+  if (yaml().isAlias(n)) return { kind: 'scalar', value: null, ...pos };
+  if (yaml().isMap(n)) {
     const entries = new Map<string, { keyLine: number; keyCol: number; value: YNode }>();
     for (const pair of n.items) {
       const k = pair.key as YamlNode | null;
-      const key = k && isScalar(k) ? String(k.value) : k ? String(k) : '';
+      const key = k && yaml().isScalar(k) ? String(k.value) : k ? String(k) : '';
       const kp = at(k?.range?.[0]);
       const v = pair.value as YamlNode | null;
       const value = v ? convert(v, lc, depth + 1) : { kind: 'scalar' as const, value: null, line: kp.line, col: kp.col };
@@ -55,8 +56,8 @@ function convert(n: YamlNode | null | undefined, lc: LineCounter, depth: number)
     }
     return { kind: 'map', entries, ...pos };
   }
-  if (isSeq(n)) return { kind: 'seq', items: n.items.map((it) => convert(it as YamlNode, lc, depth + 1)), ...pos };
-  if (isScalar(n)) return { kind: 'scalar', value: n.value, ...pos };
+  if (yaml().isSeq(n)) return { kind: 'seq', items: n.items.map((it) => convert(it as YamlNode, lc, depth + 1)), ...pos };
+  if (yaml().isScalar(n)) return { kind: 'scalar', value: n.value, ...pos };
   return { kind: 'scalar', value: null, ...pos };
 }
 

@@ -39,23 +39,23 @@ export interface ScanOptions {
 export { UsageError } from "../core/errors.js";
 import { UsageError } from "../core/errors.js";
 
+const TRIGGER_PARTS: RegExp[] = [
+  // Settings, only where they are assigned or changed (framework code that merely names them is not a project's settings).
+  /(?:MIDDLEWARE|AUTHENTICATION_BACKENDS|AUTH_PASSWORD_VALIDATORS|SESSION_COOKIE_AGE|SESSION_EXPIRE_AT_BROWSER_CLOSE|PASSWORD_RESET_TIMEOUT|REST_FRAMEWORK|INSTALLED_APPS)(?:_CLASSES|_DAYS)?\s*(?:[+]?=|\.(?:append|insert|extend)\b)/,
+  /urlpatterns\s*[+]?=|DJANGO_SETTINGS_MODULE/,
+  // Certificate and identity sources, parsing.
+  /CLIENT_(?:CERT|S_DN|I_DN|VERIFY|FINGERPRINT|SERIAL)|SSL_CLIENT|FORWARDED_CLIENT|Forwarded-Client|[Cc]lient-[Cc]ert|[Ss]sl-[Cc]lient|REMOTE_USER|RemoteUser|[xX]509|load_certificate/,
+  // Authentication surface: sessions, throttling, DRF permissions, logins and resets.
+  /_auth_user_id|cycle_key|ratelimit|throttle|csrf_exempt|AllowAny|authentication_classes|LoginView|obtain_auth_token|TokenObtain|PasswordResetTokenGenerator\)|def make_token|reset_token/,
+  /\.session\[\s*['"](?:user|uid|auth|logged|is_auth|account|member|principal|identity|current_user|cert_user|client_user)/,
+];
+
 /**
  * Words without which a Python file cannot matter to any rule; files without them are never
- * parsed (unless an analysed module imports them). Cheap to test on raw bytes.
+ * parsed (unless an analysed module imports or routes to them). Several small patterns tested in
+ * turn run about twice as fast as one alternation of all of them.
  */
-export const TRIGGER_RE = new RegExp(
-  [
-    // Certificate and identity sources, parsing.
-    String.raw`SSL_CLIENT|CLIENT_CERT|CLIENT_S_DN|CLIENT_I_DN|CLIENT_VERIFY|CLIENT_FINGERPRINT|CLIENT_SERIAL|FORWARDED_CLIENT|Forwarded-Client|[Cc]lient-[Cc]ert|[Ss]sl-[Cc]lient|REMOTE_USER|RemoteUser|x509|X509|load_certificate`,
-    // Settings, only where they are assigned or changed (framework code that merely names them is not a project's settings).
-    String.raw`^[ \t]*(?:MIDDLEWARE|MIDDLEWARE_CLASSES|AUTHENTICATION_BACKENDS|AUTH_PASSWORD_VALIDATORS|SESSION_COOKIE_AGE|SESSION_EXPIRE_AT_BROWSER_CLOSE|PASSWORD_RESET_TIMEOUT(?:_DAYS)?|REST_FRAMEWORK|INSTALLED_APPS)\s*(?:[+]?=|\.(?:append|insert|extend)\b)`,
-    String.raw`^[ \t]*urlpatterns\s*[+]?=|DJANGO_SETTINGS_MODULE`,
-    // Authentication surface: sessions, throttling, DRF permissions, logins and resets.
-    String.raw`_auth_user_id|cycle_key|ratelimit|throttle|csrf_exempt|AllowAny|authentication_classes|LoginView|obtain_auth_token|TokenObtain|PasswordResetTokenGenerator\)|def make_token|reset_token`,
-    String.raw`\.session\[\s*['"](?:user|uid|auth|logged|is_auth|account|member|principal|identity|current_user|cert_user|client_user)`,
-  ].join('|'),
-  'm',
-);
+export const TRIGGER_RE = { test: (text: string): boolean => TRIGGER_PARTS.some((re) => re.test(text)) };
 
 /** Header spellings vary in case (`X-SSL-Client-Cert`, `x-ssl-client-cert`, `X_Ssl_Client_Cert`). */
 export const HEADER_TRIGGER_RE = /ssl[-_]client|client[-_](cert|s[-_]dn|i[-_]dn|dn|cn|verify|fingerprint|serial|subject)|forwarded[-_](client|tls)|tls[-_]client|remote[-_]user|mtls/i;

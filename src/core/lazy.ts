@@ -1,0 +1,16 @@
+// Parsers that only some scans need are loaded on first use (synchronously, through their
+// CommonJS builds): a tree without YAML/TOML files never pays for loading them (~50–100 ms).
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+
+let yamlModule: typeof import('yaml') | null = null;
+let tomlModule: typeof import('smol-toml') | null = null;
+
+export function yaml(): typeof import('yaml') {
+  return (yamlModule ??= require('yaml') as typeof import('yaml'));
+}
+
+export function toml(): typeof import('smol-toml') {
+  return (tomlModule ??= require('smol-toml') as typeof import('smol-toml'));
+}
