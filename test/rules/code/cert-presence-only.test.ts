@@ -101,6 +101,19 @@ ruleTester.run('cert-presence-only', {
       errors: [{ ruleId: 'cert-presence-only', line: 3 }],
     },
     {
+      name: 'verify flag equal to SUCCESS grants in a view',
+      files: {
+        'app/views.py': `
+          from django.http import JsonResponse
+          def v(request):
+              if request.META.get('SSL_CLIENT_VERIFY') == 'SUCCESS':
+                  return JsonResponse({'secret': 1})
+              return JsonResponse({'error': 'no'}, status=403)
+        `,
+      },
+      errors: [{ ruleId: 'cert-presence-only', line: 3 }],
+    },
+    {
       name: 'verify flag compared with SUCCESS in a middleware',
       files: {
         'app/middleware.py': `
