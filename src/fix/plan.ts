@@ -201,6 +201,11 @@ export async function buildPlan(opts: PlanOptions): Promise<FixPlan> {
   }
   if (rewritten) summary.push(`code: ${rewritten} certificate read(s) now take the verified certificate (${APP_NAME}.access.verified_cert_value)`);
 
+  // A file that does not parse is not edited: the positions could not be trusted.
+  for (const file of edits.keys()) {
+    const err = report.errors.find((e) => e.file === file && /syntax error/i.test(e.message));
+    if (err) throw new UsageError(`cannot edit ${file}: ${err.message.replace(/; the rest of the file.*$/, '')} (fix it, then run fix again)`);
+  }
   for (const [file, e] of edits) {
     const before = disk(file)!;
     files.push({ path: file, before, after: applyEdits(before, e), created: false, secret: false, mode: 0o644 });

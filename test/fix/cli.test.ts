@@ -52,6 +52,22 @@ describe('fix: bad input', () => {
       rmSync(tree, { recursive: true, force: true });
     }
   });
+
+  test('a file the fix would edit that does not parse: one line, exit 2, nothing written', async () => {
+    const app = labCopy();
+    try {
+      writeFileSync(join(app, 'accounts', 'certs.py'), readFileSync(join(app, 'accounts', 'certs.py'), 'utf8') + '\ndef broken(:\n');
+      const before = snapshot(app);
+      for (const args of [['fix', app], ['fix', app, '--write']]) {
+        const r = await cli(args);
+        assert.equal(r.code, 2, r.stderr);
+        assert.match(r.stderr, /^mtls-audit: cannot edit accounts\/certs\.py: syntax error: missing \) at line \d+, column \d+ \(fix it, then run fix again\)\n$/);
+      }
+      assert.deepEqual(snapshot(app), before);
+    } finally {
+      cleanup(app);
+    }
+  });
 });
 
 describe('fix: plan and --write', () => {
