@@ -178,7 +178,7 @@ describe('fix: settings edits', () => {
 });
 
 describe('fix: certificate reads rewritten', () => {
-  test('META/headers/environ, .get with and without a default, subscripts; the import added once', async () => {
+  test('META/headers/environ, .get with and without a default, subscripts, self.request; the import added once', async () => {
     const dir = await fixed({
       'proj/settings.py': `
         SECRET_KEY = 'k'
@@ -211,7 +211,8 @@ describe('fix: certificate reads rewritten', () => {
             def get(self, request):
                 pem = request.environ.get('SSL_CLIENT_CERT')
                 verify = request.headers['X-SSL-Client-Verify']
-                if pem and verify == 'SUCCESS':
+                fp = self.request.META['HTTP_X_SSL_CLIENT_FINGERPRINT']
+                if pem and verify == 'SUCCESS' and fp:
                     return JsonResponse({'ok': True})
                 return JsonResponse({'ok': False}, status=403)
       `,
@@ -225,6 +226,7 @@ describe('fix: certificate reads rewritten', () => {
         `cn = verified_cert_value(request, 'HTTP_X_SSL_CLIENT_CN', 'cn')`,
         `pem = verified_cert_value(request, 'SSL_CLIENT_CERT', 'pem')`,
         `verify = verified_cert_value(request, 'HTTP_X_SSL_CLIENT_VERIFY', 'verify')`,
+        `fp = verified_cert_value(self.request, 'HTTP_X_SSL_CLIENT_FINGERPRINT', 'fingerprint')`,
       ]) {
         assert.ok(text.includes(line), `${line}\n${text}`);
       }
