@@ -134,155 +134,140 @@ function positions(source: string): (index: number) => [number, number] {
   };
 }
 
-/** The fast walk over the raw cursor API (see RawCursorApi); same output as the public-API walk. */
-function convertRaw(api: RawCursorApi, parser: Parser, tree: NonNullable<ReturnType<Parser['parse']>>, source: string): ParsedPython {
-  const { types, fields, named } = tablesFor(parser.language!);
-  const t = (tree as unknown as { 0: number })[0];
+/** What the walk needs from a tree cursor; implemented over the raw API and the public one. */
+interface CursorOps {
+  type(): string;
+  field(): string | null;
+  named(): boolean;
+  start(): number;
+  end(): number;
+  missing(): boolean;
+  firstChild(): boolean;
+  nextSibling(): boolean;
+  parent(): boolean;
+}
+
+/** Pre-order walk building the plain tree; one implementation for both cursor kinds. */
+function convert(c: CursorOps, source: string): ParsedPython {
   const pos = positions(source);
   const syntaxErrors: ParsedPython['syntaxErrors'] = [];
   let count = 0;
+  const mk = (parent: PyNode | null): PyNode => {
+    const type = c.type();
+    const start = c.start();
+    const end = c.end();
+    const missing = start === end && c.missing();
+    const [line, col] = pos(start);
+    const [endLine, endCol] = pos(end);
+    const node: PyNode = {
+      type,
+      field: c.field(),
+      named: c.named(),
+      start,
+      end,
+      line,
+      col,
+      endLine,
+      endCol,
+      children: [],
+      parent,
+      error: type === 'ERROR' || missing,
+    };
+    count++;
+    if (node.error && syntaxErrors.length < 20) syntaxErrors.push({ line, col, message: missing ? `syntax error: missing ${type}` : 'syntax error' });
+    return node;
+  };
+  const root = mk(null);
+  // `stack` holds the parents of the cursor's node.
+  const stack: PyNode[] = [root];
+  let more = c.firstChild();
+  while (more) {
+    const parent = stack[stack.length - 1];
+    const node = mk(parent);
+    parent.children.push(node);
+    if (c.firstChild()) {
+      stack.push(node);
+      continue;
+    }
+    for (;;) {
+      if (c.nextSibling()) break;
+      if (!c.parent()) {
+        more = false;
+        break;
+      }
+      stack.pop();
+      if (stack.length === 0) {
+        more = false;
+        break;
+      }
+    }
+  }
+  return { root, syntaxErrors, nodeCount: count };
+}
+
+/** The fast cursor over the raw API (see RawCursorApi). */
+function rawOps(api: RawCursorApi, parser: Parser, tree: NonNullable<ReturnType<Parser['parse']>>): { ops: CursorOps; free: () => void } {
+  const { types, fields, named } = tablesFor(parser.language!);
+  const t = (tree as unknown as { 0: number })[0];
   const cursor = tree.walk();
   // Reading a property marshals the fresh cursor into the transfer buffer; from here on only the
   // raw calls touch it, and it is freed with the raw delete (the JS copy goes stale, never delete it).
   void cursor.nodeTypeId;
-  try {
-    const mk = (parent: PyNode | null): PyNode => {
-      const typeId = api.typeId(t);
-      const fieldId = api.fieldId(t);
-      const start = api.startIndex(t);
-      const end = api.endIndex(t);
-      const type = types[typeId] || 'ERROR';
-      const missing = start === end && api.isMissing(t) === 1;
-      const [line, col] = pos(start);
-      const [endLine, endCol] = pos(end);
-      const node: PyNode = {
-        type,
-        field: fieldId ? fields[fieldId] ?? null : null,
-        named: named[typeId] === 1,
-        start,
-        end,
-        line,
-        col,
-        endLine,
-        endCol,
-        children: [],
-        parent,
-        error: type === 'ERROR' || missing,
-      };
-      count++;
-      if (node.error && syntaxErrors.length < 20) syntaxErrors.push({ line, col, message: missing ? `syntax error: missing ${type}` : 'syntax error' });
-      return node;
-    };
-    const root = mk(null);
-    const stack: PyNode[] = [root];
-    let more = api.gotoFirstChild(t) === 1;
-    while (more) {
-      const parent = stack[stack.length - 1];
-      const node = mk(parent);
-      parent.children.push(node);
-      if (api.gotoFirstChild(t) === 1) {
-        stack.push(node);
-        continue;
-      }
-      for (;;) {
-        if (api.gotoNextSibling(t) === 1) break;
-        if (api.gotoParent(t) !== 1) { more = false; break; }
-        stack.pop();
-        if (stack.length === 0) { more = false; break; }
-      }
-    }
-    return { root, syntaxErrors, nodeCount: count };
-  } finally {
-    api.del(t);
-  }
+  const ops: CursorOps = {
+    type: () => types[api.typeId(t)] || 'ERROR',
+    field: () => {
+      const id = api.fieldId(t);
+      return id ? fields[id] ?? null : null;
+    },
+    named: () => named[api.typeId(t)] === 1,
+    start: () => api.startIndex(t),
+    end: () => api.endIndex(t),
+    missing: () => api.isMissing(t) === 1,
+    firstChild: () => api.gotoFirstChild(t) === 1,
+    nextSibling: () => api.gotoNextSibling(t) === 1,
+    parent: () => api.gotoParent(t) === 1,
+  };
+  return { ops, free: () => api.del(t) };
+}
+
+/** The public TreeCursor (used when web-tree-sitter's raw functions are not reachable). */
+function publicOps(tree: NonNullable<ReturnType<Parser['parse']>>): { ops: CursorOps; free: () => void } {
+  const cursor = tree.walk();
+  const ops: CursorOps = {
+    type: () => cursor.nodeType,
+    field: () => cursor.currentFieldName,
+    named: () => cursor.nodeIsNamed,
+    start: () => cursor.startIndex,
+    end: () => cursor.endIndex,
+    missing: () => cursor.nodeIsMissing,
+    firstChild: () => cursor.gotoFirstChild(),
+    nextSibling: () => cursor.gotoNextSibling(),
+    parent: () => cursor.gotoParent(),
+  };
+  return { ops, free: () => cursor.delete() };
 }
 
 export function parseWith(parser: Parser, source: string): ParsedPython {
   const tree = parser.parse(source);
   if (!tree) throw new Error('tree-sitter returned no tree');
-  if (raw && parser.language) {
-    try {
-      return convertRaw(raw, parser, tree, source);
-    } finally {
-      tree.delete();
-    }
-  }
+  const { ops, free } = raw && parser.language ? rawOps(raw, parser, tree) : publicOps(tree);
   try {
-    const cursor = tree.walk();
-    const syntaxErrors: ParsedPython['syntaxErrors'] = [];
-    const hasError = tree.rootNode.hasError;
-    // Line/column from the start index on the JS side: each cursor property read crosses into
-    // WASM, so positions are derived from a line-start table instead of startPosition/endPosition.
-    const lineStarts: number[] = [0];
-    for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) lineStarts.push(i + 1);
-    let hint = 0;
-    const pos = (index: number): [number, number] => {
-      // Pre-order visits mostly increase; search from the last hit, falling back to bisection.
-      if (hint < lineStarts.length && lineStarts[hint] <= index && (hint + 1 >= lineStarts.length || lineStarts[hint + 1] > index)) return [hint + 1, index - lineStarts[hint] + 1];
-      let lo = 0;
-      let hi = lineStarts.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (lineStarts[mid] <= index) lo = mid;
-        else hi = mid - 1;
-      }
-      hint = lo;
-      return [lo + 1, index - lineStarts[lo] + 1];
-    };
-    let count = 0;
-    const mk = (parent: PyNode | null): PyNode => {
-      const type = cursor.nodeType;
-      const start = cursor.startIndex;
-      const end = cursor.endIndex;
-      const [line, col] = pos(start);
-      const [endLine, endCol] = pos(end);
-      const missing = hasError && cursor.nodeIsMissing;
-      const node: PyNode = {
-        type,
-        field: cursor.currentFieldName,
-        named: cursor.nodeIsNamed,
-        start,
-        end,
-        line,
-        col,
-        endLine,
-        endCol,
-        children: [],
-        parent,
-        error: type === 'ERROR' || missing,
-      };
-      count++;
-      if (node.error && syntaxErrors.length < 20) {
-        syntaxErrors.push({
-          line: node.line,
-          col: node.col,
-          message: missing ? `syntax error: missing ${type}` : 'syntax error',
-        });
-      }
-      return node;
-    };
-    const root = mk(null);
-    // Iterative pre-order walk; `stack` holds the parents of the cursor's node.
-    const stack: PyNode[] = [root];
-    let more = cursor.gotoFirstChild();
-    while (more) {
-      const parent = stack[stack.length - 1];
-      const node = mk(parent);
-      parent.children.push(node);
-      if (cursor.gotoFirstChild()) {
-        stack.push(node);
-        continue;
-      }
-      for (;;) {
-        if (cursor.gotoNextSibling()) break;
-        if (!cursor.gotoParent()) { more = false; break; }
-        stack.pop();
-        if (stack.length === 0) { more = false; break; }
-      }
-    }
-    cursor.delete();
-    return { root, syntaxErrors, nodeCount: count };
+    return convert(ops, source);
   } finally {
+    free();
+    tree.delete();
+  }
+}
+
+/** Test hook: parse through the public cursor API, to check the raw walk gives the same tree. */
+export function parseWithPublicApi(parser: Parser, source: string): ParsedPython {
+  const tree = parser.parse(source);
+  if (!tree) throw new Error('tree-sitter returned no tree');
+  const { ops, free } = publicOps(tree);
+  try {
+    return convert(ops, source);
+  } finally {
+    free();
     tree.delete();
   }
 }
