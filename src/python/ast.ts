@@ -107,3 +107,18 @@ export function dotted(n: PyNode | null, src: string): string | null {
   }
   return null;
 }
+
+/** The argument nodes of a call: positional in order, keyword by name (comments skipped). */
+export function callArgNodes(call: PyNode, src: string): { pos: PyNode[]; kw: Map<string, PyNode> } {
+  const args = field(call, 'arguments');
+  const pos: PyNode[] = [];
+  const kw = new Map<string, PyNode>();
+  for (const a of args ? named(args) : []) {
+    if (a.type === 'keyword_argument') {
+      const k = field(a, 'name');
+      const v = field(a, 'value');
+      if (k && v) kw.set(src.slice(k.start, k.end), v);
+    } else if (a.type !== 'comment') pos.push(a);
+  }
+  return { pos, kw };
+}

@@ -14,6 +14,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { statSync } from 'node:fs';
 import type { Finding, Report, Severity } from '../core/types.js';
 import { SEVERITIES, severityRank } from '../core/types.js';
+import { compareInGroup, groupKey } from './order.js';
 import type { RenderOptions } from './index.js';
 import { readText } from '../scan/discover.js';
 import { CWE_NAMES, cweUrl } from './catalogue.js';
@@ -146,24 +147,10 @@ function renderFinding(f: Finding, id: string, src: Sources, opts: { suppressed?
   return `<article class="finding sev-${f.severity}${opts.suppressed ? ' is-suppressed' : ''}" id="${id}" data-severity="${f.severity}" data-rule="${esc(f.ruleId)}" data-search="${esc(search)}">${parts.join('\n')}</article>`;
 }
 
-function groupOf(f: Finding): string {
-  return f.location.file ?? f.location.url ?? '';
-}
-
-function compareInGroup(a: Finding, b: Finding): number {
-  return (
-    (a.location.line ?? 0) - (b.location.line ?? 0) ||
-    (a.location.column ?? 0) - (b.location.column ?? 0) ||
-    severityRank(b.severity) - severityRank(a.severity) ||
-    a.ruleId.localeCompare(b.ruleId) ||
-    (a.location.case ?? '').localeCompare(b.location.case ?? '')
-  );
-}
-
 function renderGroups(findings: Finding[], ids: Map<Finding, string>, src: Sources): string {
   const groups = new Map<string, Finding[]>();
   for (const f of findings) {
-    const k = groupOf(f);
+    const k = groupKey(f);
     const g = groups.get(k);
     if (g) g.push(f);
     else groups.set(k, [f]);
@@ -556,7 +543,7 @@ export function renderHtml(report: Report, opts: RenderOptions = {}): string {
     extra.push(
       `<details class="block" id="suppressed"><summary>${plural(report.suppressed.length, 'suppressed finding')} (inline suppressions and baseline)</summary>${report.suppressed
         .slice()
-        .sort((a, b) => groupOf(a).localeCompare(groupOf(b)) || compareInGroup(a, b))
+        .sort((a, b) => groupKey(a).localeCompare(groupKey(b)) || compareInGroup(a, b))
         .map((f) => renderFinding(f, ids.get(f)!, src, { suppressed: true }))
         .join('\n')}</details>`,
     );

@@ -8,6 +8,7 @@ import { resolve, isAbsolute } from 'node:path';
 import { statSync } from 'node:fs';
 import type { Finding, Report, Severity } from '../core/types.js';
 import { SEVERITIES, severityRank } from '../core/types.js';
+import { compareInGroup, groupKey } from './order.js';
 import { readText } from '../scan/discover.js';
 import type { RenderOptions } from './index.js';
 
@@ -154,21 +155,6 @@ function dedentLines(lines: string[]): string[] {
   return lines.map((l) => l.slice(min));
 }
 
-function groupKey(f: Finding): string {
-  return f.location.file ?? f.location.url ?? '';
-}
-
-function compare(a: Finding, b: Finding): number {
-  return (
-    (a.location.line ?? 0) - (b.location.line ?? 0) ||
-    (a.location.column ?? 0) - (b.location.column ?? 0) ||
-    severityRank(b.severity) - severityRank(a.severity) ||
-    a.ruleId.localeCompare(b.ruleId) ||
-    (a.location.case ?? '').localeCompare(b.location.case ?? '') ||
-    a.message.localeCompare(b.message)
-  );
-}
-
 function position(f: Finding): string {
   const l = f.location;
   if (!l.line) return '';
@@ -229,7 +215,7 @@ function renderGroups(findings: Finding[], src: SourceCache, paint: Paint, verbo
   const keys = [...groups.keys()].sort((a, b) => (a === '' ? 1 : b === '' ? -1 : a < b ? -1 : a > b ? 1 : 0));
   const out: string[] = [];
   for (const k of keys) {
-    const fs = groups.get(k)!.slice().sort(compare);
+    const fs = groups.get(k)!.slice().sort(compareInGroup);
     out.push(paint.bold(k ? safe(k) : '(no location)'));
     fs.forEach((f, i) => {
       const prev = i > 0 ? fs[i - 1].location : undefined;
@@ -273,7 +259,7 @@ export function renderText(report: Report, opts: RenderOptions = {}): string {
 
   if (verbose && report.suppressed?.length) {
     out.push(paint.bold(`suppressed (${report.suppressed.length}):`));
-    for (const f of report.suppressed.slice().sort((a, b) => groupKey(a).localeCompare(groupKey(b)) || compare(a, b))) {
+    for (const f of report.suppressed.slice().sort((a, b) => groupKey(a).localeCompare(groupKey(b)) || compareInGroup(a, b))) {
       const where = groupKey(f) + (f.location.line ? `:${f.location.line}` : '');
       out.push(`  ${safe(where)}  ${f.severity}  ${safe(f.ruleId)}  ${f.suppression?.kind ?? ''}: ${safe(f.suppression?.justification ?? '')}`.replace(/\s+$/, ''));
     }

@@ -7,7 +7,7 @@
 import type { PyNode } from '../python/parser.js';
 import type { PyModule } from '../python/module.js';
 import type { PythonProject, Resolved } from '../python/project.js';
-import { dotted, field, named, stringValue, unparen, walk } from '../python/ast.js';
+import { callArgNodes, dotted, field, named, stringValue, unparen, walk } from '../python/ast.js';
 import type { Route, UrlModel, UrlSite, UrlWrapper, ViewTarget } from './model.js';
 
 const MAX_DEPTH = 12;
@@ -210,16 +210,7 @@ export class UrlResolver {
     if (!fnText) return;
     const q = this.python.qualify(mod, fnText) ?? fnText;
     if (!endsWith(q, 'path', 're_path', 'url')) return;
-    const args = field(n, 'arguments');
-    const pos: PyNode[] = [];
-    const kw = new Map<string, PyNode>();
-    for (const a of args ? named(args) : []) {
-      if (a.type === 'keyword_argument') {
-        const k = field(a, 'name');
-        const v = field(a, 'value');
-        if (k && v) kw.set(mod.text(k), v);
-      } else if (a.type !== 'comment') pos.push(a);
-    }
+    const { pos, kw } = callArgNodes(n, mod.src);
     const routeNode = pos[0] ?? kw.get('route') ?? kw.get('regex') ?? null;
     const viewNode = pos[1] ?? kw.get('view') ?? null;
     if (!viewNode) return;

@@ -4,7 +4,7 @@
 import type { PyNode } from '../python/parser.js';
 import type { PyClass, PyFunction, PyModule } from '../python/module.js';
 import type { PythonProject } from '../python/project.js';
-import { dotted, field, named, stringValue, unparen, walk } from '../python/ast.js';
+import { callArgNodes, dotted, field, named, stringValue, unparen, walk } from '../python/ast.js';
 import type { Route, UrlSite, ViewTarget } from './model.js';
 
 /** A decorator as applied to a view (in its module, on its class/methods, or in the URLconf). */
@@ -139,17 +139,7 @@ export function expandDeco(python: PythonProject, mod: PyModule, e0: PyNode, met
 }
 
 function callArgs(mod: PyModule, call: PyNode): { pos: PyNode[]; kw: Map<string, PyNode> } {
-  const args = field(call, 'arguments');
-  const pos: PyNode[] = [];
-  const kw = new Map<string, PyNode>();
-  for (const a of args ? named(args) : []) {
-    if (a.type === 'keyword_argument') {
-      const k = field(a, 'name');
-      const v = field(a, 'value');
-      if (k && v) kw.set(mod.text(k), v);
-    } else if (a.type !== 'comment') pos.push(a);
-  }
-  return { pos, kw };
+  return callArgNodes(call, mod.src);
 }
 
 export { callArgs };
