@@ -696,7 +696,8 @@ export class FlowAnalyzer {
       case 'not_operator': {
         const a = field(n, 'argument');
         const v = a ? this.expr(a, st, ctx, peeking) : EMPTY();
-        return derive(v);
+        // `if not proxied:` still tests the result of a verification.
+        return v.kinds.has('verified') ? derive(v, 'verified') : derive(v);
       }
       case 'comparison_operator':
         return this.comparison(n, st, ctx, peeking);

@@ -48,6 +48,8 @@ export interface Protections {
   loginRequiredMiddleware: boolean;
   /** A project middleware that refuses requests without a client certificate. */
   certMiddleware: string | null;
+  /** mtls-audit's own Django app (`fix --write`): certificate on every request, password-login throttling. */
+  mtlsAuditApp: string | null;
   /** REST_FRAMEWORK settings. */
   drf: {
     throttleClasses: string[] | null;
@@ -121,7 +123,8 @@ export function protections(model: ProjectModel, p: SettingsProfile | null): Pro
     defenderAdmin,
     secondFactor,
     loginRequiredMiddleware,
-    certMiddleware: certMiddleware(model.python, middleware),
+    certMiddleware: certMiddleware(model, middleware),
+    mtlsAuditApp: middleware?.some((m) => m === 'mtls_audit_django.middleware.ClientCertificateMiddleware') ? '`mtls_audit_django` (`ClientCertificateMiddleware`)' : null,
     drf: {
       throttleClasses: drfList('DEFAULT_THROTTLE_CLASSES', []),
       rates,
@@ -153,7 +156,17 @@ function refusesWithoutCert(text: string): boolean {
 }
 
 /** A project middleware in MIDDLEWARE that reads the client certificate and refuses requests without one. */
-function certMiddleware(python: PythonProject, middleware: string[] | null): string | null {
+function certMiddleware(model: ProjectModel, middleware: string[] | null): string | null {
+  const python = model.python;
+  // The code model first: a listed middleware whose flow (helpers included) denies on a certificate value.
+  for (const f of model.code.flows) {
+    const cls = f.root.fn.cls;
+    if (f.root.kind !== 'middleware' || !cls) continue;
+    const dotted = `${cls.module.name}.${cls.name}`;
+    if (!(middleware ?? []).some((m) => m === dotted || m.endsWith(`.${cls.module.name.split('.').pop()}.${cls.name}`))) continue;
+    // It must refuse when the certificate is absent (a presence test that denies), not only on a mismatch.
+    if (f.events.some((e) => e.t === 'cond' && e.denies && e.presence && [...e.val.reads].some((r) => r.kind !== 'user'))) return `\`${cls.name}\``;
+  }
   for (const m of middleware ?? []) {
     const i = m.lastIndexOf('.');
     if (i < 0) continue;

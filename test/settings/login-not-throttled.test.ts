@@ -25,6 +25,13 @@ const URLS = `
 
 ruleTester.run('login-not-throttled', {
   valid: [
+    {
+      name: "mtls-audit's own app (fix --write) throttles password logins",
+      files: {
+        'proj/settings.py': settings("MIDDLEWARE += ['mtls_audit_django.middleware.ClientCertificateMiddleware']", ['mtls_audit_django']),
+        'proj/urls.py': "from django.contrib import admin\nfrom django.urls import path\nurlpatterns = [path('admin/', admin.site.urls)]\n",
+      },
+    },
     { name: 'django-axes covers admin, LoginView and DRF token logins', files: { 'proj/settings.py': settings(AXES), 'proj/urls.py': URLS } },
     {
       name: 'django-axes (backend only) covers a custom view that calls authenticate()',

@@ -46,6 +46,32 @@ const NGINX = (admin: string) => `
 
 ruleTester.run('password-only-auth', {
   valid: [
+    {
+      name: 'a middleware refusing every request without a client certificate (found through the code model, helpers included)',
+      files: {
+        'proj/settings.py': settings("MIDDLEWARE += ['accounts.middleware.RequireCertificate']"),
+        'proj/urls.py': ADMIN_URLS,
+        'accounts/certs.py': CERT_VIEW,
+        'accounts/middleware.py': `
+          from django.http import JsonResponse
+          def _refuse(status):
+              return JsonResponse({'error': 'client certificate required'}, status=status)
+          class RequireCertificate:
+              def __init__(self, get_response):
+                  self.get_response = get_response
+              def __call__(self, request):
+                  refusal = self.check(request)
+                  if refusal is not None:
+                      return refusal
+                  return self.get_response(request)
+              def check(self, request):
+                  pem = request.META.get('SSL_CLIENT_CERT')
+                  if not pem or pem == '(null)':
+                      return _refuse(status=401)
+                  return None
+        `,
+      },
+    },
     { name: 'no client certificates anywhere: a plain password app', files: { 'proj/settings.py': settings(), 'proj/urls.py': "from django.contrib import admin\nfrom django.urls import path\nurlpatterns = [path('admin/', admin.site.urls)]\n" } },
     {
       name: 'OTPAdminSite patched onto admin.site',

@@ -55,6 +55,7 @@ export default defineRule<MessageIds>({
         if (!v.login) continue;
         if (viewThrottle(v)) continue;
         if (prot.axes && usesAuthenticate(v)) continue;
+        if (prot.mtlsAuditApp && v.login === 'password') continue;
         if (v.admin && prot.defenderAdmin) continue;
         if (v.builtinThrottle === 'allauth' && prot.allauthLimits) continue;
         if (v.drf) {

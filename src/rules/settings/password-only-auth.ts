@@ -51,6 +51,8 @@ export default defineRule<MessageIds>({
         if (!v.login || v.secondFactorLogin) continue;
         const loginPath = v.admin ? `${v.route.path}login/` : v.route.path;
         if (certRequiredAt(model, loginPath)) continue;
+        // A middleware that refuses every request without a client certificate puts the login behind it.
+        if (prot.certMiddleware) continue;
         if (v.admin) {
           if (adminSecondFactor(model, prot, v)) continue;
         } else if (v.login === 'password' && !v.drf) {

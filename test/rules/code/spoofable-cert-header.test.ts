@@ -35,6 +35,30 @@ ruleTester.run('spoofable-cert-header', {
       },
     },
     {
+      name: 'provenance checked in a helper whose boolean result is negated',
+      files: {
+        'app/provenance.py': `
+          import hmac
+          from django.conf import settings
+          def from_proxy(request):
+              sent = request.META.get('HTTP_X_MTLS_PROXY_SECRET', '')
+              return hmac.compare_digest(sent.encode(), settings.MTLS_PROXY_SECRET)
+        `,
+        'app/views.py': `
+          from django.http import JsonResponse, HttpResponseForbidden
+          from .models import Binding
+          from .provenance import from_proxy
+          def whoami(request):
+              proxied = from_proxy(request)
+              if not proxied:
+                  return HttpResponseForbidden()
+              fp = request.META.get('HTTP_X_SSL_CLIENT_FINGERPRINT')
+              binding = Binding.objects.get(fingerprint=fp)
+              return JsonResponse({'user': binding.user.username})
+        `,
+      },
+    },
+    {
       name: 'trusted-proxy REMOTE_ADDR allow-list',
       files: {
         'app/views.py': `
