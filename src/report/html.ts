@@ -14,7 +14,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { statSync } from 'node:fs';
 import type { Finding, Report, Severity } from '../core/types.js';
 import { SEVERITIES, severityRank } from '../core/types.js';
-import { compareInGroup, groupKey } from './order.js';
+import { compareInGroup, groupFindings, groupKey } from './order.js';
 import type { RenderOptions } from './index.js';
 import { readText } from '../scan/discover.js';
 import { CWE_NAMES, cweUrl } from './catalogue.js';
@@ -148,17 +148,8 @@ function renderFinding(f: Finding, id: string, src: Sources, opts: { suppressed?
 }
 
 function renderGroups(findings: Finding[], ids: Map<Finding, string>, src: Sources): string {
-  const groups = new Map<string, Finding[]>();
-  for (const f of findings) {
-    const k = groupKey(f);
-    const g = groups.get(k);
-    if (g) g.push(f);
-    else groups.set(k, [f]);
-  }
-  const keys = [...groups.keys()].sort((a, b) => (a === '' ? 1 : b === '' ? -1 : a < b ? -1 : a > b ? 1 : 0));
-  return keys
-    .map((k) => {
-      const fs = groups.get(k)!.slice().sort(compareInGroup);
+  return groupFindings(findings)
+    .map(([k, fs]) => {
       const worst = fs.reduce((w, f) => (severityRank(f.severity) > severityRank(w) ? f.severity : w), 'low' as Severity);
       return `<section class="group" data-group="${esc(k)}"><h3 class="group-head"><span class="sev-dot sev-${worst}"></span><span class="group-name">${k ? esc(k) : '(no location)'}</span><span class="group-count">${plural(fs.length, 'finding')}</span></h3>${fs.map((f) => renderFinding(f, ids.get(f)!, src)).join('\n')}</section>`;
     })

@@ -19,3 +19,16 @@ export function compareInGroup(a: Finding, b: Finding): number {
     a.message.localeCompare(b.message)
   );
 }
+
+/** Findings grouped by file/URL: groups in path order (no location last), each sorted by compareInGroup. */
+export function groupFindings(findings: Finding[]): [string, Finding[]][] {
+  const groups = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const k = groupKey(f);
+    const g = groups.get(k);
+    if (g) g.push(f);
+    else groups.set(k, [f]);
+  }
+  const keys = [...groups.keys()].sort((a, b) => (a === '' ? 1 : b === '' ? -1 : a < b ? -1 : a > b ? 1 : 0));
+  return keys.map((k) => [k, groups.get(k)!.slice().sort(compareInGroup)]);
+}

@@ -8,7 +8,7 @@ import { resolve, isAbsolute } from 'node:path';
 import { statSync } from 'node:fs';
 import type { Finding, Report, Severity } from '../core/types.js';
 import { SEVERITIES, severityRank } from '../core/types.js';
-import { compareInGroup, groupKey } from './order.js';
+import { compareInGroup, groupFindings, groupKey } from './order.js';
 import { readText } from '../scan/discover.js';
 import type { RenderOptions } from './index.js';
 
@@ -205,17 +205,8 @@ function renderFinding(f: Finding, src: SourceCache, paint: Paint, verbose: bool
 }
 
 function renderGroups(findings: Finding[], src: SourceCache, paint: Paint, verbose: boolean): string[] {
-  const groups = new Map<string, Finding[]>();
-  for (const f of findings) {
-    const k = groupKey(f);
-    const g = groups.get(k);
-    if (g) g.push(f);
-    else groups.set(k, [f]);
-  }
-  const keys = [...groups.keys()].sort((a, b) => (a === '' ? 1 : b === '' ? -1 : a < b ? -1 : a > b ? 1 : 0));
   const out: string[] = [];
-  for (const k of keys) {
-    const fs = groups.get(k)!.slice().sort(compareInGroup);
+  for (const [k, fs] of groupFindings(findings)) {
     out.push(paint.bold(k ? safe(k) : '(no location)'));
     fs.forEach((f, i) => {
       const prev = i > 0 ? fs[i - 1].location : undefined;

@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { createProgress } from '../../src/cli/progress.js';
 import { startLab, type Lab } from '../lab/harness.js';
 import { CLI, REPO_ROOT } from '../cli/helpers.js';
+import { runWithTtyStderr } from '../helpers/pty.js';
 import type { Report } from '../../src/core/types.js';
 
 const run = promisify(execFile);
@@ -61,30 +62,6 @@ describe('the progress module', () => {
   });
 });
 
-// Runs argv with stderr on a real pseudo-terminal and stdout on a pipe; prints JSON.
-const PTY_RUNNER = `
-import base64, json, os, pty, select, subprocess, sys
-master, slave = pty.openpty()
-p = subprocess.Popen(sys.argv[1:], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave)
-os.close(slave)
-out, err = b'', b''
-fds = [p.stdout.fileno(), master]
-while fds:
-    ready, _, _ = select.select(fds, [], [], 120)
-    if not ready:
-        p.kill(); break
-    for fd in ready:
-        try:
-            chunk = os.read(fd, 65536)
-        except OSError:
-            chunk = b''
-        if not chunk:
-            fds.remove(fd); continue
-        if fd == master: err += chunk
-        else: out += chunk
-code = p.wait()
-print(json.dumps({'code': code, 'stdout': base64.b64encode(out).decode(), 'stderr': base64.b64encode(err).decode()}))
-`;
 
 describe('probe progress against the lab', () => {
   let lab: Lab;
@@ -104,10 +81,8 @@ describe('probe progress against the lab', () => {
 
   test('on a terminal: a probe bar on stderr, cleared at the end; stdout is the report only', async () => {
     const args = [process.execPath, CLI, 'probe', ...lab.probeArgs('vulnerable'), '--format', 'json'];
-    const r = await run('/usr/bin/python3', ['-c', PTY_RUNNER, ...args], { cwd: REPO_ROOT, env: env(), maxBuffer: 64 * 1024 * 1024, timeout: 180_000 });
-    const res = JSON.parse(r.stdout) as { code: number; stdout: string; stderr: string };
-    const stdout = Buffer.from(res.stdout, 'base64').toString('utf8');
-    const stderr = Buffer.from(res.stderr, 'base64').toString('utf8');
+    const res = await runWithTtyStderr(args, { cwd: REPO_ROOT, env: env(), timeoutSeconds: 120 });
+    const { stdout, stderr } = res;
     assert.equal(res.code, 1, stderr);
     const report = JSON.parse(stdout) as Report;
     assert.ok(report.findings.length > 0);

@@ -3,12 +3,12 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Report } from '../../src/core/types.js';
 import { CLI, makeTree, removeTree, REPO_ROOT, runCli, sites, VULN_LINE, VULN_VIEW } from './helpers.js';
+import { runWithTtyStderr } from '../helpers/pty.js';
 
 const VIEW_FINDING = `cert-presence-only app/views.py:${VULN_LINE}`;
 
@@ -52,43 +52,16 @@ test('stdout carries only the report, and a non-TTY stderr gets no progress byte
   assert.doesNotMatch(text.stdout, /\x1b\[/, 'no colour when stdout is not a terminal');
 });
 
-// Runs the CLI with stderr on a real pseudo-terminal (Python's pty module) and stdout on a pipe.
-const PTY_RUNNER = `
-import base64, json, os, pty, select, subprocess, sys
-master, slave = pty.openpty()
-p = subprocess.Popen(sys.argv[1:], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave)
-os.close(slave)
-out, err = b'', b''
-fds = [p.stdout.fileno(), master]
-while fds:
-    ready, _, _ = select.select(fds, [], [], 60)
-    if not ready:
-        p.kill(); break
-    for fd in ready:
-        try:
-            chunk = os.read(fd, 65536)
-        except OSError:
-            chunk = b''
-        if not chunk:
-            fds.remove(fd); continue
-        if fd == master: err += chunk
-        else: out += chunk
-code = p.wait()
-print(json.dumps({'code': code, 'stdout': base64.b64encode(out).decode(), 'stderr': base64.b64encode(err).decode()}))
-`;
 
-test('on a terminal, progress goes to stderr and stdout still carries only the report', (t) => {
+test('on a terminal, progress goes to stderr and stdout still carries only the report', async (t) => {
   const files: Record<string, string> = { 'app/views.py': VULN_VIEW };
   for (let i = 0; i < 40; i++) files[`app/mod${i}.py`] = `VALUE_${i} = ${i}\n`;
   const dir = makeTree(files);
   t.after(() => removeTree(dir));
   const env = { ...process.env };
   delete env.MTLS_AUDIT_STATS;
-  const r = spawnSync('python3', ['-c', PTY_RUNNER, process.execPath, CLI, 'scan', dir, '--format', 'json'], { cwd: REPO_ROOT, env, encoding: 'utf8', timeout: 120_000 });
-  assert.equal(r.status, 0, `pty runner: ${r.stderr}`);
-  const res = JSON.parse(r.stdout) as { code: number; stdout: string; stderr: string };
-  const stdout = Buffer.from(res.stdout, 'base64').toString('utf8');
-  const stderr = Buffer.from(res.stderr, 'base64').toString('utf8');
+  const res = await runWithTtyStderr([process.execPath, CLI, 'scan', dir, '--format', 'json'], { cwd: REPO_ROOT, env, timeoutSeconds: 60 });
+  const { stdout, stderr } = res;
   assert.equal(res.code, 1, stderr);
   const report = JSON.parse(stdout) as Report;
   assert.deepEqual(sites(report.findings), [VIEW_FINDING]);
