@@ -89,6 +89,8 @@ export interface AVal {
   parses: Set<ParseSite>;
   /** Session key, for session-val. */
   sessionKey?: string | null;
+  /** Keyword arguments collected by `**kwargs` (subscripting with a constant key picks one). */
+  fields?: Map<string, AVal>;
 }
 
 export interface ParseSite {
@@ -150,10 +152,10 @@ export interface CodeModel {
 // Key classification
 
 const CERT_KEY_RE =
-  /SSL_CLIENT|CLIENT_CERT|CLIENTCERT|CLIENT_S_DN|CLIENT_I_DN|CLIENT_DN|CLIENT_CN|CLIENT_VERIFY|CLIENT_FINGERPRINT|CLIENT_SERIAL|CLIENT_SUBJECT|CLIENT_ISSUER|FORWARDED_CLIENT_CERT|FORWARDED_TLS_CLIENT|TLS_CLIENT|MTLS|REMOTE_USER|FORWARDED_USER|AUTH_USER|CERT_(DN|CN|SUBJECT|FINGERPRINT|SERIAL|PEM|VERIFY)|^HTTP_(X_)?(SSL_)?CERT$|^HTTP_X_CLIENT_(DN|CN|CERT)|^HTTP_VERIFY$|^HTTP_S_DN$|^HTTP_SSL_/;
+  /SSL_CLIENT|CLIENT_CERT|CLIENTCERT|CLIENT_S_DN|CLIENT_I_DN|CLIENT_DN|CLIENT_CN|CLIENT_VERIFY|CLIENT_FINGERPRINT|CLIENT_SERIAL|CLIENT_SUBJECT|CLIENT_ISSUER|FORWARDED_CLIENT_CERT|FORWARDED_TLS_CLIENT|TLS_CLIENT|MTLS|REMOTE_USER|FORWARDED_USER|AUTH_USER|CERT_(DN|CN|SUBJECT|FINGERPRINT|SERIAL|PEM|VERIFY)|^HTTP_(X_)?(SSL_)?CERT$|^HTTP_X_CLIENT_(DN|CN|CERT)|^HTTP_VERIFY$|^HTTP_S_DN$|^HTTP_SSL_|SSL_(USER|AUTHENTICATED|VERIFIED|DN|S_DN|I_DN|CN|SUBJECT|ISSUER|CERT|FINGERPRINT|SERIAL)|TLS_(USER|DN|SUBJECT|CERT)/;
 
 /** Proxy-authentication material (signatures, secrets) is not a certificate value. */
-const NOT_CERT_KEY_RE = /SIGNATURE|SECRET|HMAC|PROXY_AUTH|_TOKEN$|_MAC$|_SIG$|NONCE|TIMESTAMP/;
+const NOT_CERT_KEY_RE = /SIGNATURE|SECRET|HMAC|PROXY_AUTH|_TOKEN$|_MAC$|_SIG$|NONCE|TIMESTAMP|SSL_(PROTOCOL|CIPHER|SESSION|VERSION|SERVER|TLS_SNI|COMPRESS_METHOD)|^HTTPS$/;
 
 export function isCertKey(key: string): boolean {
   const k = key.toUpperCase();
@@ -163,7 +165,7 @@ export function isCertKey(key: string): boolean {
 export function classifyKey(key: string): RawKind {
   const k = key.toUpperCase();
   if (/FORWARDED_CLIENT_CERT|XFCC/.test(k)) return 'xfcc';
-  if (/VERIFY/.test(k)) return 'verify';
+  if (/VERIFY|VERIFIED|SSL_AUTHENTICATED/.test(k)) return 'verify';
   if (/FINGERPRINT|SHA256|SHA1|THUMBPRINT|_HASH$|DIGEST/.test(k)) return 'fingerprint';
   if (/SERIAL/.test(k)) return 'serial';
   if (/I_DN|ISSUER/.test(k)) return 'issuer-dn';
@@ -535,7 +537,10 @@ export class FlowAnalyzer {
     if (body) this.block(body, st, ctx);
     const inBody = ctx.events.slice(before);
     const hasParse = inBody.some((e) => e.t === 'parse');
-    const hasCheck = inBody.some((e) => e.t === 'check' && e.what !== 'provenance') || inBody.some((e) => e.t === 'lookup' && [...e.kw.values(), ...e.args].some(tainted));
+    // A verification that can fail (chain, dates, EKU, revocation); a lookup's DoesNotExist falling
+    // through is not one — the name stays unbound, or the function ends and returns None.
+    const hasVerification = inBody.some((e) => e.t === 'check' && e.what !== 'provenance');
+    const hasCheck = hasVerification || inBody.some((e) => e.t === 'lookup' && [...e.kw.values(), ...e.args].some(tainted));
     for (const h of s.children) {
       if (h.type === 'else_clause' || h.type === 'finally_clause') {
         const b = field(h, 'body') ?? h.children.find((x) => x.type === 'block');
@@ -574,7 +579,7 @@ export class FlowAnalyzer {
         this.event(ctx, st, cls.node ?? h, { t: 'fail-open', how: 'returns-error-object', detail: cls.detail });
       } else if (cls.kind === 'fallback') {
         this.event(ctx, st, h, { t: 'fail-open', how: 'fallback', detail: cls.detail });
-      } else if (cls.kind === 'falls-through' && hasCheck) {
+      } else if (cls.kind === 'falls-through' && hasVerification) {
         if (cls.flags.length) for (const f of cls.flags) st.handlerFlags.set(f, h);
         else this.event(ctx, st, h, { t: 'fail-open', how: 'swallowed', detail: cls.detail });
       }
@@ -850,6 +855,10 @@ export class FlowAnalyzer {
       const k = this.keyOf(sub, st);
       return { ...val('session-val'), sessionKey: k?.key ?? null };
     }
+    if (ov.fields && sub) {
+      const k = stringValue(sub, st.mod.src);
+      if (k !== null) return ov.fields.get(k) ?? EMPTY();
+    }
     if (sub) this.expr(sub, st, ctx, peeking);
     if (ov.kinds.has('parts')) return derive(ov, ...[...ov.kinds].filter((k) => k === 'raw' || k === 'dn-string' || k === 'subject-attr' || k === 'parts'));
     if (ov.kinds.has('subject-attr') || ov.kinds.has('issuer-attr')) return derive(ov, ...[...ov.kinds].filter((k) => k === 'subject-attr' || k === 'issuer-attr'));
@@ -1071,6 +1080,10 @@ export class FlowAnalyzer {
       if (r) return last === 'get' && a.pos[1] && tainted(a.pos[1]) ? union(r, a.pos[1]) : r;
       return EMPTY();
     }
+    if (rv.fields && (last === 'get' || last === 'pop') && a.posNodes[0]) {
+      const k = stringValue(a.posNodes[0], mod.src);
+      if (k !== null) return union(rv.fields.get(k) ?? EMPTY(), a.pos[1]);
+    }
     if (rv.kinds.has('session') && (last === 'get' || last === 'pop')) {
       const k = a.posNodes[0] ? this.keyOf(a.posNodes[0], st) : null;
       return { ...val('session-val'), sessionKey: k?.key ?? null };
@@ -1252,6 +1265,16 @@ export class FlowAnalyzer {
       ev({ t: 'login', user: a.pos[1] });
       return EMPTY();
     }
+    // django.contrib.auth.authenticate(...): Django calls each backend's authenticate() with these
+    // credentials; the project's backends are analysed with them, and what they return is the user.
+    if (last === 'authenticate' && this.isDjangoAuthenticate(fname, st)) {
+      let user = derive(a.all, 'user');
+      if (!peeking && tainted(a.all)) {
+        for (const b of this.projectBackends()) user = union(user, this.callBackend(b, a, ctx));
+        user.kinds.add('user');
+      }
+      return user;
+    }
     if (last === 'authenticate' && a.pos[0]?.kinds.has('request')) return derive(a.all, 'user');
 
     // Responses.
@@ -1311,6 +1334,64 @@ export class FlowAnalyzer {
     // Unknown call: the result carries the taint of receiver and arguments.
     const u = union(rv, a.all);
     return derive(u, ...keepStr(u));
+  }
+
+  private isDjangoAuthenticate(fname: string, st: FnState): boolean {
+    const q = this.project.qualify(st.mod, fname);
+    return q === 'django.contrib.auth.authenticate' || fname === 'auth.authenticate';
+  }
+
+  private backendCache: PyFunction[] | null = null;
+
+  /**
+   * The backends Django would call: those named in AUTHENTICATION_BACKENDS when the setting is
+   * known, else every project class with a backend-style `authenticate` method.
+   */
+  private projectBackends(): PyFunction[] {
+    if (this.backendCache) return this.backendCache;
+    const out: PyFunction[] = [];
+    const listed = this.model.settings.get('AUTHENTICATION_BACKENDS');
+    if (listed && Array.isArray(listed.value)) {
+      for (const v of listed.value) {
+        if (typeof v !== 'string' || !v.includes('.')) continue;
+        const i = v.lastIndexOf('.');
+        const r = this.project.resolveIn(v.slice(0, i), v.slice(i + 1));
+        const m = r?.kind === 'class' ? this.project.findMethod(r.cls, 'authenticate') : null;
+        if (m) out.push(m);
+      }
+      return (this.backendCache = out);
+    }
+    for (const mod of this.model.analysed) {
+      for (const cls of mod.allClasses) {
+        const m = cls.methods.get('authenticate');
+        if (m && rootKindOf(m, this.project) === 'backend') out.push(m);
+      }
+    }
+    return (this.backendCache = out);
+  }
+
+  /** Analyses `backend.authenticate(request, **credentials)` with the caller's arguments. */
+  private callBackend(fn: PyFunction, a: { pos: AVal[]; kw: Map<string, AVal> }, ctx: FlowCtx): AVal {
+    const params = fn.params.slice(1); // self
+    const splat = this.splatParam(fn);
+    const mapped: AVal[] = [val('self')];
+    let posi = 0;
+    for (const p of params) {
+      if (p === splat) {
+        const fields = new Map<string, AVal>();
+        for (const [k, v] of a.kw) if (!params.includes(k)) fields.set(k, v);
+        mapped.push({ ...derive(union(...fields.values())), fields });
+      } else mapped.push(a.kw.get(p) ?? a.pos[posi++] ?? EMPTY());
+    }
+    return this.analyseFn(fn, mapped, ctx, false);
+  }
+
+  private splatParam(fn: PyFunction): string | null {
+    const def = fn.node.type === 'decorated_definition' ? field(fn.node, 'definition') : fn.node;
+    const ps = def ? field(def, 'parameters') : null;
+    const d = ps?.children.find((c) => c.type === 'dictionary_splat_pattern');
+    const id = d?.children.find((c) => c.type === 'identifier');
+    return id ? fn.module.text(id) : null;
   }
 
   private analyseFnPeek(fn: PyFunction, args: AVal[], ctx: FlowCtx): AVal {

@@ -46,7 +46,7 @@ const TRIGGER_PARTS: RegExp[] = [
   // Certificate and identity sources, parsing.
   /CLIENT_(?:CERT|S_DN|I_DN|VERIFY|FINGERPRINT|SERIAL)|SSL_CLIENT|FORWARDED_CLIENT|Forwarded-Client|[Cc]lient-[Cc]ert|[Ss]sl-[Cc]lient|REMOTE_USER|RemoteUser|[xX]509|load_certificate/,
   // Authentication surface: sessions, throttling, DRF permissions, logins and resets.
-  /_auth_user_id|cycle_key|ratelimit|throttle|csrf_exempt|AllowAny|authentication_classes|LoginView|obtain_auth_token|TokenObtain|PasswordResetTokenGenerator\)|def make_token|reset_token/,
+  /_auth_user_id|cycle_key|ratelimit|throttle|csrf_exempt|AllowAny|authentication_classes|LoginView|obtain_auth_token|TokenObtain|PasswordResetTokenGenerator\)|def make_token|reset_token|def authenticate\(/,
   /\.session\[\s*['"](?:user|uid|auth|logged|is_auth|account|member|principal|identity|current_user|cert_user|client_user)/,
 ];
 
@@ -58,7 +58,7 @@ const TRIGGER_PARTS: RegExp[] = [
 export const TRIGGER_RE = { test: (text: string): boolean => TRIGGER_PARTS.some((re) => re.test(text)) };
 
 /** Header spellings vary in case (`X-SSL-Client-Cert`, `x-ssl-client-cert`, `X_Ssl_Client_Cert`). */
-export const HEADER_TRIGGER_RE = /ssl[-_]client|client[-_](cert|s[-_]dn|i[-_]dn|dn|cn|verify|fingerprint|serial|subject)|forwarded[-_](client|tls)|tls[-_]client|remote[-_]user|mtls/i;
+export const HEADER_TRIGGER_RE = /ssl[-_]client|ssl[-_](?:user|authenticated|verified|s[-_]dn|dn)\b|client[-_](cert|s[-_]dn|i[-_]dn|dn|cn|verify|fingerprint|serial|subject)|forwarded[-_](client|tls)|tls[-_]client|remote[-_]user|mtls/i;
 
 /** Files parsed whatever they contain (Django's entry points and settings). */
 const ALWAYS_PARSED_RE = /(^|\/)(settings|urls|manage|wsgi|asgi)\.py$|(^|\/)settings\//;

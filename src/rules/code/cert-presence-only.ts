@@ -3,6 +3,12 @@
 import { defineRule } from '../../core/rule.js';
 import { at, certReads, deciding, events, grantRelated, hasIdentityDecision, identityDecidedElsewhere, nodeKey, uniqueBy } from './support.js';
 
+/** A condition as one short line for a message (continuation lines folded, long ones cut). */
+function oneLine(text: string): string {
+  const t = text.replace(/\\\n/g, ' ').replace(/\s+/g, ' ').trim();
+  return t.length > 90 ? `${t.slice(0, 87)}…` : t;
+}
+
 export default defineRule({
   meta: {
     id: 'cert-presence-only',
@@ -41,7 +47,7 @@ export default defineRule({
         const keys = [...new Set([...c.val.reads].map((r) => r.key))].join(', ');
         ctx.report({
           messageId: 'presence',
-          data: { what: `\`if ${c.text}\``, key: keys },
+          data: { what: `\`if ${oneLine(c.text)}\``, key: keys },
           at: at(c.module, c.node),
           related: [...grantRelated(flow), { file: flow.root.file, line: flow.root.line, message: `in ${flow.root.kind} ${flow.root.qualname}` }],
           anchor: `${c.text}|${keys}`,

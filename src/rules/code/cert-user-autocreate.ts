@@ -3,7 +3,7 @@
 import { defineRule } from '../../core/rule.js';
 import { stringValue, walk } from '../../python/ast.js';
 import { qualifiedIs } from '../../python/project.js';
-import { at, events, nodeKey, tainted, uniqueBy } from './support.js';
+import { at, events, nodeKey, uniqueBy } from './support.js';
 
 const ENROLMENT_GUARD = /staff_member_required|permission_required|user_passes_test|superuser_required|admin_required/;
 
@@ -40,7 +40,8 @@ export default defineRule({
       ({ e }) => nodeKey(e.module, e.node),
     );
     for (const { e, f } of creates) {
-      if (![...e.kw.values(), ...e.args].some(tainted)) continue;
+      // From a certificate: REMOTE_USER-style identities are the RemoteUserBackend case below.
+      if (![...e.kw.values(), ...e.args].some((v) => v.parses.size > 0 || [...v.reads].some((r) => r.kind !== 'user'))) continue;
       if (f.root.fn.decorators.some((d) => ENROLMENT_GUARD.test(d))) continue;
       ctx.report({ messageId: 'orm', data: { call: e.module.text(e.node).split('\n')[0].slice(0, 80) }, at: at(e.module, e.node) });
     }

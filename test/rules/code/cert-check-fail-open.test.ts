@@ -75,6 +75,21 @@ ruleTester.run('cert-check-fail-open', {
       },
     },
     {
+      name: 'a lookup whose DoesNotExist falls through to an implicit None (backend)',
+      files: {
+        'app/backends.py': `${HEAD}
+          class FingerprintBackend:
+              def authenticate(self, request, **credentials):
+                  user = None
+                  try:
+                      user = Binding.objects.get(fingerprint=request.META['SSL_CLIENT_M_FINGERPRINT']).user
+                  except Binding.DoesNotExist:
+                      pass
+                  return user
+        `,
+      },
+    },
+    {
       name: 'exception raised properly',
       files: {
         'app/views.py': `${HEAD}

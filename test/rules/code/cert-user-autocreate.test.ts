@@ -30,6 +30,18 @@ ruleTester.run('cert-user-autocreate', {
       },
     },
     {
+      name: 'creation from the server-set REMOTE_USER (the RemoteUserBackend case, reported by class or setting)',
+      files: {
+        'app/backends.py': `
+          from django.contrib.auth.models import User
+          class SSOBackend:
+              def authenticate(self, request):
+                  user, _ = User.objects.get_or_create(username=request.META['REMOTE_USER'])
+                  return user
+        `,
+      },
+    },
+    {
       name: 'user creation unrelated to certificates',
       files: {
         'app/views.py': `

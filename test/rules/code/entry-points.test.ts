@@ -69,3 +69,44 @@ ruleTester.run('cert-presence-only', {
     },
   ],
 });
+
+// django.contrib.auth.authenticate() dispatches to the project's backends: the credentials the view
+// passes (here read from proxy headers) are followed into the backend's **kwargs.
+ruleTester.run('cert-weak-identity-binding', {
+  valid: [],
+  invalid: [
+    {
+      name: 'view passes header values to authenticate(); the backend maps the DN through **credentials',
+      files: {
+        'certauth/backends.py': `
+          from django.contrib.auth.backends import ModelBackend
+          from .models import CertificateMapping
+          class CertificateBackend(ModelBackend):
+              def authenticate(self, request=None, **credentials):
+                  if credentials.get('status') != 'SUCCESS':
+                      return None
+                  mapping = CertificateMapping.objects.filter(subject=credentials['subject']).first()
+                  return mapping.owner if mapping else None
+        `,
+        'certauth/views.py': `
+          from django.contrib.auth import authenticate, login
+          from django.shortcuts import redirect, render
+          def certificate_login(request):
+              subject = request.META.get('HTTP_X_SSL_USER_DN', '')
+              status = request.META.get('HTTP_X_SSL_AUTHENTICATED', '')
+              user = authenticate(request, subject=subject, status=status)
+              if user is None:
+                  return render(request, 'certauth/failed.html', status=403)
+              login(request, user)
+              return redirect('/')
+        `,
+      },
+      errors: [
+        { ruleId: 'cert-weak-identity-binding', file: 'certauth/backends.py', line: 7 },
+        { ruleId: 'spoofable-cert-header', file: 'certauth/views.py', line: 4 },
+        { ruleId: 'spoofable-cert-header', file: 'certauth/views.py', line: 5 },
+        { ruleId: 'session-not-bound-to-cert', file: 'certauth/views.py', line: 9 },
+      ],
+    },
+  ],
+});
