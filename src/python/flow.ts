@@ -518,7 +518,7 @@ export class FlowAnalyzer {
     const presence = isPresenceTest(c, st.mod, (n) => this.peek(n, st), (call) => {
       const f = field(call, 'function');
       const name = f ? dotted(f, st.mod.src) : null;
-      return !!(f && name && this.resolveCall(f, name, st));
+      return !!(name && this.resolveCall(name, st));
     });
     const truthiness = isTruthinessTest(c, st.mod);
     const text = st.mod.text(c);
@@ -1306,9 +1306,8 @@ export class FlowAnalyzer {
     // in (the request, a certificate value, a session) or it is a method on self; nothing else can
     // reach a certificate, and not resolving the rest keeps unrelated modules unparsed.
     const interesting = fname.startsWith('self.') || [...a.pos, ...a.kw.values()].some((v) => tainted(v) || v.kinds.has('request') || v.kinds.has('meta') || v.kinds.has('headers') || v.kinds.has('session') || v.kinds.has('cert') || v.kinds.has('user') || v.kinds.has('binding'));
-    const target = interesting ? this.resolveCall(fnNode, fname, st) : null;
+    const target = interesting ? this.resolveCall(fname, st) : null;
     if (target) {
-      const callArgs = target.viaSelf || target.bound ? a.pos : a.pos;
       const params = target.fn.params;
       const mapped: AVal[] = [];
       let offset = 0;
@@ -1318,7 +1317,7 @@ export class FlowAnalyzer {
       }
       for (let i = offset; i < params.length; i++) {
         const kwv = a.kw.get(params[i]);
-        mapped.push(kwv ?? callArgs[i - offset] ?? EMPTY());
+        mapped.push(kwv ?? a.pos[i - offset] ?? EMPTY());
       }
       if (peeking) return this.analyseFnPeek(target.fn, mapped, ctx);
       return this.analyseFn(target.fn, mapped, ctx, false);
@@ -1399,21 +1398,18 @@ export class FlowAnalyzer {
     return ctx.memo.get(sig) ?? EMPTY();
   }
 
-  private resolveCall(fnNode: PyNode, fname: string, st: FnState): { fn: PyFunction; viaSelf: boolean; bound: boolean } | null {
+  /** The project function a call targets: `self.method(...)` through the class's bases, or a resolved name. */
+  private resolveCall(fname: string, st: FnState): { fn: PyFunction; viaSelf: boolean } | null {
     if (!fname) return null;
     if (fname.startsWith('self.') && st.fn.cls) {
       const parts = fname.split('.');
-      if (parts.length === 2) {
-        const m = this.project.findMethod(st.fn.cls, parts[1]);
-        return m ? { fn: m, viaSelf: true, bound: true } : null;
-      }
-      return null;
+      if (parts.length !== 2) return null;
+      const m = this.project.findMethod(st.fn.cls, parts[1]);
+      return m ? { fn: m, viaSelf: true } : null;
     }
     if (fname.startsWith('super().')) return null;
     const r = this.project.resolve(st.mod, fname);
-    if (r?.kind === 'function') return { fn: r.fn, viaSelf: false, bound: false };
-    void fnNode;
-    return null;
+    return r?.kind === 'function' ? { fn: r.fn, viaSelf: false } : null;
   }
 }
 
