@@ -276,6 +276,8 @@ export class FlowAnalyzer {
   private parseCache = new Map<PyNode, ParseSite>();
   /** Environ-style keys a project middleware fills from a header read: key -> header read. */
   metaCopies = new Map<string, SourceRead>();
+  /** Request attributes a project middleware sets from certificate data: name -> value. */
+  requestAttrs = new Map<string, AVal>();
   /** Call summaries of the root being analysed (peeks read them, never write). */
   private currentMemo = new Map<string, AVal>();
 
@@ -429,6 +431,10 @@ export class FlowAnalyzer {
       const an = attr ? st.mod.text(attr) : '';
       if (ov.kinds.has('request') && (an === 'user' || an === '_cached_user' || an === 'auth_user')) {
         if (!v.kinds.has('none')) this.event(ctx, st, a, { t: 'grant', kind: 'request.user assignment' });
+      } else if (ov.kinds.has('request') && tainted(v) && !/^(META|environ|headers|session|COOKIES|GET|POST)$/.test(an)) {
+        // A middleware annotating the request (`request.certificate_subject = cn`) for later views.
+        const prev = this.requestAttrs.get(an);
+        this.requestAttrs.set(an, prev ? union(prev, v) : v);
       }
       if (ov.kinds.has('self')) st.env.set(`self.${an}`, v);
       return;
@@ -786,6 +792,11 @@ export class FlowAnalyzer {
       if (attr === 'headers') return val('headers');
       if (attr === 'session') return val('session');
       if (attr === 'user') return val('user');
+      const carried = this.requestAttrs.get(attr);
+      if (carried) {
+        if (!peeking) for (const r of carried.reads) ctx.reads.add(r);
+        return carried;
+      }
       return EMPTY();
     }
     if (ov.kinds.has('cert')) {
@@ -1643,9 +1654,11 @@ export function buildCodeModel(model: ProjectModel): CodeModel {
   const run = (a: FlowAnalyzer): CertFlow[] => roots.map((r) => safely(a, r)).filter((f): f is CertFlow => f !== null && f.reads.length > 0);
   let flows = run(analyser);
   // Middleware that copies a header into an environ-style key changes the origin of later reads: re-run.
-  if (analyser.metaCopies.size) {
+  // …and so does a middleware that leaves certificate data on the request for the views.
+  if (analyser.metaCopies.size || analyser.requestAttrs.size) {
     const again = new FlowAnalyzer(project, model);
     again.metaCopies = analyser.metaCopies;
+    again.requestAttrs = analyser.requestAttrs;
     flows = run(again);
   }
 

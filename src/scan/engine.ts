@@ -58,7 +58,7 @@ const TRIGGER_PARTS: RegExp[] = [
 export const TRIGGER_RE = { test: (text: string): boolean => TRIGGER_PARTS.some((re) => re.test(text)) };
 
 /** Header spellings vary in case (`X-SSL-Client-Cert`, `x-ssl-client-cert`, `X_Ssl_Client_Cert`). */
-export const HEADER_TRIGGER_RE = /ssl[-_]client|ssl[-_](?:user|authenticated|verified|s[-_]dn|dn)\b|client[-_](cert|s[-_]dn|i[-_]dn|dn|cn|verify|fingerprint|serial|subject)|forwarded[-_](client|tls)|tls[-_]client|remote[-_]user|mtls/i;
+export const HEADER_TRIGGER_RE = /request\.(?:\w*_)?(?:cert|certificate|subject|ssl|mtls|client_dn|client_cn)\w*|ssl[-_]client|ssl[-_](?:user|authenticated|verified|s[-_]dn|dn)\b|client[-_](cert|s[-_]dn|i[-_]dn|dn|cn|verify|fingerprint|serial|subject)|forwarded[-_](client|tls)|tls[-_]client|remote[-_]user|mtls/i;
 
 /** Files parsed whatever they contain (Django's entry points and settings). */
 const ALWAYS_PARSED_RE = /(^|\/)(settings|urls|manage|wsgi|asgi)\.py$|(^|\/)settings\//;

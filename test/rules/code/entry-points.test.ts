@@ -108,5 +108,33 @@ ruleTester.run('cert-weak-identity-binding', {
         { ruleId: 'session-not-bound-to-cert', file: 'certauth/views.py', line: 9 },
       ],
     },
+    {
+      name: 'a middleware leaves a CN cut from the DN header on the request; a view looks the user up by it',
+      files: {
+        'app/middleware.py': `
+          class CertificateSubjectMiddleware:
+              def __init__(self, get_response):
+                  self.get_response = get_response
+              def __call__(self, request):
+                  request.certificate_subject = ''
+                  dn = request.META.get('SSL_CLIENT_S_DN', '')
+                  for part in dn.split('/'):
+                      if part.startswith('CN='):
+                          request.certificate_subject = part[3:]
+                  return self.get_response(request)
+        `,
+        'app/views.py': `
+          from django.contrib.auth.models import User
+          from django.http import JsonResponse
+          def profile(request):
+              if not request.certificate_subject:
+                  return JsonResponse({'error': 'certificate required'}, status=401)
+              user = User.objects.get(username=request.certificate_subject)
+              return JsonResponse({'user': user.username})
+        `,
+      },
+      rules: ['cert-weak-identity-binding'],
+      errors: [{ ruleId: 'cert-weak-identity-binding', file: 'app/views.py', line: 6 }],
+    },
   ],
 });
