@@ -10,13 +10,11 @@
 // rule and text works offline (the script toggles `hidden`); without script everything is shown.
 
 import { createHash } from 'node:crypto';
-import { isAbsolute, resolve } from 'node:path';
-import { statSync } from 'node:fs';
 import type { Finding, Report, Severity } from '../core/types.js';
 import { SEVERITIES, severityRank } from '../core/types.js';
 import { compareInGroup, groupFindings, groupKey } from './order.js';
 import type { RenderOptions } from './index.js';
-import { readText } from '../scan/discover.js';
+import { SourceLines } from './sources.js';
 import { CWE_NAMES, cweUrl } from './catalogue.js';
 import { ruleById } from '../rules/index.js';
 import { findingKey, probeIdentityFlows, type IdentityFlow } from './identity-flow.js';
@@ -26,37 +24,11 @@ import { esc, ICON, inlineCode, plural, token, visible } from './html-util.js';
 /** Lines of context around the flagged line in a code frame. */
 const CONTEXT_LINES = 3;
 /** Files larger than this are not read for code frames. */
-const MAX_FRAME_FILE_BYTES = 8 * 1024 * 1024;
 /** Longest source line shown; longer ones are cut around the flagged columns. */
 const MAX_LINE = 200;
 /** Longest evidence shown per finding. */
 const MAX_EVIDENCE = 24 * 1024;
 
-class Sources {
-  private cache = new Map<string, string[] | null>();
-  constructor(private root: string | undefined) {}
-
-  /** The lines of a file of the scanned tree, or null (no root, outside it, missing, too big, binary). */
-  lines(file: string | undefined): string[] | null {
-    if (!file) return null;
-    if (this.cache.has(file)) return this.cache.get(file)!;
-    let lines: string[] | null = null;
-    if (this.root !== undefined && !isAbsolute(file) && !/^[a-z][a-z0-9+.-]*:\/\//i.test(file) && !file.split(/[\\/]/).includes('..')) {
-      try {
-        const abs = resolve(this.root, file);
-        const st = statSync(abs);
-        if (st.isFile() && st.size <= MAX_FRAME_FILE_BYTES) {
-          const r = readText(abs, MAX_FRAME_FILE_BYTES);
-          if (r.ok) lines = r.text.split(/\r\n|\r|\n/);
-        }
-      } catch {
-        lines = null;
-      }
-    }
-    this.cache.set(file, lines);
-    return lines;
-  }
-}
 
 function cut(text: string, col: number | undefined): { text: string; shift: number } {
   if (text.length <= MAX_LINE) return { text, shift: 0 };
@@ -106,7 +78,7 @@ function ruleTitle(id: string): string | undefined {
   return ruleById(id)?.meta.name;
 }
 
-function renderFinding(f: Finding, id: string, src: Sources, opts: { suppressed?: boolean } = {}): string {
+function renderFinding(f: Finding, id: string, src: SourceLines, opts: { suppressed?: boolean } = {}): string {
   const l = f.location;
   const where = l.file ? `${esc(l.file)}${position(l)}` : l.url ? esc(l.url) : '';
   const title = ruleTitle(f.ruleId);
@@ -147,7 +119,7 @@ function renderFinding(f: Finding, id: string, src: Sources, opts: { suppressed?
   return `<article class="finding sev-${f.severity}${opts.suppressed ? ' is-suppressed' : ''}" id="${id}" data-severity="${f.severity}" data-rule="${esc(f.ruleId)}" data-search="${esc(search)}">${parts.join('\n')}</article>`;
 }
 
-function renderGroups(findings: Finding[], ids: Map<Finding, string>, src: Sources): string {
+function renderGroups(findings: Finding[], ids: Map<Finding, string>, src: SourceLines): string {
   return groupFindings(findings)
     .map(([k, fs]) => {
       const worst = fs.reduce((w, f) => (severityRank(f.severity) > severityRank(w) ? f.severity : w), 'low' as Severity);
@@ -518,7 +490,7 @@ function anchorIds(report: Report): { ids: Map<Finding, string>; byKey: Map<stri
 
 export function renderHtml(report: Report, opts: RenderOptions = {}): string {
   const root = opts.root ?? (report.kind === 'scan' ? report.target : undefined);
-  const src = new Sources(root);
+  const src = new SourceLines(root);
   const { ids, byKey } = anchorIds(report);
   const bySev = new Map<Severity, number>();
   for (const f of report.findings) bySev.set(f.severity, (bySev.get(f.severity) ?? 0) + 1);

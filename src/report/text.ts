@@ -4,18 +4,15 @@
 // ANSI colours only when asked (the CLI asks for a TTY without --output). Output is deterministic:
 // no timings unless --verbose.
 
-import { resolve, isAbsolute } from 'node:path';
-import { statSync } from 'node:fs';
 import type { Finding, Report, Severity } from '../core/types.js';
-import { SEVERITIES, severityRank } from '../core/types.js';
+import { SEVERITIES } from '../core/types.js';
 import { compareInGroup, groupFindings, groupKey } from './order.js';
-import { readText } from '../scan/discover.js';
+import { SourceLines } from './sources.js';
 import type { RenderOptions } from './index.js';
 
 /** Lines of context shown above and below the flagged line. */
 export const CONTEXT_LINES = 2;
 /** Files larger than this are not read for code frames (the evidence line is shown instead). */
-const MAX_FRAME_FILE_BYTES = 8 * 1024 * 1024;
 /** Longest source line shown in a frame; longer ones are cut around the flagged columns. */
 const MAX_FRAME_LINE = 160;
 const WRAP = 100;
@@ -88,29 +85,6 @@ function wrap(text: string, indent: string, first = ''): string[] {
   return out.map((l, i) => (i === 0 ? `${indent}${first}${l}` : `${' '.repeat(hang)}${l}`).replace(/\s+$/, ''));
 }
 
-class SourceCache {
-  private cache = new Map<string, string[] | null>();
-  constructor(private root: string | undefined) {}
-
-  lines(file: string): string[] | null {
-    if (this.cache.has(file)) return this.cache.get(file)!;
-    let lines: string[] | null = null;
-    if (this.root !== undefined && !isAbsolute(file) && !/^[a-z][a-z0-9+.-]*:\/\//i.test(file) && !file.split(/[\\/]/).includes('..')) {
-      try {
-        const abs = resolve(this.root, file);
-        const st = statSync(abs);
-        if (st.isFile() && st.size <= MAX_FRAME_FILE_BYTES) {
-          const r = readText(abs);
-          if (r.ok) lines = r.text.split(/\r\n|\r|\n/);
-        }
-      } catch {
-        lines = null;
-      }
-    }
-    this.cache.set(file, lines);
-    return lines;
-  }
-}
 
 /** A code frame: CONTEXT_LINES around the flagged line, with a gutter and carets under the flagged columns. */
 export function codeFrame(lines: string[], f: Pick<Finding['location'], 'line' | 'column' | 'endLine' | 'endColumn'>, paint: Paint = PLAIN, indent = '    '): string[] {
@@ -161,7 +135,7 @@ function position(f: Finding): string {
   return l.column ? `${l.line}:${l.column}` : `${l.line}`;
 }
 
-function renderFinding(f: Finding, src: SourceCache, paint: Paint, verbose: boolean, sameSiteAsPrevious = false): string[] {
+function renderFinding(f: Finding, src: SourceLines, paint: Paint, verbose: boolean, sameSiteAsPrevious = false): string[] {
   const out: string[] = [];
   const pos = position(f);
   const head = [
@@ -204,7 +178,7 @@ function renderFinding(f: Finding, src: SourceCache, paint: Paint, verbose: bool
   return out;
 }
 
-function renderGroups(findings: Finding[], src: SourceCache, paint: Paint, verbose: boolean): string[] {
+function renderGroups(findings: Finding[], src: SourceLines, paint: Paint, verbose: boolean): string[] {
   const out: string[] = [];
   for (const [k, fs] of groupFindings(findings)) {
     out.push(paint.bold(k ? safe(k) : '(no location)'));
@@ -242,7 +216,7 @@ export function renderText(report: Report, opts: RenderOptions = {}): string {
   const paint = opts.color ? COLOUR : PLAIN;
   const verbose = opts.verbose === true;
   const root = opts.root ?? (report.kind === 'scan' ? report.target : undefined);
-  const src = new SourceCache(root);
+  const src = new SourceLines(root);
   const out: string[] = [];
 
   if (report.findings.length) out.push(...renderGroups(report.findings, src, paint, verbose));
