@@ -13,7 +13,7 @@ import type { InputError } from '../core/types.js';
 import type { ConfigSite, EntryPoint, RemovedHeader, UpstreamHeader, VerifyMode } from './model.js';
 import { wsgiKey } from './model.js';
 import { parseNginx, NgxSyntaxError, type NgxDirective } from './nginx-parse.js';
-import { header, isCertSource, isVerifySource, resolveInclude, site, type SourceFile } from './common.js';
+import { header, isVerifySource, resolveInclude, site, type SourceFile } from './common.js';
 
 export interface NginxFile {
   path: string;

@@ -7,7 +7,6 @@
 
 import type { ProjectModel } from '../model/project.js';
 import type { PyClass } from '../python/module.js';
-import type { PythonProject } from '../python/project.js';
 import type { EntryPoint } from '../deploy/model.js';
 import { entry, isUnknown, pyTruthy, type SettingsProfile, type SValue } from '../settings/model.js';
 import { callArgs, classList, decoList, drfAttr, endsWith, type Deco, type ViewFacts } from './views.js';
