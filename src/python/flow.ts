@@ -81,7 +81,9 @@ export type VKind =
   | 'false'
   | 'none'
   | 'remote-addr'
-  | 'verified';
+  | 'verified'
+  /** The result of a library call that consumed certificate data: it may decide, we cannot tell. */
+  | 'opaque';
 
 export interface AVal {
   kinds: Set<VKind>;
@@ -708,7 +710,7 @@ export class FlowAnalyzer {
         const a = field(n, 'argument');
         const v = a ? this.expr(a, st, ctx, peeking) : EMPTY();
         // `if not proxied:` still tests the result of a verification.
-        return v.kinds.has('verified') ? derive(v, 'verified') : derive(v);
+        return derive(v, ...[...v.kinds].filter((k): k is VKind => k === 'verified' || k === 'opaque'));
       }
       case 'comparison_operator':
         return this.comparison(n, st, ctx, peeking);
@@ -1341,8 +1343,12 @@ export class FlowAnalyzer {
       return v;
     }
 
-    // Unknown call: the result carries the taint of receiver and arguments.
+    // Unknown call: the result carries the taint of receiver and arguments. A string method on
+    // the value keeps what it is; a library function handed certificate data returns something
+    // opaque (it may well decide on it — e.g. a verification package — so it is not "presence").
     const u = union(rv, a.all);
+    const onValue = !!recv && (rv.kinds.has('raw') || rv.kinds.has('dn-string') || rv.kinds.has('subject-attr') || rv.kinds.has('parts'));
+    if (!onValue && tainted(a.all) && !tainted(rv)) return derive(u, 'opaque');
     return derive(u, ...keepStr(u));
   }
 

@@ -48,6 +48,9 @@ export function hasIdentityDecision(flow: CertFlow): boolean {
         return !e.presenceLike && e.vals.some(tainted);
       case 'session-compare':
         return true;
+      case 'cond':
+        // A decision on what a library made of the certificate (`if not verify_with_lib(pem)`).
+        return (e.denies || e.grants) && e.val.kinds.has('opaque') && tainted(e.val);
       default:
         return false;
     }

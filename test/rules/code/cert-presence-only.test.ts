@@ -39,6 +39,23 @@ ruleTester.run('cert-presence-only', {
       },
     },
     {
+      name: 'a library decides on the certificate after the presence check',
+      files: {
+        'app/views.py': `
+          from django.http import JsonResponse
+          from certlib import identify
+          def data(request):
+              pem = request.META.get('SSL_CLIENT_CERT')
+              if not pem:
+                  return JsonResponse({}, status=401)
+              who = identify(pem, trust_store='/etc/ca.pem')
+              if not who:
+                  return JsonResponse({}, status=403)
+              return JsonResponse({'who': who})
+        `,
+      },
+    },
+    {
       name: 'certificate value read only for logging is not a decision',
       files: {
         'app/views.py': `
