@@ -40,21 +40,6 @@ export function walkScope(n: PyNode, visit: (n: PyNode) => boolean | void): void
   });
 }
 
-export function ancestors(n: PyNode): PyNode[] {
-  const out: PyNode[] = [];
-  for (let p = n.parent; p; p = p.parent) out.push(p);
-  return out;
-}
-
-export function enclosing(n: PyNode, types: string[]): PyNode | null {
-  for (let p = n.parent; p; p = p.parent) if (types.includes(p.type)) return p;
-  return null;
-}
-
-export function isWithin(n: PyNode, outer: PyNode): boolean {
-  return n.start >= outer.start && n.end <= outer.end;
-}
-
 /** Strips parentheses around an expression. */
 export function unparen(n: PyNode | null): PyNode | null {
   while (n && n.type === 'parenthesized_expression') n = firstNamed(n);

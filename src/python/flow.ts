@@ -208,7 +208,7 @@ function derive(v: AVal, ...kinds: VKind[]): AVal {
   return { kinds: new Set(kinds), reads: new Set(v.reads), parses: new Set(v.parses) };
 }
 
-function tainted(v: AVal): boolean {
+export function tainted(v: AVal): boolean {
   return v.reads.size > 0 || v.parses.size > 0;
 }
 
@@ -216,13 +216,6 @@ export function rawKinds(v: AVal): Set<RawKind> {
   const out = new Set<RawKind>();
   if (v.kinds.has('raw')) for (const r of v.reads) out.add(r.kind);
   return out;
-}
-
-/** Identity-bearing subject data: subject attributes, DN strings, raw DN/CN headers. */
-export function isSubjectValue(v: AVal): boolean {
-  if (v.kinds.has('subject-attr') || v.kinds.has('dn-string') || v.kinds.has('subject')) return true;
-  const rk = rawKinds(v);
-  return rk.has('dn') || rk.has('cn') || rk.has('user');
 }
 
 function isDnLike(v: AVal): boolean {
@@ -370,7 +363,9 @@ export class FlowAnalyzer {
         const it = field(s, 'right');
         const iv = it ? this.expr(it, st, ctx) : EMPTY();
         const left = field(s, 'left');
-        if (left) this.bind(left, derive(iv, ...(iv.kinds.has('parts') ? (['raw', 'parts'] as VKind[]) : ([] as VKind[])), ...[...iv.kinds].filter((k) => k === 'raw')), st);
+        // An element of split DN/XFCC parts is still raw certificate text.
+        const elem: VKind[] = iv.kinds.has('parts') ? ['raw', 'parts'] : iv.kinds.has('raw') ? ['raw'] : [];
+        if (left) this.bind(left, derive(iv, ...elem), st);
         const body = field(s, 'body');
         if (body) this.block(body, st, ctx);
         const alt = field(s, 'alternative');
@@ -921,8 +916,8 @@ export class FlowAnalyzer {
   private sourceRead(n: PyNode, keyNode: PyNode, headers: boolean, st: FnState, ctx: FlowCtx, peeking: boolean): AVal | null {
     const key = this.keyOf(keyNode, st);
     if (!key) return null;
-    let wsgi = headers ? headerToWsgi(key.key) : key.key.toUpperCase() === key.key ? key.key : key.key;
-    if (!headers && /^http_/i.test(wsgi)) wsgi = wsgi.toUpperCase();
+    // request.headers['X-Foo'] → HTTP_X_FOO; a META key is taken as written (an `http_` prefix upper-cased).
+    const wsgi = headers ? headerToWsgi(key.key) : /^http_/i.test(key.key) ? key.key.toUpperCase() : key.key;
     if (wsgi === 'REMOTE_ADDR') return val('remote-addr');
     if (!isCertKey(wsgi)) return EMPTY();
     let r = this.readCache.get(n);

@@ -2,7 +2,7 @@
 // assignments, extracted from the syntax tree without executing anything.
 
 import type { PyNode } from './parser.js';
-import { dotted, field, fields, named, stringValue, walk } from './ast.js';
+import { dotted, field, fields, named, walk } from './ast.js';
 
 export interface ImportBinding {
   /** Absolute dotted module (relative imports resolved against the importing module). */
@@ -296,11 +296,4 @@ export function buildModule(path: string, src: string, root: PyNode): PyModule {
   });
 
   return mod;
-}
-
-/** Literal string constants assigned at module top level (last assignment wins). */
-export function moduleStringConstant(mod: PyModule, name: string): string | null {
-  let v: string | null = null;
-  for (const a of mod.assigns) if (a.name === name && a.op === '=') v = stringValue(a.value, mod.src);
-  return v;
 }

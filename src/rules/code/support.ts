@@ -4,7 +4,7 @@ import type { RelatedLocation } from '../../core/types.js';
 import type { PyNode } from '../../python/parser.js';
 import type { PyModule } from '../../python/module.js';
 import type { AVal, CertFlow, FlowEvent, ParseSite, SourceRead } from '../../python/flow.js';
-import { provenanceDenies, rawKinds } from '../../python/flow.js';
+import { provenanceDenies, rawKinds, tainted } from '../../python/flow.js';
 import type { ProjectModel } from '../../model/project.js';
 import { provesProvenance, revocationAtProxy, verifiedAtProxy } from '../../deploy/facts.js';
 
@@ -32,9 +32,7 @@ export function certReads(flow: CertFlow): SourceRead[] {
   return flow.reads.filter((r) => r.kind !== 'user');
 }
 
-export function tainted(v: AVal): boolean {
-  return v.reads.size > 0 || v.parses.size > 0;
-}
+export { tainted };
 
 /** Does the flow decide on the *contents* of a certificate value (not only its presence)? */
 export function hasIdentityDecision(flow: CertFlow): boolean {
