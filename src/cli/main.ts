@@ -12,6 +12,7 @@ import { SEVERITIES, severityRank, type Report, type Severity } from '../core/ty
 import { VERSION } from '../version.js';
 import type { Format } from '../report/index.js';
 import { createProgress } from './progress.js';
+import { mark, phaseMarks } from '../core/timing.js';
 
 export const FORMATS = ['text', 'json', 'sarif', 'html'] as const;
 
@@ -78,7 +79,9 @@ function buildProgram(): Command {
       progress.done();
       const failOn: Severity = cmd.getOptionValueSource('failOn') === 'cli' ? o.failOn : config.failOn ?? o.failOn;
       const { renderReport } = await import('../report/index.js');
+      mark('scan');
       writeOutput(renderReport(report, o.format as Format, { color: o.color !== false && !o.output && process.stdout.isTTY === true, root: path }), o.output);
+      mark('report');
       process.exitCode = exitCodeFor(report, failOn);
     });
 
@@ -107,7 +110,7 @@ function reportStatsAtExit(): void {
     const maxRssMB = Math.round((ru.maxRSS / 1024) * 10) / 10;
     const durationMs = Math.round(performance.now() * 10) / 10;
     const cpuMs = Math.round((ru.userCPUTime + ru.systemCPUTime) / 100) / 10;
-    process.stderr.write(`${JSON.stringify({ maxRssMB, durationMs, cpuMs })}\n`);
+    process.stderr.write(`${JSON.stringify({ maxRssMB, durationMs, cpuMs, phases: phaseMarks() })}\n`);
   });
 }
 

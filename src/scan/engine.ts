@@ -18,6 +18,7 @@ import { buildDeployment } from '../deploy/build.js';
 import { assignFingerprints } from './fingerprint.js';
 import { applyInlineSuppressions, applyBaseline } from './suppress.js';
 import { VERSION } from '../version.js';
+import { mark } from '../core/timing.js';
 
 export interface ScanOptions {
   path: string;
@@ -40,13 +41,18 @@ export { UsageError } from "../core/errors.js";
 import { UsageError } from "../core/errors.js";
 
 const TRIGGER_PARTS: RegExp[] = [
-  // Settings, only where they are assigned or changed (framework code that merely names them is not a project's settings).
-  /(?:MIDDLEWARE|AUTHENTICATION_BACKENDS|AUTH_PASSWORD_VALIDATORS|SESSION_COOKIE_AGE|SESSION_EXPIRE_AT_BROWSER_CLOSE|PASSWORD_RESET_TIMEOUT|REST_FRAMEWORK|INSTALLED_APPS)(?:_CLASSES|_DAYS)?\s*(?:[+]?=|\.(?:append|insert|extend)\b)/,
-  /urlpatterns\s*[+]?=|DJANGO_SETTINGS_MODULE/,
+  // Settings, only where a statement assigns or changes them (framework code that merely names them is not a project's settings).
+  /^[ \t]*(?:MIDDLEWARE|AUTHENTICATION_BACKENDS|AUTH_PASSWORD_VALIDATORS|SESSION_COOKIE_AGE|SESSION_EXPIRE_AT_BROWSER_CLOSE|PASSWORD_RESET_TIMEOUT|REST_FRAMEWORK|INSTALLED_APPS)(?:_CLASSES|_DAYS)?\s*(?:[+]?=|\.(?:append|insert|extend)\b)/m,
+  /urlpatterns\s*[+]?=/,
+  // A settings module named by a literal (`os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'x')`,
+  // `environ['DJANGO_SETTINGS_MODULE'] = 'x'`, `{'DJANGO_SETTINGS_MODULE': 'x'}`, `'DJANGO_SETTINGS_MODULE=x'`):
+  // code that only reads the variable cannot tell where the settings are.
+  /['"]DJANGO_SETTINGS_MODULE['"]\s*(?:,|\]\s*=|:)\s*[rRuUbBfF]?['"]|DJANGO_SETTINGS_MODULE=[A-Za-z_]/,
   // Certificate and identity sources, parsing.
   /CLIENT_(?:CERT|S_DN|I_DN|VERIFY|FINGERPRINT|SERIAL)|SSL_CLIENT|FORWARDED_CLIENT|Forwarded-Client|[Cc]lient-[Cc]ert|[Ss]sl-[Cc]lient|REMOTE_USER|RemoteUser|[xX]509|load_certificate/,
-  // Authentication surface: sessions, throttling, DRF permissions, logins and resets.
-  /_auth_user_id|cycle_key|ratelimit|throttle|csrf_exempt|AllowAny|authentication_classes|LoginView|obtain_auth_token|TokenObtain|PasswordResetTokenGenerator\)|def make_token|reset_token|def authenticate\(/,
+  // Authentication surface: session writes, throttling, DRF permissions, logins and resets. Uses,
+  // not definitions: Django's own `def csrf_exempt(` / `class LoginView(` decide nothing.
+  /session\[\s*['"]_auth_user_|ratelimit|throttle|@csrf_exempt|(?<!def )\bcsrf_exempt\s*[,)(\]]|AllowAny|authentication_classes|(?<!class )LoginView|obtain_auth_token|TokenObtain|PasswordResetTokenGenerator\)|def make_token|reset_token|def authenticate\(/,
   /\.session\[\s*['"](?:user|uid|auth|logged|is_auth|account|member|principal|identity|current_user|cert_user|client_user)/,
 ];
 
@@ -65,6 +71,7 @@ const ALWAYS_PARSED_RE = /(^|\/)(settings|urls|manage|wsgi|asgi)\.py$|(^|\/)sett
 
 export async function runScan(opts: ScanOptions): Promise<Report> {
   const t0 = performance.now();
+  mark('start');
   const root = resolve(opts.path);
   let st;
   try {
@@ -83,6 +90,7 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
     maxFileBytes: opts.maxFileBytes,
   });
   errors.push(...walkErrors);
+  mark('discover');
 
   const parser = await parserReady;
   const python = new PythonProject(parser, files, errors);
@@ -111,13 +119,16 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
     if (mod) analysed.push(mod);
   }
   pullImporters(python, analysed, skipped);
+  mark('read+parse');
   const configFiles: DiscoveredFile[] = files.filter((f) => f.kind === 'config');
   for (const f of configFiles) bytes += f.size;
 
   const deploy = buildDeployment(root, configFiles, errors, { parser, allFiles: files });
   const settings = buildSettings(python, analysed, deploy, files);
   const model: ProjectModel = { root, files, python, analysed, settings, deploy, code: null as never, errors };
+  mark('deploy+settings');
   model.code = buildCodeModel(model);
+  mark('code-model');
   if (process.env.MTLS_AUDIT_DUMP_FLOWS) process.stderr.write(describeFlows(model.code) + '\n');
   opts.onModel?.(model);
 
@@ -142,6 +153,7 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
     }
   }
 
+  mark('rules');
   const unique = dedupe(findings);
   unique.sort(compareFindings);
   assignFingerprints(unique, (file, line) => sourceLine(model, file, line));
