@@ -12,7 +12,7 @@ import { SEVERITIES, severityRank, type Report, type Severity } from '../core/ty
 import { VERSION } from '../version.js';
 import type { Format } from '../report/index.js';
 import { createProgress } from './progress.js';
-import { mark, phaseMarks } from '../core/timing.js';
+import { mark, phaseMarks, timeTotals } from '../core/timing.js';
 
 export const FORMATS = ['text', 'json', 'sarif', 'html'] as const;
 
@@ -110,7 +110,7 @@ function reportStatsAtExit(): void {
     const maxRssMB = Math.round((ru.maxRSS / 1024) * 10) / 10;
     const durationMs = Math.round(performance.now() * 10) / 10;
     const cpuMs = Math.round((ru.userCPUTime + ru.systemCPUTime) / 100) / 10;
-    process.stderr.write(`${JSON.stringify({ maxRssMB, durationMs, cpuMs, phases: phaseMarks() })}\n`);
+    process.stderr.write(`${JSON.stringify({ maxRssMB, durationMs, cpuMs, phases: phaseMarks(), totals: timeTotals() })}\n`);
   });
 }
 

@@ -10,3 +10,14 @@ export function mark(phase: string): void {
 export function phaseMarks(): Record<string, number> {
   return Object.fromEntries(marks);
 }
+
+const sums = new Map<string, number>();
+
+/** Adds `ms` to the running total of `what` (reported next to the phase marks). */
+export function addTime(what: string, ms: number): void {
+  sums.set(what, (sums.get(what) ?? 0) + ms);
+}
+
+export function timeTotals(): Record<string, number> {
+  return Object.fromEntries([...sums].map(([k, v]) => [k, Math.round(v * 10) / 10]));
+}

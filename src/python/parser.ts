@@ -70,7 +70,11 @@ function rawCursorApi(m: Record<string, unknown>): RawCursorApi | null {
 
 async function createParser(): Promise<Parser> {
   const require = createRequire(import.meta.url);
-  const binding: Record<string, unknown> = {};
+  // The runtime's .wasm is located by package name, not next to the script that loads it (the
+  // CLI may run from a bundle).
+  const binding: Record<string, unknown> = {
+    locateFile: (name: string) => (name === 'tree-sitter.wasm' ? require.resolve('web-tree-sitter/tree-sitter.wasm') : name),
+  };
   await Parser.init(binding as unknown as Parameters<typeof Parser.init>[0]);
   raw = rawCursorApi(binding);
   const wasm = join(dirname(require.resolve('tree-sitter-python/package.json')), 'tree-sitter-python.wasm');

@@ -285,16 +285,20 @@ export function decodeText(buf: Buffer): ReadResult {
 }
 
 /**
- * Reads a file, checks it is text, and decodes it only if `wanted` says so. `wanted` sees the
- * bytes as latin-1 (one byte per char, cheap to build): an ASCII pattern matches there exactly
- * where it matches the decoded text, since UTF-8 and the PEP 263 single-byte encodings are ASCII
- * supersets. `text` is null when the file is fine but not wanted.
+ * Reads a file, checks it is text, and decodes it only if `wanted` says so. `wanted` sees the raw
+ * bytes and, on demand, the bytes as latin-1 (one byte per char, cheap to build): an ASCII pattern
+ * matches there exactly where it matches the decoded text, since UTF-8 and the PEP 263 single-byte
+ * encodings are ASCII supersets. `text` is null when the file is fine but not wanted.
  */
-export function readFiltered(abs: string, wanted: (latin1: string) => boolean, maxBytes = DEFAULT_MAX_FILE_BYTES): { ok: true; text: string | null } | { ok: false; message: string } {
+export function readFiltered(
+  abs: string,
+  wanted: (bytes: Buffer, latin1: () => string) => boolean,
+  maxBytes = DEFAULT_MAX_FILE_BYTES,
+): { ok: true; text: string | null } | { ok: false; message: string } {
   const r = readBytes(abs, maxBytes);
   if (!r.ok) return r;
   const c = classifyBytes(r.buf);
   if (!c.ok) return c;
-  if (!wanted(r.buf.toString('latin1'))) return { ok: true, text: null };
+  if (!wanted(r.buf, () => r.buf.toString('latin1'))) return { ok: true, text: null };
   return { ok: true, text: decodeAs(r.buf, c.encoding) };
 }

@@ -7,6 +7,7 @@ import type { Finding, InputError, Report } from '../core/types.js';
 import { severityRank } from '../core/types.js';
 import { DEFAULT_RULE_OPTIONS, findingFromReport, type RuleOptions, type ScanRule } from '../core/rule.js';
 import { discover, readFiltered, readText, type DiscoveredFile } from './discover.js';
+import { AtomMatcher, wantsParse } from './prefilter.js';
 import { getPythonParser } from '../python/parser.js';
 import { PythonProject } from '../python/project.js';
 import type { PyModule } from '../python/module.js';
@@ -40,34 +41,6 @@ export interface ScanOptions {
 export { UsageError } from "../core/errors.js";
 import { UsageError } from "../core/errors.js";
 
-const TRIGGER_PARTS: RegExp[] = [
-  // Settings, only where a statement assigns or changes them (framework code that merely names them is not a project's settings).
-  /^[ \t]*(?:MIDDLEWARE|AUTHENTICATION_BACKENDS|AUTH_PASSWORD_VALIDATORS|SESSION_COOKIE_AGE|SESSION_EXPIRE_AT_BROWSER_CLOSE|PASSWORD_RESET_TIMEOUT|REST_FRAMEWORK|INSTALLED_APPS)(?:_CLASSES|_DAYS)?\s*(?:[+]?=|\.(?:append|insert|extend)\b)/m,
-  /urlpatterns\s*[+]?=/,
-  // A settings module named by a literal (`os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'x')`,
-  // `environ['DJANGO_SETTINGS_MODULE'] = 'x'`, `{'DJANGO_SETTINGS_MODULE': 'x'}`, `'DJANGO_SETTINGS_MODULE=x'`):
-  // code that only reads the variable cannot tell where the settings are.
-  /['"]DJANGO_SETTINGS_MODULE['"]\s*(?:,|\]\s*=|:)\s*[rRuUbBfF]?['"]|DJANGO_SETTINGS_MODULE=[A-Za-z_]/,
-  // Certificate and identity sources, parsing.
-  /CLIENT_(?:CERT|S_DN|I_DN|VERIFY|FINGERPRINT|SERIAL)|SSL_CLIENT|FORWARDED_CLIENT|Forwarded-Client|[Cc]lient-[Cc]ert|[Ss]sl-[Cc]lient|REMOTE_USER|RemoteUser|[xX]509|load_certificate/,
-  // Authentication surface: session writes, throttling, DRF permissions, logins and resets. Uses,
-  // not definitions: Django's own `def csrf_exempt(` / `class LoginView(` decide nothing.
-  /session\[\s*['"]_auth_user_|ratelimit|throttle|@csrf_exempt|(?<!def )\bcsrf_exempt\s*[,)(\]]|AllowAny|authentication_classes|(?<!class )LoginView|obtain_auth_token|TokenObtain|PasswordResetTokenGenerator\)|def make_token|reset_token|def authenticate\(/,
-  /\.session\[\s*['"](?:user|uid|auth|logged|is_auth|account|member|principal|identity|current_user|cert_user|client_user)/,
-];
-
-/**
- * Words without which a Python file cannot matter to any rule; files without them are never
- * parsed (unless an analysed module imports or routes to them). Several small patterns tested in
- * turn run about twice as fast as one alternation of all of them.
- */
-export const TRIGGER_RE = { test: (text: string): boolean => TRIGGER_PARTS.some((re) => re.test(text)) };
-
-/** Header spellings vary in case (`X-SSL-Client-Cert`, `x-ssl-client-cert`, `X_Ssl_Client_Cert`). */
-export const HEADER_TRIGGER_RE = /request\.(?:\w*_)?(?:cert|certificate|subject|ssl|mtls|client_dn|client_cn)\w*|ssl[-_]client|ssl[-_](?:user|authenticated|verified|s[-_]dn|dn)\b|client[-_](cert|s[-_]dn|i[-_]dn|dn|cn|verify|fingerprint|serial|subject)|forwarded[-_](client|tls)|tls[-_]client|remote[-_]user|mtls/i;
-
-/** Files parsed whatever they contain (Django's entry points and settings). */
-const ALWAYS_PARSED_RE = /(^|\/)(settings|urls|manage|wsgi|asgi)\.py$|(^|\/)settings\//;
 
 export async function runScan(opts: ScanOptions): Promise<Report> {
   const t0 = performance.now();
@@ -98,21 +71,20 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
   const pyFiles = files.filter((f) => f.kind === 'python');
   let bytes = 0;
   let i = 0;
-  const skipped = new Map<string, string>();
+  const skipped = new Map<string, Buffer>();
   for (const f of pyFiles) {
     i++;
     opts.onProgress?.(i, pyFiles.length, f.path);
-    // The trigger test runs on the raw bytes (as latin-1); only wanted files are decoded.
-    const byPath = ALWAYS_PARSED_RE.test(f.path);
-    let rawText = '';
-    const r = readFiltered(f.abs, (raw) => { rawText = raw; return byPath || TRIGGER_RE.test(raw) || HEADER_TRIGGER_RE.test(raw); }, opts.maxFileBytes);
+    // The pre-filter reads the raw bytes; only wanted files are decoded.
+    let raw: Buffer | null = null;
+    const r = readFiltered(f.abs, (bytes, latin1) => { raw = bytes; return wantsParse(f.path, bytes, latin1); }, opts.maxFileBytes);
     if (!r.ok) {
       errors.push({ file: f.path, message: r.message });
       continue;
     }
     bytes += f.size;
     if (r.text === null) {
-      if (IMPORT_RE.test(rawText)) skipped.set(f.path, rawText);
+      if (raw) skipped.set(f.path, raw);
       continue;
     }
     const mod = python.load(f.path, r.text);
@@ -184,15 +156,16 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
   };
 }
 
-const IMPORT_RE = /^[ \t]*(from|import)\s/m;
 /** Words that make a top-level function a certificate helper others may import. */
 const CERT_HELPER_RE = /SSL_CLIENT|CLIENT_CERT|CLIENT_S_DN|CLIENT_I_DN|CLIENT_VERIFY|CLIENT_FINGERPRINT|FORWARDED_CLIENT|REMOTE_USER|x509|load_certificate/;
 
 /**
  * A module without trigger words can still hold the view that calls an analysed module's
  * certificate helper (`from .certs import client_cert`): load those importers too (a few rounds).
+ * The skipped files are still raw bytes: one pass of an automaton of the helpers' names finds the
+ * few that mention one, and only those are decoded and matched exactly.
  */
-function pullImporters(python: PythonProject, analysed: PyModule[], skipped: Map<string, string>): void {
+function pullImporters(python: PythonProject, analysed: PyModule[], skipped: Map<string, Buffer>): void {
   const done = new Set<string>();
   for (let round = 0; round < 3 && skipped.size; round++) {
     const helpers: { mod: string; name: string }[] = [];
@@ -204,11 +177,15 @@ function pullImporters(python: PythonProject, analysed: PyModule[], skipped: Map
       }
     }
     if (!helpers.length) return;
+    const names = [...new Set(helpers.map((h) => h.name))];
+    const mentions = new AtomMatcher([{ atoms: names }]);
     const esc = (x: string) => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    const fromImport = new RegExp(`^[ \\t]*from\\s+\\S+\\s+import\\s+[^\\n]*\\b(${[...new Set(helpers.map((h) => esc(h.name)))].join('|')})\\b`, 'm');
+    const fromImport = new RegExp(`^[ \\t]*from\\s+\\S+\\s+import\\s+[^\\n]*\\b(${names.map(esc).join('|')})\\b`, 'm');
     const qualified = new RegExp(`\\b(${helpers.map((h) => `${esc(h.mod)}\\.${esc(h.name)}`).join('|')})\\b`);
     let added = false;
-    for (const [path, raw] of skipped) {
+    for (const [path, buf] of skipped) {
+      if (!mentions.groups(buf)) continue;
+      const raw = buf.toString('latin1');
       if (!fromImport.test(raw) && !qualified.test(raw)) continue;
       skipped.delete(path);
       const mod = python.load(path);

@@ -76,13 +76,15 @@ test('exclude globs: by name at any depth without a slash, by path from the root
   assert.equal(none.dir('x', 'x') || none.file('x', 'x'), false);
 });
 
-test('readFiltered decodes only wanted files, and sees raw bytes as latin-1 so ASCII patterns match as in the decoded text', (t) => {
+test('readFiltered decodes only wanted files, and gives the raw bytes and, on demand, the bytes as latin-1 so ASCII patterns match as in the decoded text', (t) => {
   const dir = makeTree({ 'a.py': "# café\nKEY = 'SSL_CLIENT_CERT'\n", 'b.py': "# café\nx = 1\n" });
   t.after(() => removeTree(dir));
-  const want = (s: string) => /SSL_CLIENT/.test(s);
+  const want = (_b: Buffer, latin1: () => string) => /SSL_CLIENT/.test(latin1());
   assert.deepEqual(readFiltered(join(dir, 'a.py'), want), { ok: true, text: "# café\nKEY = 'SSL_CLIENT_CERT'\n" });
   assert.deepEqual(readFiltered(join(dir, 'b.py'), want), { ok: true, text: null });
   let seen = '';
-  readFiltered(join(dir, 'b.py'), (s) => ((seen = s), false));
+  let raw: Buffer | null = null;
+  readFiltered(join(dir, 'b.py'), (b, latin1) => ((raw = b), (seen = latin1()), false));
   assert.equal(seen, Buffer.from("# café\nx = 1\n").toString('latin1'));
+  assert.deepEqual(raw, Buffer.from("# café\nx = 1\n"));
 });

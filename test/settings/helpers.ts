@@ -11,7 +11,7 @@ import type { ProjectModel } from '../../src/model/project.js';
 import type { SettingsModel } from '../../src/settings/model.js';
 import { authSurface, type SurfaceProfile } from '../../src/urls/surface.js';
 import { writeTree } from '../helpers/rule-tester.js';
-import { TRIGGER_RE } from '../../src/scan/engine.js';
+import { wantsParseText } from '../../src/scan/prefilter.js';
 import { readText } from '../../src/scan/discover.js';
 import { buildCodeModel } from '../../src/python/flow.js';
 
@@ -39,7 +39,7 @@ export async function loadDir(dir: string, opts: { deploy?: DeploymentModel } = 
     if (f.kind !== 'python') continue;
     const r = readText(f.abs);
     if (!r.ok) continue;
-    if (!TRIGGER_RE.test(r.text) && !/(^|\/)(settings|urls|manage|wsgi|asgi)\.py$|(^|\/)settings\//.test(f.path)) continue;
+    if (!wantsParseText(f.path, r.text)) continue;
     const m = python.load(f.path, r.text);
     if (m) analysed.push(m);
   }
