@@ -91,6 +91,10 @@ interface AuditRun extends ChildRun {
   stats: { filesScanned?: number; filesParsed?: number; bytesScanned?: number; durationMs?: number } | null;
   findings: number | null;
   errors: number | null;
+  /** From the MTLS_AUDIT_STATS line: which build ran, phase end marks and summed times (ms). */
+  launcher: string | null;
+  phases: Record<string, number> | null;
+  totals: Record<string, number> | null;
 }
 
 /** One `mtls-audit scan TREE --format json` run, with the child's own peak RSS (MTLS_AUDIT_STATS). */
@@ -99,12 +103,18 @@ async function runAudit(tree: string, env: NodeJS.ProcessEnv): Promise<AuditRun>
   if (r.code !== 0 && r.code !== 1) throw new Error(`mtls-audit exited ${r.code}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   let maxRssMB: number | null = null;
   let cpuMs: number | null = null;
+  let launcher: string | null = null;
+  let phases: Record<string, number> | null = null;
+  let totals: Record<string, number> | null = null;
   for (const line of r.stderr.split('\n')) {
     if (!line.startsWith('{"maxRssMB"')) continue;
     try {
-      const st = JSON.parse(line) as { maxRssMB: number; cpuMs?: number };
+      const st = JSON.parse(line) as { maxRssMB: number; cpuMs?: number; launcher?: string; phases?: Record<string, number>; totals?: Record<string, number> };
       maxRssMB = st.maxRssMB;
       cpuMs = st.cpuMs ?? null;
+      launcher = st.launcher ?? null;
+      phases = st.phases ?? null;
+      totals = st.totals ?? null;
     } catch {
       /* not the stats line */
     }
@@ -120,7 +130,7 @@ async function runAudit(tree: string, env: NodeJS.ProcessEnv): Promise<AuditRun>
   } catch {
     /* leave nulls: reported as unknown */
   }
-  return { ...r, maxRssMB, cpuMs, stats, findings, errors };
+  return { ...r, maxRssMB, cpuMs, stats, findings, errors, launcher, phases, totals };
 }
 
 /**
@@ -138,6 +148,30 @@ async function runBandit(tree: string, outFile: string): Promise<ChildRun & { cp
 function haveCommand(cmd: string, args: string[]): boolean {
   const r = spawnSync(cmd, args, { stdio: 'ignore' });
   return !r.error;
+}
+
+/**
+ * The MTLS_AUDIT_STATS phase marks (ms since process start at the end of each phase) as durations:
+ * "start-up 52 ms, discover 24 ms, read + pre-filter 45 ms (pre-filter 21), parse 80 ms, …".
+ */
+export function describePhases(phases: Record<string, number>, totals: Record<string, number>, wallMs: number): string {
+  const order = ['start', 'discover', 'read+parse', 'deploy+settings', 'code-model', 'rules', 'scan', 'report'];
+  const label: Record<string, string> = { start: 'start-up', 'read+parse': 'read + parse', 'deploy+settings': 'deploy + settings', 'code-model': 'code model', scan: 'identity flows', report: 'report' };
+  const parts: string[] = [];
+  let prev = 0;
+  for (const k of order) {
+    const at = phases[k];
+    if (at === undefined) continue;
+    let extra = '';
+    if (k === 'read+parse') {
+      const t = ['read', 'prefilter', 'parse', 'module'].filter((x) => totals[x] !== undefined).map((x) => `${x === 'read' ? 'reading incl. pre-filter' : x === 'module' ? 'module model' : x === 'parse' ? 'tree-sitter + conversion' : x} ${totals[x].toFixed(0)}`);
+      if (t.length) extra = ` (${t.join(', ')})`;
+    }
+    parts.push(`${label[k] ?? k} ${(at - prev).toFixed(0)} ms${extra}`);
+    prev = at;
+  }
+  parts.push(`exit ${Math.max(0, wallMs - prev).toFixed(0)} ms`);
+  return parts.join(', ');
 }
 
 const TARGET_RATIO = 50;
@@ -173,6 +207,8 @@ export const scanVsBandit: BenchSection = {
       `  files scanned ${last.stats?.filesScanned ?? '?'}, parsed ${last.stats?.filesParsed ?? '?'}, ${last.stats?.bytesScanned !== undefined ? (last.stats.bytesScanned / 1048576).toFixed(1) + ' MiB read' : '? MiB'}; ` +
         `findings ${last.findings ?? '?'}, input errors ${last.errors ?? '?'}; engine time ${last.stats?.durationMs !== undefined ? fmtMs(last.stats.durationMs) : '?'} (the rest is process start-up and module loading)`,
     );
+    const fastest = audit.reduce((a, b) => (b.ms < a.ms ? b : a));
+    if (fastest.phases) lines.push(`  where the time goes (fastest run, ${fastest.launcher ?? '?'} build): ${describePhases(fastest.phases, fastest.totals ?? {}, fastest.ms)}`);
     lines.push(`  peak RSS: ${rss.length ? `${Math.max(...rss)} MB (max over runs)` : 'unknown (no MTLS_AUDIT_STATS line on stderr)'}`);
     const aCpu = audit.map((r) => r.cpuMs).filter((x): x is number => x !== null);
     if (aCpu.length) lines.push(`  CPU time (user+system, all threads): best ${fmtMs(best(aCpu))}, median ${fmtMs(median(aCpu))}`);

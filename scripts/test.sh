@@ -24,5 +24,5 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >&2
 fi
 [ -d node_modules ] || npm ci
-npx tsc -p tsconfig.json
+npm run build --silent
 node --test --test-concurrency=2 dist/test/

@@ -110,7 +110,9 @@ function reportStatsAtExit(): void {
     const maxRssMB = Math.round((ru.maxRSS / 1024) * 10) / 10;
     const durationMs = Math.round(performance.now() * 10) / 10;
     const cpuMs = Math.round((ru.userCPUTime + ru.systemCPUTime) / 100) / 10;
-    process.stderr.write(`${JSON.stringify({ maxRssMB, durationMs, cpuMs, phases: phaseMarks(), totals: timeTotals() })}\n`);
+    // `launcher`: the single-file build (bin/mtls-audit.js runs it when current) or the module graph.
+    const launcher = import.meta.url.endsWith('.cjs') ? 'bundle' : 'modules';
+    process.stderr.write(`${JSON.stringify({ maxRssMB, durationMs, cpuMs, launcher, phases: phaseMarks(), totals: timeTotals() })}\n`);
   });
 }
 

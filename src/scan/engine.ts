@@ -19,7 +19,7 @@ import { buildDeployment } from '../deploy/build.js';
 import { assignFingerprints } from './fingerprint.js';
 import { applyInlineSuppressions, applyBaseline } from './suppress.js';
 import { VERSION } from '../version.js';
-import { mark } from '../core/timing.js';
+import { mark, addTime } from '../core/timing.js';
 
 export interface ScanOptions {
   path: string;
@@ -77,7 +77,9 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
     opts.onProgress?.(i, pyFiles.length, f.path);
     // The pre-filter reads the raw bytes; only wanted files are decoded.
     let raw: Buffer | null = null;
-    const r = readFiltered(f.abs, (bytes, latin1) => { raw = bytes; return wantsParse(f.path, bytes, latin1); }, opts.maxFileBytes);
+    const tr = performance.now();
+    const r = readFiltered(f.abs, (bytes, latin1) => { raw = bytes; const tw = performance.now(); const w = wantsParse(f.path, bytes, latin1); addTime('prefilter', performance.now() - tw); return w; }, opts.maxFileBytes);
+    addTime('read', performance.now() - tr);
     if (!r.ok) {
       errors.push({ file: f.path, message: r.message });
       continue;
@@ -90,7 +92,9 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
     const mod = python.load(f.path, r.text);
     if (mod) analysed.push(mod);
   }
+  const tp = performance.now();
   pullImporters(python, analysed, skipped);
+  addTime('pull', performance.now() - tp);
   mark('read+parse');
   const configFiles: DiscoveredFile[] = files.filter((f) => f.kind === 'config');
   for (const f of configFiles) bytes += f.size;

@@ -1,0 +1,64 @@
+// bin/mtls-audit.js runs the single-file build with its code cache when that build is current, the
+// compiled modules otherwise; a cache V8 refuses (other Node version, damaged file) changes nothing
+// but speed. Each case runs a copy of bin/ + dist/src/ so the repository's build is never touched.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT, VULN_VIEW, VULN_LINE, makeTree, removeTree } from './helpers.js';
+
+function installCopy(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'mtls-audit-launcher-'));
+  cpSync(join(REPO_ROOT, 'bin'), join(dir, 'bin'), { recursive: true });
+  cpSync(join(REPO_ROOT, 'dist', 'src'), join(dir, 'dist', 'src'), { recursive: true, preserveTimestamps: true });
+  cpSync(join(REPO_ROOT, 'package.json'), join(dir, 'package.json'));
+  symlinkSync(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'));
+  return dir;
+}
+
+function scan(install: string, tree: string) {
+  const r = spawnSync(process.execPath, [join(install, 'bin', 'mtls-audit.js'), 'scan', tree, '-f', 'json'], {
+    encoding: 'utf8',
+    env: { ...process.env, MTLS_AUDIT_STATS: '1' },
+  });
+  const statsLine = r.stderr.trim().split('\n').pop() ?? '';
+  const report = JSON.parse(r.stdout) as { findings: { ruleId: string; location: { file: string; line: number } }[] };
+  return {
+    code: r.status,
+    launcher: (JSON.parse(statsLine) as { launcher: string }).launcher,
+    sites: report.findings.map((f) => `${f.ruleId} ${f.location.file}:${f.location.line}`).sort(),
+  };
+}
+
+test('the bundle runs when current; a damaged code cache or a stale bundle gives the same report', (t) => {
+  const install = installCopy();
+  const tree = makeTree({ 'app/views.py': VULN_VIEW });
+  t.after(() => {
+    rmSync(install, { recursive: true, force: true });
+    removeTree(tree);
+  });
+  const expected = [`cert-presence-only app/views.py:${VULN_LINE}`];
+
+  const bundled = scan(install, tree);
+  assert.equal(bundled.launcher, 'bundle');
+  assert.equal(bundled.code, 1);
+  assert.deepEqual(bundled.sites, expected);
+
+  writeFileSync(join(install, 'dist', 'src', 'mtls-audit.cjs.cache'), Buffer.alloc(4096, 7));
+  const damaged = scan(install, tree);
+  assert.equal(damaged.launcher, 'bundle');
+  assert.deepEqual(damaged.sites, expected);
+
+  rmSync(join(install, 'dist', 'src', 'mtls-audit.cjs.cache'));
+  assert.deepEqual(scan(install, tree).sites, expected, 'no cache at all');
+
+  // A bare `tsc` run after the last bundle: the compiled modules are newer, so they run.
+  const later = new Date(Date.now() + 60_000);
+  utimesSync(join(install, 'dist', 'src', 'cli', 'main.js'), later, later);
+  const stale = scan(install, tree);
+  assert.equal(stale.launcher, 'modules');
+  assert.deepEqual(stale.sites, expected);
+});
