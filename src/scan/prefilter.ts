@@ -44,7 +44,9 @@ export const TRIGGER_GROUPS: TriggerGroup[] = [
     // not definitions: Django's own `def csrf_exempt(` / `class LoginView(` decide nothing.
     name: 'auth-surface',
     atoms: ['_auth_user_', 'ratelimit', 'throttle', 'csrf_exempt', 'allowany', 'authentication_classes', 'loginview', 'obtain_auth_token', 'tokenobtain', 'passwordresettokengenerator)', 'def make_token', 'reset_token', 'def authenticate('],
-    exact: /session\[\s*['"]_auth_user_|ratelimit|throttle|@csrf_exempt|(?<!def )\bcsrf_exempt\s*[,)(\]]|AllowAny|authentication_classes|(?<!class )LoginView|obtain_auth_token|TokenObtain|PasswordResetTokenGenerator\)|def make_token|reset_token|def authenticate\(/,
+    // Reset-token helpers where they are defined (`def make_reset_token(`): a constant such as
+    // `'_password_reset_token'` generates nothing.
+    exact: /session\[\s*['"]_auth_user_|ratelimit|throttle|@csrf_exempt|(?<!def )\bcsrf_exempt\s*[,)(\]]|AllowAny|authentication_classes|(?<!class )LoginView|obtain_auth_token|TokenObtain|PasswordResetTokenGenerator\)|def make_token|def \w*reset_token|def authenticate\(/,
   },
   {
     name: 'session-identity',
@@ -65,8 +67,14 @@ export const TRIGGER_GROUPS: TriggerGroup[] = [
   },
 ];
 
-/** Files parsed whatever they contain (Django's entry points and settings). */
-export const ALWAYS_PARSED_RE = /(^|\/)(settings|urls|manage|wsgi|asgi)\.py$|(^|\/)settings\//;
+/** Settings modules and URLconfs by name: parsed whatever they contain. */
+export const ALWAYS_PARSED_RE = /(^|\/)(settings|urls)\.py$|(^|\/)settings\//;
+/**
+ * Django's entry points: parsed when they name the settings module (`manage.py`, `wsgi.py` and
+ * `asgi.py` otherwise share their names with framework modules such as django/core/handlers/wsgi.py).
+ */
+const ENTRY_POINT_RE = /(^|\/)(manage|wsgi|asgi)\.py$/;
+const SETTINGS_MODULE_GROUP = 1 << TRIGGER_GROUPS.findIndex((g) => g.name === 'settings-module');
 
 /**
  * A dense Aho–Corasick automaton over byte classes (ASCII letters folded to lower case). States are
@@ -201,6 +209,7 @@ export function wantsParse(path: string, bytes: Uint8Array, text: () => string):
   if (ALWAYS_PARSED_RE.test(path)) return true;
   const groups = atomGroups(bytes);
   if (groups === 0) return false;
+  if (groups & SETTINGS_MODULE_GROUP && ENTRY_POINT_RE.test(path)) return true;
   const t = text();
   for (let i = 0; i < TRIGGER_GROUPS.length; i++) {
     if (groups & (1 << i) && TRIGGER_GROUPS[i].exact.test(t)) return true;

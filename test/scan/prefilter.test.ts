@@ -39,7 +39,7 @@ test('every trigger group: the exact pattern implies one of its atoms (stage 1 n
     urlconf: ['urlpatterns = [', 'urlpatterns += router.urls'],
     'settings-module': ["os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings')", 'os.environ["DJANGO_SETTINGS_MODULE"] = "p.s"', "env={'DJANGO_SETTINGS_MODULE': 'p.s'}", "raw_env = ['DJANGO_SETTINGS_MODULE=proj.settings.prod']"],
     certificate: ["request.META['HTTP_X_SSL_CLIENT_CERT']", 'SSL_CLIENT_S_DN', 'x-forwarded-client-cert', 'X-Client-Cert', 'Ssl-Client', 'REMOTE_USER', 'RemoteUserBackend', 'x509.load_pem_x509_certificate(b)', 'crypto.load_certificate(t, b)'],
-    'auth-surface': ["request.session['_auth_user_id'] = 1", '@ratelimit(key="ip")', 'throttle_classes = []', '@csrf_exempt', "method_decorator(csrf_exempt, name='dispatch')", 'permission_classes = [AllowAny]', 'authentication_classes = ()', 'class MyLogin(LoginView):', 'obtain_auth_token', 'TokenObtainPairView', 'class T(PasswordResetTokenGenerator):', '    def make_token(self, u):', 'reset_token = x', '    def authenticate(self, request):'],
+    'auth-surface': ["request.session['_auth_user_id'] = 1", '@ratelimit(key="ip")', 'throttle_classes = []', '@csrf_exempt', "method_decorator(csrf_exempt, name='dispatch')", 'permission_classes = [AllowAny]', 'authentication_classes = ()', 'class MyLogin(LoginView):', 'obtain_auth_token', 'TokenObtainPairView', 'class T(PasswordResetTokenGenerator):', '    def make_token(self, u):', 'def make_reset_token(user):', 'def generate_password_reset_token():', '    def authenticate(self, request):'],
     'session-identity': ["request.session['user_id'] = u.pk", 'self.request.session["cert_user"] = n'],
     'request-certificate-attribute': ['request.certificate_subject = cn', 'request.client_cert', 'REQUEST.SSL'],
     'certificate-header': ["request.headers.get('X-SSL-Client-Verify')", 'ssl_dn', 'SSL-S-DN', 'client_cn', 'X-Forwarded-Tls-Client-Cert', 'remote-user', 'MTLS'],
@@ -66,11 +66,17 @@ test('framework code that only names the words is not parsed; entry points and s
     '    def cycle_key(self):',
     "SESSION_KEY = '_auth_user_id'",
     "raise ImproperlyConfigured('settings.AUTHENTICATION_BACKENDS == x')",
+    "INTERNAL_RESET_SESSION_TOKEN = '_password_reset_token'",
     'from django.test import Client\nclient = Client()\nclient.get("/")',
     'request.method == "POST"',
   ];
   for (const s of notWanted) assert.equal(wantsParseText('django/conf/mod.py', `${s}\n`), false, s);
-  for (const p of ['proj/settings.py', 'proj/settings/base.py', 'manage.py', 'proj/wsgi.py', 'proj/asgi.py', 'app/urls.py']) {
+  for (const p of ['proj/settings.py', 'proj/settings/base.py', 'app/urls.py']) {
     assert.equal(wantsParseText(p, 'x = 1\n'), true, p);
+  }
+  // Entry points when they name the settings module (even computed: `isDjangoProject` counts them).
+  for (const p of ['manage.py', 'proj/wsgi.py', 'proj/asgi.py']) {
+    assert.equal(wantsParseText(p, "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', name)\n"), true, p);
+    assert.equal(wantsParseText(p, 'from django.core.handlers.base import BaseHandler\nclass WSGIHandler(BaseHandler):\n    pass\n'), false, p);
   }
 });
