@@ -142,6 +142,7 @@ function positions(source: string): (index: number) => [number, number] {
 interface CursorOps {
   type(): string;
   field(): string | null;
+  /** Of the node whose `type()` was asked last. */
   named(): boolean;
   start(): number;
   end(): number;
@@ -217,13 +218,15 @@ function rawOps(api: RawCursorApi, parser: Parser, tree: NonNullable<ReturnType<
   // Reading a property marshals the fresh cursor into the transfer buffer; from here on only the
   // raw calls touch it, and it is freed with the raw delete (the JS copy goes stale, never delete it).
   void cursor.nodeTypeId;
+  // `convert` asks for a node's type before whether it is named: the id is fetched once.
+  let typeId = 0;
   const ops: CursorOps = {
-    type: () => types[api.typeId(t)] || 'ERROR',
+    type: () => types[(typeId = api.typeId(t))] || 'ERROR',
     field: () => {
       const id = api.fieldId(t);
       return id ? fields[id] ?? null : null;
     },
-    named: () => named[api.typeId(t)] === 1,
+    named: () => named[typeId] === 1,
     start: () => api.startIndex(t),
     end: () => api.endIndex(t),
     missing: () => api.isMissing(t) === 1,

@@ -226,9 +226,11 @@ const LATIN1_CODINGS_RE = /^(latin-?1|iso-?8859-?1|l1|cp1252|windows-1252)$/i;
 
 /**
  * Reads a regular file into a Buffer without ever blocking on a FIFO (O_NONBLOCK, then fstat) and
- * without reading more than `maxBytes`.
+ * without reading more than `maxBytes`. `knownSize`: the size discovery found for a regular file,
+ * which spares the fstat (the walk has checked the type and the limit); at most that many bytes
+ * are read, so a file swapped for something else meanwhile still cannot make the read unbounded.
  */
-export function readBytes(abs: string, maxBytes = DEFAULT_MAX_FILE_BYTES): { ok: true; buf: Buffer } | { ok: false; message: string } {
+export function readBytes(abs: string, maxBytes = DEFAULT_MAX_FILE_BYTES, knownSize?: number): { ok: true; buf: Buffer } | { ok: false; message: string } {
   let fd: number;
   try {
     fd = openSync(abs, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -236,10 +238,14 @@ export function readBytes(abs: string, maxBytes = DEFAULT_MAX_FILE_BYTES): { ok:
     return { ok: false, message: `unreadable: ${errCode(e)}` };
   }
   try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) return { ok: false, message: 'not a regular file (FIFO, socket or device): skipped' };
-    if (st.size > maxBytes) return { ok: false, message: `file too large (${(st.size / 1048576).toFixed(1)} MiB > ${(maxBytes / 1048576).toFixed(1)} MiB limit): skipped` };
-    const buf = Buffer.allocUnsafe(st.size);
+    let size = knownSize;
+    if (size === undefined || size > maxBytes) {
+      const st = fstatSync(fd);
+      if (!st.isFile()) return { ok: false, message: 'not a regular file (FIFO, socket or device): skipped' };
+      if (st.size > maxBytes) return { ok: false, message: `file too large (${(st.size / 1048576).toFixed(1)} MiB > ${(maxBytes / 1048576).toFixed(1)} MiB limit): skipped` };
+      size = st.size;
+    }
+    const buf = Buffer.allocUnsafe(size);
     let off = 0;
     while (off < buf.length) {
       const n = readSync(fd, buf, off, buf.length - off, off);
@@ -294,8 +300,9 @@ export function readFiltered(
   abs: string,
   wanted: (bytes: Buffer, latin1: () => string) => boolean,
   maxBytes = DEFAULT_MAX_FILE_BYTES,
+  knownSize?: number,
 ): { ok: true; text: string | null } | { ok: false; message: string } {
-  const r = readBytes(abs, maxBytes);
+  const r = readBytes(abs, maxBytes, knownSize);
   if (!r.ok) return r;
   const c = classifyBytes(r.buf);
   if (!c.ok) return c;
