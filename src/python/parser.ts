@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Parser, Language } from 'web-tree-sitter';
+import { makeWalker, RECORD_BYTES, WALK_IMPORTS, type Walk, type WalkImport } from './walker.js';
 
 export interface PyNode {
   type: string;
@@ -48,6 +49,18 @@ interface RawCursorApi {
 }
 let raw: RawCursorApi | null = null;
 
+/** The whole-tree walk in WebAssembly (walker.ts), with web-tree-sitter's heap and allocator. */
+interface WasmWalk {
+  walk: Walk;
+  heap32: () => Int32Array;
+  malloc: (bytes: number) => number;
+  free: (ptr: number) => void;
+  /** A scratch area for the records, grown as needed. */
+  out: number;
+  cap: number;
+}
+let wasmWalk: WasmWalk | null = null;
+
 function rawCursorApi(m: Record<string, unknown>): RawCursorApi | null {
   const names = {
     gotoFirstChild: '_ts_tree_cursor_goto_first_child_wasm',
@@ -75,13 +88,35 @@ async function createParser(): Promise<Parser> {
   const binding: Record<string, unknown> = {
     locateFile: (name: string) => (name === 'tree-sitter.wasm' ? require.resolve('web-tree-sitter/tree-sitter.wasm') : name),
   };
+  // Our own memory object (emscripten's default size) so the walk module can import it too.
+  const memory = new WebAssembly.Memory({ initial: 512, maximum: 32768 });
+  binding.wasmMemory = memory;
   await Parser.init(binding as unknown as Parameters<typeof Parser.init>[0]);
   raw = rawCursorApi(binding);
+  wasmWalk = raw && !process.env.MTLS_AUDIT_JS_WALK ? createWasmWalk(binding, raw, memory) : null;
   const wasm = join(dirname(require.resolve('tree-sitter-python/package.json')), 'tree-sitter-python.wasm');
   const lang = await Language.load(wasm);
   const p = new Parser();
   p.setLanguage(lang);
   return p;
+}
+
+function createWasmWalk(binding: Record<string, unknown>, api: RawCursorApi, memory: WebAssembly.Memory): WasmWalk | null {
+  const malloc = binding._malloc as ((n: number) => number) | undefined;
+  const free = binding._free as ((p: number) => void) | undefined;
+  if (typeof malloc !== 'function' || typeof free !== 'function') return null;
+  const fns = Object.fromEntries(WALK_IMPORTS.map((k) => [k, api[k as keyof RawCursorApi]])) as Record<WalkImport, (t: number) => number>;
+  const walk = makeWalker(memory, fns);
+  if (!walk) return null;
+  return {
+    walk,
+    // emscripten replaces its views when the heap grows: always take the current one.
+    heap32: () => binding.HEAP32 as Int32Array,
+    malloc,
+    free,
+    out: 0,
+    cap: 0,
+  };
 }
 
 export function getPythonParser(): Promise<Parser> {
@@ -254,14 +289,111 @@ function publicOps(tree: NonNullable<ReturnType<Parser['parse']>>): { ops: Curso
   return { ops, free: () => cursor.delete() };
 }
 
+/** Builds the plain tree from the walk's records (see walker.ts for their layout). */
+function fromRecords(heap: Int32Array, base: number, count: number, source: string, lang: Language): ParsedPython {
+  const { types, fields, named } = tablesFor(lang);
+  const pos = positions(source);
+  const syntaxErrors: ParsedPython['syntaxErrors'] = [];
+  const nodes: PyNode[] = new Array<PyNode>(count);
+  for (let i = 0, o = base; i < count; i++, o += 4) {
+    const tf = heap[o];
+    const typeId = tf & 0xffff;
+    const fieldId = tf >>> 16;
+    const start = heap[o + 1];
+    const end = heap[o + 2];
+    const pm = heap[o + 3];
+    const missing = pm < 0;
+    const parentIndex = (pm & 0x7fffffff) - 1;
+    const type = types[typeId] || 'ERROR';
+    const [line, col] = pos(start);
+    const [endLine, endCol] = pos(end);
+    const parent = parentIndex >= 0 ? nodes[parentIndex] : null;
+    const node: PyNode = {
+      type,
+      field: fieldId ? fields[fieldId] ?? null : null,
+      named: named[typeId] === 1,
+      start,
+      end,
+      line,
+      col,
+      endLine,
+      endCol,
+      children: [],
+      parent,
+      error: type === 'ERROR' || missing,
+    };
+    nodes[i] = node;
+    if (parent) parent.children.push(node);
+    if (node.error && syntaxErrors.length < 20) syntaxErrors.push({ line, col, message: missing ? `syntax error: missing ${type}` : 'syntax error' });
+  }
+  return { root: nodes[0], syntaxErrors, nodeCount: count };
+}
+
+/** The walk over a fresh cursor in the transfer buffer; null if it needs more records than fit. */
+function walkRecords(w: WasmWalk, api: RawCursorApi, tree: NonNullable<ReturnType<Parser['parse']>>, source: string, lang: Language, cap: number): ParsedPython | null {
+  if (w.cap < cap) {
+    if (w.out) w.free(w.out);
+    w.out = w.malloc(cap * RECORD_BYTES);
+    w.cap = w.out ? cap : 0;
+    if (!w.out) return null;
+  }
+  const t = (tree as unknown as { 0: number })[0];
+  const cursor = tree.walk();
+  // As in rawOps: reading a property puts the cursor in the transfer buffer; the raw delete frees it.
+  void cursor.nodeTypeId;
+  try {
+    const count = w.walk(t, w.out, w.cap);
+    if (count < 0) return null;
+    return fromRecords(w.heap32(), w.out >> 2, count, source, lang);
+  } finally {
+    api.del(t);
+  }
+}
+
 export function parseWith(parser: Parser, source: string): ParsedPython {
   const tree = parser.parse(source);
   if (!tree) throw new Error('tree-sitter returned no tree');
+  if (wasmWalk && raw && parser.language) {
+    try {
+      // Two records per source character is far more than Python ever needs; if not, twice that.
+      const cap = 2 * source.length + 1024;
+      const r = walkRecords(wasmWalk, raw, tree, source, parser.language, cap) ?? walkRecords(wasmWalk, raw, tree, source, parser.language, 4 * cap);
+      if (r) {
+        tree.delete();
+        return r;
+      }
+    } catch {
+      // Fall back to the cursor walk below (it gives the same tree).
+    }
+  }
   const { ops, free } = raw && parser.language ? rawOps(raw, parser, tree) : publicOps(tree);
   try {
     return convert(ops, source);
   } finally {
     free();
+    tree.delete();
+  }
+}
+
+/** Which walk `parseWith` uses: the WebAssembly one (walker.ts), the raw cursor calls, or the public API. */
+export function walkKind(): 'wasm' | 'raw-cursor' | 'public-api' {
+  return wasmWalk ? 'wasm' : raw ? 'raw-cursor' : 'public-api';
+}
+
+/** Test hook: the WebAssembly walk with room for `cap` records only (null when the tree needs more). */
+export function parseWithRecordCap(parser: Parser, source: string, cap: number): ParsedPython | null {
+  const tree = parser.parse(source);
+  if (!tree || !wasmWalk || !raw || !parser.language) throw new Error('no WebAssembly walk');
+  const saved = { out: wasmWalk.out, cap: wasmWalk.cap };
+  // A private scratch area of exactly `cap` records.
+  wasmWalk.out = 0;
+  wasmWalk.cap = 0;
+  try {
+    return walkRecords(wasmWalk, raw, tree, source, parser.language, cap);
+  } finally {
+    if (wasmWalk.out) wasmWalk.free(wasmWalk.out);
+    wasmWalk.out = saved.out;
+    wasmWalk.cap = saved.cap;
     tree.delete();
   }
 }

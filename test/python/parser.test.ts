@@ -5,7 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { getPythonParser, parseWith, parseWithPublicApi, type PyNode } from '../../src/python/parser.js';
+import { getPythonParser, parseWith, parseWithPublicApi, parseWithRecordCap, walkKind, type PyNode } from '../../src/python/parser.js';
+import { walkerModuleBytes } from '../../src/python/walker.js';
+import { sleb, uleb } from '../../src/core/wasm-asm.js';
 
 function flat(n: PyNode, out: string[] = []): string[] {
   out.push(`${n.type}|${n.field}|${n.named}|${n.start}-${n.end}|${n.line}:${n.col}-${n.endLine}:${n.endCol}|${n.error}|${n.children.length}`);
@@ -20,11 +22,50 @@ const CASES = [
   '',
   '# only a comment',
   'async def v(request):\n    return await g(request.META["HTTP_X"])\n',
+  // Error recovery: zero-width MISSING nodes and ERROR nodes.
+  'x = (1\n',
+  'print("a"\ndef g():\n  return [1, 2\n',
+  'class A:\n    def m(self)\n        pass\n',
 ];
+
+/** Every child points back at its parent. */
+function parentsConsistent(n: PyNode): boolean {
+  return n.children.every((c) => c.parent === n && parentsConsistent(c));
+}
 
 test('raw and public cursor walks agree on edge cases', async () => {
   const p = await getPythonParser();
-  for (const src of CASES) assert.deepEqual(flat(parseWith(p, src).root), flat(parseWithPublicApi(p, src).root), JSON.stringify(src));
+  assert.equal(walkKind(), 'wasm', 'the WebAssembly walk is in use');
+  for (const src of CASES) {
+    const r = parseWith(p, src);
+    assert.deepEqual(flat(r.root), flat(parseWithPublicApi(p, src).root), JSON.stringify(src));
+    assert.equal(r.root.parent, null);
+    assert.ok(parentsConsistent(r.root), JSON.stringify(src));
+    assert.deepEqual(r.syntaxErrors, parseWithPublicApi(p, src).syntaxErrors, JSON.stringify(src));
+  }
+});
+
+test('the WebAssembly walk stops at its record capacity instead of writing past it, and parseWith still gives the tree', async () => {
+  const p = await getPythonParser();
+  const src = 'def f(a, b):\n    return a + b\n';
+  const full = parseWith(p, src);
+  assert.equal(parseWithRecordCap(p, src, full.nodeCount - 1), null);
+  const exact = parseWithRecordCap(p, src, full.nodeCount);
+  assert.ok(exact);
+  assert.deepEqual(flat(exact.root), flat(full.root));
+});
+
+test('the walk module is valid WebAssembly; LEB128 encodings', () => {
+  assert.ok(WebAssembly.validate(walkerModuleBytes()));
+  assert.deepEqual(uleb(0), [0]);
+  assert.deepEqual(uleb(127), [0x7f]);
+  assert.deepEqual(uleb(128), [0x80, 0x01]);
+  assert.deepEqual(uleb(624485), [0xe5, 0x8e, 0x26]);
+  assert.deepEqual(sleb(-1), [0x7f]);
+  assert.deepEqual(sleb(63), [0x3f]);
+  assert.deepEqual(sleb(64), [0xc0, 0x00]);
+  assert.deepEqual(sleb(-123456), [0xc0, 0xbb, 0x78]);
+  assert.deepEqual(sleb(0x7fffffff), [0xff, 0xff, 0xff, 0xff, 0x07]);
 });
 
 test('raw and public cursor walks agree on a real corpus', async () => {
