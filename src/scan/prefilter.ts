@@ -9,6 +9,8 @@
 // expressions never see them; one pass of the automaton costs the same whatever the number of
 // atoms, where each extra regular expression or `includes` would be another pass over every file.
 
+import { WasmAutomaton } from './automaton-wasm.js';
+
 export interface TriggerGroup {
   name: string;
   /** Literals at least one of which occurs (ASCII case-insensitively) wherever `exact` matches. */
@@ -170,13 +172,21 @@ function build(groups: { atoms: string[] }[]): Automaton {
 export class AtomMatcher {
   private readonly a: Automaton;
   private readonly all: number;
+  /** The same loop as WebAssembly (automaton-wasm.ts), faster in a short-lived process. */
+  private readonly wasm: WasmAutomaton | null;
 
-  constructor(groups: { atoms: string[] }[]) {
+  constructor(groups: { atoms: string[] }[], opts: { wasm?: boolean } = {}) {
     this.a = build(groups);
     this.all = groups.length >= 31 ? 0x7fffffff : (1 << groups.length) - 1;
+    this.wasm = opts.wasm === false ? null : WasmAutomaton.create({ ...this.a, all: this.all });
   }
 
   groups(bytes: Uint8Array): number {
+    return this.wasm ? this.wasm.groups(bytes) : this.groupsJs(bytes);
+  }
+
+  /** The loop in JavaScript (the reference the WebAssembly scan is tested against). */
+  groupsJs(bytes: Uint8Array): number {
     const { cls, delta, out, nClasses } = this.a;
     const all = this.all;
     let s = 0;

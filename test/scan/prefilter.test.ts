@@ -18,8 +18,10 @@ const naive = (groups: { atoms: string[] }[], text: string): number => {
 test('the automaton finds exactly the groups whose atoms occur (case-insensitively), overlapping atoms included', () => {
   const groups = [{ atoms: ['he', 'she', 'his', 'hers'] }, { atoms: ['ers'] }, { atoms: ['x509', 'CLIENT_'] }, { atoms: ['usher'] }];
   const m = new AtomMatcher(groups);
+  const js = new AtomMatcher(groups, { wasm: false });
   for (const text of ['ushers', 'USHERS', 'ahishers', 'nothing here', 'h', '', 'x50x509', 'ssl_Client_cert', 'hhhhhe', 'shhe', 'usheR']) {
     assert.equal(m.groups(Buffer.from(text)), naive(groups, text), text);
+    assert.equal(js.groups(Buffer.from(text)), naive(groups, text), text);
   }
   // Random texts over a small alphabet, so atoms overlap and restart often.
   let seed = 7;
@@ -30,7 +32,23 @@ test('the automaton finds exactly the groups whose atoms occur (case-insensitive
     const n = Math.floor(rnd() * 30);
     for (let i = 0; i < n; i++) t += alphabet[Math.floor(rnd() * alphabet.length)];
     assert.equal(m.groups(Buffer.from(t)), naive(groups, t), JSON.stringify(t));
+    assert.equal(js.groups(Buffer.from(t)), naive(groups, t), JSON.stringify(t));
   }
+});
+
+test('the WebAssembly scan agrees with the JavaScript loop on every byte value and on inputs larger than its memory', () => {
+  const m = new AtomMatcher(TRIGGER_GROUPS);
+  const js = new AtomMatcher(TRIGGER_GROUPS, { wasm: false });
+  const all = Buffer.alloc(256 * 3);
+  for (let i = 0; i < all.length; i++) all[i] = i % 256;
+  assert.equal(m.groups(all), js.groups(all));
+  // 3 MB: the module's memory grows; an atom at the very end is still seen.
+  const big = Buffer.alloc(3 * 1024 * 1024, 0x61);
+  big.write('x509', big.length - 4, 'latin1');
+  const g = m.groups(big);
+  assert.equal(g, js.groups(big));
+  assert.ok(g & (1 << TRIGGER_GROUPS.findIndex((x) => x.name === 'certificate')));
+  assert.equal(m.groups(Buffer.alloc(0)), 0);
 });
 
 test('every trigger group: the exact pattern implies one of its atoms (stage 1 never hides a match)', () => {
