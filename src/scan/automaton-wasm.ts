@@ -15,34 +15,87 @@ export interface AutomatonTables {
   all: number;
 }
 
+// Parameters and locals of `scan`.
 const PTR = 0;
 const LEN = 1;
 const END = 2;
-const S = 3;
-const FOUND = 4;
+const FOUND = 3;
+const N = 4;
+const Q = 5;
+/** Four cursors and four states (one per stream). */
+const P = [6, 7, 8, 9];
+const ST = [10, 11, 12, 13];
+const LOCALS = 12;
 
-/** `scan(ptr, len)`: the group mask of the bytes at `ptr`. Tables at fixed offsets: classes at 0, transitions at `deltaAt`, outputs at `outAt`. */
-export function automatonModuleBytes(t: AutomatonTables, deltaAt: number, outAt: number, pages: number): Uint8Array<ArrayBuffer> {
+/** Files shorter than this are scanned as one stream. */
+export const STREAMS_FROM = 512;
+
+/**
+ * One automaton step of a stream: `s = delta[s + cls[*p++]]`, and on an output state the groups
+ * are added; when all are found it branches to `$done`, at depth `doneDepth` where the step is placed.
+ */
+function step(t: AutomatonTables, deltaAt: number, outAt: number, p: number, st: number, doneDepth: number): number[] {
+  return [
+    ...ins.get(st), ...ins.get(p), ...ins.load8u(0), ...ins.load8u(0), op.i32Add,
+    ...ins.const(2), op.i32Shl, ...ins.load(deltaAt), ...ins.tee(st),
+    ...ins.const(0), op.i32LtS, op.if, VOID,
+    ...ins.const(0), ...ins.get(st), op.i32Sub, ...ins.set(st),
+    ...ins.get(FOUND), ...ins.get(st), ...ins.const(t.nClasses), op.i32DivU, ...ins.const(2), op.i32Shl, ...ins.load(outAt), op.i32Or, ...ins.tee(FOUND),
+    ...ins.const(t.all), op.i32Eq, ...ins.brIf(doneDepth + 1),
+    op.end,
+    ...ins.get(p), ...ins.const(1), op.i32Add, ...ins.set(p),
+  ];
+}
+
+/**
+ * `scan(ptr, len)`: the group mask of the bytes at `ptr`. Tables at fixed offsets: classes at 0,
+ * transitions at `deltaAt`, outputs at `outAt`.
+ *
+ * The automaton's next state depends on the previous one (a load per byte on the critical path),
+ * so one stream runs at memory latency. Longer inputs are cut in four quarters scanned in one
+ * loop, each stream starting `overlap` bytes (the longest atom less one) before its quarter from
+ * the start state, so an atom across a cut is still seen whole by the stream that covers its end;
+ * the last stream then continues alone through the remainder.
+ */
+export function automatonModuleBytes(t: AutomatonTables, deltaAt: number, outAt: number, pages: number, overlap: number): Uint8Array<ArrayBuffer> {
+  // Each quarter must be longer than the overlap.
+  const streamsFrom = Math.max(STREAMS_FROM, 8 * (overlap + 1));
+  /** Stream 3 alone from its cursor to the end; `doneDepth`: branch depth of `$done` where this is placed. */
+  const single = (doneDepth: number) => [
+    op.loop, VOID, // $next
+    ...ins.get(P[3]), ...ins.get(END), op.i32GeU, ...ins.brIf(doneDepth + 1),
+    ...step(t, deltaAt, outAt, P[3], ST[3], doneDepth + 1),
+    ...ins.br(0),
+    op.end,
+  ];
   const body = [
     ...ins.get(PTR), ...ins.get(LEN), op.i32Add, ...ins.set(END),
     op.block, VOID, // $done
-    op.loop, VOID, // $next
-    ...ins.get(PTR), ...ins.get(END), op.i32GeU, ...ins.brIf(1),
-    // s = delta[s + cls[byte]]
-    ...ins.get(S), ...ins.get(PTR), ...ins.load8u(0), ...ins.load8u(0), op.i32Add,
-    ...ins.const(2), op.i32Shl, ...ins.load(deltaAt), ...ins.tee(S),
-    ...ins.const(0), op.i32LtS, op.if, VOID,
-    ...ins.const(0), ...ins.get(S), op.i32Sub, ...ins.set(S),
-    ...ins.get(FOUND), ...ins.get(S), ...ins.const(t.nClasses), op.i32DivU, ...ins.const(2), op.i32Shl, ...ins.load(outAt), op.i32Or, ...ins.tee(FOUND),
-    ...ins.const(t.all), op.i32Eq, ...ins.brIf(2), // → $done
+    // Short input: stream 3 alone from the start.
+    ...ins.get(LEN), ...ins.const(streamsFrom), op.i32LtU, op.if, VOID,
+    ...ins.get(PTR), ...ins.set(P[3]),
+    ...single(1),
+    ...ins.br(1), // → $done
     op.end,
-    ...ins.get(PTR), ...ins.const(1), op.i32Add, ...ins.set(PTR),
-    ...ins.br(0), // → $next
+    // q = len / 4; n = q + overlap; stream k starts at ptr + k*q - overlap (stream 0 at ptr).
+    ...ins.get(LEN), ...ins.const(2), op.i32ShrU, ...ins.set(Q),
+    ...ins.get(Q), ...ins.const(overlap), op.i32Add, ...ins.set(N),
+    ...ins.get(PTR), ...ins.set(P[0]),
+    ...[1, 2, 3].flatMap((k) => [...ins.get(PTR), ...ins.get(Q), ...ins.const(k), op.i32Mul, op.i32Add, ...ins.const(overlap), op.i32Sub, ...ins.set(P[k])]),
+    op.block, VOID, // $fourEnd
+    op.loop, VOID, // $four: n steps of each stream
+    ...ins.get(N), op.i32Eqz, ...ins.brIf(1), // → $fourEnd
+    ...[0, 1, 2, 3].flatMap((k) => step(t, deltaAt, outAt, P[k], ST[k], 2)),
+    ...ins.get(N), ...ins.const(1), op.i32Sub, ...ins.set(N),
+    ...ins.br(0), // → $four
     op.end,
-    op.end,
+    op.end, // $fourEnd
+    // Stream 3 is now at ptr + 4q: on through the last len % 4 bytes.
+    ...single(0),
+    op.end, // $done
     ...ins.get(FOUND),
   ];
-  return encodeModule({ imports: [], importMemory: false, pages, exportName: 'scan', params: 2, locals: 3, body });
+  return encodeModule({ imports: [], importMemory: false, pages, exportName: 'scan', params: 2, locals: LOCALS, body });
 }
 
 export class WasmAutomaton {
@@ -57,13 +110,14 @@ export class WasmAutomaton {
   }
 
   /** Null when WebAssembly is unavailable (the JavaScript loop is used then). */
-  static create(t: AutomatonTables): WasmAutomaton | null {
+  /** `overlap`: the longest atom's length less one. */
+  static create(t: AutomatonTables, overlap: number): WasmAutomaton | null {
     try {
       const deltaAt = 256;
       const outAt = deltaAt + t.delta.length * 4;
       const dataAt = (outAt + t.out.length * 4 + 15) & ~15;
       const pages = Math.ceil((dataAt + 65536) / 65536);
-      const inst = new WebAssembly.Instance(new WebAssembly.Module(automatonModuleBytes(t, deltaAt, outAt, pages)));
+      const inst = new WebAssembly.Instance(new WebAssembly.Module(automatonModuleBytes(t, deltaAt, outAt, pages, overlap)));
       const memory = inst.exports.memory as WebAssembly.Memory;
       new Uint8Array(memory.buffer, 0, 256).set(t.cls);
       new Int32Array(memory.buffer, deltaAt, t.delta.length).set(t.delta);

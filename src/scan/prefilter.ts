@@ -178,7 +178,8 @@ export class AtomMatcher {
   constructor(groups: { atoms: string[] }[], opts: { wasm?: boolean } = {}) {
     this.a = build(groups);
     this.all = groups.length >= 31 ? 0x7fffffff : (1 << groups.length) - 1;
-    this.wasm = opts.wasm === false ? null : WasmAutomaton.create({ ...this.a, all: this.all });
+    const longest = Math.max(1, ...groups.flatMap((g) => g.atoms.map((a) => a.length)));
+    this.wasm = opts.wasm === false ? null : WasmAutomaton.create({ ...this.a, all: this.all }, longest - 1);
   }
 
   groups(bytes: Uint8Array): number {

@@ -5,6 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AtomMatcher, TRIGGER_GROUPS, atomGroups, wantsParseText } from '../../src/scan/prefilter.js';
+import { STREAMS_FROM } from '../../src/scan/automaton-wasm.js';
 
 const naive = (groups: { atoms: string[] }[], text: string): number => {
   const lower = text.replace(/[A-Z]/g, (c) => c.toLowerCase());
@@ -96,5 +97,19 @@ test('framework code that only names the words is not parsed; entry points and s
   for (const p of ['manage.py', 'proj/wsgi.py', 'proj/asgi.py']) {
     assert.equal(wantsParseText(p, "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', name)\n"), true, p);
     assert.equal(wantsParseText(p, 'from django.core.handlers.base import BaseHandler\nclass WSGIHandler(BaseHandler):\n    pass\n'), false, p);
+  }
+});
+
+test('the four-stream WebAssembly scan sees an atom wherever it sits, across the quarter cuts included', () => {
+  const atom = 'session_expire_at_browser_close'; // the longest trigger atom
+  const groups = [{ atoms: [atom] }, { atoms: ['zz_never_zz'] }];
+  const m = new AtomMatcher(groups);
+  for (const len of [STREAMS_FROM - 1, STREAMS_FROM, STREAMS_FROM + 3, 1000, 4099]) {
+    for (let at = 0; at + atom.length <= len; at++) {
+      const buf = Buffer.alloc(len, 0x20);
+      buf.write(atom.toUpperCase(), at, 'latin1');
+      assert.equal(m.groups(buf), 1, `length ${len}, atom at ${at}`);
+    }
+    assert.equal(m.groups(Buffer.alloc(len, 0x20)), 0, `length ${len}, no atom`);
   }
 });
