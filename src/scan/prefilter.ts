@@ -20,12 +20,6 @@ export interface TriggerGroup {
 }
 
 export const TRIGGER_GROUPS: TriggerGroup[] = [
-  {
-    // Settings, only where a statement assigns or changes them (framework code that merely names them is not a project's settings).
-    name: 'settings',
-    atoms: ['middleware', 'authentication_backends', 'auth_password_validators', 'session_cookie_age', 'session_expire_at_browser_close', 'password_reset_timeout', 'rest_framework', 'installed_apps'],
-    exact: /^[ \t]*(?:MIDDLEWARE|AUTHENTICATION_BACKENDS|AUTH_PASSWORD_VALIDATORS|SESSION_COOKIE_AGE|SESSION_EXPIRE_AT_BROWSER_CLOSE|PASSWORD_RESET_TIMEOUT|REST_FRAMEWORK|INSTALLED_APPS)(?:_CLASSES|_DAYS)?\s*(?:[+]?=|\.(?:append|insert|extend)\b)/m,
-  },
   { name: 'urlconf', atoms: ['urlpatterns'], exact: /urlpatterns\s*[+]?=/ },
   {
     // A settings module named by a literal (`os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'x')`,
@@ -69,7 +63,12 @@ export const TRIGGER_GROUPS: TriggerGroup[] = [
   },
 ];
 
-/** Settings modules and URLconfs by name: parsed whatever they contain. */
+/**
+ * Settings modules and URLconfs by name: parsed whatever they contain. A settings module with any
+ * other name is the one DJANGO_SETTINGS_MODULE names, and is loaded on demand by that name; a file
+ * that merely assigns setting names (Django's own global_settings.py, docs, examples) is no
+ * project's settings, so assignments are not a trigger.
+ */
 export const ALWAYS_PARSED_RE = /(^|\/)(settings|urls)\.py$|(^|\/)settings\//;
 /**
  * Django's entry points: parsed when they name the settings module (`manage.py`, `wsgi.py` and

@@ -43,7 +43,7 @@ test('the bundle runs when current; a damaged code cache or a stale bundle gives
   const expected = [`cert-presence-only app/views.py:${VULN_LINE}`];
 
   const bundled = scan(install, tree);
-  assert.equal(bundled.launcher, 'bundle');
+  assert.equal(bundled.launcher, 'bundle', 'the copied build runs the bundle (if not: dist/ was compiled after the last `npm run build`)');
   assert.equal(bundled.code, 1);
   assert.deepEqual(bundled.sites, expected);
 

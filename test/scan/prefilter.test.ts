@@ -54,7 +54,6 @@ test('the WebAssembly scan agrees with the JavaScript loop on every byte value a
 
 test('every trigger group: the exact pattern implies one of its atoms (stage 1 never hides a match)', () => {
   const samples: Record<string, string[]> = {
-    settings: ['MIDDLEWARE = []', '    AUTHENTICATION_BACKENDS += ["x"]', 'INSTALLED_APPS.append("a")', 'MIDDLEWARE_CLASSES = ()', 'PASSWORD_RESET_TIMEOUT_DAYS = 3', 'REST_FRAMEWORK = {}'],
     urlconf: ['urlpatterns = [', 'urlpatterns += router.urls'],
     'settings-module': ["os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings')", 'os.environ["DJANGO_SETTINGS_MODULE"] = "p.s"', "env={'DJANGO_SETTINGS_MODULE': 'p.s'}", "raw_env = ['DJANGO_SETTINGS_MODULE=proj.settings.prod']"],
     certificate: ["request.META['HTTP_X_SSL_CLIENT_CERT']", 'SSL_CLIENT_S_DN', 'x-forwarded-client-cert', 'X-Client-Cert', 'Ssl-Client', 'REMOTE_USER', 'RemoteUserBackend', 'x509.load_pem_x509_certificate(b)', 'crypto.load_certificate(t, b)'],

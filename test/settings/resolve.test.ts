@@ -408,3 +408,28 @@ test('import cycles between settings modules terminate', async () => {
   assert.equal(settings.get('A')?.value, 1);
   assert.equal(settings.get('B')?.value, 2);
 });
+
+test('a settings module with any name is found through DJANGO_SETTINGS_MODULE (loaded on demand, whatever the pre-filter kept); a module that merely assigns setting names is not settings', async () => {
+  const { settings } = await load({
+    'manage.py': MANAGE('config.prod'),
+    'config/__init__.py': '',
+    'config/common.py': `
+      SESSION_COOKIE_AGE = 3600
+      MIDDLEWARE = ['django.contrib.sessions.middleware.SessionMiddleware']
+    `,
+    'config/prod.py': `
+      from .common import *
+      SESSION_COOKIE_AGE = 90 * 24 * 3600
+    `,
+    'docs/example_conf.py': `
+      MIDDLEWARE = []
+      INSTALLED_APPS = ['only.an.example']
+    `,
+  });
+  assert.equal(settings.profiles.length, 1);
+  const p = settings.profiles[0];
+  assert.equal(p.module, 'config.prod');
+  assert.deepEqual(p.files, ['config/prod.py', 'config/common.py']);
+  assert.equal(settings.get('SESSION_COOKIE_AGE')?.value, 90 * 24 * 3600);
+  assert.deepEqual(settings.get('MIDDLEWARE')?.value, ['django.contrib.sessions.middleware.SessionMiddleware']);
+});
