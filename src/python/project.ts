@@ -64,7 +64,7 @@ export class PythonProject {
       const t0 = performance.now();
       const parsed = parseWith(this.parser, src);
       const t1 = performance.now();
-      addTime('parse', t1 - t0); if (process.env.PT) process.stderr.write(`${(t1 - t0).toFixed(1)} ${src.length} ${path}\n`);
+      addTime('parse', t1 - t0);
       for (const e of parsed.syntaxErrors.slice(0, 3)) {
         this.errors.push({ file: path, message: `${e.message} at line ${e.line}, column ${e.col}; the rest of the file is still analysed` });
       }

@@ -20,7 +20,6 @@ export interface TriggerGroup {
 }
 
 export const TRIGGER_GROUPS: TriggerGroup[] = [
-  { name: 'urlconf', atoms: ['urlpatterns'], exact: /urlpatterns\s*[+]?=/ },
   {
     // A settings module named by a literal (`os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'x')`,
     // `environ['DJANGO_SETTINGS_MODULE'] = 'x'`, `{'DJANGO_SETTINGS_MODULE': 'x'}`, `'DJANGO_SETTINGS_MODULE=x'`):
@@ -36,13 +35,16 @@ export const TRIGGER_GROUPS: TriggerGroup[] = [
     exact: /CLIENT_(?:CERT|S_DN|I_DN|VERIFY|FINGERPRINT|SERIAL)|SSL_CLIENT|FORWARDED_CLIENT|Forwarded-Client|[Cc]lient-[Cc]ert|[Ss]sl-[Cc]lient|REMOTE_USER|RemoteUser|[xX]509|load_certificate/,
   },
   {
-    // Authentication surface: session writes, throttling, DRF permissions, logins and resets. Uses,
-    // not definitions: Django's own `def csrf_exempt(` / `class LoginView(` decide nothing.
+    // Authentication surface the rules read outside the routed views: session writes, throttling,
+    // unrouted views opened by DRF permissions or csrf_exempt, reset-token generators, backends.
+    // Uses, not definitions: Django's own `def csrf_exempt(` decides nothing. Logins (LoginView,
+    // obtain_auth_token, simplejwt) and URLconfs matter only where the URL map routes to them, and
+    // the URL map is followed from ROOT_URLCONF and urls.py, loading modules on demand.
     name: 'auth-surface',
-    atoms: ['_auth_user_', 'ratelimit', 'throttle', 'csrf_exempt', 'allowany', 'authentication_classes', 'loginview', 'obtain_auth_token', 'tokenobtain', 'passwordresettokengenerator)', 'def make_token', 'reset_token', 'def authenticate('],
+    atoms: ['_auth_user_', 'ratelimit', 'throttle', 'csrf_exempt', 'allowany', 'authentication_classes', 'passwordresettokengenerator)', 'def make_token', 'reset_token', 'def authenticate('],
     // Reset-token helpers where they are defined (`def make_reset_token(`): a constant such as
     // `'_password_reset_token'` generates nothing.
-    exact: /session\[\s*['"]_auth_user_|ratelimit|throttle|@csrf_exempt|(?<!def )\bcsrf_exempt\s*[,)(\]]|AllowAny|authentication_classes|(?<!class )LoginView|obtain_auth_token|TokenObtain|PasswordResetTokenGenerator\)|def make_token|def \w*reset_token|def authenticate\(/,
+    exact: /session\[\s*['"]_auth_user_|ratelimit|throttle|@csrf_exempt|(?<!def )\bcsrf_exempt\s*[,)(\]]|AllowAny|authentication_classes|PasswordResetTokenGenerator\)|def make_token|def \w*reset_token|def authenticate\(/,
   },
   {
     name: 'session-identity',

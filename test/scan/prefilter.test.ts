@@ -54,10 +54,9 @@ test('the WebAssembly scan agrees with the JavaScript loop on every byte value a
 
 test('every trigger group: the exact pattern implies one of its atoms (stage 1 never hides a match)', () => {
   const samples: Record<string, string[]> = {
-    urlconf: ['urlpatterns = [', 'urlpatterns += router.urls'],
     'settings-module': ["os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings')", 'os.environ["DJANGO_SETTINGS_MODULE"] = "p.s"', "env={'DJANGO_SETTINGS_MODULE': 'p.s'}", "raw_env = ['DJANGO_SETTINGS_MODULE=proj.settings.prod']"],
     certificate: ["request.META['HTTP_X_SSL_CLIENT_CERT']", 'SSL_CLIENT_S_DN', 'x-forwarded-client-cert', 'X-Client-Cert', 'Ssl-Client', 'REMOTE_USER', 'RemoteUserBackend', 'x509.load_pem_x509_certificate(b)', 'crypto.load_certificate(t, b)'],
-    'auth-surface': ["request.session['_auth_user_id'] = 1", '@ratelimit(key="ip")', 'throttle_classes = []', '@csrf_exempt', "method_decorator(csrf_exempt, name='dispatch')", 'permission_classes = [AllowAny]', 'authentication_classes = ()', 'class MyLogin(LoginView):', 'obtain_auth_token', 'TokenObtainPairView', 'class T(PasswordResetTokenGenerator):', '    def make_token(self, u):', 'def make_reset_token(user):', 'def generate_password_reset_token():', '    def authenticate(self, request):'],
+    'auth-surface': ["request.session['_auth_user_id'] = 1", '@ratelimit(key="ip")', 'throttle_classes = []', '@csrf_exempt', "method_decorator(csrf_exempt, name='dispatch')", 'permission_classes = [AllowAny]', 'authentication_classes = ()', 'class T(PasswordResetTokenGenerator):', '    def make_token(self, u):', 'def make_reset_token(user):', 'def generate_password_reset_token():', '    def authenticate(self, request):'],
     'session-identity': ["request.session['user_id'] = u.pk", 'self.request.session["cert_user"] = n'],
     'request-certificate-attribute': ['request.certificate_subject = cn', 'request.client_cert', 'REQUEST.SSL'],
     'certificate-header': ["request.headers.get('X-SSL-Client-Verify')", 'ssl_dn', 'SSL-S-DN', 'client_cn', 'X-Forwarded-Tls-Client-Cert', 'remote-user', 'MTLS'],
@@ -81,6 +80,7 @@ test('framework code that only names the words is not parsed; entry points and s
     'def csrf_exempt(view_func):\n    wrapped_view.csrf_exempt = True',
     "if getattr(callback, 'csrf_exempt', False):",
     'class LoginView(FormView):',
+    '        urlpatterns = [path("login/", LoginView.as_view())]',
     '    def cycle_key(self):',
     "SESSION_KEY = '_auth_user_id'",
     "raise ImproperlyConfigured('settings.AUTHENTICATION_BACKENDS == x')",

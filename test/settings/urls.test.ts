@@ -261,3 +261,25 @@ test('a URLconf that is not Python-evaluable yields what it can and never throws
   });
   assert.deepEqual(surface()[0].views.map((v) => v.route.path), []);
 });
+
+test('a ROOT_URLCONF with any module name is followed, and the views it routes to are loaded on demand', async () => {
+  const { surface } = await load({
+    'proj/__init__.py': '',
+    'proj/settings.py': SETTINGS().replace("ROOT_URLCONF = 'proj.urls'", "ROOT_URLCONF = 'proj.routing'"),
+    'proj/routing.py': `
+      from django.urls import path
+      from django.contrib.auth.views import LoginView
+      from shop.pages import checkout
+      urlpatterns = [path('login/', LoginView.as_view()), path('checkout/', checkout)]
+    `,
+    'shop/__init__.py': '',
+    'shop/pages.py': `
+      def checkout(request):
+          if request.method == 'POST':
+              request.user.orders.create()
+          return None
+    `,
+  });
+  const views = surface()[0].views.map(describe).sort();
+  assert.deepEqual(views, ['/checkout/ shop.pages.checkout changes', '/login/ django.contrib.auth.views.LoginView login=password']);
+});
