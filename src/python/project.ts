@@ -19,7 +19,8 @@ export type Resolved =
 
 export class PythonProject {
   readonly modules = new Map<string, PyModule>(); // by path
-  private readonly byName = new Map<string, DiscoveredFile[]>(); // dotted-name suffix -> files
+  /** Dotted-name suffix → files; built on the first lookup by name. */
+  private byNameIndex: Map<string, DiscoveredFile[]> | null = null;
   private readonly filesByPath = new Map<string, DiscoveredFile>();
   private readonly failed = new Set<string>();
   bytesParsed = 0;
@@ -29,18 +30,23 @@ export class PythonProject {
     files: DiscoveredFile[],
     private readonly errors: InputError[],
   ) {
-    for (const f of files) {
-      if (f.kind !== 'python') continue;
-      this.filesByPath.set(f.path, f);
-      const { name } = moduleNameFromPath(f.path);
-      const parts = name.split('.');
-      for (let i = 0; i < parts.length; i++) {
-        const suffix = parts.slice(i).join('.');
-        const list = this.byName.get(suffix) ?? [];
-        list.push(f);
-        this.byName.set(suffix, list);
+    for (const f of files) if (f.kind === 'python') this.filesByPath.set(f.path, f);
+  }
+
+  private get byName(): Map<string, DiscoveredFile[]> {
+    if (this.byNameIndex) return this.byNameIndex;
+    const index = new Map<string, DiscoveredFile[]>();
+    for (const f of this.filesByPath.values()) {
+      const parts = moduleNameFromPath(f.path).name.split('.');
+      let suffix = '';
+      for (let i = parts.length - 1; i >= 0; i--) {
+        suffix = suffix ? `${parts[i]}.${suffix}` : parts[i];
+        const list = index.get(suffix);
+        if (list) list.push(f);
+        else index.set(suffix, [f]);
       }
     }
+    return (this.byNameIndex = index);
   }
 
   /** Loads (parses once) the module at `path`; returns null if unreadable/unparsable. */
