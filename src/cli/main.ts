@@ -5,7 +5,7 @@
 // rule catalogue, the probe/pki/fix commands) are imported only by the command that needs them.
 
 import { Command, CommanderError, Option } from 'commander';
-import { writeFileSync, renameSync } from 'node:fs';
+import { writeFileSync, renameSync, statSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { SEVERITIES, severityRank, type Report, type Severity } from '../core/types.js';
@@ -25,8 +25,21 @@ export function writeOutput(text: string, output: string | undefined): void {
     process.stdout.write(text.endsWith('\n') ? text : text + '\n');
     return;
   }
-  const tmp = join(dirname(output), `.${basename(output)}.${process.pid}.tmp`);
+  // A regular file (or a new one) is replaced atomically: readers never see half a report. Anything
+  // else (`/dev/null`, `/dev/stdout`, a FIFO) is written to in place: renaming over it would
+  // replace the device or pipe with a file.
+  let special = false;
   try {
+    special = !statSync(output).isFile();
+  } catch {
+    special = false;
+  }
+  try {
+    if (special) {
+      writeFileSync(output, text);
+      return;
+    }
+    const tmp = join(dirname(output), `.${basename(output)}.${process.pid}.tmp`);
     writeFileSync(tmp, text);
     renameSync(tmp, output);
   } catch (e) {

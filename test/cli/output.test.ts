@@ -3,7 +3,8 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Report } from '../../src/core/types.js';
@@ -36,6 +37,39 @@ test('--output FILE writes the report there and nothing to stdout; exit code unc
   const text = readFileSync(textFile, 'utf8');
   assert.match(text, /cert-presence-only/);
   assert.doesNotMatch(text, /\x1b\[/);
+});
+
+test('--output to something that is not a regular file (a FIFO, /dev/null) writes into it instead of replacing it', async (t) => {
+  const dir = makeTree({ 'app/views.py': VULN_VIEW });
+  const out = mkdtempSync(join(tmpdir(), 'mtls-audit-out-'));
+  t.after(() => {
+    removeTree(dir);
+    removeTree(out);
+  });
+  const fifo = join(out, 'report.pipe');
+  assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+  // A reader on the pipe, as `mtls-audit scan -o >(jq …)` or a CI log collector would be.
+  const reader = spawn('cat', [fifo]);
+  const got: Buffer[] = [];
+  reader.stdout.on('data', (d: Buffer) => got.push(d));
+  const done = new Promise<void>((resolve) => reader.on('close', () => resolve()));
+  const r = await new Promise<{ code: number | null }>((resolve) => {
+    const c = spawn(process.execPath, [CLI, 'scan', dir, '--format', 'json', '--output', fifo], { cwd: REPO_ROOT, stdio: 'ignore' });
+    c.on('close', (code) => resolve({ code }));
+  });
+  // Had the pipe been replaced by a file, the reader would wait forever: give up after 20 s.
+  const timer = setTimeout(() => reader.kill(), 20_000);
+  await done;
+  clearTimeout(timer);
+  assert.equal(r.code, 1);
+  assert.ok(statSync(fifo).isFIFO(), 'the pipe is still a pipe');
+  assert.deepEqual(sites((JSON.parse(Buffer.concat(got).toString('utf8')) as Report).findings), [VIEW_FINDING]);
+  assert.deepEqual(readdirSync(out), ['report.pipe'], 'no temporary file');
+
+  // /dev/null: the report is discarded and the device stays a device.
+  const rn = runCli(['scan', dir, '--format', 'json', '--output', '/dev/null']);
+  assert.equal(rn.code, 1);
+  assert.ok(statSync('/dev/null').isCharacterDevice(), '/dev/null is still a character device');
 });
 
 test('stdout carries only the report, and a non-TTY stderr gets no progress bytes', (t) => {
