@@ -2,7 +2,7 @@
 // every file written atomically (temporary file in the same directory, then rename), secrets 600.
 
 import { spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import type { FixPlan } from './plan.js';
@@ -16,7 +16,21 @@ export function gitDirty(root: string): string[] | null {
   return st.stdout.split('\n').filter(Boolean).map((l) => l.slice(3));
 }
 
+/**
+ * Writes `text` to `path` atomically. An existing file keeps its permissions (an executable
+ * manage.py stays executable) unless `mode` is the secret mode 600; a symlink is written through
+ * (`settings.py -> settings_prod.py` edits settings_prod.py and keeps the link).
+ */
 function writeAtomic(path: string, text: string, mode: number): void {
+  let target = path;
+  let finalMode = mode;
+  try {
+    target = realpathSync(path);
+    if (mode !== 0o600) finalMode = statSync(target).mode & 0o7777;
+  } catch {
+    // A new file.
+  }
+  path = target;
   mkdirSync(dirname(path), { recursive: true });
   const tmp = join(dirname(path), `.${basename(path)}.mtls-audit-${process.pid}.tmp`);
   try {
@@ -27,7 +41,7 @@ function writeAtomic(path: string, text: string, mode: number): void {
     } finally {
       closeSync(fd);
     }
-    chmodSync(tmp, mode);
+    chmodSync(tmp, finalMode);
     renameSync(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });

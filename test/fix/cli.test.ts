@@ -6,7 +6,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LAB_APPS, PYTHON, pythonEnv } from '../lab/harness.js';
@@ -135,6 +135,34 @@ describe('fix: plan and --write', () => {
       const ignored = git(app, 'status', '--porcelain', '--ignored');
       assert.match(ignored, /^!! deploy\/mtls-audit\/proxy-secret$/m, 'the secret is git-ignored');
       assert.match(ignored, /^!! deploy\/mtls-audit\/nginx\/mtls-proxy-secret\.conf$/m);
+    } finally {
+      cleanup(app);
+    }
+  });
+
+  test('edits go through a symlinked settings module to its target and keep each file’s permissions', async () => {
+    const app = labCopy();
+    try {
+      // settings.py -> settings_prod.py, as deployments that switch settings by link do.
+      const settings = join(app, 'vulnerable', 'settings.py');
+      const real = join(app, 'vulnerable', 'settings_prod.py');
+      renameSync(settings, real);
+      symlinkSync('settings_prod.py', settings);
+      chmodSync(real, 0o640);
+      const certs = join(app, 'accounts', 'certs.py');
+      chmodSync(certs, 0o755);
+      const before = readFileSync(real, 'utf8');
+      const ok = await cli(['fix', app, '--write', '--force']);
+      assert.equal(ok.code, 0, ok.stderr);
+      assert.ok(lstatSync(settings).isSymbolicLink(), 'settings.py is still a link');
+      assert.equal(readlinkSync(settings), 'settings_prod.py');
+      const after = readFileSync(real, 'utf8');
+      assert.notEqual(after, before, 'the link target was edited');
+      assert.match(after, /mtls_audit_django/);
+      assert.equal(statSync(real).mode & 0o777, 0o640);
+      assert.notEqual(readFileSync(certs, 'utf8'), readFileSync(join(LAB_APPS, 'vulnerable', 'accounts', 'certs.py'), 'utf8'), 'certs.py was edited');
+      assert.equal(statSync(certs).mode & 0o777, 0o755);
+      assert.equal(statSync(join(app, 'deploy', 'mtls-audit', 'proxy-secret')).mode & 0o777, 0o600);
     } finally {
       cleanup(app);
     }
