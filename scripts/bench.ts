@@ -151,26 +151,32 @@ function haveCommand(cmd: string, args: string[]): boolean {
 }
 
 /**
- * The MTLS_AUDIT_STATS phase marks (ms since process start at the end of each phase) as durations:
- * "start-up 52 ms, discover 24 ms, read + pre-filter 45 ms (pre-filter 21), parse 80 ms, …".
+ * The MTLS_AUDIT_STATS phase marks (ms since the process clock started, at the end of each phase)
+ * as durations: "start-up 40 ms, discover 24 ms, read + pre-filter 30 ms (pre-filter 12), …".
  */
 export function describePhases(phases: Record<string, number>, totals: Record<string, number>, wallMs: number): string {
-  const order = ['start', 'discover', 'read+parse', 'deploy+settings', 'code-model', 'rules', 'scan', 'report'];
-  const label: Record<string, string> = { start: 'start-up', 'read+parse': 'read + parse', 'deploy+settings': 'deploy + settings', 'code-model': 'code model', scan: 'identity flows', report: 'report' };
+  const order = ['start', 'discover', 'read', 'parser-ready', 'parse', 'deploy+settings', 'code-model', 'rules', 'scan', 'report'];
+  const label: Record<string, string> = {
+    start: 'start-up',
+    read: 'read + pre-filter',
+    'parser-ready': 'waiting for the parser',
+    'deploy+settings': 'deploy + settings',
+    'code-model': 'code model',
+    scan: 'identity flows',
+  };
+  const detail: Record<string, string[]> = { read: ['prefilter'], parse: ['parse', 'module', 'pull'] };
+  const names: Record<string, string> = { prefilter: 'pre-filter', parse: 'tree-sitter + conversion', module: 'module model', pull: 'importers' };
   const parts: string[] = [];
   let prev = 0;
   for (const k of order) {
     const at = phases[k];
     if (at === undefined) continue;
-    let extra = '';
-    if (k === 'read+parse') {
-      const t = ['read', 'prefilter', 'parse', 'module'].filter((x) => totals[x] !== undefined).map((x) => `${x === 'read' ? 'reading incl. pre-filter' : x === 'module' ? 'module model' : x === 'parse' ? 'tree-sitter + conversion' : x} ${totals[x].toFixed(0)}`);
-      if (t.length) extra = ` (${t.join(', ')})`;
-    }
-    parts.push(`${label[k] ?? k} ${(at - prev).toFixed(0)} ms${extra}`);
+    const t = (detail[k] ?? []).filter((x) => totals[x] !== undefined).map((x) => `${names[x]} ${totals[x].toFixed(0)}`);
+    parts.push(`${label[k] ?? k} ${(at - prev).toFixed(0)} ms${t.length ? ` (${t.join(', ')})` : ''}`);
     prev = at;
   }
-  parts.push(`exit ${Math.max(0, wallMs - prev).toFixed(0)} ms`);
+  // Before the process clock starts (exec, NODE_EXTRA_CA_CERTS) and after the last mark (exit).
+  parts.push(`outside the phases ${Math.max(0, wallMs - prev).toFixed(0)} ms`);
   return parts.join(', ');
 }
 

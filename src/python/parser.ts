@@ -4,6 +4,7 @@
 // See docs/architecture.md for why WASM rather than the native binding.
 
 import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Parser, Language } from 'web-tree-sitter';
 import { makeWalker, RECORD_BYTES, WALK_IMPORTS, type Walk, type WalkImport } from './walker.js';
@@ -91,11 +92,15 @@ async function createParser(): Promise<Parser> {
   // Our own memory object (emscripten's default size) so the walk module can import it too.
   const memory = new WebAssembly.Memory({ initial: 512, maximum: 32768 });
   binding.wasmMemory = memory;
+  // The grammar's module compiles while the runtime's does (both off the main thread): V8 keeps
+  // compiled modules by their bytes, so Language.load below finds this one done.
+  const grammar = readFileSync(join(dirname(require.resolve('tree-sitter-python/package.json')), 'tree-sitter-python.wasm'));
+  const precompiled = WebAssembly.compile(grammar).catch(() => null);
   await Parser.init(binding as unknown as Parameters<typeof Parser.init>[0]);
   raw = rawCursorApi(binding);
   wasmWalk = raw && !process.env.MTLS_AUDIT_JS_WALK ? createWasmWalk(binding, raw, memory) : null;
-  const wasm = join(dirname(require.resolve('tree-sitter-python/package.json')), 'tree-sitter-python.wasm');
-  const lang = await Language.load(wasm);
+  await precompiled;
+  const lang = await Language.load(grammar);
   const p = new Parser();
   p.setLanguage(lang);
   return p;

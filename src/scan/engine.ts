@@ -65,23 +65,22 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
   errors.push(...walkErrors);
   mark('discover');
 
-  const parser = await parserReady;
-  const python = new PythonProject(parser, files, errors);
-  const analysed: PyModule[] = [];
+  // Read and pre-filter every Python file first: the parser's WebAssembly compiles meanwhile.
   const pyFiles = files.filter((f) => f.kind === 'python');
   let bytes = 0;
-  let i = 0;
   const skipped = new Map<string, Buffer>();
-  for (const f of pyFiles) {
-    i++;
-    opts.onProgress?.(i, pyFiles.length, f.path);
+  /** Per Python file, in order: why it could not be read, or its text when it is to be parsed. */
+  const outcome: ({ error: string } | { text: string } | null)[] = new Array(pyFiles.length).fill(null);
+  for (let i = 0; i < pyFiles.length; i++) {
+    const f = pyFiles[i];
+    opts.onProgress?.(i + 1, pyFiles.length, f.path);
     // The pre-filter reads the raw bytes; only wanted files are decoded.
     let raw: Buffer | null = null;
     const tr = performance.now();
     const r = readFiltered(f.abs, (bytes, latin1) => { raw = bytes; const tw = performance.now(); const w = wantsParse(f.path, bytes, latin1); addTime('prefilter', performance.now() - tw); return w; }, opts.maxFileBytes, f.size);
     addTime('read', performance.now() - tr);
     if (!r.ok) {
-      errors.push({ file: f.path, message: r.message });
+      outcome[i] = { error: r.message };
       continue;
     }
     bytes += f.size;
@@ -89,13 +88,29 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
       if (raw) skipped.set(f.path, raw);
       continue;
     }
-    const mod = python.load(f.path, r.text);
+    outcome[i] = { text: r.text };
+  }
+  mark('read');
+
+  const parser = await parserReady;
+  mark('parser-ready');
+  const python = new PythonProject(parser, files, errors);
+  const analysed: PyModule[] = [];
+  // Errors in file order, as a single pass would give them.
+  for (let i = 0; i < pyFiles.length; i++) {
+    const o = outcome[i];
+    if (!o) continue;
+    if ('error' in o) {
+      errors.push({ file: pyFiles[i].path, message: o.error });
+      continue;
+    }
+    const mod = python.load(pyFiles[i].path, o.text);
     if (mod) analysed.push(mod);
   }
   const tp = performance.now();
   pullImporters(python, analysed, skipped);
   addTime('pull', performance.now() - tp);
-  mark('read+parse');
+  mark('parse');
   const configFiles: DiscoveredFile[] = files.filter((f) => f.kind === 'config');
   for (const f of configFiles) bytes += f.size;
 
