@@ -25,6 +25,7 @@ export interface DiscoveredFile {
   /** Relative to the root, forward slashes. */
   path: string;
   abs: string;
+  /** Bytes; UNKNOWN_SIZE for a regular Python file, whose size is learnt when it is read. */
   size: number;
   kind: FileKind;
 }
@@ -37,6 +38,9 @@ export interface DiscoverOptions {
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
+
+/** `DiscoveredFile.size` of a regular file the walk did not stat. */
+export const UNKNOWN_SIZE = -1;
 
 export const SKIP_DIRS = new Set([
   '.git', '.hg', '.svn', '.bzr', 'node_modules', '__pycache__', '.venv', 'venv', '.virtualenv',
@@ -153,6 +157,12 @@ export function discover(root: string, opts: DiscoverOptions = {}): { files: Dis
       }
       if (ent.isFile()) {
         if (excluded.file(rel, name) || !interesting(name, rel)) continue;
+        // Python files are all read next: their size (and the limit) is learnt then, which saves
+        // a system call per file.
+        if (name.endsWith('.py')) {
+          addFile(abs, rel, name, UNKNOWN_SIZE);
+          continue;
+        }
         let size: number;
         try {
           size = lstatSync(abs).size;
@@ -229,7 +239,11 @@ const LATIN1_CODINGS_RE = /^(latin-?1|iso-?8859-?1|l1|cp1252|windows-1252)$/i;
  * without reading more than `maxBytes`. `knownSize`: the size discovery found for a regular file,
  * which spares the fstat (the walk has checked the type and the limit); at most that many bytes
  * are read, so a file swapped for something else meanwhile still cannot make the read unbounded.
+ * UNKNOWN_SIZE: a regular file the walk did not stat; read whole if it fits a 256 KiB buffer,
+ * measured (and held to `maxBytes`) otherwise.
  */
+const scratch = Buffer.allocUnsafeSlow(256 * 1024);
+
 export function readBytes(abs: string, maxBytes = DEFAULT_MAX_FILE_BYTES, knownSize?: number): { ok: true; buf: Buffer } | { ok: false; message: string } {
   let fd: number;
   try {
@@ -239,6 +253,12 @@ export function readBytes(abs: string, maxBytes = DEFAULT_MAX_FILE_BYTES, knownS
   }
   try {
     let size = knownSize;
+    if (size === UNKNOWN_SIZE) {
+      // Most files fit the scratch buffer: open, one read, close. A larger one is measured.
+      const n = readSync(fd, scratch, 0, scratch.length, 0);
+      if (n < scratch.length) return { ok: true, buf: Buffer.from(scratch.subarray(0, n)) };
+      size = undefined;
+    }
     if (size === undefined || size > maxBytes) {
       const st = fstatSync(fd);
       if (!st.isFile()) return { ok: false, message: 'not a regular file (FIFO, socket or device): skipped' };

@@ -83,7 +83,7 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
       outcome[i] = { error: r.message };
       continue;
     }
-    bytes += f.size;
+    bytes += (raw as Buffer | null)?.length ?? 0;
     if (r.text === null) {
       if (raw) skipped.set(f.path, raw);
       continue;

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { compileExcludes, discover, isTestPath, readFiltered } from '../../src/scan/discover.js';
+import { compileExcludes, discover, isTestPath, readBytes, readFiltered, UNKNOWN_SIZE } from '../../src/scan/discover.js';
 import { makeTree, removeTree } from '../cli/helpers.js';
 
 test('keeps Python and deployment files, skips VCS, dependency, cache and virtualenv directories', (t) => {
@@ -33,7 +33,9 @@ test('keeps Python and deployment files, skips VCS, dependency, cache and virtua
     ['config Dockerfile', 'config deploy/nginx.conf', 'config docker-compose.yml', 'python app/locale/fr/formats.py', 'python app/views.py'],
   );
   const views = files.find((f) => f.path === 'app/views.py')!;
-  assert.equal(views.size, 6);
+  // Python files are all read next, so the walk does not stat them; configs it does.
+  assert.equal(views.size, UNKNOWN_SIZE);
+  assert.equal(files.find((f) => f.path === 'deploy/nginx.conf')!.size, 'server {}\n'.length);
   assert.equal(views.abs, join(dir, 'app', 'views.py'));
 });
 
@@ -87,4 +89,20 @@ test('readFiltered decodes only wanted files, and gives the raw bytes and, on de
   readFiltered(join(dir, 'b.py'), (b, latin1) => ((raw = b), (seen = latin1()), false));
   assert.equal(seen, Buffer.from("# café\nx = 1\n").toString('latin1'));
   assert.deepEqual(raw, Buffer.from("# café\nx = 1\n"));
+});
+
+test('a Python file read without a size from the walk: whole when small, measured and held to the limit when large', (t) => {
+  const small = 'x = 1\n'.repeat(10);
+  const big = '# pad\n'.repeat(60_000); // 360 kB: more than the read buffer
+  const dir = makeTree({ 'small.py': small, 'big.py': big });
+  t.after(() => removeTree(dir));
+  const s = readBytes(join(dir, 'small.py'), undefined, UNKNOWN_SIZE);
+  assert.ok(s.ok && s.buf.toString() === small);
+  const b = readBytes(join(dir, 'big.py'), undefined, UNKNOWN_SIZE);
+  assert.ok(b.ok && b.buf.toString() === big);
+  const limited = readBytes(join(dir, 'big.py'), 300_000, UNKNOWN_SIZE);
+  assert.deepEqual(limited, { ok: false, message: 'file too large (0.3 MiB > 0.3 MiB limit): skipped' });
+  // Two reads in a row do not share memory.
+  const again = readBytes(join(dir, 'small.py'), undefined, UNKNOWN_SIZE);
+  assert.ok(again.ok && s.ok && again.buf !== s.buf && s.buf.toString() === small);
 });
