@@ -279,6 +279,12 @@ export const scanVsBandit: BenchSection = {
     if (aCpu.length && bCpu.length) lines.push(`  CPU-time ratio (best/best): ${(best(bCpu) / best(aCpu)).toFixed(1)}× (steadier on a busy machine; the target is on wall time)`);
     if (noCaBest !== undefined) lines.push(`  ratio without NODE_EXTRA_CA_CERTS (best/best): ${(best(bMs) / noCaBest).toFixed(1)}×`);
     checks.push({ label: `≥ ${TARGET_RATIO}× faster than bandit`, pass: ratio >= TARGET_RATIO, detail: `${ratio.toFixed(1)}× (${fmtMs(best(bMs))} / ${fmtMs(best(aMs))}) vs ≥ ${TARGET_RATIO}×` });
+    if (noCaBest !== undefined) {
+      // The same target with Node started as on a machine without that variable: it costs every
+      // Node process ~40 ms before any of mtls-audit's code runs, and nothing in a scan uses it.
+      const r = best(bMs) / noCaBest;
+      checks.push({ label: `≥ ${TARGET_RATIO}× faster than bandit, Node without NODE_EXTRA_CA_CERTS`, pass: r >= TARGET_RATIO, detail: `${r.toFixed(1)}× (${fmtMs(best(bMs))} / ${fmtMs(noCaBest)}) vs ≥ ${TARGET_RATIO}×` });
+    }
     return { lines, checks };
   },
 };
