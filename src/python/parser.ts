@@ -192,6 +192,25 @@ interface CursorOps {
   parent(): boolean;
 }
 
+/** One node of the plain tree (both walks build them here); error and MISSING nodes are noted. */
+function makeNode(
+  pos: (index: number) => [number, number],
+  syntaxErrors: ParsedPython['syntaxErrors'],
+  type: string,
+  field: string | null,
+  named: boolean,
+  start: number,
+  end: number,
+  missing: boolean,
+  parent: PyNode | null,
+): PyNode {
+  const [line, col] = pos(start);
+  const [endLine, endCol] = pos(end);
+  const error = type === 'ERROR' || missing;
+  if (error && syntaxErrors.length < 20) syntaxErrors.push({ line, col, message: missing ? `syntax error: missing ${type}` : 'syntax error' });
+  return { type, field, named, start, end, line, col, endLine, endCol, children: [], parent, error };
+}
+
 /** Pre-order walk building the plain tree; one implementation for both cursor kinds. */
 function convert(c: CursorOps, source: string): ParsedPython {
   const pos = positions(source);
@@ -202,25 +221,8 @@ function convert(c: CursorOps, source: string): ParsedPython {
     const start = c.start();
     const end = c.end();
     const missing = start === end && c.missing();
-    const [line, col] = pos(start);
-    const [endLine, endCol] = pos(end);
-    const node: PyNode = {
-      type,
-      field: c.field(),
-      named: c.named(),
-      start,
-      end,
-      line,
-      col,
-      endLine,
-      endCol,
-      children: [],
-      parent,
-      error: type === 'ERROR' || missing,
-    };
     count++;
-    if (node.error && syntaxErrors.length < 20) syntaxErrors.push({ line, col, message: missing ? `syntax error: missing ${type}` : 'syntax error' });
-    return node;
+    return makeNode(pos, syntaxErrors, type, c.field(), c.named(), start, end, missing, parent);
   };
   const root = mk(null);
   // `stack` holds the parents of the cursor's node.
@@ -309,27 +311,10 @@ function fromRecords(heap: Int32Array, base: number, count: number, source: stri
     const pm = heap[o + 3];
     const missing = pm < 0;
     const parentIndex = (pm & 0x7fffffff) - 1;
-    const type = types[typeId] || 'ERROR';
-    const [line, col] = pos(start);
-    const [endLine, endCol] = pos(end);
     const parent = parentIndex >= 0 ? nodes[parentIndex] : null;
-    const node: PyNode = {
-      type,
-      field: fieldId ? fields[fieldId] ?? null : null,
-      named: named[typeId] === 1,
-      start,
-      end,
-      line,
-      col,
-      endLine,
-      endCol,
-      children: [],
-      parent,
-      error: type === 'ERROR' || missing,
-    };
+    const node = makeNode(pos, syntaxErrors, types[typeId] || 'ERROR', fieldId ? fields[fieldId] ?? null : null, named[typeId] === 1, start, end, missing, parent);
     nodes[i] = node;
     if (parent) parent.children.push(node);
-    if (node.error && syntaxErrors.length < 20) syntaxErrors.push({ line, col, message: missing ? `syntax error: missing ${type}` : 'syntax error' });
   }
   return { root: nodes[0], syntaxErrors, nodeCount: count };
 }
