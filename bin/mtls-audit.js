@@ -9,6 +9,7 @@ const { readFileSync, statSync, writeFileSync } = require('node:fs');
 const Module = require('node:module');
 const { dirname, join } = require('node:path');
 const vm = require('node:vm');
+const v8 = require('node:v8');
 
 const dist = join(__dirname, '..', 'dist', 'src');
 const bundle = join(dist, 'mtls-audit.cjs');
@@ -34,6 +35,8 @@ function loadBundle() {
     cachedData = undefined;
   }
   const script = new vm.Script(Module.wrap(readFileSync(bundle, 'utf8')), { filename: bundle, cachedData });
+  // For MTLS_AUDIT_STATS: whether V8 took the cache (it refuses one made by another V8 or flags).
+  globalThis[Symbol.for('mtls-audit.codeCache')] = cachedData ? (script.cachedDataRejected ? 'rejected' : 'accepted') : 'none';
   const mod = { exports: {} };
   script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(bundle), mod, bundle, dirname(bundle));
   return { main: mod.exports.main, script };
@@ -47,9 +50,18 @@ if (fresh()) {
     fail(e);
   }
   if (loaded) {
+    // A scan builds its trees and models in one burst: let the young generation grow 16× at a
+    // step instead of 2×, so it reaches a fitting size after a scavenge or two (measured on
+    // Django's source: 8 collections, 12–18 ms → 4, ~4 ms; peak RSS +0–6 MB). Set only now, after
+    // V8 has checked the code cache against the flags it was made with.
+    v8.setFlagsFromString('--semi-space-growth-factor=16');
     loaded.main(process.argv.slice(2)).then(() => {
-      // scripts/bundle.ts: keep what this run compiled as the code cache.
-      if (process.env.MTLS_AUDIT_CODE_CACHE_OUT) writeFileSync(process.env.MTLS_AUDIT_CODE_CACHE_OUT, loaded.script.createCachedData());
+      // scripts/bundle.ts: keep what this run compiled as the code cache, stamped with the
+      // flags a fresh process checks it against (V8's default growth factor).
+      if (process.env.MTLS_AUDIT_CODE_CACHE_OUT) {
+        v8.setFlagsFromString('--semi-space-growth-factor=2');
+        writeFileSync(process.env.MTLS_AUDIT_CODE_CACHE_OUT, loaded.script.createCachedData());
+      }
     }, fail);
   }
 } else {

@@ -125,7 +125,8 @@ function reportStatsAtExit(): void {
     const cpuMs = Math.round((ru.userCPUTime + ru.systemCPUTime) / 100) / 10;
     // `launcher`: the single-file build (bin/mtls-audit.js runs it when current) or the module graph.
     const launcher = import.meta.url.endsWith('.cjs') ? 'bundle' : 'modules';
-    process.stderr.write(`${JSON.stringify({ maxRssMB, durationMs, cpuMs, launcher, phases: phaseMarks(), totals: timeTotals() })}\n`);
+    const codeCache = (globalThis as Record<symbol, unknown>)[Symbol.for('mtls-audit.codeCache')] ?? 'none';
+    process.stderr.write(`${JSON.stringify({ maxRssMB, durationMs, cpuMs, launcher, codeCache, phases: phaseMarks(), totals: timeTotals() })}\n`);
   });
 }
 

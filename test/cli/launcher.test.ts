@@ -26,9 +26,11 @@ function scan(install: string, tree: string) {
   });
   const statsLine = r.stderr.trim().split('\n').pop() ?? '';
   const report = JSON.parse(r.stdout) as { findings: { ruleId: string; location: { file: string; line: number } }[] };
+  const stats = JSON.parse(statsLine) as { launcher: string; codeCache: string };
   return {
     code: r.status,
-    launcher: (JSON.parse(statsLine) as { launcher: string }).launcher,
+    launcher: stats.launcher,
+    codeCache: stats.codeCache,
     sites: report.findings.map((f) => `${f.ruleId} ${f.location.file}:${f.location.line}`).sort(),
   };
 }
@@ -44,12 +46,14 @@ test('the bundle runs when current; a damaged code cache or a stale bundle gives
 
   const bundled = scan(install, tree);
   assert.equal(bundled.launcher, 'bundle', 'the copied build runs the bundle (if not: dist/ was compiled after the last `npm run build`)');
+  assert.equal(bundled.codeCache, 'accepted', 'V8 takes the code cache the build made');
   assert.equal(bundled.code, 1);
   assert.deepEqual(bundled.sites, expected);
 
   writeFileSync(join(install, 'dist', 'src', 'mtls-audit.cjs.cache'), Buffer.alloc(4096, 7));
   const damaged = scan(install, tree);
   assert.equal(damaged.launcher, 'bundle');
+  assert.equal(damaged.codeCache, 'rejected');
   assert.deepEqual(damaged.sites, expected);
 
   rmSync(join(install, 'dist', 'src', 'mtls-audit.cjs.cache'));
