@@ -55,6 +55,14 @@ test('the WebAssembly walk stops at its record capacity instead of writing past 
   assert.deepEqual(flat(exact.root), flat(full.root));
 });
 
+test('a tree with more nodes than the first guess (one per character and more) still comes out whole', async () => {
+  const p = await getPythonParser();
+  const src = `x = [${'(a),'.repeat(3000)}]\n`;
+  const r = parseWith(p, src);
+  assert.ok(r.nodeCount > 0.75 * src.length + 1024, `${r.nodeCount} nodes for ${src.length} characters`);
+  assert.deepEqual(flat(r.root), flat(parseWithPublicApi(p, src).root));
+});
+
 test('the walk module is valid WebAssembly; LEB128 encodings', () => {
   assert.ok(WebAssembly.validate(walkerModuleBytes()));
   assert.deepEqual(uleb(0), [0]);
