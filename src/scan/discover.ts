@@ -234,17 +234,16 @@ export type ReadResult = { ok: true; text: string } | { ok: false; message: stri
 const CODING_RE = /^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)/;
 const LATIN1_CODINGS_RE = /^(latin-?1|iso-?8859-?1|l1|cp1252|windows-1252)$/i;
 
-/**
- * Reads a regular file into a Buffer without ever blocking on a FIFO (O_NONBLOCK, then fstat) and
- * without reading more than `maxBytes`. `knownSize`: the size discovery found for a regular file,
- * which spares the fstat (the walk has checked the type and the limit); at most that many bytes
- * are read, so a file swapped for something else meanwhile still cannot make the read unbounded.
- * UNKNOWN_SIZE: a regular file the walk did not stat; read whole if it fits a 256 KiB buffer,
- * measured (and held to `maxBytes`) otherwise.
- */
 const scratch = Buffer.allocUnsafeSlow(256 * 1024);
 
-export function readBytes(abs: string, maxBytes = DEFAULT_MAX_FILE_BYTES, knownSize?: number): { ok: true; buf: Buffer } | { ok: false; message: string } {
+/**
+ * Reads a regular file into a Buffer without ever blocking on a FIFO (O_NONBLOCK, then fstat) and
+ * without reading more than `maxBytes`. `walked`: the walk has already seen a regular file here;
+ * it is read into a 256 KiB buffer first and measured (fstat, type and limit checks) only if it
+ * fills it, which spares a system call for nearly every source file. Either way no read is
+ * unbounded, whatever the path turned into meanwhile.
+ */
+export function readBytes(abs: string, maxBytes = DEFAULT_MAX_FILE_BYTES, walked = false): { ok: true; buf: Buffer } | { ok: false; message: string } {
   let fd: number;
   try {
     fd = openSync(abs, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -252,20 +251,14 @@ export function readBytes(abs: string, maxBytes = DEFAULT_MAX_FILE_BYTES, knownS
     return { ok: false, message: `unreadable: ${errCode(e)}` };
   }
   try {
-    let size = knownSize;
-    if (size === UNKNOWN_SIZE) {
-      // Most files fit the scratch buffer: open, one read, close. A larger one is measured.
+    if (walked) {
       const n = readSync(fd, scratch, 0, scratch.length, 0);
       if (n < scratch.length) return { ok: true, buf: Buffer.from(scratch.subarray(0, n)) };
-      size = undefined;
     }
-    if (size === undefined || size > maxBytes) {
-      const st = fstatSync(fd);
-      if (!st.isFile()) return { ok: false, message: 'not a regular file (FIFO, socket or device): skipped' };
-      if (st.size > maxBytes) return { ok: false, message: `file too large (${(st.size / 1048576).toFixed(1)} MiB > ${(maxBytes / 1048576).toFixed(1)} MiB limit): skipped` };
-      size = st.size;
-    }
-    const buf = Buffer.allocUnsafe(size);
+    const st = fstatSync(fd);
+    if (!st.isFile()) return { ok: false, message: 'not a regular file (FIFO, socket or device): skipped' };
+    if (st.size > maxBytes) return { ok: false, message: `file too large (${(st.size / 1048576).toFixed(1)} MiB > ${(maxBytes / 1048576).toFixed(1)} MiB limit): skipped` };
+    const buf = Buffer.allocUnsafe(st.size);
     let off = 0;
     while (off < buf.length) {
       const n = readSync(fd, buf, off, buf.length - off, off);
@@ -320,9 +313,9 @@ export function readFiltered(
   abs: string,
   wanted: (bytes: Buffer, latin1: () => string) => boolean,
   maxBytes = DEFAULT_MAX_FILE_BYTES,
-  knownSize?: number,
+  walked = false,
 ): { ok: true; text: string | null } | { ok: false; message: string } {
-  const r = readBytes(abs, maxBytes, knownSize);
+  const r = readBytes(abs, maxBytes, walked);
   if (!r.ok) return r;
   const c = classifyBytes(r.buf);
   if (!c.ok) return c;

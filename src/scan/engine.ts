@@ -77,7 +77,7 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
     // The pre-filter reads the raw bytes; only wanted files are decoded.
     let raw: Buffer | null = null;
     const tr = performance.now();
-    const r = readFiltered(f.abs, (bytes, latin1) => { raw = bytes; const tw = performance.now(); const w = wantsParse(f.path, bytes, latin1); addTime('prefilter', performance.now() - tw); return w; }, opts.maxFileBytes, f.size);
+    const r = readFiltered(f.abs, (bytes, latin1) => { raw = bytes; const tw = performance.now(); const w = wantsParse(f.path, bytes, latin1); addTime('prefilter', performance.now() - tw); return w; }, opts.maxFileBytes, true);
     addTime('read', performance.now() - tr);
     if (!r.ok) {
       outcome[i] = { error: r.message };

@@ -96,13 +96,13 @@ test('a Python file read without a size from the walk: whole when small, measure
   const big = '# pad\n'.repeat(60_000); // 360 kB: more than the read buffer
   const dir = makeTree({ 'small.py': small, 'big.py': big });
   t.after(() => removeTree(dir));
-  const s = readBytes(join(dir, 'small.py'), undefined, UNKNOWN_SIZE);
+  const s = readBytes(join(dir, 'small.py'), undefined, true);
   assert.ok(s.ok && s.buf.toString() === small);
-  const b = readBytes(join(dir, 'big.py'), undefined, UNKNOWN_SIZE);
+  const b = readBytes(join(dir, 'big.py'), undefined, true);
   assert.ok(b.ok && b.buf.toString() === big);
-  const limited = readBytes(join(dir, 'big.py'), 300_000, UNKNOWN_SIZE);
+  const limited = readBytes(join(dir, 'big.py'), 300_000, true);
   assert.deepEqual(limited, { ok: false, message: 'file too large (0.3 MiB > 0.3 MiB limit): skipped' });
   // Two reads in a row do not share memory.
-  const again = readBytes(join(dir, 'small.py'), undefined, UNKNOWN_SIZE);
+  const again = readBytes(join(dir, 'small.py'), undefined, true);
   assert.ok(again.ok && s.ok && again.buf !== s.buf && s.buf.toString() === small);
 });
