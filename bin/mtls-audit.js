@@ -50,16 +50,25 @@ if (fresh()) {
     fail(e);
   }
   if (loaded) {
-    // A scan builds its trees and models in one burst: let the young generation grow 16× at a
-    // step instead of 2×, so it reaches a fitting size after a scavenge or two (measured on
-    // Django's source: 8 collections, 12–18 ms → 4, ~4 ms; peak RSS +0–6 MB). Set only now, after
-    // V8 has checked the code cache against the flags it was made with.
+    // Flags for a short, bursty run, set only now that V8 has checked the code cache against the
+    // flags it was made with:
+    // - the young generation grows 16× at a step instead of 2×, so it reaches a fitting size after
+    //   a scavenge or two (Django's source: 8 collections, 12–18 ms → 4, ~4 ms; RSS +0–6 MB);
+    // - for a scan, no optimising JIT at first: in a run of a fifth of a second its background
+    //   compiles cost more CPU than the optimised code saves (Django's source: CPU −35 ms, wall
+    //   −15 ms). The engine turns it back on as soon as a scan turns out to be long
+    //   (src/core/tiering.ts).
     v8.setFlagsFromString('--semi-space-growth-factor=16');
+    if (process.argv[2] === 'scan') {
+      v8.setFlagsFromString('--no-opt');
+      globalThis[Symbol.for('mtls-audit.jitOff')] = true;
+    }
     loaded.main(process.argv.slice(2)).then(() => {
       // scripts/bundle.ts: keep what this run compiled as the code cache, stamped with the
-      // flags a fresh process checks it against (V8's default growth factor).
+      // flags a fresh process checks it against (V8's defaults).
       if (process.env.MTLS_AUDIT_CODE_CACHE_OUT) {
         v8.setFlagsFromString('--semi-space-growth-factor=2');
+        v8.setFlagsFromString('--opt');
         writeFileSync(process.env.MTLS_AUDIT_CODE_CACHE_OUT, loaded.script.createCachedData());
       }
     }, fail);

@@ -13,6 +13,7 @@ import { VERSION } from '../version.js';
 import type { Format } from '../report/index.js';
 import { createProgress } from './progress.js';
 import { mark, phaseMarks, timeTotals } from '../core/timing.js';
+import { jitState } from '../core/tiering.js';
 
 export const FORMATS = ['text', 'json', 'sarif', 'html'] as const;
 
@@ -126,7 +127,7 @@ function reportStatsAtExit(): void {
     // `launcher`: the single-file build (bin/mtls-audit.js runs it when current) or the module graph.
     const launcher = import.meta.url.endsWith('.cjs') ? 'bundle' : 'modules';
     const codeCache = (globalThis as Record<symbol, unknown>)[Symbol.for('mtls-audit.codeCache')] ?? 'none';
-    process.stderr.write(`${JSON.stringify({ maxRssMB, durationMs, cpuMs, launcher, codeCache, phases: phaseMarks(), totals: timeTotals() })}\n`);
+    process.stderr.write(`${JSON.stringify({ maxRssMB, durationMs, cpuMs, launcher, codeCache, jit: jitState(), phases: phaseMarks(), totals: timeTotals() })}\n`);
   });
 }
 

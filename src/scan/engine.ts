@@ -20,6 +20,7 @@ import { assignFingerprints } from './fingerprint.js';
 import { applyInlineSuppressions, applyBaseline } from './suppress.js';
 import { VERSION } from '../version.js';
 import { mark, addTime } from '../core/timing.js';
+import { optimiseIfLong } from '../core/tiering.js';
 
 export interface ScanOptions {
   path: string;
@@ -67,6 +68,7 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
 
   // Read and pre-filter every Python file first: the parser's WebAssembly compiles meanwhile.
   const pyFiles = files.filter((f) => f.kind === 'python');
+  optimiseIfLong({ files: pyFiles.length });
   let bytes = 0;
   const skipped = new Map<string, Buffer>();
   /** Per Python file, in order: why it could not be read, or its text when it is to be parsed. */
@@ -74,6 +76,7 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
   for (let i = 0; i < pyFiles.length; i++) {
     const f = pyFiles[i];
     opts.onProgress?.(i + 1, pyFiles.length, f.path);
+    if ((i & 511) === 511) optimiseIfLong({});
     // The pre-filter reads the raw bytes; only wanted files are decoded.
     let raw: Buffer | null = null;
     const tr = performance.now();
@@ -91,6 +94,9 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
     outcome[i] = { text: r.text };
   }
   mark('read');
+  let parseBytes = 0;
+  for (const o of outcome) if (o && 'text' in o) parseBytes += o.text.length;
+  optimiseIfLong({ parseBytes });
 
   const parser = await parserReady;
   mark('parser-ready');
@@ -118,6 +124,7 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
   const settings = buildSettings(python, analysed, deploy, files);
   const model: ProjectModel = { root, files, python, analysed, settings, deploy, code: null as never, errors };
   mark('deploy+settings');
+  optimiseIfLong({});
   model.code = buildCodeModel(model);
   mark('code-model');
   if (process.env.MTLS_AUDIT_DUMP_FLOWS) process.stderr.write(describeFlows(model.code) + '\n');

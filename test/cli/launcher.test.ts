@@ -26,11 +26,12 @@ function scan(install: string, tree: string) {
   });
   const statsLine = r.stderr.trim().split('\n').pop() ?? '';
   const report = JSON.parse(r.stdout) as { findings: { ruleId: string; location: { file: string; line: number } }[] };
-  const stats = JSON.parse(statsLine) as { launcher: string; codeCache: string };
+  const stats = JSON.parse(statsLine) as { launcher: string; codeCache: string; jit: string };
   return {
     code: r.status,
     launcher: stats.launcher,
     codeCache: stats.codeCache,
+    jit: stats.jit,
     sites: report.findings.map((f) => `${f.ruleId} ${f.location.file}:${f.location.line}`).sort(),
   };
 }
@@ -47,6 +48,7 @@ test('the bundle runs when current; a damaged code cache or a stale bundle gives
   const bundled = scan(install, tree);
   assert.equal(bundled.launcher, 'bundle', 'the copied build runs the bundle (if not: dist/ was compiled after the last `npm run build`)');
   assert.equal(bundled.codeCache, 'accepted', 'V8 takes the code cache the build made');
+  assert.equal(bundled.jit, 'baseline', 'a short scan runs without the optimising JIT');
   assert.equal(bundled.code, 1);
   assert.deepEqual(bundled.sites, expected);
 
@@ -65,4 +67,19 @@ test('the bundle runs when current; a damaged code cache or a stale bundle gives
   const stale = scan(install, tree);
   assert.equal(stale.launcher, 'modules');
   assert.deepEqual(stale.sites, expected);
+});
+
+test('a scan that turns out long gets the optimising JIT back, and reports the same findings', (t) => {
+  const install = installCopy();
+  // Over a MiB of Python to parse (a certificate view padded with code).
+  const pad = Array.from({ length: 24_000 }, (_, i) => `def helper_${i}(a, b):\n    return a + b\n`).join('');
+  const tree = makeTree({ 'app/views.py': VULN_VIEW, 'app/big.py': `# x509 helpers\n${pad}` });
+  t.after(() => {
+    rmSync(install, { recursive: true, force: true });
+    removeTree(tree);
+  });
+  const r = scan(install, tree);
+  assert.equal(r.launcher, 'bundle');
+  assert.match(r.jit, /^optimising from \d+ ms$/);
+  assert.deepEqual(r.sites, [`cert-presence-only app/views.py:${VULN_LINE}`]);
 });
