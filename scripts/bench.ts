@@ -155,9 +155,10 @@ function haveCommand(cmd: string, args: string[]): boolean {
  * as durations: "start-up 40 ms, discover 24 ms, read + pre-filter 30 ms (pre-filter 12), …".
  */
 export function describePhases(phases: Record<string, number>, totals: Record<string, number>, wallMs: number): string {
-  const order = ['start', 'discover', 'read', 'parser-ready', 'parse', 'deploy+settings', 'code-model', 'rules', 'scan', 'report'];
+  const order = ['main', 'start', 'discover', 'read', 'parser-ready', 'parse', 'deploy+settings', 'code-model', 'rules', 'scan', 'report'];
   const label: Record<string, string> = {
-    start: 'start-up',
+    main: 'start-up (Node, the bundle)',
+    start: 'CLI + scan modules',
     read: 'read + pre-filter',
     'parser-ready': 'waiting for the parser',
     'deploy+settings': 'deploy + settings',

@@ -132,6 +132,7 @@ function reportStatsAtExit(): void {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  mark('main');
   reportStatsAtExit();
   const first = argv.find((a) => !a.startsWith('-'));
   // The WASM Python parser compiles off the main thread while the engine's modules load.

@@ -1,7 +1,7 @@
 // `mtls-audit probe`: learn the target, run every check plugin through one bounded runner, and
 // assemble a Report (findings through the probe rule metas, case notes, stats).
 
-import { createHash } from 'node:crypto';
+import { sha256 } from '../core/hash.js';
 import { UsageError } from '../core/errors.js';
 import { formatMessage, type RuleMeta } from '../core/rule.js';
 import type { Finding, InputError, Report } from '../core/types.js';
@@ -65,7 +65,7 @@ export function toFinding(p: ProbeFinding): Finding {
     location: { url: p.url, case: p.case },
     evidence: p.evidence,
     remediation: meta.fix,
-    fingerprint: createHash('sha256').update(`${meta.id}\u0000${path}\u0000${p.case}`).digest('hex').slice(0, 32),
+    fingerprint: sha256(`${meta.id}\u0000${path}\u0000${p.case}`, 'hex').slice(0, 32),
     layer: 'probe',
     messageId: p.messageId,
   };

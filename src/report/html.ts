@@ -9,7 +9,7 @@
 // evidence and the fix; suppressed findings, input errors and probe cases. Filtering by severity,
 // rule and text works offline (the script toggles `hidden`); without script everything is shown.
 
-import { createHash } from 'node:crypto';
+import { sha256 as sha256Of } from '../core/hash.js';
 import type { Finding, Report, Severity } from '../core/types.js';
 import { SEVERITIES, severityRank } from '../core/types.js';
 import { compareInGroup, groupFindings, groupKey } from './order.js';
@@ -471,7 +471,7 @@ const SCRIPT = `
 `;
 
 function sha256(s: string): string {
-  return createHash('sha256').update(s, 'utf8').digest('base64');
+  return sha256Of(s, 'base64');
 }
 
 /** The anchor id of each finding (and of each finding key, for the diagrams). */

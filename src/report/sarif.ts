@@ -3,7 +3,7 @@
 // `partialFingerprints`, suppressed findings are kept with a `suppressions` entry (GitHub shows them
 // as dismissed), and inputs that could not be analysed become tool execution notifications.
 
-import { createHash } from 'node:crypto';
+import { sha256 } from '../core/hash.js';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { RuleMeta } from '../core/rule.js';
@@ -125,7 +125,7 @@ function region(loc: { line?: number; column?: number; endLine?: number; endColu
 
 function probeFingerprint(f: Finding): string {
   const base = `${f.ruleId}\u0000${f.location.file ?? f.location.url ?? ''}\u0000${f.location.case ?? ''}\u0000${f.location.line ?? ''}`;
-  return createHash('sha256').update(base).digest('hex').slice(0, 32);
+  return sha256(base, 'hex').slice(0, 32);
 }
 
 /**

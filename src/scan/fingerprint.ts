@@ -2,7 +2,7 @@
 // the file and the normalised text of the flagged line (or the rule's anchor), plus an occurrence
 // index among identical ones. Line numbers are not part of it, so unrelated edits keep it stable.
 
-import { createHash } from 'node:crypto';
+import { sha256 } from '../core/hash.js';
 import type { Finding } from '../core/types.js';
 
 export function assignFingerprints(findings: Finding[], lineOf: (file: string, line: number) => string): void {
@@ -14,6 +14,6 @@ export function assignFingerprints(findings: Finding[], lineOf: (file: string, l
     const base = `${f.ruleId}\u0000${f.location.file ?? f.location.url ?? ''}\u0000${f.location.case ?? ''}\u0000${norm}`;
     const n = counts.get(base) ?? 0;
     counts.set(base, n + 1);
-    f.fingerprint = createHash('sha256').update(`${base}\u0000${n}`).digest('hex').slice(0, 32);
+    f.fingerprint = sha256(`${base}\u0000${n}`, 'hex').slice(0, 32);
   }
 }
