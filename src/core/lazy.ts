@@ -1,11 +1,13 @@
-// Parsers that only some scans need are loaded on first use (synchronously, through their
-// CommonJS builds): a tree without YAML/TOML files never pays for loading them (~50–100 ms).
+// Modules that only some runs need are loaded on first use (synchronously, through their
+// CommonJS builds): a tree without YAML/TOML files never pays for loading their parsers
+// (~50–100 ms), a scan without findings never loads node:crypto (~5 ms).
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 
 let yamlModule: typeof import('yaml') | null = null;
 let tomlModule: typeof import('smol-toml') | null = null;
+let cryptoModule: typeof import('node:crypto') | null = null;
 
 export function yaml(): typeof import('yaml') {
   return (yamlModule ??= require('yaml') as typeof import('yaml'));
@@ -13,4 +15,8 @@ export function yaml(): typeof import('yaml') {
 
 export function toml(): typeof import('smol-toml') {
   return (tomlModule ??= require('smol-toml') as typeof import('smol-toml'));
+}
+
+export function crypto(): typeof import('node:crypto') {
+  return (cryptoModule ??= require('node:crypto') as typeof import('node:crypto'));
 }
