@@ -252,14 +252,20 @@ function convert(c: CursorOps, source: string): ParsedPython {
   return { root, syntaxErrors, nodeCount: count };
 }
 
+/**
+ * A fresh cursor for the raw API; returns the tree's address the raw calls take. Reading a
+ * property marshals the cursor into the transfer buffer; from then on only the raw calls touch it,
+ * and it is freed with the raw delete (the JS copy goes stale: never delete it).
+ */
+function openRawCursor(tree: NonNullable<ReturnType<Parser['parse']>>): number {
+  void tree.walk().nodeTypeId;
+  return (tree as unknown as { 0: number })[0];
+}
+
 /** The fast cursor over the raw API (see RawCursorApi). */
 function rawOps(api: RawCursorApi, parser: Parser, tree: NonNullable<ReturnType<Parser['parse']>>): { ops: CursorOps; free: () => void } {
   const { types, fields, named } = tablesFor(parser.language!);
-  const t = (tree as unknown as { 0: number })[0];
-  const cursor = tree.walk();
-  // Reading a property marshals the fresh cursor into the transfer buffer; from here on only the
-  // raw calls touch it, and it is freed with the raw delete (the JS copy goes stale, never delete it).
-  void cursor.nodeTypeId;
+  const t = openRawCursor(tree);
   // `convert` asks for a node's type before whether it is named: the id is fetched once.
   let typeId = 0;
   const ops: CursorOps = {
@@ -327,10 +333,7 @@ function walkRecords(w: WasmWalk, api: RawCursorApi, tree: NonNullable<ReturnTyp
     w.cap = w.out ? cap : 0;
     if (!w.out) return null;
   }
-  const t = (tree as unknown as { 0: number })[0];
-  const cursor = tree.walk();
-  // As in rawOps: reading a property puts the cursor in the transfer buffer; the raw delete frees it.
-  void cursor.nodeTypeId;
+  const t = openRawCursor(tree);
   try {
     const count = w.walk(t, w.out, w.cap);
     if (count < 0) return null;
@@ -375,16 +378,12 @@ export function walkKind(): 'wasm' | 'raw-cursor' | 'public-api' {
 export function parseWithRecordCap(parser: Parser, source: string, cap: number): ParsedPython | null {
   const tree = parser.parse(source);
   if (!tree || !wasmWalk || !raw || !parser.language) throw new Error('no WebAssembly walk');
-  const saved = { out: wasmWalk.out, cap: wasmWalk.cap };
   // A private scratch area of exactly `cap` records.
-  wasmWalk.out = 0;
-  wasmWalk.cap = 0;
+  const w: WasmWalk = { ...wasmWalk, out: 0, cap: 0 };
   try {
-    return walkRecords(wasmWalk, raw, tree, source, parser.language, cap);
+    return walkRecords(w, raw, tree, source, parser.language, cap);
   } finally {
-    if (wasmWalk.out) wasmWalk.free(wasmWalk.out);
-    wasmWalk.out = saved.out;
-    wasmWalk.cap = saved.cap;
+    if (w.out) w.free(w.out);
     tree.delete();
   }
 }
