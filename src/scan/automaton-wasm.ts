@@ -99,7 +99,7 @@ export function automatonModuleBytes(t: AutomatonTables, deltaAt: number, outAt:
 }
 
 export class WasmAutomaton {
-  private memory: WebAssembly.Memory;
+  private readonly memory: WebAssembly.Memory;
   private readonly scanFn: (ptr: number, len: number) => number;
   private readonly dataAt: number;
 
@@ -109,8 +109,7 @@ export class WasmAutomaton {
     this.dataAt = dataAt;
   }
 
-  /** Null when WebAssembly is unavailable (the JavaScript loop is used then). */
-  /** `overlap`: the longest atom's length less one. */
+  /** `overlap`: the longest atom's length less one. Null when WebAssembly is unavailable (the JavaScript loop is used then). */
   static create(t: AutomatonTables, overlap: number): WasmAutomaton | null {
     try {
       const deltaAt = 256;

@@ -70,6 +70,7 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
   const pyFiles = files.filter((f) => f.kind === 'python');
   optimiseIfLong({ files: pyFiles.length });
   let bytes = 0;
+  let parseBytes = 0;
   const skipped = new Map<string, Buffer>();
   /** Per Python file, in order: why it could not be read, or its text when it is to be parsed. */
   const outcome: ({ error: string } | { text: string } | null)[] = new Array(pyFiles.length).fill(null);
@@ -92,10 +93,9 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
       continue;
     }
     outcome[i] = { text: r.text };
+    parseBytes += r.text.length;
   }
   mark('read');
-  let parseBytes = 0;
-  for (const o of outcome) if (o && 'text' in o) parseBytes += o.text.length;
   optimiseIfLong({ parseBytes });
 
   const parser = await parserReady;

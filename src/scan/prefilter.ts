@@ -5,7 +5,7 @@
 //  1. one pass over the raw bytes with an Aho–Corasick automaton of literal atoms, ASCII case
 //     folded, which yields the set of trigger groups whose atoms occur (a necessary condition);
 //  2. the exact pattern of each group found, on that file only.
-// Most files of a project (and ~97% of Django's own 859) stop after stage 1, so the regular
+// Most files of a project (and 770 of Django's own 859) stop after stage 1, so the regular
 // expressions never see them; one pass of the automaton costs the same whatever the number of
 // atoms, where each extra regular expression or `includes` would be another pass over every file.
 
@@ -140,7 +140,6 @@ function build(groups: { atoms: string[] }[]): Automaton {
     const t = goto[0].get(k);
     if (t !== undefined && k !== 0) {
       delta[k] = t;
-      fail[t] = 0;
       queue.push(t);
     }
   }
