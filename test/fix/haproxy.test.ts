@@ -9,9 +9,9 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLabPki, type LabPki } from '../../src/pki/lab.js';
-import { runProbe, type ProbeRun } from '../../src/probe/probe.js';
+import type { ProbeRun } from '../../src/probe/probe.js';
 import { freePort, gunicorn, start, stopProc, waitForPort, type Proc } from '../lab/harness.js';
-import { fixedLabApp, type FixedApp } from './helpers.js';
+import { fixedLabApp, probeFixedApp, type FixedApp } from './helpers.js';
 
 let root: string;
 let pki: LabPki;
@@ -38,19 +38,7 @@ describe('fix --proxy haproxy: the generated haproxy.cfg, checked and run', { ti
     const h = start('fixed haproxy', '/usr/sbin/haproxy', ['-f', run, '-db'], { stopSignal: 'SIGUSR1', logFile: join(root, 'haproxy.log'), env: { PATH: '/usr/sbin:/usr/bin:/bin' } });
     procs = [g, h];
     await Promise.all([waitForPort(gport, g), waitForPort(port, h)]);
-    probe = await runProbe({
-      url: `https://127.0.0.1:${port}/api/me/`,
-      certPem: readFileSync(pki.files['alice:crt'], 'utf8'),
-      keyPem: readFileSync(pki.files['alice:key'], 'utf8'),
-      caPem: readFileSync(pki.files['ca:crt'], 'utf8'),
-      caKeyPem: readFileSync(pki.files['ca:key'], 'utf8'),
-      crlData: readFileSync(pki.files['ca:crl']),
-      serverCaPem: readFileSync(pki.files['ca:crt'], 'utf8'),
-      backend: `http://127.0.0.1:${gport}`,
-      protectedPaths: ['/api/me/', '/api/export/'],
-      loginPath: '/accounts/cert-login/',
-      passwordLogin: '/accounts/login/',
-    });
+    probe = await probeFixedApp(pki, `https://127.0.0.1:${port}/api/me/`, `http://127.0.0.1:${gport}`);
   });
 
   after(async () => {

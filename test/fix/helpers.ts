@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import type { LabPki } from '../../src/pki/lab.js';
+import { runProbe, type ProbeRun } from '../../src/probe/probe.js';
 import { LAB_APPS, PYTHON, pythonEnv } from '../lab/harness.js';
 import { REPO_ROOT } from '../helpers/rule-tester.js';
 
@@ -79,4 +80,21 @@ export function snapshot(dir: string): Record<string, string> {
   };
   walk(dir);
   return out;
+}
+
+/** The full probe of a fixed lab app as alice (the lab PKI's CA, CRL and the vulnerable app's paths). */
+export function probeFixedApp(pki: LabPki, url: string, backend: string): Promise<ProbeRun> {
+  return runProbe({
+    url,
+    certPem: readFileSync(pki.files['alice:crt'], 'utf8'),
+    keyPem: readFileSync(pki.files['alice:key'], 'utf8'),
+    caPem: readFileSync(pki.files['ca:crt'], 'utf8'),
+    caKeyPem: readFileSync(pki.files['ca:key'], 'utf8'),
+    crlData: readFileSync(pki.files['ca:crl']),
+    serverCaPem: readFileSync(pki.files['ca:crt'], 'utf8'),
+    backend,
+    protectedPaths: ['/api/me/', '/api/export/'],
+    loginPath: '/accounts/cert-login/',
+    passwordLogin: '/accounts/login/',
+  });
 }

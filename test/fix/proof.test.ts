@@ -10,11 +10,11 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLabPki, type LabPki } from '../../src/pki/lab.js';
-import { runProbe, type ProbeRun } from '../../src/probe/probe.js';
+import type { ProbeRun } from '../../src/probe/probe.js';
 import { runScan } from '../../src/scan/engine.js';
 import type { Report } from '../../src/core/types.js';
 import { freePort, gunicorn, nginx, nginxConf, stopProc, waitForPort, type Proc } from '../lab/harness.js';
-import { cli, fixedLabApp, pyFiles, snapshot, type FixedApp } from './helpers.js';
+import { cli, fixedLabApp, probeFixedApp, pyFiles, snapshot, type FixedApp } from './helpers.js';
 
 let root: string;
 let app: string;
@@ -77,19 +77,7 @@ describe('fix --write on the lab’s vulnerable target, proven by the probe', { 
     );
     procs = [g, n];
     await Promise.all([waitForPort(gport, g), waitForPort(port, n)]);
-    probe = await runProbe({
-      url: `${url}/api/me/`,
-      certPem: readFileSync(pki.files['alice:crt'], 'utf8'),
-      keyPem: readFileSync(pki.files['alice:key'], 'utf8'),
-      caPem: readFileSync(pki.files['ca:crt'], 'utf8'),
-      caKeyPem: readFileSync(pki.files['ca:key'], 'utf8'),
-      crlData: readFileSync(pki.files['ca:crl']),
-      serverCaPem: readFileSync(pki.files['ca:crt'], 'utf8'),
-      backend,
-      protectedPaths: ['/api/me/', '/api/export/'],
-      loginPath: '/accounts/cert-login/',
-      passwordLogin: '/accounts/login/',
-    });
+    probe = await probeFixedApp(pki, `${url}/api/me/`, backend);
   });
 
   after(async () => {
