@@ -56,8 +56,8 @@ if (fresh()) {
     //   a scavenge or two (Django's source: 8 collections, 12–18 ms → 4, ~4 ms; RSS +0–6 MB);
     // - for a scan, no optimising JIT at first: in a run of a fifth of a second its background
     //   compiles cost more CPU than the optimised code saves (Django's source: CPU −35 ms, wall
-    //   −15 ms). The engine turns it back on as soon as a scan turns out to be long
-    //   (src/core/tiering.ts).
+    //   −15 ms). The engine turns it back on as soon as a scan turns out to be long, and keeps
+    //   the parser's WebAssembly from tiering up when it is short (src/core/tiering.ts).
     v8.setFlagsFromString('--semi-space-growth-factor=16');
     if (process.argv[2] === 'scan') {
       v8.setFlagsFromString('--no-opt');
@@ -67,8 +67,7 @@ if (fresh()) {
       // scripts/bundle.ts: keep what this run compiled as the code cache, stamped with the
       // flags a fresh process checks it against (V8's defaults).
       if (process.env.MTLS_AUDIT_CODE_CACHE_OUT) {
-        v8.setFlagsFromString('--semi-space-growth-factor=2');
-        v8.setFlagsFromString('--opt');
+        for (const f of ['--semi-space-growth-factor=2', '--opt', '--no-liftoff-only', '--wasm-tier-up', '--wasm-dynamic-tiering']) v8.setFlagsFromString(f);
         writeFileSync(process.env.MTLS_AUDIT_CODE_CACHE_OUT, loaded.script.createCachedData());
       }
     }, fail);

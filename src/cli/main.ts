@@ -13,7 +13,7 @@ import { VERSION } from '../version.js';
 import type { Format } from '../report/index.js';
 import { createProgress } from './progress.js';
 import { mark, phaseMarks, timeTotals } from '../core/timing.js';
-import { jitState } from '../core/tiering.js';
+import { jitState, wasmState } from '../core/tiering.js';
 
 export const FORMATS = ['text', 'json', 'sarif', 'html'] as const;
 
@@ -127,7 +127,7 @@ function reportStatsAtExit(): void {
     // `launcher`: the single-file build (bin/mtls-audit.js runs it when current) or the module graph.
     const launcher = import.meta.url.endsWith('.cjs') ? 'bundle' : 'modules';
     const codeCache = (globalThis as Record<symbol, unknown>)[Symbol.for('mtls-audit.codeCache')] ?? 'none';
-    process.stderr.write(`${JSON.stringify({ maxRssMB, durationMs, cpuMs, launcher, codeCache, jit: jitState(), phases: phaseMarks(), totals: timeTotals() })}\n`);
+    process.stderr.write(`${JSON.stringify({ maxRssMB, durationMs, cpuMs, launcher, codeCache, jit: jitState(), wasm: wasmState(), phases: phaseMarks(), totals: timeTotals() })}\n`);
   });
 }
 
@@ -135,8 +135,6 @@ export async function main(argv: string[]): Promise<void> {
   mark('main');
   reportStatsAtExit();
   const first = argv.find((a) => !a.startsWith('-'));
-  // The WASM Python parser compiles off the main thread while the engine's modules load.
-  if (first === 'scan') import('../python/parser.js').then((m) => m.getPythonParser()).catch(() => {});
   const program = buildProgram();
   try {
     // probe/pki/fix (and their TLS/X.509 dependencies) are loaded only when asked for, or for the

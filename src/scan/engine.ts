@@ -20,7 +20,7 @@ import { assignFingerprints } from './fingerprint.js';
 import { applyInlineSuppressions, applyBaseline } from './suppress.js';
 import { VERSION } from '../version.js';
 import { mark, addTime } from '../core/timing.js';
-import { optimiseIfLong } from '../core/tiering.js';
+import { optimiseIfLong, parseInBaselineIfShort } from '../core/tiering.js';
 
 export interface ScanOptions {
   path: string;
@@ -56,8 +56,6 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
   if (!st.isDirectory()) throw new UsageError(`PATH ${opts.path} is not a directory`);
 
   const errors: InputError[] = [];
-  // Start loading the WASM parser first: its compilation runs off the main thread meanwhile.
-  const parserReady = getPythonParser();
   const { files, errors: walkErrors } = discover(root, {
     exclude: opts.exclude,
     includeTests: opts.includeTests,
@@ -66,7 +64,8 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
   errors.push(...walkErrors);
   mark('discover');
 
-  // Read and pre-filter every Python file first: the parser's WebAssembly compiles meanwhile.
+  // Read and pre-filter every Python file first: how much there is to parse decides how V8
+  // compiles the parser's WebAssembly (core/tiering.ts), so the parser is created after.
   const pyFiles = files.filter((f) => f.kind === 'python');
   optimiseIfLong({ files: pyFiles.length });
   let bytes = 0;
@@ -97,8 +96,9 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
   }
   mark('read');
   optimiseIfLong({ parseBytes });
+  parseInBaselineIfShort();
 
-  const parser = await parserReady;
+  const parser = await getPythonParser();
   mark('parser-ready');
   const python = new PythonProject(parser, files, errors);
   const analysed: PyModule[] = [];

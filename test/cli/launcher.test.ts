@@ -26,12 +26,13 @@ function scan(install: string, tree: string) {
   });
   const statsLine = r.stderr.trim().split('\n').pop() ?? '';
   const report = JSON.parse(r.stdout) as { findings: { ruleId: string; location: { file: string; line: number } }[] };
-  const stats = JSON.parse(statsLine) as { launcher: string; codeCache: string; jit: string };
+  const stats = JSON.parse(statsLine) as { launcher: string; codeCache: string; jit: string; wasm: string };
   return {
     code: r.status,
     launcher: stats.launcher,
     codeCache: stats.codeCache,
     jit: stats.jit,
+    wasm: stats.wasm,
     sites: report.findings.map((f) => `${f.ruleId} ${f.location.file}:${f.location.line}`).sort(),
   };
 }
@@ -49,6 +50,7 @@ test('the bundle runs when current; a damaged code cache or a stale bundle gives
   assert.equal(bundled.launcher, 'bundle', 'the copied build runs the bundle (if not: dist/ was compiled after the last `npm run build`)');
   assert.equal(bundled.codeCache, 'accepted', 'V8 takes the code cache the build made');
   assert.equal(bundled.jit, 'baseline', 'a short scan runs without the optimising JIT');
+  assert.equal(bundled.wasm, 'liftoff', 'and parses in baseline WebAssembly');
   assert.equal(bundled.code, 1);
   assert.deepEqual(bundled.sites, expected);
 
@@ -72,7 +74,7 @@ test('the bundle runs when current; a damaged code cache or a stale bundle gives
 test('a scan that turns out long gets the optimising JIT back, and reports the same findings', (t) => {
   const install = installCopy();
   // Over a MiB of Python to parse (a certificate view padded with code).
-  const pad = Array.from({ length: 24_000 }, (_, i) => `def helper_${i}(a, b):\n    return a + b\n`).join('');
+  const pad = Array.from({ length: 28_000 }, (_, i) => `def helper_${i}(a, b):\n    return a + b\n`).join('');
   const tree = makeTree({ 'app/views.py': VULN_VIEW, 'app/big.py': `# x509 helpers\n${pad}` });
   t.after(() => {
     rmSync(install, { recursive: true, force: true });
@@ -81,5 +83,6 @@ test('a scan that turns out long gets the optimising JIT back, and reports the s
   const r = scan(install, tree);
   assert.equal(r.launcher, 'bundle');
   assert.match(r.jit, /^optimising from \d+ ms$/);
+  assert.equal(r.wasm, 'default', 'the parser tiers up as V8 sees fit');
   assert.deepEqual(r.sites, [`cert-presence-only app/views.py:${VULN_LINE}`]);
 });
