@@ -110,6 +110,16 @@ export class PythonProject {
     }
   }
 
+  /** Loads (on demand) every module whose path matches `path`, in path order. */
+  loadAll(path: RegExp): PyModule[] {
+    const out: PyModule[] = [];
+    for (const p of [...this.filesByPath.keys()].filter((k) => path.test(k)).sort()) {
+      const m = this.load(p);
+      if (m) out.push(m);
+    }
+    return out;
+  }
+
   get loaded(): PyModule[] {
     return [...this.modules.values()];
   }

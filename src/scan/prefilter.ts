@@ -66,12 +66,14 @@ export const TRIGGER_GROUPS: TriggerGroup[] = [
 ];
 
 /**
- * Settings modules and URLconfs by name: parsed whatever they contain. A settings module with any
- * other name is the one DJANGO_SETTINGS_MODULE names, and is loaded on demand by that name; a file
- * that merely assigns setting names (Django's own global_settings.py, docs, examples) is no
- * project's settings, so assignments are not a trigger.
+ * Settings modules by name: parsed whatever they contain. A settings module with any other name is
+ * the one DJANGO_SETTINGS_MODULE names, and is loaded on demand by that name; a file that merely
+ * assigns setting names (Django's own global_settings.py, docs, examples) is no project's
+ * settings, so assignments are not a trigger. URLconfs are loaded on demand too: from ROOT_URLCONF
+ * and its include()s, or, in a Django project whose ROOT_URLCONF cannot be found, every urls.py
+ * (urls/resolve.ts); a tree that is no Django project (a library, Django itself) needs none.
  */
-export const ALWAYS_PARSED_RE = /(^|\/)(settings|urls)\.py$|(^|\/)settings\//;
+export const ALWAYS_PARSED_RE = /(^|\/)settings\.py$|(^|\/)settings\//;
 /**
  * Django's entry points: parsed when they name the settings module (`manage.py`, `wsgi.py` and
  * `asgi.py` otherwise share their names with framework modules such as django/core/handlers/wsgi.py).

@@ -383,6 +383,8 @@ export class UrlResolver {
   private adminPatch(): string | null {
     if (!this.adminPatches) {
       this.adminPatches = new Map();
+      // The patch usually sits in a URLconf, maybe one this resolution has not reached yet.
+      this.python.loadAll(URLCONF_PATH_RE);
       for (const m of this.python.loaded) {
         if (!m.src.includes('__class__')) continue;
         for (const a of m.assigns) {
@@ -486,6 +488,8 @@ export class UrlResolver {
   }
 }
 
+const URLCONF_PATH_RE = /(^|\/)urls\.py$/;
+
 /** URLconf modules to start from: ROOT_URLCONF values, else urls.py modules no other URLconf includes. */
 export function resolveUrls(python: PythonProject, rootConfs: string[], fallback: boolean): UrlModel {
   const roots: PyModule[] = [];
@@ -494,7 +498,7 @@ export function resolveUrls(python: PythonProject, rootConfs: string[], fallback
     if (m && !roots.includes(m)) roots.push(m);
   }
   if (roots.length || !fallback) return new UrlResolver(python).resolveRoots(roots);
-  const cands = python.loaded.filter((m) => /(^|\/)urls\.py$/.test(m.path) && m.assigns.some((a) => a.name === 'urlpatterns'));
+  const cands = python.loadAll(URLCONF_PATH_RE).filter((m) => m.assigns.some((a) => a.name === 'urlpatterns'));
   if (!cands.length) return { roots: [], routes: [] };
   // A candidate whose routes show up when resolving another candidate is included by it.
   const reached = new Set<string>();

@@ -89,9 +89,11 @@ test('framework code that only names the words is not parsed; entry points and s
     'request.method == "POST"',
   ];
   for (const s of notWanted) assert.equal(wantsParseText('django/conf/mod.py', `${s}\n`), false, s);
-  for (const p of ['proj/settings.py', 'proj/settings/base.py', 'app/urls.py']) {
+  for (const p of ['proj/settings.py', 'proj/settings/base.py']) {
     assert.equal(wantsParseText(p, 'x = 1\n'), true, p);
   }
+  // URLconfs are loaded on demand (ROOT_URLCONF, include(), the fallback in urls/resolve.ts).
+  assert.equal(wantsParseText('app/urls.py', "urlpatterns = [path('a/', views.a)]\n"), false);
   // Entry points when they name the settings module (even computed: `isDjangoProject` counts them).
   for (const p of ['manage.py', 'proj/wsgi.py', 'proj/asgi.py']) {
     assert.equal(wantsParseText(p, "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', name)\n"), true, p);

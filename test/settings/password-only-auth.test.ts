@@ -89,6 +89,22 @@ ruleTester.run('password-only-auth', {
       },
     },
     {
+      name: 'OTPAdminSite patched in an app URLconf that the root URLconf includes after the admin route',
+      files: {
+        'proj/settings.py': settings("MIDDLEWARE += ['django_otp.middleware.OTPMiddleware']", ['django_otp', 'django_otp.plugins.otp_totp']),
+        'proj/urls.py': "from django.contrib import admin\nfrom django.urls import path, include\nurlpatterns = [path('admin/', admin.site.urls), path('api/', include('accounts.urls'))]\n",
+        'accounts/urls.py': `
+          from django.contrib import admin
+          from django.urls import path
+          from django_otp.admin import OTPAdminSite
+          from accounts import certs
+          admin.site.__class__ = OTPAdminSite
+          urlpatterns = [path('whoami/', certs.whoami)]
+        `,
+        'accounts/certs.py': CERT_VIEW,
+      },
+    },
+    {
       name: 'a project admin site built on OTPAdminSite; two_factor login; otp_required',
       files: {
         'proj/settings.py': settings('', ['django_otp', 'two_factor']),
