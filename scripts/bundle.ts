@@ -7,7 +7,7 @@
 // functions a scan actually compiles); V8 checks it against its version and flags and ignores it
 // when they differ. The modules under dist/src stay the source of truth for tests and imports.
 
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +16,22 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BUNDLE = join(root, 'dist', 'src', 'mtls-audit.cjs');
+
+/**
+ * commander requires node:child_process when it loads, for executable subcommands, which
+ * mtls-audit does not have; loading it (and `net` with it) costs ~2 ms of every run. In the bundle
+ * commander gets an object that loads the module on first use instead.
+ */
+const lazyChildProcessForCommander: Plugin = {
+  name: 'lazy-child-process-for-commander',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) => (/[\\/]node_modules[\\/]commander[\\/]/.test(args.importer) ? { path: 'child_process', namespace: 'lazy-builtin' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, () => ({
+      contents: "let m; module.exports = new Proxy({}, { get: (_, k) => (m ??= require('node:child_process'))[k] });",
+      loader: 'js',
+    }));
+  },
+};
 
 async function main(): Promise<void> {
   await build({
@@ -38,6 +54,10 @@ async function main(): Promise<void> {
     supported: { 'dynamic-import': false },
     // web-tree-sitter's CommonJS build; its .wasm is located by package name (src/python/parser.ts).
     alias: { 'web-tree-sitter': join(root, 'node_modules', 'web-tree-sitter', 'tree-sitter.cjs') },
+    // Pure ASCII (esbuild's default, stated): bin/mtls-audit.js reads the file as latin-1, a
+    // plain copy, ~1.2 ms sooner than decoding UTF-8 (test/cli/launcher.test.ts checks it).
+    charset: 'ascii',
+    plugins: [lazyChildProcessForCommander],
   });
 
   // The code cache: run a scan of the example with the new bundle and keep what V8 compiled.

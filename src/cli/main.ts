@@ -5,14 +5,14 @@
 // rule catalogue, the probe/pki/fix commands) are imported only by the command that needs them.
 
 import { Command, CommanderError, Option } from 'commander';
-import { writeFileSync, renameSync, statSync } from 'node:fs';
+import { writeFileSync, writeSync, renameSync, statSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { SEVERITIES, severityRank, type Report, type Severity } from '../core/types.js';
 import { VERSION } from '../version.js';
 import type { Format } from '../report/index.js';
 import { createProgress } from './progress.js';
-import { mark, phaseMarks, timeTotals } from '../core/timing.js';
+import { mark, now, phaseMarks, timeTotals } from '../core/timing.js';
 import { jitState, wasmState } from '../core/tiering.js';
 
 export const FORMATS = ['text', 'json', 'sarif', 'html'] as const;
@@ -122,12 +122,17 @@ function reportStatsAtExit(): void {
   process.on('exit', () => {
     const ru = process.resourceUsage();
     const maxRssMB = Math.round((ru.maxRSS / 1024) * 10) / 10;
-    const durationMs = Math.round(performance.now() * 10) / 10;
+    const durationMs = Math.round(now() * 10) / 10;
     const cpuMs = Math.round((ru.userCPUTime + ru.systemCPUTime) / 100) / 10;
     // `launcher`: the single-file build (bin/mtls-audit.js runs it when current) or the module graph.
     const launcher = import.meta.url.endsWith('.cjs') ? 'bundle' : 'modules';
     const codeCache = (globalThis as Record<symbol, unknown>)[Symbol.for('mtls-audit.codeCache')] ?? 'none';
-    process.stderr.write(`${JSON.stringify({ maxRssMB, durationMs, cpuMs, launcher, codeCache, jit: jitState(), wasm: wasmState(), phases: phaseMarks(), totals: timeTotals() })}\n`);
+    // Straight to fd 2: creating process.stderr (a net.Socket on a pipe) would add to the run it measures.
+    try {
+      writeSync(2, `${JSON.stringify({ maxRssMB, durationMs, cpuMs, launcher, codeCache, jit: jitState(), wasm: wasmState(), phases: phaseMarks(), totals: timeTotals() })}\n`);
+    } catch {
+      // stderr closed: nothing to report to
+    }
   });
 }
 

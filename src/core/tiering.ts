@@ -7,6 +7,7 @@
 // Outside the launcher (tests, the module graph) nothing is switched off and nothing changes.
 
 import { setFlagsFromString } from 'node:v8';
+import { now } from './timing.js';
 
 const OFF_MARKER = Symbol.for('mtls-audit.jitOff');
 
@@ -17,8 +18,8 @@ export const LONG_SCAN = { files: 3000, parseBytes: 1 << 20, elapsedMs: 400 };
 
 export function optimiseIfLong(work: { files?: number; parseBytes?: number }): void {
   if (since !== null || (globalThis as Record<symbol, unknown>)[OFF_MARKER] !== true) return;
-  if ((work.files ?? 0) > LONG_SCAN.files || (work.parseBytes ?? 0) > LONG_SCAN.parseBytes || performance.now() > LONG_SCAN.elapsedMs) {
-    since = Math.round(performance.now());
+  if ((work.files ?? 0) > LONG_SCAN.files || (work.parseBytes ?? 0) > LONG_SCAN.parseBytes || now() > LONG_SCAN.elapsedMs) {
+    since = Math.round(now());
     for (const f of OPTIMISING) setFlagsFromString(f);
   }
 }

@@ -8,7 +8,7 @@ import { readText } from '../scan/discover.js';
 import { buildModule, moduleNameFromPath, type PyClass, type PyFunction, type PyModule } from './module.js';
 import { parseWith, type PyNode } from './parser.js';
 import type { Parser } from 'web-tree-sitter';
-import { addTime } from '../core/timing.js';
+import { addTime, now } from '../core/timing.js';
 
 export type Resolved =
   | { kind: 'function'; fn: PyFunction }
@@ -67,15 +67,15 @@ export class PythonProject {
       src = r.text;
     }
     try {
-      const t0 = performance.now();
+      const t0 = now();
       const parsed = parseWith(this.parser, src);
-      const t1 = performance.now();
+      const t1 = now();
       addTime('parse', t1 - t0);
       for (const e of parsed.syntaxErrors.slice(0, 3)) {
         this.errors.push({ file: path, message: `${e.message} at line ${e.line}, column ${e.col}; the rest of the file is still analysed` });
       }
       const mod = buildModule(path, src, parsed.root);
-      addTime('module', performance.now() - t1);
+      addTime('module', now() - t1);
       this.modules.set(path, mod);
       this.bytesParsed += src.length;
       return mod;

@@ -19,7 +19,7 @@ import { buildDeployment } from '../deploy/build.js';
 import { assignFingerprints } from './fingerprint.js';
 import { applyInlineSuppressions, applyBaseline } from './suppress.js';
 import { VERSION } from '../version.js';
-import { mark, addTime } from '../core/timing.js';
+import { mark, addTime, now } from '../core/timing.js';
 import { optimiseIfLong, parseInBaselineIfShort } from '../core/tiering.js';
 
 export interface ScanOptions {
@@ -44,7 +44,7 @@ import { UsageError } from "../core/errors.js";
 
 
 export async function runScan(opts: ScanOptions): Promise<Report> {
-  const t0 = performance.now();
+  const t0 = now();
   mark('start');
   const root = resolve(opts.path);
   let st;
@@ -79,9 +79,9 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
     if ((i & 511) === 511) optimiseIfLong({});
     // The pre-filter reads the raw bytes; only wanted files are decoded.
     let raw: Buffer | null = null;
-    const tr = performance.now();
-    const r = readFiltered(f.abs, (bytes, latin1) => { raw = bytes; const tw = performance.now(); const w = wantsParse(f.path, bytes, latin1); addTime('prefilter', performance.now() - tw); return w; }, opts.maxFileBytes, true);
-    addTime('read', performance.now() - tr);
+    const tr = now();
+    const r = readFiltered(f.abs, (bytes, latin1) => { raw = bytes; const tw = now(); const w = wantsParse(f.path, bytes, latin1); addTime('prefilter', now() - tw); return w; }, opts.maxFileBytes, true);
+    addTime('read', now() - tr);
     if (!r.ok) {
       outcome[i] = { error: r.message };
       continue;
@@ -113,9 +113,9 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
     const mod = python.load(pyFiles[i].path, o.text);
     if (mod) analysed.push(mod);
   }
-  const tp = performance.now();
+  const tp = now();
   pullImporters(python, analysed, skipped);
-  addTime('pull', performance.now() - tp);
+  addTime('pull', now() - tp);
   mark('parse');
   const configFiles: DiscoveredFile[] = files.filter((f) => f.kind === 'config');
   for (const f of configFiles) bytes += f.size;
@@ -173,7 +173,7 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
     identityFlows: (await import('../report/identity-flow.js')).buildIdentityFlows(model, kept),
     errors: dedupeErrors(errors),
     stats: {
-      durationMs: Math.round((performance.now() - t0) * 10) / 10,
+      durationMs: Math.round((now() - t0) * 10) / 10,
       filesScanned: files.length,
       bytesScanned: bytes,
       filesParsed: python.modules.size,

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, VULN_VIEW, VULN_LINE, makeTree, removeTree } from './helpers.js';
@@ -85,4 +85,26 @@ test('a scan that turns out long gets the optimising JIT back, and reports the s
   assert.match(r.jit, /^optimising from \d+ ms$/);
   assert.equal(r.wasm, 'default', 'the parser tiers up as V8 sees fit');
   assert.deepEqual(r.sites, [`cert-presence-only app/views.py:${VULN_LINE}`]);
+});
+
+test('the bundle is ASCII (the launcher reads it as latin-1), and a scan loads no Node module it does not use', (t) => {
+  const bundle = readFileSync(join(REPO_ROOT, 'dist', 'src', 'mtls-audit.cjs'));
+  assert.equal(bundle.findIndex((b) => b > 0x7f), -1, 'a non-ASCII byte in the bundle');
+
+  // child_process (commander's, for executable subcommands), net and tty (a process.stderr that is
+  // never written), perf_hooks (the global `performance`): each costs ~1-2 ms of a short scan.
+  const tree = makeTree({ 'app/views.py': VULN_VIEW });
+  const dir = mkdtempSync(join(tmpdir(), 'mtls-audit-modules-'));
+  t.after(() => {
+    removeTree(tree);
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const probe = join(dir, 'loaded.cjs');
+  writeFileSync(probe, "process.on('exit', () => require('fs').writeSync(2, '\\nloaded: ' + process.moduleLoadList.join(',') + '\\n'));\n");
+  // The report to a file (to a pipe, process.stdout is a net.Socket and needs `net`).
+  const r = spawnSync(process.execPath, ['-r', probe, join(REPO_ROOT, 'bin', 'mtls-audit.js'), 'scan', tree, '-f', 'json', '-o', join(dir, 'r.json')], { encoding: 'utf8', env: { ...process.env, MTLS_AUDIT_STATS: '1' } });
+  assert.equal(r.status, 1, r.stderr);
+  const loaded = (/^loaded: (.*)$/m.exec(r.stderr)?.[1] ?? '').split(',');
+  assert.ok(loaded.includes('NativeModule fs'), 'the list is there');
+  for (const m of ['child_process', 'net', 'tty', 'perf_hooks']) assert.ok(!loaded.includes(`NativeModule ${m}`), `${m} loaded by a scan`);
 });
