@@ -19,8 +19,8 @@ export type Resolved =
 
 export class PythonProject {
   readonly modules = new Map<string, PyModule>(); // by path
-  /** Dotted-name suffix → files; built on the first lookup by name. */
-  private byNameIndex: Map<string, DiscoveredFile[]> | null = null;
+  /** Last component of the dotted name → files and their dotted names; built on the first lookup by name. */
+  private byNameIndex: Map<string, { f: DiscoveredFile; name: string }[]> | null = null;
   private readonly filesByPath = new Map<string, DiscoveredFile>();
   private readonly failed = new Set<string>();
   bytesParsed = 0;
@@ -33,20 +33,26 @@ export class PythonProject {
     for (const f of files) if (f.kind === 'python') this.filesByPath.set(f.path, f);
   }
 
-  private get byName(): Map<string, DiscoveredFile[]> {
-    if (this.byNameIndex) return this.byNameIndex;
-    const index = new Map<string, DiscoveredFile[]>();
-    for (const f of this.filesByPath.values()) {
-      const parts = moduleNameFromPath(f.path).name.split('.');
-      let suffix = '';
-      for (let i = parts.length - 1; i >= 0; i--) {
-        suffix = suffix ? `${parts[i]}.${suffix}` : parts[i];
-        const list = index.get(suffix);
-        if (list) list.push(f);
-        else index.set(suffix, [f]);
+  /** The files whose dotted module name is `name` or ends with `.name`, in discovery order. */
+  private filesNamed(name: string): DiscoveredFile[] {
+    if (!this.byNameIndex) {
+      // One entry per file (by its last component) rather than one per dotted suffix: a lookup
+      // filters the few files that share the last component.
+      const index = new Map<string, { f: DiscoveredFile; name: string }[]>();
+      for (const f of this.filesByPath.values()) {
+        const dotted = moduleNameFromPath(f.path).name;
+        const last = dotted.slice(dotted.lastIndexOf('.') + 1);
+        const list = index.get(last);
+        if (list) list.push({ f, name: dotted });
+        else index.set(last, [{ f, name: dotted }]);
       }
+      this.byNameIndex = index;
     }
-    return (this.byNameIndex = index);
+    const list = this.byNameIndex.get(name.slice(name.lastIndexOf('.') + 1));
+    if (!list) return [];
+    const out: DiscoveredFile[] = [];
+    for (const e of list) if (e.name === name || (e.name.length > name.length && e.name.endsWith(name) && e.name[e.name.length - name.length - 1] === '.')) out.push(e.f);
+    return out;
   }
 
   /** Loads (parses once) the module at `path`; returns null if unreadable/unparsable. */
@@ -88,8 +94,8 @@ export class PythonProject {
 
   /** Finds the project module for an absolute dotted name (longest unique suffix match). */
   moduleByName(name: string): PyModule | null {
-    const cands = this.byName.get(name);
-    if (!cands || cands.length === 0) return null;
+    const cands = this.filesNamed(name);
+    if (cands.length === 0) return null;
     // Prefer exact path match, then a package __init__, then the shortest path.
     const exact = cands.find((f) => moduleNameFromPath(f.path).name === name);
     const pick = exact ?? [...cands].sort((a, b) => a.path.length - b.path.length)[0];
