@@ -9,6 +9,7 @@ import { DEFAULTS } from '../probe/defaults.js';
 import { createProgress } from './progress.js';
 import { registerFixCommand } from '../fix/command.js';
 import { exitCodeFor, FORMATS, writeOutput } from './main.js';
+import { isTerminal, writeStdout } from '../core/stdio.js';
 
 function collect(value: string, prev: string[]): string[] {
   return [...prev, value];
@@ -86,7 +87,7 @@ export function registerProbeCommand(program: Command): void {
       });
       progress.done();
       const format = o.format as Format;
-      let text = renderReport(report, format, { color: o.color !== false && !o.output && process.stdout.isTTY === true, verbose: o.verbose });
+      let text = renderReport(report, format, { color: o.color !== false && !o.output && isTerminal(1), verbose: o.verbose });
       if (o.verbose) {
         const requests = renderRequestLog(log);
         if (format === 'text') text = `${text.replace(/\n*$/, '\n')}\n${requests}`;
@@ -118,7 +119,7 @@ export function registerPkiCommand(program: Command): void {
         'Probe a target with:',
         `  mtls-audit probe https://127.0.0.1:8443/ --cert ${rel(f['alice:crt'])} --key ${rel(f['alice:key'])} --ca ${rel(f['ca:crt'])} --ca-key ${rel(f['ca:key'])} --crl ${rel(f['ca:crl'])} --server-ca ${rel(f['ca:crt'])}`,
       ];
-      process.stdout.write(lines.join('\n') + '\n');
+      writeStdout(lines.join('\n') + '\n');
     });
 }
 

@@ -12,6 +12,7 @@ import { SEVERITIES, severityRank, type Report, type Severity } from '../core/ty
 import { VERSION } from '../version.js';
 import type { Format } from '../report/index.js';
 import { createProgress } from './progress.js';
+import { isTerminal, writeStdout } from '../core/stdio.js';
 import { mark, now, phaseMarks, timeTotals } from '../core/timing.js';
 import { jitState, wasmState } from '../core/tiering.js';
 
@@ -23,7 +24,7 @@ function collect(value: string, prev: string[]): string[] {
 
 export function writeOutput(text: string, output: string | undefined): void {
   if (!output) {
-    process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+    writeStdout(text.endsWith('\n') ? text : text + '\n');
     return;
   }
   // A regular file (or a new one) is replaced atomically: readers never see half a report. Anything
@@ -94,7 +95,7 @@ function buildProgram(): Command {
       const failOn: Severity = cmd.getOptionValueSource('failOn') === 'cli' ? o.failOn : config.failOn ?? o.failOn;
       const { renderReport } = await import('../report/index.js');
       mark('scan');
-      writeOutput(renderReport(report, o.format as Format, { color: o.color !== false && !o.output && process.stdout.isTTY === true, root: path }), o.output);
+      writeOutput(renderReport(report, o.format as Format, { color: o.color !== false && !o.output && isTerminal(1), root: path }), o.output);
       mark('report');
       process.exitCode = exitCodeFor(report, failOn);
     });
@@ -105,7 +106,7 @@ function buildProgram(): Command {
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
     .action(async (o) => {
       const [{ allRules }, { renderRulesCatalogue }] = await Promise.all([import('../rules/index.js'), import('../report/catalogue.js')]);
-      process.stdout.write(renderRulesCatalogue(allRules, o.format));
+      writeStdout(renderRulesCatalogue(allRules, o.format));
     });
 
   return program;

@@ -1,6 +1,6 @@
 // Progress on stderr, only when stderr is a TTY (stdout carries the report only).
 
-import { fstatSync } from 'node:fs';
+import { isTerminal } from '../core/stdio.js';
 
 export interface Progress {
   update: (done: number, total: number, what: string) => void;
@@ -9,21 +9,9 @@ export interface Progress {
 
 const NONE: Progress = { update: () => {}, done: () => {} };
 
-/**
- * Whether fd 2 can be a terminal, without creating `process.stderr`: for a pipe Node builds a
- * net.Socket, and loading `net` costs ~1.7 ms of a short scan that never writes to it. A terminal
- * is a character device; anything else (pipe, file, socket) is not.
- */
-function stderrMayBeTTY(): boolean {
-  try {
-    return fstatSync(2).isCharacterDevice();
-  } catch {
-    return false;
-  }
-}
-
 export function createProgress(label: string, stream?: NodeJS.WriteStream): Progress {
-  if (!stream && !stderrMayBeTTY()) return NONE;
+  // Not process.stderr unless it is a terminal: on a pipe it is a net.Socket (core/stdio.ts).
+  if (!stream && !isTerminal(2)) return NONE;
   stream ??= process.stderr;
   if (!stream.isTTY) return NONE;
   let last = 0;

@@ -3,6 +3,7 @@
 // parsers are loaded only when the command runs.
 
 import { Option, type Command } from 'commander';
+import { isTerminal } from '../core/stdio.js';
 
 export function registerFixCommand(program: Command): void {
   program
@@ -32,7 +33,7 @@ export function registerFixCommand(program: Command): void {
         tlsCert: o.tlsCert,
         tlsKey: o.tlsKey,
         proxy: o.proxy,
-        color: o.color !== false && process.stdout.isTTY === true,
+        color: o.color !== false && isTerminal(1),
       });
     });
 }

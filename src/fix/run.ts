@@ -8,6 +8,7 @@ import type { ProxyKind } from '../deploy/model.js';
 import { unifiedDiff } from './diff.js';
 import { buildPlan, type FixPlan } from './plan.js';
 import { applyPlan } from './apply.js';
+import { writeStdout } from '../core/stdio.js';
 
 export interface FixOptions {
   path: string;
@@ -67,12 +68,12 @@ export async function runFix(opts: FixOptions): Promise<number> {
   }
   const plan = await buildPlan({ path: opts.path, secretEnv: opts.secretEnv, ca: opts.ca, crl: opts.crl, upstream: opts.upstream, tlsCert: opts.tlsCert, tlsKey: opts.tlsKey, proxy: opts.proxy as ProxyKind | undefined });
   if (!opts.write) {
-    process.stdout.write(renderPlan(plan, opts.color === true));
+    writeStdout(renderPlan(plan, opts.color === true));
     return 0;
   }
   const r = applyPlan(plan, { force: opts.force });
   if (!r.written.length) {
-    process.stdout.write('mtls-audit fix: nothing to change (already applied)\n');
+    writeStdout('mtls-audit fix: nothing to change (already applied)\n');
     return 0;
   }
   const lines = [`mtls-audit fix: wrote ${r.written.length} file(s) in ${plan.root}`];
@@ -81,6 +82,6 @@ export async function runFix(opts: FixOptions): Promise<number> {
     lines.push('to do by hand:');
     for (const n of plan.notes) lines.push(`  - ${n}`);
   }
-  process.stdout.write(lines.join('\n') + '\n');
+  writeStdout(lines.join('\n') + '\n');
   return 0;
 }

@@ -120,3 +120,17 @@ test('the report file is written atomically: an existing file is replaced whole'
   assert.equal((JSON.parse(second) as { version: string }).version, '2.1.0');
   assert.ok(existsSync(file));
 });
+
+test('a reader that stops early (`| head`) ends the report quietly: no stack trace, the usual exit code', (t) => {
+  // Enough findings for a SARIF log far beyond a pipe's 64 KiB buffer.
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 150; i++) files[`app${i}/views.py`] = VULN_VIEW;
+  const tree = makeTree(files);
+  t.after(() => removeTree(tree));
+  for (const args of [['scan', tree, '-f', 'sarif'], ['scan', tree], ['rules', '--format', 'markdown']]) {
+    const r = spawnSync('bash', ['-c', 'node "$@" | head -c 16 >/dev/null; echo "rc=${PIPESTATUS[0]}" >&2', 'bash', CLI, ...args], { encoding: 'utf8', cwd: REPO_ROOT });
+    const rc = /rc=(\d+)/.exec(r.stderr)?.[1];
+    assert.equal(r.stderr.replace(/rc=\d+\n/, ''), '', `${args.join(' ')}: stderr`);
+    assert.equal(rc, args[0] === 'scan' ? '1' : '0', `${args.join(' ')}: exit code`);
+  }
+});
