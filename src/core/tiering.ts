@@ -13,8 +13,14 @@ const OFF_MARKER = Symbol.for('mtls-audit.jitOff');
 
 let since: number | null = null;
 
-/** Python files, or bytes to parse, or milliseconds since start, beyond which a scan is long. */
-export const LONG_SCAN = { files: 3000, parseBytes: 1 << 20, elapsedMs: 400 };
+/**
+ * Python files, or bytes (UTF-16 units) to parse, or milliseconds since start, beyond which a scan
+ * is long. Bytes: parsing the standard library's files into our trees (Liftoff), wall until exit,
+ * without vs with the optimising JIT: 50 KB 40–45 vs 45–50 ms, 100 KB 87–101 vs 69–85, 200 KB
+ * 103–125 vs 92–118, 300 KB 157–256 vs 158–177; a scan of /usr/lib/python3.11 (~400 KB to parse)
+ * went from 590–750 ms to 460–500 ms with the JIT on from the read on.
+ */
+export const LONG_SCAN = { files: 3000, parseBytes: 128 * 1024, elapsedMs: 400 };
 
 export function optimiseIfLong(work: { files?: number; parseBytes?: number }): void {
   if (since !== null || (globalThis as Record<symbol, unknown>)[OFF_MARKER] !== true) return;
@@ -24,21 +30,26 @@ export function optimiseIfLong(work: { files?: number; parseBytes?: number }): v
   }
 }
 
+/** Bytes (UTF-16 units) to parse beyond which tree-sitter's tier-up pays (measured below). */
+export const BASELINE_PARSE_MAX = 512 * 1024;
+
 /**
- * Tree-sitter (the Python parser) in Liftoff only, for a scan still short when its parse begins
- * (the checkpoints before it have seen the number of files, the bytes to parse and the time taken).
- * Otherwise V8 tiers the hottest WebAssembly functions up: on Django's source (11 files, ~0.2 MB
- * parsed) TurboFan compiles ~115 ms of them on another thread, the grammar's lexer and
- * tree-sitter's main loop 30–60 ms each, and Node waits for those compiles before it exits: wall
- * 220–330 → 165–190 ms, CPU 300–390 → 175–230 ms, peak RSS 105 → 75 MB. For long parses tier-up
- * pays (5 MB of Python: 1.1 s with it, 1.6 s without), so a long scan keeps it.
+ * Tree-sitter (the Python parser) in Liftoff only, for a scan (started by the launcher) with at
+ * most BASELINE_PARSE_MAX to parse, whatever the JavaScript JIT does. Otherwise V8 tiers the hottest WebAssembly functions up: TurboFan
+ * compiles ~115 ms of them on another thread, the grammar's lexer and tree-sitter's main loop
+ * 30–60 ms each, and Node waits for compiles still running when it exits. Django's source (a few
+ * files, tens of KB to parse): wall 220–330 → 165–190 ms, CPU 300–390 → 175–230 ms, peak RSS
+ * 105 → 75 MB. Parsing the standard library's files (JS without TurboFan, as in a short scan),
+ * wall until exit, Liftoff only vs V8's tiering: 300 KB 187–278 vs 238–280 ms, 500 KB 244–286 vs
+ * 247–290, 700 KB 342–364 vs 317–378, 1 MB 489–729 vs 414–460, 1.5 MB 833–949 vs 661–663; so
+ * tier-up from half a MiB on (5 MB: 1.1 s with it, 1.6 s without).
  * Measured on V8 11.3: the flag must be set before the parser is created and stay set while it
  * first parses (set later, or cleared before the first parse, and functions still tier up; a
  * function that has run under it stays in Liftoff for the process's life). So the engine creates
  * the parser after this call, and the flag stays until the process ends.
  */
-export function parseInBaselineIfShort(): void {
-  if (since !== null || (globalThis as Record<symbol, unknown>)[OFF_MARKER] !== true) return;
+export function parseInBaselineIfShort(parseBytes: number): void {
+  if ((globalThis as Record<symbol, unknown>)[OFF_MARKER] !== true || parseBytes > BASELINE_PARSE_MAX) return;
   setFlagsFromString('--liftoff-only');
   baselineParse = true;
 }

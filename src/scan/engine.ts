@@ -96,7 +96,7 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
   }
   mark('read');
   optimiseIfLong({ parseBytes });
-  parseInBaselineIfShort();
+  parseInBaselineIfShort(parseBytes);
 
   const parser = await getPythonParser();
   mark('parser-ready');

@@ -27,7 +27,7 @@ test('optimiseIfLong restores exactly the flags a process starts with (the code 
   const r = child(`${LAUNCHER}
     const { optimiseIfLong, parseInBaselineIfShort, jitState, wasmState, LONG_SCAN } = await import(${JSON.stringify(tiering)});
     optimiseIfLong({ files: 10 });
-    parseInBaselineIfShort();
+    parseInBaselineIfShort(1000);
     const off = cachedDataVersionTag();
     const short = jitState() + ' ' + wasmState();
     optimiseIfLong({ files: LONG_SCAN.files + 1 });
@@ -52,12 +52,16 @@ const PARSER = `
   const settle = () => new Promise((r) => setTimeout(r, 200));
 `;
 
+const { LONG_SCAN, BASELINE_PARSE_MAX } = await import('../../src/core/tiering.js');
+const LONG_SCAN_PARSE = LONG_SCAN.parseBytes;
+
 function parseTrace(work: string): string {
   const r = child(`${LAUNCHER}
-    const { optimiseIfLong, parseInBaselineIfShort, LONG_SCAN } = await import(${JSON.stringify(tiering)});
+    const { optimiseIfLong, parseInBaselineIfShort, LONG_SCAN, BASELINE_PARSE_MAX } = await import(${JSON.stringify(tiering)});
     // As the engine does: the checkpoint with the bytes to parse, then the parser.
-    optimiseIfLong(${work});
-    parseInBaselineIfShort();
+    const work = ${work};
+    optimiseIfLong(work);
+    parseInBaselineIfShort(work.parseBytes);
     ${PARSER}
     parse();
     await settle();
@@ -67,7 +71,10 @@ function parseTrace(work: string): string {
   return r.stdout;
 }
 
-test('a short scan parses in Liftoff only; a long one lets tree-sitter tier up to TurboFan', () => {
+test('a scan with little to parse parses in Liftoff only; over half a MiB, tree-sitter tiers up to TurboFan', () => {
   assert.doesNotMatch(parseTrace('{ parseBytes: 1000 }'), /using TurboFan/);
-  assert.match(parseTrace('{ parseBytes: LONG_SCAN.parseBytes + 1 }'), /using TurboFan/);
+  // Long for the JavaScript JIT, still short for tree-sitter's.
+  assert.ok(LONG_SCAN_PARSE < BASELINE_PARSE_MAX);
+  assert.doesNotMatch(parseTrace('{ parseBytes: LONG_SCAN.parseBytes + 1 }'), /using TurboFan/);
+  assert.match(parseTrace('{ parseBytes: BASELINE_PARSE_MAX + 1 }'), /using TurboFan/);
 });
