@@ -9,7 +9,7 @@
 
 import { build, type Plugin } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +30,30 @@ const lazyChildProcessForCommander: Plugin = {
       contents: "let m; module.exports = new Proxy({}, { get: (_, k) => (m ??= require('node:child_process'))[k] });",
       loader: 'js',
     }));
+  },
+};
+
+/**
+ * web-tree-sitter hands the source to tree-sitter in 10 KiB chunks, copying each one UTF-16 code
+ * unit at a time through a DataView call (`stringToUTF16`): in a short scan, JavaScript still in
+ * the interpreter, that loop is ~1.5 ms of parsing 30 KB. In the bundle the loop becomes one
+ * native UTF-16LE write into the same bytes (what LE_HEAP_STORE_I16 stores). The version is pinned
+ * (package.json); if the loop is not found, the build fails rather than ship a silent change.
+ */
+const STRING_TO_UTF16_LOOP = `for (var i2 = 0; i2 < numCharsToWrite; ++i2) {
+            var codeUnit = str.charCodeAt(i2);
+            LE_HEAP_STORE_I16((outPtr >> 1) * 2, codeUnit);
+            outPtr += 2;
+          }`;
+const nativeStringToUTF16: Plugin = {
+  name: 'native-string-to-utf16',
+  setup(b) {
+    b.onLoad({ filter: /web-tree-sitter[\\/]tree-sitter\.cjs$/ }, (args) => {
+      const src = readFileSync(args.path, 'utf8');
+      if (!src.includes(STRING_TO_UTF16_LOOP)) throw new Error(`${args.path}: stringToUTF16's copy loop not found (web-tree-sitter changed?)`);
+      const native = 'numCharsToWrite = Math.floor(numCharsToWrite);\n          outPtr += Buffer.from(HEAPU8.buffer, HEAPU8.byteOffset + outPtr, numCharsToWrite * 2).write(str, 0, numCharsToWrite * 2, "utf16le");';
+      return { contents: src.replace(STRING_TO_UTF16_LOOP, native), loader: 'js' };
+    });
   },
 };
 
@@ -57,7 +81,7 @@ async function main(): Promise<void> {
     // Pure ASCII (esbuild's default, stated): bin/mtls-audit.js reads the file as latin-1, a
     // plain copy, ~1.2 ms sooner than decoding UTF-8 (test/cli/launcher.test.ts checks it).
     charset: 'ascii',
-    plugins: [lazyChildProcessForCommander],
+    plugins: [lazyChildProcessForCommander, nativeStringToUTF16],
   });
 
   // The code cache: run a scan of the example with the new bundle and keep what V8 compiled.
@@ -68,7 +92,9 @@ async function main(): Promise<void> {
     const r = spawnSync(process.execPath, [join(root, 'bin', 'mtls-audit.js'), 'scan', join(root, 'examples', 'vulnerable-mtls-app'), '-f', 'json', '-o', join(out, 'report.json')], {
       env: { ...process.env, MTLS_AUDIT_CODE_CACHE_OUT: cache },
       encoding: 'utf8',
+      timeout: 120_000,
     });
+    if (r.signal) throw new Error(`bundle check scan did not finish (${r.signal}): the bundle is broken`);
     if (r.status !== 0 && r.status !== 1) throw new Error(`bundle check scan failed (exit ${r.status}): ${r.stderr}`);
     statSync(cache);
   } finally {

@@ -108,3 +108,26 @@ test('the bundle is ASCII (the launcher reads it as latin-1), and a scan loads n
   assert.ok(loaded.includes('NativeModule fs'), 'the list is there');
   for (const m of ['child_process', 'net', 'tty', 'perf_hooks']) assert.ok(!loaded.includes(`NativeModule ${m}`), `${m} loaded by a scan`);
 });
+
+test('the bundle parses long files with non-ASCII text as the modules do (its tree-sitter input copy is native)', (t) => {
+  // Several of web-tree-sitter's 10 KiB input chunks, astral characters (surrogate pairs) and
+  // accents across the chunk cuts, then the vulnerable view.
+  const filler = Array.from({ length: 400 }, (_, i) => `# ${i} 😀 café ${'x'.repeat(i % 37)} 😀😀\n`).join('');
+  const lines = filler.split('\n').length - 1;
+  const tree = makeTree({ 'app/views.py': filler + VULN_VIEW, 'app/more.py': `S = """${filler}"""\n${VULN_VIEW}` });
+  t.after(() => removeTree(tree));
+  // A wrong copy can leave tree-sitter reading past the text for ever: bounded.
+  const bundled = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'mtls-audit.js'), 'scan', tree, '-f', 'json'], { encoding: 'utf8', env: { ...process.env, MTLS_AUDIT_STATS: '1' }, timeout: 60_000 });
+  assert.equal(bundled.signal, null, 'the bundled scan did not finish');
+  assert.equal(JSON.parse(bundled.stderr.trim().split('\n').pop() ?? '{}').launcher, 'bundle');
+  const modules = spawnSync(process.execPath, ['--input-type=module', '-e', `import(${JSON.stringify(join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js'))}).then((m) => m.main(['scan', ${JSON.stringify(tree)}, '-f', 'json']))`], { encoding: 'utf8', timeout: 60_000 });
+  const view = (out: string) => {
+    const r = JSON.parse(out) as { findings: { ruleId: string; location: { file: string; line: number; column: number } }[]; errors: unknown[] };
+    return { errors: r.errors, findings: r.findings.map((f) => `${f.ruleId} ${f.location.file}:${f.location.line}:${f.location.column}`).sort() };
+  };
+  const b = view(bundled.stdout);
+  assert.deepEqual(b, view(modules.stdout));
+  assert.deepEqual(b.errors, []);
+  assert.ok(b.findings.includes(`cert-presence-only app/views.py:${lines + VULN_LINE}:12`), b.findings.join('\n'));
+  assert.ok(b.findings.includes(`cert-presence-only app/more.py:${lines + VULN_LINE + 1}:12`), b.findings.join('\n'));
+});
