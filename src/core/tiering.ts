@@ -35,18 +35,19 @@ export const BASELINE_PARSE_MAX = 512 * 1024;
 
 /**
  * Tree-sitter (the Python parser) in Liftoff only, for a scan (started by the launcher) with at
- * most BASELINE_PARSE_MAX to parse, whatever the JavaScript JIT does. Otherwise V8 tiers the hottest WebAssembly functions up: TurboFan
- * compiles ~115 ms of them on another thread, the grammar's lexer and tree-sitter's main loop
- * 30–60 ms each, and Node waits for compiles still running when it exits. Django's source (a few
- * files, tens of KB to parse): wall 220–330 → 165–190 ms, CPU 300–390 → 175–230 ms, peak RSS
- * 105 → 75 MB. Parsing the standard library's files (JS without TurboFan, as in a short scan),
- * wall until exit, Liftoff only vs V8's tiering: 300 KB 187–278 vs 238–280 ms, 500 KB 244–286 vs
- * 247–290, 700 KB 342–364 vs 317–378, 1 MB 489–729 vs 414–460, 1.5 MB 833–949 vs 661–663; so
- * tier-up from half a MiB on (5 MB: 1.1 s with it, 1.6 s without).
- * Measured on V8 11.3: the flag must be set before the parser is created and stay set while it
- * first parses (set later, or cleared before the first parse, and functions still tier up; a
- * function that has run under it stays in Liftoff for the process's life). So the engine creates
- * the parser after this call, and the flag stays until the process ends.
+ * most BASELINE_PARSE_MAX to parse, whatever the JavaScript JIT does. Otherwise V8 tiers the
+ * hottest WebAssembly functions up: TurboFan compiles ~115 ms of them on another thread, the
+ * grammar's lexer and tree-sitter's main loop 30–60 ms each, and Node waits for compiles still
+ * running when it exits. Django's source (a few files, tens of KB to parse): wall 220–330 →
+ * 165–190 ms, CPU 300–390 → 175–230 ms, peak RSS 105 → 75 MB. Parsing the standard library's
+ * files (JS without TurboFan, as in a short scan), wall until exit, Liftoff only vs V8's tiering:
+ * 300 KB 187–278 vs 238–280 ms, 500 KB 244–286 vs 247–290, 700 KB 342–364 vs 317–378, 1 MB
+ * 489–729 vs 414–460, 1.5 MB 833–949 vs 661–663; so tier-up from half a MiB on (5 MB: 1.1 s
+ * with it, 1.6 s without).
+ * Measured on V8 11.3: the flag must be set before the parser is created and while it first
+ * parses (set later, or cleared before the first parse, and functions still tier up), so the
+ * engine creates the parser after this call. A function that has run under it stays in Liftoff
+ * for the process's life, also once `optimiseIfLong` has given V8 its defaults back.
  */
 export function parseInBaselineIfShort(parseBytes: number): void {
   if ((globalThis as Record<symbol, unknown>)[OFF_MARKER] !== true || parseBytes > BASELINE_PARSE_MAX) return;
