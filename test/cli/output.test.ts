@@ -134,3 +134,35 @@ test('a reader that stops early (`| head`) ends the report quietly: no stack tra
     assert.equal(rc, args[0] === 'scan' ? '1' : '0', `${args.join(' ')}: exit code`);
   }
 });
+
+test('a non-blocking stdout pipe that fills up (EAGAIN) still gets the whole report', (t) => {
+  const files: Record<string, string> = {};
+  for (let i = 0; i < 150; i++) files[`app${i}/views.py`] = VULN_VIEW;
+  const tree = makeTree(files);
+  const dir = mkdtempSync(join(tmpdir(), 'mtls-audit-eagain-'));
+  t.after(() => removeTree(tree));
+  t.after(() => removeTree(dir));
+  const file = join(dir, 'r.sarif');
+  assert.equal(runCli(['scan', tree, '-f', 'sarif', '-o', file]).code, 1);
+  // Python hands the CLI the write end of a pipe in non-blocking mode and reads only once the
+  // pipe is full, so the CLI's writes meet EAGAIN.
+  const py = `
+import os, subprocess, sys, time
+r, w = os.pipe()
+os.set_blocking(w, False)
+p = subprocess.Popen([sys.argv[1], sys.argv[2], 'scan', sys.argv[3], '-f', 'sarif'], stdout=w, stderr=subprocess.PIPE)
+os.close(w)
+time.sleep(1)
+data = b''
+while True:
+    chunk = os.read(r, 65536)
+    if not chunk:
+        break
+    data += chunk
+p.wait()
+sys.stdout.write('%d %d %s' % (p.returncode, len(data), p.stderr.read().decode()))
+`;
+  const r = spawnSync('python3', ['-c', py, process.execPath, CLI, tree], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, `1 ${statSync(file).size} `);
+});
