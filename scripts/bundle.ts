@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const BUNDLE = join(root, 'dist', 'src', 'mtls-audit.cjs');
@@ -58,6 +58,8 @@ const nativeStringToUTF16: Plugin = {
 };
 
 async function main(): Promise<void> {
+  // The pre-filter's trigger matcher, built now rather than by every scan (src/scan/prefilter.ts).
+  const { triggerMatcher } = (await import(pathToFileURL(join(root, 'dist', 'src', 'scan', 'prefilter.js')).href)) as typeof import('../src/scan/prefilter.js');
   await build({
     entryPoints: [join(root, 'dist', 'src', 'cli', 'main.js')],
     outfile: BUNDLE,
@@ -72,7 +74,7 @@ async function main(): Promise<void> {
     legalComments: 'none',
     // `import.meta.url` of the bundle itself: it sits in dist/src/, where version.ts and the
     // template lookup expect their module (`../../package.json`, `templates/` above).
-    define: { 'import.meta.url': '__mtls_audit_bundle_url' },
+    define: { 'import.meta.url': '__mtls_audit_bundle_url', __MTLS_AUDIT_TRIGGER_MATCHER__: JSON.stringify(triggerMatcher().toJson()) },
     banner: { js: "const __mtls_audit_bundle_url = require('node:url').pathToFileURL(__filename).href;" },
     // Lazy imports (probe, pki, fix, reporters) become lazily evaluated parts of the one file.
     supported: { 'dynamic-import': false },

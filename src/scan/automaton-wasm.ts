@@ -98,6 +98,23 @@ export function automatonModuleBytes(t: AutomatonTables, deltaAt: number, outAt:
   return encodeModule({ imports: [], importMemory: false, pages, exportName: 'scan', params: 2, locals: LOCALS, body });
 }
 
+/** A WebAssembly automaton before instantiation: the module's bytes and where its tables go. */
+export interface WasmAutomatonImage {
+  bytes: Uint8Array;
+  deltaAt: number;
+  outAt: number;
+  /** Where each input is copied. */
+  dataAt: number;
+}
+
+export function wasmAutomatonImage(t: AutomatonTables, overlap: number): WasmAutomatonImage {
+  const deltaAt = 256;
+  const outAt = deltaAt + t.delta.length * 4;
+  const dataAt = (outAt + t.out.length * 4 + 15) & ~15;
+  const pages = Math.ceil((dataAt + 65536) / 65536);
+  return { bytes: automatonModuleBytes(t, deltaAt, outAt, pages, overlap), deltaAt, outAt, dataAt };
+}
+
 export class WasmAutomaton {
   private readonly memory: WebAssembly.Memory;
   private readonly scanFn: (ptr: number, len: number) => number;
@@ -112,16 +129,21 @@ export class WasmAutomaton {
   /** `overlap`: the longest atom's length less one. Null when WebAssembly is unavailable (the JavaScript loop is used then). */
   static create(t: AutomatonTables, overlap: number): WasmAutomaton | null {
     try {
-      const deltaAt = 256;
-      const outAt = deltaAt + t.delta.length * 4;
-      const dataAt = (outAt + t.out.length * 4 + 15) & ~15;
-      const pages = Math.ceil((dataAt + 65536) / 65536);
-      const inst = new WebAssembly.Instance(new WebAssembly.Module(automatonModuleBytes(t, deltaAt, outAt, pages, overlap)));
+      return WasmAutomaton.instantiate(wasmAutomatonImage(t, overlap), t);
+    } catch {
+      return null;
+    }
+  }
+
+  /** From an image made earlier (scripts/bundle.ts makes the trigger automaton's at build time). */
+  static instantiate(image: WasmAutomatonImage, t: AutomatonTables): WasmAutomaton | null {
+    try {
+      const inst = new WebAssembly.Instance(new WebAssembly.Module(image.bytes as Uint8Array<ArrayBuffer>));
       const memory = inst.exports.memory as WebAssembly.Memory;
       new Uint8Array(memory.buffer, 0, 256).set(t.cls);
-      new Int32Array(memory.buffer, deltaAt, t.delta.length).set(t.delta);
-      new Uint32Array(memory.buffer, outAt, t.out.length).set(t.out);
-      return new WasmAutomaton(memory, inst.exports.scan as (ptr: number, len: number) => number, dataAt);
+      new Int32Array(memory.buffer, image.deltaAt, t.delta.length).set(t.delta);
+      new Uint32Array(memory.buffer, image.outAt, t.out.length).set(t.out);
+      return new WasmAutomaton(memory, inst.exports.scan as (ptr: number, len: number) => number, image.dataAt);
     } catch {
       return null;
     }

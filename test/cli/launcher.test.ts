@@ -90,6 +90,8 @@ test('a scan that turns out long gets the optimising JIT back, and reports the s
 test('the bundle is ASCII (the launcher reads it as latin-1), and a scan loads no Node module it does not use', (t) => {
   const bundle = readFileSync(join(REPO_ROOT, 'dist', 'src', 'mtls-audit.cjs'));
   assert.equal(bundle.findIndex((b) => b > 0x7f), -1, 'a non-ASCII byte in the bundle');
+  // The pre-filter's trigger matcher comes prebuilt (scripts/bundle.ts, esbuild define).
+  assert.ok(!bundle.includes('__MTLS_AUDIT_TRIGGER_MATCHER__') && bundle.includes('nClasses'), 'the prebuilt trigger matcher is in the bundle');
 
   // child_process (commander's, for executable subcommands), net and tty (a process.stderr that is
   // never written), perf_hooks (the global `performance`): each costs ~1-2 ms of a short scan.
