@@ -19,8 +19,8 @@ export type Resolved =
 
 export class PythonProject {
   readonly modules = new Map<string, PyModule>(); // by path
-  /** Last component of the dotted name → files and their dotted names; built on the first lookup by name. */
-  private byNameIndex: Map<string, { f: DiscoveredFile; name: string }[]> | null = null;
+  /** Last component of the dotted module name → files; built on the first lookup by name. */
+  private byNameIndex: Map<string, DiscoveredFile[]> | null = null;
   private readonly filesByPath = new Map<string, DiscoveredFile>();
   private readonly failed = new Set<string>();
   bytesParsed = 0;
@@ -36,22 +36,29 @@ export class PythonProject {
   /** The files whose dotted module name is `name` or ends with `.name`, in discovery order. */
   private filesNamed(name: string): DiscoveredFile[] {
     if (!this.byNameIndex) {
-      // One entry per file (by its last component) rather than one per dotted suffix: a lookup
-      // filters the few files that share the last component.
-      const index = new Map<string, { f: DiscoveredFile; name: string }[]>();
+      // One entry per file, by the last component of its module name (the file's stem, or its
+      // directory's name for an __init__.py), taken straight from the path: the full dotted name
+      // is worked out only for the few files a lookup finds there.
+      const index = new Map<string, DiscoveredFile[]>();
       for (const f of this.filesByPath.values()) {
-        const dotted = moduleNameFromPath(f.path).name;
-        const last = dotted.slice(dotted.lastIndexOf('.') + 1);
+        const p = f.path;
+        const slash = p.lastIndexOf('/');
+        let last = p.slice(slash + 1, p.endsWith('.py') ? -3 : undefined);
+        if (last === '__init__') last = slash < 0 ? '' : p.slice(p.lastIndexOf('/', slash - 1) + 1, slash);
+        last = last.slice(last.lastIndexOf('.') + 1); // `a.b.py` is module name `a.b`
         const list = index.get(last);
-        if (list) list.push({ f, name: dotted });
-        else index.set(last, [{ f, name: dotted }]);
+        if (list) list.push(f);
+        else index.set(last, [f]);
       }
       this.byNameIndex = index;
     }
     const list = this.byNameIndex.get(name.slice(name.lastIndexOf('.') + 1));
     if (!list) return [];
     const out: DiscoveredFile[] = [];
-    for (const e of list) if (e.name === name || (e.name.length > name.length && e.name.endsWith(name) && e.name[e.name.length - name.length - 1] === '.')) out.push(e.f);
+    for (const f of list) {
+      const dotted = moduleNameFromPath(f.path).name;
+      if (dotted === name || (dotted.length > name.length && dotted.endsWith(name) && dotted[dotted.length - name.length - 1] === '.')) out.push(f);
+    }
     return out;
   }
 
