@@ -40,7 +40,7 @@ function loadBundle() {
   globalThis[Symbol.for('mtls-audit.codeCache')] = cachedData ? (script.cachedDataRejected ? 'rejected' : 'accepted') : 'none';
   const mod = { exports: {} };
   script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(bundle), mod, bundle, dirname(bundle));
-  return { main: mod.exports.main, script };
+  return { main: mod.exports.main, defaultFlags: mod.exports.DEFAULT_V8_FLAGS, script };
 }
 
 if (fresh()) {
@@ -68,7 +68,7 @@ if (fresh()) {
       // scripts/bundle.ts: keep what this run compiled as the code cache, stamped with the
       // flags a fresh process checks it against (V8's defaults).
       if (process.env.MTLS_AUDIT_CODE_CACHE_OUT) {
-        for (const f of ['--semi-space-growth-factor=2', '--opt', '--no-liftoff-only', '--wasm-tier-up', '--wasm-dynamic-tiering']) v8.setFlagsFromString(f);
+        for (const f of ['--semi-space-growth-factor=2', ...loaded.defaultFlags]) v8.setFlagsFromString(f);
         writeFileSync(process.env.MTLS_AUDIT_CODE_CACHE_OUT, loaded.script.createCachedData());
       }
     }, fail);

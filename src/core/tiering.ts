@@ -59,7 +59,8 @@ let baselineParse = false;
 /**
  * V8's defaults again: the optimising JIT, and WebAssembly tier-up with the two flags
  * `--liftoff-only` switches off (V8 11.3, Node 20; test/core/tiering.test.ts checks that this
- * gives back exactly the flags a process starts with).
+ * gives back exactly the flags a process starts with). bin/mtls-audit.js sets them too before it
+ * writes the code cache (cli/main.ts exports them to it).
  */
 export const OPTIMISING = ['--opt', '--no-liftoff-only', '--wasm-tier-up', '--wasm-dynamic-tiering'];
 

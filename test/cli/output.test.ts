@@ -121,11 +121,15 @@ test('the report file is written atomically: an existing file is replaced whole'
   assert.ok(existsSync(file));
 });
 
-test('a reader that stops early (`| head`) ends the report quietly: no stack trace, the usual exit code', (t) => {
-  // Enough findings for a SARIF log far beyond a pipe's 64 KiB buffer.
+/** A tree with enough findings for a SARIF log far beyond a pipe's 64 KiB buffer (~250 KB). */
+function manyFindings(): string {
   const files: Record<string, string> = {};
   for (let i = 0; i < 150; i++) files[`app${i}/views.py`] = VULN_VIEW;
-  const tree = makeTree(files);
+  return makeTree(files);
+}
+
+test('a reader that stops early (`| head`) ends the report quietly: no stack trace, the usual exit code', (t) => {
+  const tree = manyFindings();
   t.after(() => removeTree(tree));
   for (const args of [['scan', tree, '-f', 'sarif'], ['scan', tree], ['rules', '--format', 'markdown']]) {
     const r = spawnSync('bash', ['-c', 'node "$@" | head -c 16 >/dev/null; echo "rc=${PIPESTATUS[0]}" >&2', 'bash', CLI, ...args], { encoding: 'utf8', cwd: REPO_ROOT });
@@ -136,9 +140,7 @@ test('a reader that stops early (`| head`) ends the report quietly: no stack tra
 });
 
 test('a non-blocking stdout pipe that fills up (EAGAIN) still gets the whole report', (t) => {
-  const files: Record<string, string> = {};
-  for (let i = 0; i < 150; i++) files[`app${i}/views.py`] = VULN_VIEW;
-  const tree = makeTree(files);
+  const tree = manyFindings();
   const dir = mkdtempSync(join(tmpdir(), 'mtls-audit-eagain-'));
   t.after(() => removeTree(tree));
   t.after(() => removeTree(dir));
