@@ -32,7 +32,10 @@ export function writeStdout(text: string): void {
       if (code === 'EPIPE') return;
       if (code === 'EAGAIN') {
         process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-          if (err.code !== 'EPIPE') throw err;
+          // EPIPE: the reader has gone, as above. Anything else: one line, exit 2, no stack trace.
+          if (err.code === 'EPIPE') return;
+          writeSync(2, `mtls-audit: cannot write to standard output: ${err.code ?? err.message}\n`);
+          process.exitCode = 2;
         });
         process.stdout.write(buf.subarray(off));
         return;
