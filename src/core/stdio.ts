@@ -34,8 +34,12 @@ export function writeStdout(text: string): void {
         process.stdout.on('error', (err: NodeJS.ErrnoException) => {
           // EPIPE: the reader has gone, as above. Anything else: one line, exit 2, no stack trace.
           if (err.code === 'EPIPE') return;
-          writeSync(2, `mtls-audit: cannot write to standard output: ${err.code ?? err.message}\n`);
           process.exitCode = 2;
+          try {
+            writeSync(2, `mtls-audit: cannot write to standard output: ${err.code ?? err.message}\n`);
+          } catch {
+            // no stderr either
+          }
         });
         process.stdout.write(buf.subarray(off));
         return;
