@@ -5,14 +5,14 @@
 // rule catalogue, the probe/pki/fix commands) are imported only by the command that needs them.
 
 import { Command, CommanderError, Option } from 'commander';
-import { writeFileSync, writeSync, renameSync, statSync } from 'node:fs';
+import { writeFileSync, renameSync, statSync } from 'node:fs';
 import { dirname, join, basename } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { SEVERITIES, severityRank, type Report, type Severity } from '../core/types.js';
 import { VERSION } from '../version.js';
 import type { Format } from '../report/index.js';
 import { createProgress } from './progress.js';
-import { isTerminal, writeStdout } from '../core/stdio.js';
+import { isTerminal, writeStderr, writeStdout } from '../core/stdio.js';
 import { mark, now, phaseMarks, timeTotals } from '../core/timing.js';
 import { jitState, wasmState } from '../core/tiering.js';
 
@@ -129,11 +129,7 @@ function reportStatsAtExit(): void {
     const launcher = import.meta.url.endsWith('.cjs') ? 'bundle' : 'modules';
     const codeCache = (globalThis as Record<symbol, unknown>)[Symbol.for('mtls-audit.codeCache')] ?? 'none';
     // Straight to fd 2: creating process.stderr (a net.Socket on a pipe) would add to the run it measures.
-    try {
-      writeSync(2, `${JSON.stringify({ maxRssMB, durationMs, cpuMs, launcher, codeCache, jit: jitState(), wasm: wasmState(), phases: phaseMarks(), totals: timeTotals() })}\n`);
-    } catch {
-      // stderr closed: nothing to report to
-    }
+    writeStderr(`${JSON.stringify({ maxRssMB, durationMs, cpuMs, launcher, codeCache, jit: jitState(), wasm: wasmState(), phases: phaseMarks(), totals: timeTotals() })}\n`);
   });
 }
 

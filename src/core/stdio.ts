@@ -35,16 +35,21 @@ export function writeStdout(text: string): void {
           // EPIPE: the reader has gone, as above. Anything else: one line, exit 2, no stack trace.
           if (err.code === 'EPIPE') return;
           process.exitCode = 2;
-          try {
-            writeSync(2, `mtls-audit: cannot write to standard output: ${err.code ?? err.message}\n`);
-          } catch {
-            // no stderr either
-          }
+          writeStderr(`mtls-audit: cannot write to standard output: ${err.code ?? err.message}\n`);
         });
         process.stdout.write(buf.subarray(off));
         return;
       }
       throw e;
     }
+  }
+}
+
+/** Writes `text` to fd 2 without creating process.stderr; nothing happens if stderr is gone. */
+export function writeStderr(text: string): void {
+  try {
+    writeSync(2, text);
+  } catch {
+    // no stderr to report to
   }
 }

@@ -11,6 +11,11 @@ import { now } from './timing.js';
 
 const OFF_MARKER = Symbol.for('mtls-audit.jitOff');
 
+/** Whether the launcher started this scan without the optimising JIT (and so tunes it at all). */
+function launchedShort(): boolean {
+  return (globalThis as Record<symbol, unknown>)[OFF_MARKER] === true;
+}
+
 let since: number | null = null;
 
 /**
@@ -23,7 +28,7 @@ let since: number | null = null;
 export const LONG_SCAN = { files: 3000, parseBytes: 128 * 1024, elapsedMs: 400 };
 
 export function optimiseIfLong(work: { files?: number; parseBytes?: number }): void {
-  if (since !== null || (globalThis as Record<symbol, unknown>)[OFF_MARKER] !== true) return;
+  if (since !== null || !launchedShort()) return;
   if ((work.files ?? 0) > LONG_SCAN.files || (work.parseBytes ?? 0) > LONG_SCAN.parseBytes || now() > LONG_SCAN.elapsedMs) {
     since = Math.round(now());
     for (const f of OPTIMISING) setFlagsFromString(f);
@@ -50,7 +55,7 @@ export const BASELINE_PARSE_MAX = 512 * 1024;
  * for the process's life, also once `optimiseIfLong` has given V8 its defaults back.
  */
 export function parseInBaselineIfShort(parseBytes: number): void {
-  if ((globalThis as Record<symbol, unknown>)[OFF_MARKER] !== true || parseBytes > BASELINE_PARSE_MAX) return;
+  if (!launchedShort() || parseBytes > BASELINE_PARSE_MAX) return;
   setFlagsFromString('--liftoff-only');
   baselineParse = true;
 }
@@ -66,7 +71,7 @@ export const OPTIMISING = ['--opt', '--no-liftoff-only', '--wasm-tier-up', '--wa
 
 /** For MTLS_AUDIT_STATS: `default`, `baseline` (started and stayed without it), or when it came back on. */
 export function jitState(): string {
-  if ((globalThis as Record<symbol, unknown>)[OFF_MARKER] !== true) return 'default';
+  if (!launchedShort()) return 'default';
   return since === null ? 'baseline' : `optimising from ${since} ms`;
 }
 
