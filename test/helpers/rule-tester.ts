@@ -39,6 +39,8 @@ export interface ValidCase {
   files: Record<string, string>;
   /** Rules to run (default: the rule under test). */
   rules?: string[];
+  /** The case is about unusable input itself (a syntax error, a bad config): `errors` may be non-empty. */
+  allowInputErrors?: boolean;
 }
 
 export interface InvalidCase extends ValidCase {
@@ -73,6 +75,15 @@ export async function scanFiles(files: Record<string, string>, rules?: string[])
   }
 }
 
+/** A case whose files did not parse would pass vacuously: every input must have been read. */
+function assertNoInputErrors(report: Report, what: string): void {
+  assert.deepEqual(
+    report.errors.map((e) => `${e.file}: ${e.message}`),
+    [],
+    `${what}: the scan could not use some of its inputs, so the case proves nothing`,
+  );
+}
+
 function fmt(f: { ruleId: string; file?: string; line?: number; messageId?: string }): string {
   return `${f.ruleId} ${f.file ?? ''}:${f.line ?? ''}`;
 }
@@ -88,6 +99,7 @@ export const ruleTester = {
       test(`${ruleId} valid: ${c.name}`, async () => {
         const rules = c.rules ?? [ruleId];
         const report = await scanFiles(c.files, rules);
+        if (!c.allowInputErrors) assertNoInputErrors(report, c.name);
         const got = report.findings.filter((f) => rules.includes(f.ruleId));
         assert.deepEqual(got.map((f) => fmt({ ...f, ...f.location })), [], `expected no findings, got:\n${got.map((f) => `${fmt({ ...f, ...f.location })} ${f.message}`).join('\n')}`);
       });
@@ -96,6 +108,7 @@ export const ruleTester = {
       test(`${ruleId} invalid: ${c.name}`, async () => {
         const rules = c.rules ?? [...new Set([ruleId, ...c.errors.map((e) => e.ruleId)])];
         const report = await scanFiles(c.files, rules);
+        if (!c.allowInputErrors) assertNoInputErrors(report, c.name);
         const defaultFile = Object.keys(c.files)[0];
         const want = c.errors.map((e) => fmt({ ruleId: e.ruleId, file: e.file ?? defaultFile, line: e.line })).sort();
         const got = report.findings.filter((f) => rules.includes(f.ruleId)).map((f) => fmt({ ruleId: f.ruleId, file: f.location.file, line: f.location.line })).sort();
@@ -138,8 +151,9 @@ export function annotations(dir: string): ExpectedFinding[] {
 }
 
 /** Scans a fixture directory and asserts findings of `ruleIds` equal its annotations. */
-export async function checkAnnotatedFixture(dir: string, ruleIds: string[], opts: { includeTests?: boolean } = {}): Promise<Finding[]> {
+export async function checkAnnotatedFixture(dir: string, ruleIds: string[], opts: { includeTests?: boolean; allowInputErrors?: boolean } = {}): Promise<Finding[]> {
   const report = await runScan({ path: dir, rules: ruleIds, includeTests: opts.includeTests });
+  if (!opts.allowInputErrors) assertNoInputErrors(report, relative(REPO_ROOT, dir));
   const want = annotations(dir).filter((a) => ruleIds.includes(a.ruleId)).map((a) => fmt(a)).sort();
   const got = report.findings.filter((f) => ruleIds.includes(f.ruleId)).map((f) => fmt({ ruleId: f.ruleId, file: f.location.file, line: f.location.line })).sort();
   assert.deepEqual(got, want, `fixture ${relative(REPO_ROOT, dir)}: findings differ from annotations;\n${report.findings.map((f) => `${fmt({ ...f, ...f.location })} ${f.message}`).join('\n')}`);
