@@ -97,8 +97,10 @@ export function tokenizeNginx(src: string): Tok[] {
         adv();
       }
       if (!closed) throw new NgxSyntaxError(`unterminated ${q === '"' ? 'double' : 'single'}-quoted string`, sl, sc);
-      // nginx requires a separator after a closing quote.
-      if (i < n && !/[\s;{}]/.test(src[i])) throw new NgxSyntaxError('unexpected character after a quoted string', line, col);
+      // nginx requires a separator after a closing quote: whitespace, ';', '{', or the ')' that
+      // closes an `if` condition (`if ($ssl_client_verify != "SUCCESS")`), which then starts a
+      // word of its own (ngx_conf_read_token's need_space). '}' is not one.
+      if (i < n && !/[\s;{)]/.test(src[i])) throw new NgxSyntaxError(`unexpected "${src[i]}" after a quoted string`, line, col);
       toks.push({ t: 'word', value, raw: src.slice(start, i), quoted: true, line: sl, column: sc });
       continue;
     }

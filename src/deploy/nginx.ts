@@ -148,11 +148,21 @@ function dependsOnCert(expr: string, maps: Map<string, MapDef>, depth = 0): bool
 }
 
 /** Evaluates an `if` condition; undefined when it cannot tell. */
-function evalCondition(args: string[], env: Record<string, string>, maps: Map<string, MapDef>): boolean | undefined {
-  const parts = [...args];
-  if (parts.length && parts[0].startsWith('(')) parts[0] = parts[0].slice(1);
-  if (parts.length && parts[parts.length - 1].endsWith(')')) parts[parts.length - 1] = parts[parts.length - 1].slice(0, -1);
-  const toks = parts.filter((p) => p !== '');
+/**
+ * The words of an `if (…)` condition without its parentheses, as nginx's ngx_http_rewrite
+ * module reads them: the '(' opening the first word, the ')' closing the last one (or standing
+ * alone after a quoted string). A quoted empty string stays a word (`$ssl_client_s_dn = ""`).
+ */
+export function conditionWords(args: { value: string; quoted: boolean }[]): string[] {
+  const words = args.map((a) => ({ ...a }));
+  const first = words[0];
+  if (first && !first.quoted && first.value.startsWith('(')) first.value = first.value.slice(1);
+  const last = words[words.length - 1];
+  if (last && !last.quoted && last.value.endsWith(')')) last.value = last.value.slice(0, -1);
+  return words.filter((w) => w.quoted || w.value !== '').map((w) => w.value);
+}
+
+function evalCondition(toks: string[], env: Record<string, string>, maps: Map<string, MapDef>): boolean | undefined {
   if (toks.length === 1) {
     const neg = toks[0].startsWith('!');
     const v = interpolate(toks[0].replace(/^!/, ''), env, maps);
@@ -192,7 +202,7 @@ const ACCEPTED: Record<string, string> = { ...FAILED, ssl_client_verify: 'SUCCES
 /** An `if` that refuses requests whose certificate did not verify. */
 function enforcingIf(d: NgxDirective, maps: Map<string, MapDef>, mode: VerifyMode): boolean {
   if (d.name !== 'if' || !d.block) return false;
-  const cond = d.args.map((a) => a.value);
+  const cond = conditionWords(d.args);
   if (!dependsOnCert(cond.join(' '), maps)) return false;
   const refuses = d.block.some((x) => (x.name === 'return' && /^[45]\d\d$/.test(x.args[0]?.value ?? '')) || x.name === 'deny');
   if (!refuses) return false;

@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseNginx, NgxSyntaxError } from '../../src/deploy/nginx-parse.js';
+import { conditionWords } from '../../src/deploy/nginx.js';
 import { parseHaproxy, tokenizeHaproxyLine, HaSyntaxError } from '../../src/deploy/haproxy.js';
 import { parseApache, ApSyntaxError } from '../../src/deploy/apache.js';
 import { parseYaml } from '../../src/deploy/yaml-tree.js';
@@ -45,6 +46,18 @@ test('nginx: ${VAR} envsubst placeholders and $variables do not open blocks', ()
   assert.equal(s[2].args[1].value, '${host}');
 });
 
+test('nginx: a quoted string may close an if condition: `if ($v != "SUCCESS")` (nginx -t accepts it)', () => {
+  const d = parseNginx('location / {\n  if ($ssl_client_verify != "SUCCESS") { return 403; }\n  if ($ssl_client_s_dn = "") { return 401; }\n}\n', 'q.conf');
+  const [verify, dn] = d[0].block!;
+  assert.deepEqual(verify.args.map((a) => a.value), ['($ssl_client_verify', '!=', 'SUCCESS', ')']);
+  assert.deepEqual(conditionWords(verify.args), ['$ssl_client_verify', '!=', 'SUCCESS']);
+  assert.equal(verify.block![0].name, 'return');
+  // The quoted empty string is a word of the condition, not nothing.
+  assert.deepEqual(conditionWords(dn.args), ['$ssl_client_s_dn', '=', '']);
+  assert.deepEqual(conditionWords(parseNginx('if ($x) { return 403; }', 'u')[0].args), ['$x']);
+  assert.deepEqual(conditionWords(parseNginx('if ( $x = a ) { return 403; }', 'u')[0].args), ['$x', '=', 'a']);
+});
+
 test('nginx: syntax errors name the line', () => {
   const cases: [string, RegExp][] = [
     ['server {\n  listen 80;\n', /unexpected end of file, expecting "}" at line 1/],
@@ -52,6 +65,8 @@ test('nginx: syntax errors name the line', () => {
     ['server {\n  add_header X "unterminated;\n}\n', /unterminated double-quoted string at line 2/],
     ['listen 80', /expecting ";"/],
     ['server { listen 80 }', /unexpected "}" after "listen"/],
+    // nginx: unexpected "}" — only whitespace, ';', '{' and ')' may follow a closing quote.
+    ['server { add_header X "a"} }', /unexpected "}" after a quoted string at line 1/],
   ];
   for (const [src, re] of cases) {
     assert.throws(() => parseNginx(src, 'bad.conf'), (e: unknown) => e instanceof NgxSyntaxError && re.test(e.message), src);
