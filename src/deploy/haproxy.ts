@@ -106,6 +106,10 @@ export function parseHaproxy(text: string): HaSection[] {
     if (!words.length) return;
     const l: HaLine = { words, line: lineNo, text: raw.trim() };
     const kw = words[0].value;
+    // Conditional blocks and diagnostics (`.if`, `.elif`, `.else`, `.endif`, `.diag`, `.notice`,
+    // `.warning`, `.alert`) are preprocessor lines, valid anywhere, before the first section too.
+    // Both branches of an `.if` are read: the lines a build may use are all taken into account.
+    if (kw.startsWith('.')) return;
     if (HA_SECTIONS.has(kw)) {
       cur = { kind: kw, name: words[1]?.value ?? '', line: l, lines: [] };
       sections.push(cur);
@@ -117,8 +121,45 @@ export function parseHaproxy(text: string): HaSection[] {
   return sections;
 }
 
+/**
+ * A proxy section header on a line of its own, indented or not (HAProxy's reg-tests indent whole
+ * configs): `frontend fe`, `backend be`, `listen stats :8404`. nginx's `listen 443 ssl;` ends with
+ * ';' and a `server { … }` block carries braces, so neither is taken for one.
+ */
+const HA_PROXY_HEADER_RE = /(^|\n)[ \t]*(frontend|backend|listen)[ \t]+[^\s;{}]+([ \t]+[^\s;{}]+)*[ \t]*(#[^\n]*)?(?=\r?\n|$)/;
+
 export function looksLikeHaproxy(text: string): boolean {
-  return /(^|\n)(frontend|backend|listen)\s+\S+/.test(text) && /(^|\n)\s+(bind|server|mode|default_backend|use_backend|balance|option)\s/.test(text);
+  return HA_PROXY_HEADER_RE.test(text) && /(^|\n)\s+(bind|server|mode|default_backend|use_backend|balance|option)\s[^\n;{}]*(?=\r?\n|$)/.test(text);
+}
+
+/**
+ * What `ca-ignore-err` / `crt-ignore-err` leave of verification. HAProxy's verify callback ignores
+ * the listed OpenSSL errors: ca-ignore-err for errors raised at depth > 0, crt-ignore-err for those
+ * at depth 0 — which is where an unknown issuer, a bad signature or a revoked client certificate
+ * is reported. Ignoring an issuer/chain error lets a certificate from any CA through
+ * (observed live: `crt-ignore-err all` with `verify required` accepted an unrelated CA's
+ * certificate); ignoring 23 (certificate revoked) makes the CRL decide nothing.
+ */
+export function ignoredVerifyErrors(caIgnore: string | undefined, crtIgnore: string | undefined): { chain: boolean; revocation: boolean } {
+  const codes = (v: string | undefined): Set<string> | 'all' => {
+    if (!v) return new Set();
+    if (v.split(',').some((x) => x.trim().toLowerCase() === 'all')) return 'all';
+    return new Set(v.split(',').map((x) => x.trim()).filter(Boolean));
+  };
+  // Errors that say the chain does not lead to a trusted CA (or its signature is wrong):
+  // 2 unable to get issuer certificate, 4/7 signature decryption/failure, 18 self-signed leaf,
+  // 19 self-signed in chain, 20 unable to get local issuer, 21 unable to verify leaf signature,
+  // 24 invalid CA, 30/31/32 issuer mismatch.
+  const CHAIN = ['2', '4', '7', '18', '19', '20', '21', '24', '30', '31', '32', 'X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT', 'X509_V_ERR_CERT_SIGNATURE_FAILURE', 'X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT', 'X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN', 'X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'X509_V_ERR_INVALID_CA'];
+  const REVOKED = ['23', 'X509_V_ERR_CERT_REVOKED'];
+  const ca = codes(caIgnore);
+  const crt = codes(crtIgnore);
+  const any = (set: Set<string> | 'all', list: string[]) => set === 'all' || list.some((c) => set.has(c));
+  // Errors about the client's certificate are raised at depth 0 (crt-ignore-err): measured live,
+  // `ca-ignore-err all` alone still refused a certificate whose sender supplied its own root.
+  // What ca-ignore-err lets through concerns intermediates only; it is read but decides nothing here.
+  void ca;
+  return { chain: any(crt, CHAIN), revocation: any(crt, REVOKED) };
 }
 
 export function parseHaproxyFile(f: SourceFile, errors: InputError[]): HaSection[] | null {
@@ -328,7 +369,8 @@ export function haproxyEntryPoints(file: string, sections: HaSection[]): EntryPo
       };
       const vIdx = bw.indexOf('verify');
       const v = opt('verify') ?? 'none';
-      const ignoreAll = opt('ca-ignore-err') === 'all' && opt('crt-ignore-err') === 'all';
+      const ignored = ignoredVerifyErrors(opt('ca-ignore-err'), opt('crt-ignore-err'));
+      const ignoreAll = ignored.chain;
       let verify: VerifyMode = !ssl ? 'off' : v === 'required' ? 'on' : v === 'optional' ? 'optional' : 'off';
       if (ignoreAll && (verify === 'on' || verify === 'optional')) verify = 'optional_no_ca';
       const bsite = lsite(file, bind);
@@ -359,7 +401,9 @@ export function haproxyEntryPoints(file: string, sections: HaSection[]): EntryPo
         if (vIdx > 0 || ssl) ep.verifySite = { ...bsite, column: vIdx > 0 ? bind.words[vIdx].column : bsite.column };
         const ca = opt('ca-file');
         if (ca) ep.caFile = ca;
-        if (opt('crl-file')) ep.crl = bsite;
+        // A CRL whose "revoked" verdict is ignored checks nothing.
+        if (opt('crl-file') && !ignored.revocation) ep.crl = bsite;
+        else if (opt('crl-file')) ep.crlIgnored = bsite;
         if (ignoreAll) ep.ignoresVerifyErrors = bsite;
         if (rules.enforce) ep.enforceSite = rules.enforce;
         if (rules.uses) ep.usesCert = rules.uses;

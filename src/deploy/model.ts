@@ -82,8 +82,10 @@ export interface EntryPoint {
   enforceSite?: ConfigSite;
   /** Envoy `forward_client_cert_details` (and where). */
   xfcc?: { mode: string; site: ConfigSite };
-  /** Certificate verification errors are ignored (HAProxy `ca-ignore-err all`/`crt-ignore-err all`). */
+  /** Chain verification errors are ignored (HAProxy `crt-ignore-err` with `all` or an issuer/signature error). */
   ignoresVerifyErrors?: ConfigSite;
+  /** A CRL is configured but its "revoked" verdict is ignored (HAProxy `crt-ignore-err 23` or `all`): it checks nothing. */
+  crlIgnored?: ConfigSite;
   /** The proxy uses the client certificate itself (routing, access decisions) even if it forwards nothing. */
   usesCert?: ConfigSite;
   /** The app runs inside the proxy process (Apache mod_wsgi): no separate app server to reach. */

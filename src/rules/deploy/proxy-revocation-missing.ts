@@ -5,7 +5,7 @@ import type { RelatedLocation } from '../../core/types.js';
 import type { EntryPoint } from '../../deploy/model.js';
 import { at, bySite, kindLabel, siteRelated } from './support.js';
 
-export type MessageIds = 'noRevocation';
+export type MessageIds = 'noRevocation' | 'crlIgnored';
 
 export default defineRule<MessageIds>({
   meta: {
@@ -32,6 +32,8 @@ export default defineRule<MessageIds>({
     messages: {
       noRevocation:
         '`{{directive}}` verifies client certificates against a CA, but {{proxy}} checks no CRL or OCSP for {{routes}}: a revoked client certificate is still accepted until it expires.',
+      crlIgnored:
+        '`{{directive}}` loads a CRL but ignores the "certificate revoked" error (`crt-ignore-err`), so {{proxy}} accepts revoked client certificates for {{routes}} until they expire.',
     },
   },
   check(ctx) {
@@ -47,7 +49,7 @@ export default defineRule<MessageIds>({
       const s = ep.verifySite ?? ep.site;
       const related: RelatedLocation[] = eps.slice(0, 5).filter((e) => e.upstreamSite).map((e) => siteRelated(e.upstreamSite!, `${e.name} relies on this verification`));
       ctx.report({
-        messageId: 'noRevocation',
+        messageId: ep.crlIgnored ? 'crlIgnored' : 'noRevocation',
         data: { directive: s.text, proxy: kindLabel(ep.kind), routes: eps.length === 1 ? ep.name : `${eps.length} routes (${ep.name}, …)` },
         at: at(s),
         related,

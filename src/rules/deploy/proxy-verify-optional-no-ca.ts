@@ -39,7 +39,7 @@ export default defineRule<MessageIds>({
       haproxyNone:
         '`{{directive}}` does not request or verify a client certificate (`verify none`), yet HAProxy {{use}}: the backend is told about a certificate no CA ever checked{{codeNote}}.',
       ignoresErrors:
-        '`{{directive}}` ignores every certificate verification error (`ca-ignore-err all` / `crt-ignore-err all`), so HAProxy accepts any client certificate, and {{use}}{{codeNote}}.',
+        '`{{directive}}` ignores the verification errors that say a certificate does not chain to the trusted CA (`crt-ignore-err`), so HAProxy accepts a client certificate from any CA, and {{use}}{{codeNote}}.',
     },
   },
   check(ctx) {
