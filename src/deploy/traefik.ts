@@ -172,6 +172,17 @@ export function traefikFromLabels(svc: ComposeService): TraefikConfig | null {
   return t;
 }
 
+/**
+ * The client-auth policy Traefik applies: `caFiles` alone means RequireAndVerifyClientCert
+ * (pkg/tls/tlsmanager.go sets it when CA files are given, and an explicit clientAuthType then
+ * replaces it); neither means no client certificate is requested.
+ */
+export function effectiveClientAuthType(opt: { clientAuthType?: string; caFiles: string[] } | undefined): string | undefined {
+  if (!opt) return undefined;
+  if (opt.clientAuthType) return opt.clientAuthType;
+  return opt.caFiles.length ? 'RequireAndVerifyClientCert' : undefined;
+}
+
 function verifyOf(type: string | undefined): VerifyMode {
   switch (type) {
     case 'RequireAndVerifyClientCert':
@@ -194,8 +205,9 @@ export function traefikEntryPoints(t: TraefikConfig, all: TraefikConfig[]): Entr
   for (const r of t.routers) {
     // A TLS router without explicit options uses tls.options.default.
     const opt = r.tlsOptions ? findOpt(r.tlsOptions) : r.tls ? findOpt('default') : undefined;
-    const verify = r.tls || r.tlsOptions ? verifyOf(opt?.clientAuthType) : 'off';
-    const alwaysCert = opt?.clientAuthType === 'RequireAndVerifyClientCert' || opt?.clientAuthType === 'RequireAnyClientCert';
+    const authType = effectiveClientAuthType(opt);
+    const verify = r.tls || r.tlsOptions ? verifyOf(authType) : 'off';
+    const alwaysCert = authType === 'RequireAndVerifyClientCert' || authType === 'RequireAnyClientCert';
     const headers: UpstreamHeader[] = [];
     for (const mn of r.middlewares) {
       const m = findMw(mn);

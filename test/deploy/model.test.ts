@@ -304,6 +304,44 @@ test('Traefik: dynamic YAML + TOML options across files, Docker labels in Compos
   assert.equal(api.reachesApp, true);
 });
 
+test('Traefik: caFiles without clientAuthType means RequireAndVerifyClientCert (Traefik sets it when CA files are given)', async () => {
+  const m = await deployOf({
+    'traefik/dynamic.yml': `
+      http:
+        routers:
+          app:
+            rule: Host(\`a\`)
+            service: app
+            middlewares: [cert]
+            tls:
+              options: pinned
+        middlewares:
+          cert:
+            passTLSClientCert:
+              pem: true
+        services:
+          app:
+            loadBalancer:
+              servers:
+                - url: http://127.0.0.1:8000
+      tls:
+        options:
+          pinned:
+            clientAuth:
+              caFiles:
+                - /etc/traefik/clients-ca.pem
+          plain:
+            minVersion: VersionTLS12
+    `,
+  });
+  assert.deepEqual(m.allErrors, []);
+  const app = m.entryPoints.find((e) => e.name === 'router app')!;
+  assert.equal(app.verify, 'on');
+  assert.equal(app.verifyEnforced, true);
+  assert.equal(app.caFile, '/etc/traefik/clients-ca.pem');
+  assert.equal(hdr(app, 'X-Forwarded-Tls-Client-Cert')?.overwrites, true, 'a certificate is always presented');
+});
+
 test('Kubernetes: multi-document manifests, Service types, ingress annotations and configuration-snippet', async () => {
   const m = await deployOf({
     'k8s/all.yaml': `
