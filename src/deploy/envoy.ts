@@ -32,27 +32,46 @@ export function envoyEntryPoints(file: string, text: string, doc: YNode): EntryP
     });
     clusters.set(name, targets);
   }
+  // SDS secrets defined in this file, by name (`static_resources.secrets[].validation_context`).
+  const secrets = new Map<string, YNode>();
+  for (const sec of yitems(yget(doc, 'static_resources', 'secrets'))) {
+    const name = ystr(yget(sec, 'name'));
+    if (name) secrets.set(name, sec);
+  }
   const out: EntryPoint[] = [];
   for (const l of listeners) {
     const lname = ystr(yget(l, 'name')) ?? 'listener';
     const lsite = S(ykeyPos(l, 'name'));
-    for (const fc of yitems(yget(l, 'filter_chains'))) {
+    // The default filter chain serves connections no filter_chain_match selects: another way in.
+    const chains = [...yitems(yget(l, 'filter_chains'))];
+    const dfc = yget(l, 'default_filter_chain');
+    if (dfc) chains.push(dfc);
+    for (const fc of chains) {
       // TLS context.
       const tls = yget(fc, 'transport_socket', 'typed_config');
       let verify: VerifyMode = 'off';
       let verifySite: ConfigSite | undefined;
       let ca: string | undefined;
       let crl: ConfigSite | undefined;
+      let crlUnknown = false;
       if (tls) {
-        const vc = yget(tls, 'common_tls_context', 'validation_context');
+        const v = validationContext(yget(tls, 'common_tls_context'), secrets);
+        const vc = v.node;
         const req = ybool(yget(tls, 'require_client_certificate')) === true;
         const trusted = yget(vc, 'trusted_ca');
         const untrusted = ystr(yget(vc, 'trust_chain_verification')) === 'ACCEPT_UNTRUSTED';
         if (trusted) ca = ystr(yget(trusted, 'filename')) ?? 'inline';
         if (yget(vc, 'crl')) crl = S(ykeyPos(vc, 'crl'));
-        if (trusted && !untrusted) verify = req ? 'on' : 'optional';
+        if (v.external) {
+          // An SDS secret served from elsewhere: Envoy fetches a CA bundle (and perhaps a CRL) we
+          // cannot see. The CA is taken as present (an SDS validation context without one is
+          // rejected); whether a CRL comes with it is unknown, so no revocation claim either way.
+          ca = `SDS secret ${v.external}`;
+          crlUnknown = true;
+          verify = req ? 'on' : 'optional';
+        } else if (trusted && !untrusted) verify = req ? 'on' : 'optional';
         else if (req || vc) verify = 'optional_no_ca';
-        verifySite = yget(tls, 'require_client_certificate') ? S(ykeyPos(tls, 'require_client_certificate')) : vc ? S(ykeyPos(yget(tls, 'common_tls_context'), 'validation_context')) : undefined;
+        verifySite = yget(tls, 'require_client_certificate') ? S(ykeyPos(tls, 'require_client_certificate')) : v.keyOwner && v.key ? S(ykeyPos(v.keyOwner, v.key)) : undefined;
       }
       for (const f of yitems(yget(fc, 'filters'))) {
         const hcm = yget(f, 'typed_config');
@@ -120,6 +139,8 @@ export function envoyEntryPoints(file: string, text: string, doc: YNode): EntryP
             if (verifySite) ep.verifySite = verifySite;
             if (ca) ep.caFile = ca;
             if (crl) ep.crl = crl;
+            if (crlUnknown) (ep as EntryPoint & { crlUnknown?: boolean }).crlUnknown = true;
+            if (fc === dfc) ep.name += ' (default filter chain)';
             ep.underscoreSite = yget(hcm, 'common_http_protocol_options', 'headers_with_underscores_action') ? S(ykeyPos(yget(hcm, 'common_http_protocol_options'), 'headers_with_underscores_action')) : lsite;
             const vf = headers.find((h) => /%DOWNSTREAM_PEER_CERT_V|VERIFY/i.test(h.source) && h.action !== 'remove');
             if (vf) ep.verifyForwarded = vf;
@@ -130,4 +151,34 @@ export function envoyEntryPoints(file: string, text: string, doc: YNode): EntryP
     }
   }
   return out;
+}
+
+/**
+ * The validation context a DownstreamTlsContext uses: `validation_context`, or the default one of
+ * a `combined_validation_context` (whose SDS part is merged over it), or an SDS secret by name —
+ * resolved from this file's `static_resources.secrets` when it is there, else `external` names it.
+ */
+function validationContext(ctx: YNode | undefined, secrets: Map<string, YNode>): { node?: YNode; external?: string; keyOwner?: YNode; key?: string } {
+  if (!ctx) return {};
+  const direct = yget(ctx, 'validation_context');
+  if (direct) return { node: direct, keyOwner: ctx, key: 'validation_context' };
+  const sdsOf = (cfg: YNode | undefined): { node?: YNode; external?: string } => {
+    const name = ystr(yget(cfg, 'name'));
+    if (!name) return {};
+    const sec = secrets.get(name);
+    const vc = sec ? yget(sec, 'validation_context') : undefined;
+    return vc ? { node: vc } : { external: name };
+  };
+  const combined = yget(ctx, 'combined_validation_context');
+  if (combined) {
+    const dflt = yget(combined, 'default_validation_context');
+    const sds = sdsOf(yget(combined, 'validation_context_sds_secret_config'));
+    // Envoy merges the SDS context over the default one: a CA from either side counts.
+    if (sds.node && !yget(dflt, 'trusted_ca')) return { node: sds.node, keyOwner: ctx, key: 'combined_validation_context' };
+    if (sds.external && !yget(dflt, 'trusted_ca')) return { external: sds.external, keyOwner: ctx, key: 'combined_validation_context' };
+    return { node: dflt, keyOwner: ctx, key: 'combined_validation_context' };
+  }
+  const sdsCfg = yget(ctx, 'validation_context_sds_secret_config');
+  if (sdsCfg) return { ...sdsOf(sdsCfg), keyOwner: ctx, key: 'validation_context_sds_secret_config' };
+  return {};
 }

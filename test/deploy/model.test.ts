@@ -467,6 +467,106 @@ test('Compose: an override file adds ports to the service its base file runs', a
   assert.equal(m.appServers[0].exposureSites[0].file, 'docker-compose.override.yml');
 });
 
+test('Envoy: combined_validation_context and SDS validation contexts carry the CA; a default_filter_chain is another way in', async () => {
+  const m = await deployOf({
+    'envoy/envoy.yaml': `
+      static_resources:
+        secrets:
+          - name: clients-ca
+            validation_context:
+              trusted_ca: { filename: /etc/envoy/clients-ca.pem }
+              crl: { filename: /etc/envoy/clients-ca.crl }
+        listeners:
+          - name: combined
+            filter_chains:
+              - transport_socket:
+                  name: envoy.transport_sockets.tls
+                  typed_config:
+                    "@type": type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext
+                    require_client_certificate: true
+                    common_tls_context:
+                      combined_validation_context:
+                        default_validation_context:
+                          match_typed_subject_alt_names: []
+                        validation_context_sds_secret_config: { name: clients-ca }
+                filters:
+                  - name: envoy.filters.network.http_connection_manager
+                    typed_config:
+                      forward_client_cert_details: SANITIZE_SET
+                      route_config:
+                        virtual_hosts:
+                          - name: app
+                            domains: ["*"]
+                            request_headers_to_add:
+                              - header: { key: X-Client-Cert, value: "%DOWNSTREAM_PEER_CERT%" }
+                                append_action: OVERWRITE_IF_EXISTS_OR_ADD
+                            routes:
+                              - match: { prefix: "/" }
+                                route: { cluster: django }
+          - name: remote-sds
+            filter_chains:
+              - transport_socket:
+                  name: envoy.transport_sockets.tls
+                  typed_config:
+                    "@type": type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext
+                    require_client_certificate: true
+                    common_tls_context:
+                      validation_context_sds_secret_config:
+                        name: spiffe://example.org
+                        sds_config: { ads: {} }
+                filters:
+                  - name: envoy.filters.network.http_connection_manager
+                    typed_config:
+                      forward_client_cert_details: SANITIZE_SET
+                      route_config:
+                        virtual_hosts:
+                          - name: app
+                            domains: ["*"]
+                            request_headers_to_add:
+                              - header: { key: X-Client-Cert, value: "%DOWNSTREAM_PEER_CERT%" }
+                                append_action: OVERWRITE_IF_EXISTS_OR_ADD
+                            routes:
+                              - match: { prefix: "/" }
+                                route: { cluster: django }
+            default_filter_chain:
+              filters:
+                  - name: envoy.filters.network.http_connection_manager
+                    typed_config:
+                      forward_client_cert_details: SANITIZE_SET
+                      route_config:
+                        virtual_hosts:
+                          - name: app
+                            domains: ["*"]
+                            request_headers_to_add:
+                              - header: { key: X-Client-Cert, value: "%DOWNSTREAM_PEER_CERT%" }
+                                append_action: OVERWRITE_IF_EXISTS_OR_ADD
+                            routes:
+                              - match: { prefix: "/" }
+                                route: { cluster: django }
+        clusters:
+          - name: django
+            load_assignment:
+              endpoints:
+                - lb_endpoints:
+                    - endpoint: { address: { socket_address: { address: 127.0.0.1, port_value: 8000 } } }
+    `,
+  });
+  assert.deepEqual(m.allErrors, []);
+  const byName = (re: RegExp) => m.entryPoints.filter((e) => re.test(e.name));
+  const [combined] = byName(/^listener combined /);
+  assert.equal(combined.verify, 'on', 'the CA comes from the SDS secret of the combined context');
+  assert.equal(combined.caFile, '/etc/envoy/clients-ca.pem');
+  assert.ok(combined.crl, 'the CRL comes with it');
+  const remote = byName(/^listener remote-sds /);
+  assert.equal(remote.length, 2, 'the filter chain and the default filter chain');
+  const [viaSds, fallback] = [remote.find((e) => !/default filter chain/.test(e.name))!, remote.find((e) => /default filter chain/.test(e.name))!];
+  assert.equal(viaSds.verify, 'on', 'an SDS validation context served elsewhere still names a CA');
+  assert.match(viaSds.caFile ?? '', /SDS secret spiffe/);
+  assert.equal(viaSds.crl, undefined);
+  assert.equal((viaSds as EntryPoint & { crlUnknown?: boolean }).crlUnknown, true, 'whether that secret has a CRL is unknown');
+  assert.equal(fallback.verify, 'off', 'the default filter chain has no TLS context');
+});
+
 test('Envoy configuration written as JSON is read', async () => {
   const m = await deployOf({
     'envoy/envoy.json': JSON.stringify({
