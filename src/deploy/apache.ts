@@ -80,7 +80,9 @@ export function parseApache(text: string, file: string): ApDirective[] {
       stack.pop();
       continue;
     }
-    const open = /^<([\w:.-]+)(\s[^>]*)?>$/.exec(t);
+    // Apache ends a section's arguments at the last '>' of the line: `<IfVersion >= 2.4>`,
+    // `<If "%{SSL_CLIENT_VERIFY} != 'SUCCESS'">`.
+    const open = /^<([\w:.-]+)(\s.*)?>$/.exec(t);
     if (open) {
       const d: ApDirective = { name: open[1], args: words(open[2] ?? '', start + 1), block: [], file, line: start + 1, column: col, text: lines[start].trim() };
       stack[stack.length - 1].list.push(d);

@@ -84,6 +84,14 @@ test('HAProxy: words, quotes, escapes, comments, sections', () => {
   assert.throws(() => parseHaproxy('  bind :80\n'), HaSyntaxError);
 });
 
+test('Apache: a section whose arguments contain ">" ends at the last ">" (<IfVersion >= 2.4>, <If "… != …">)', () => {
+  const d = parseApache('<IfVersion >= 2.4>\n  <If "%{SSL_CLIENT_VERIFY} != \'SUCCESS\'">\n    Require all denied\n  </If>\n  SSLVerifyClient require\n</IfVersion>\n', 'v.conf');
+  assert.equal(d[0].name, 'IfVersion');
+  assert.deepEqual(d[0].args, ['>=', '2.4']);
+  assert.equal(d[0].block![0].name, 'If');
+  assert.equal(d[0].block![1].name, 'SSLVerifyClient');
+});
+
 test('Apache: nested sections, continuations, quoted args, unbalanced tags', () => {
   const d = parseApache('<IfModule mod_ssl.c>\n<VirtualHost *:443>\n  RequestHeader set X-Cert \\\n     "%{SSL_CLIENT_CERT}s"\n  <Location /api>\n    SSLVerifyClient require\n  </Location>\n</VirtualHost>\n</IfModule>\n', 'a.conf');
   const vh = d[0].block![0];
