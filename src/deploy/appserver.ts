@@ -154,20 +154,39 @@ export function commandsIn(words: string[], mk: (kind: AppServer['kind'], binds:
     } else if ((base === 'manage.py' || base === 'django-admin') && args[0] === 'runserver') {
       const addr = args.slice(1).find((a) => !a.startsWith('-'));
       mk('runserver', addr ? [addr] : [], undefined, false);
-    } else if (base === 'daphne' || base === 'uvicorn' || base === 'hypercorn') {
+    } else if (base === 'daphne' || base === 'uvicorn' || base === 'hypercorn' || base === 'granian') {
       let host: string | undefined;
       let port: string | undefined;
       const binds: string[] = [];
       for (let i = 0; i < args.length; i++) {
         const a = args[i];
         if (a === '-b' || a === '--bind' || a === '--host') (base === 'hypercorn' ? binds.push(args[++i] ?? '') : (host = args[++i]));
+        else if (a.startsWith('--bind=') && base === 'hypercorn') binds.push(a.slice(7));
         else if (a.startsWith('--host=')) host = a.slice(7);
         else if (a === '-p' || a === '--port') port = args[++i];
         else if (a.startsWith('--port=')) port = a.slice(7);
         else if (a === '-u' || a === '--uds' || a === '--unix-socket') binds.push(`unix:${args[++i] ?? ''}`);
+        else if (a.startsWith('--uds=')) binds.push(`unix:${a.slice(6)}`);
       }
       if (host || port) binds.push(`${host ?? '127.0.0.1'}:${port ?? '8000'}`);
-      mk(base === 'daphne' ? 'daphne' : base === 'uvicorn' ? 'uvicorn' : 'other', binds, undefined, false);
+      mk(base, binds, undefined, false);
+    } else if (base === 'waitress-serve') {
+      // waitress: `--listen=HOST:PORT` (repeatable), or `--host`/`--port`; default 0.0.0.0:8080.
+      let host: string | undefined;
+      let port: string | undefined;
+      const binds: string[] = [];
+      for (let i = 0; i < args.length; i++) {
+        const a = args[i];
+        if (a === '--listen') binds.push(args[++i] ?? '');
+        else if (a.startsWith('--listen=')) binds.push(a.slice(9));
+        else if (a === '--host') host = args[++i];
+        else if (a.startsWith('--host=')) host = a.slice(7);
+        else if (a === '--port') port = args[++i];
+        else if (a.startsWith('--port=')) port = a.slice(7);
+        else if (a.startsWith('--unix-socket=')) binds.push(`unix:${a.slice(14)}`);
+      }
+      if (host || port) binds.push(`${host ?? '0.0.0.0'}:${port ?? '8080'}`);
+      mk('waitress', binds, undefined, false);
     }
   }
 }
@@ -198,7 +217,8 @@ function portNum(p: string): number | undefined {
   return /^\d+$/.test(p) ? Number(p) : undefined;
 }
 
-export const DEFAULT_BIND: Record<string, string> = { gunicorn: '127.0.0.1:8000', runserver: '127.0.0.1:8000', daphne: '127.0.0.1:8000', uvicorn: '127.0.0.1:8000' };
+/** Where each server listens when no bind is given (each server's documented default). */
+export const DEFAULT_BIND: Record<string, string> = { gunicorn: '127.0.0.1:8000', runserver: '127.0.0.1:8000', daphne: '127.0.0.1:8000', uvicorn: '127.0.0.1:8000', hypercorn: '127.0.0.1:8000', granian: '127.0.0.1:8000', waitress: '0.0.0.0:8080' };
 
 /** `bind = …` from a gunicorn config file (Python, parsed with tree-sitter, never executed). */
 export function gunicornConfBinds(parser: Parser, path: string, text: string): BindSpec[] | null {

@@ -338,7 +338,9 @@ function build(files: DiscoveredFile[], errors: InputError[], extras: BuildExtra
     if (p.port !== undefined) s.port = p.port;
     if (p.unix) s.unixPath = p.unix;
     if (service) s.service = service;
-    s.mapsUnderscoreHeaders = kind !== 'runserver';
+    // runserver and waitress drop header names with underscores; the others (ASGI servers feed
+    // Django's ASGIRequest, which maps them like dashes) do not.
+    s.mapsUnderscoreHeaders = kind !== 'runserver' && kind !== 'waitress';
     if (p.unix) {
       s.exposure = 'unix';
       s.exposureReason = `listens on the unix socket ${p.unix}`;

@@ -94,7 +94,7 @@ export interface EntryPoint {
 
 /** How an app server listens and who can reach it. */
 export interface AppServer {
-  kind: 'gunicorn' | 'uwsgi' | 'runserver' | 'daphne' | 'uvicorn' | 'mod_wsgi' | 'other';
+  kind: 'gunicorn' | 'uwsgi' | 'runserver' | 'daphne' | 'uvicorn' | 'hypercorn' | 'granian' | 'waitress' | 'mod_wsgi' | 'other';
   bind: string;
   site: ConfigSite;
   /** loopback / unix socket / all interfaces / published / cluster… */

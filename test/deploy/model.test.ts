@@ -414,6 +414,30 @@ test('app servers: gunicorn conf.py (-c and default), $PORT, uWSGI ini socket, r
   assert.equal(host.appServers[0].exposure, 'all-interfaces');
 });
 
+test('app servers: granian, hypercorn, uvicorn, daphne and waitress binds and defaults', async () => {
+  const m = await deployOf({
+    'Procfile': [
+      'web: granian --interface wsgi --host 0.0.0.0 --port 8000 paperless.wsgi:application',
+      'asgi: hypercorn --bind unix:/run/app.sock app.asgi:application',
+      'api: uvicorn app.asgi:application --uds /run/api.sock',
+      'ws: daphne -b 0.0.0.0 -p 9001 app.asgi:application',
+      'legacy: waitress-serve --listen=127.0.0.1:8081 app.wsgi:application',
+      'plain: waitress-serve app.wsgi:application',
+      'local: granian --interface asgi app.asgi:application',
+    ].join('\n') + '\n',
+  });
+  const binds = m.appServers.map((a) => `${a.kind} ${a.bind} ${a.exposure} ${a.mapsUnderscoreHeaders}`).sort();
+  assert.deepEqual(binds, [
+    'daphne 0.0.0.0:9001 all-interfaces true',
+    'granian 0.0.0.0:8000 all-interfaces true',
+    'granian 127.0.0.1:8000 loopback true',
+    'hypercorn unix:/run/app.sock unix true',
+    'uvicorn unix:/run/api.sock unix true',
+    'waitress 0.0.0.0:8080 all-interfaces false',
+    'waitress 127.0.0.1:8081 loopback false',
+  ]);
+});
+
 test('routes whose concrete upstream is no known app server do not reach the app', async () => {
   const m = await deployOf({
     'nginx.conf': 'events {}\nhttp { server { listen 80; location / { proxy_pass http://127.0.0.1:8000; } location /metrics { proxy_pass http://127.0.0.1:9090; } location /dyn { proxy_pass http://$backend; } } }\n',
