@@ -216,7 +216,7 @@ function build(files: DiscoveredFile[], errors: InputError[], extras: BuildExtra
   }
 
   // nginx: includes across files, then entry points.
-  const ng = nginxEntryPoints(nginxFiles, treePaths);
+  const ng = nginxEntryPoints(nginxFiles, treePaths, errors);
   entryPoints.push(...ng.entryPoints);
 
   // Compose: files in one directory (docker-compose.yml + docker-compose.override.yml, compose.*.yaml)

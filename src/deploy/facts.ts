@@ -26,6 +26,15 @@ export function appRoutes(deploy: DeploymentModel): EntryPoint[] {
   return deploy.entryPoints.filter((e) => e.reachesApp);
 }
 
+/**
+ * The routes a finding about the proxy's own configuration may be claimed on: those whose
+ * configuration was read whole (see EntryPoint.unknown). The facts below still count every route:
+ * an unknown one proves nothing.
+ */
+export function knownRoutes(deploy: DeploymentModel): EntryPoint[] {
+  return appRoutes(deploy).filter((e) => !e.unknown);
+}
+
 /** The client spellings that map to a WSGI key: the dash form and underscore variants to test. */
 export function spellings(wsgiKey: string): { dash: string; underscore: string[] } {
   const body = wsgiKey.replace(/^HTTP_/, '');
@@ -94,6 +103,7 @@ export function provesProvenance(deploy: DeploymentModel, wsgiKey: string): Prov
   if (!routes.length) return { proven: false, reason: 'no proxy route to the app in the scanned tree', related: [] };
   const related: RelatedLocation[] = [];
   for (const ep of routes) {
+    if (ep.unknown) return { proven: false, reason: `what ${ep.kind} ${ep.name} forwards is unknown: ${ep.unknown.reason}`, related: [rel(ep.unknown.site, `${ep.kind} configuration not read: ${ep.unknown.reason}`)] };
     const c = coverage(ep, wsgiKey);
     if (!c.dash) {
       const s = c.weak[0]?.site ?? ep.upstreamSite ?? ep.site;
@@ -127,7 +137,7 @@ export function verifiedAtProxy(deploy: DeploymentModel, wsgiKey: string): { ver
   if (!routes.length) return { verified: false, related: [] };
   const related: RelatedLocation[] = [];
   for (const ep of routes) {
-    if (!verifies(ep)) return { verified: false, related: [] };
+    if (ep.unknown || !verifies(ep)) return { verified: false, related: [] };
     const provided = ep.headers.find((h) => h.wsgiKey === wsgiKey && h.overwrites && h.action !== 'remove' && isCertSource(h.source));
     if (!provided) return { verified: false, related: [] };
     related.push(rel(ep.verifySite ?? ep.site, `${ep.kind} verifies client certificates against a CA (${ep.verifySite?.text ?? ep.verify})`));

@@ -88,6 +88,12 @@ export interface EntryPoint {
   crlIgnored?: ConfigSite;
   /** The proxy uses the client certificate itself (routing, access decisions) even if it forwards nothing. */
   usesCert?: ConfigSite;
+  /**
+   * Part of this route's configuration could not be read (an `include` that is not in the tree,
+   * include expansion cut off by its budget): the headers it sets and the verification it does are
+   * unknown, so nothing is proven from it and no header finding is claimed on it.
+   */
+  unknown?: { site: ConfigSite; reason: string };
   /** The app runs inside the proxy process (Apache mod_wsgi): no separate app server to reach. */
   inProcess?: boolean;
 }

@@ -34,24 +34,102 @@ export function parseNginxFile(f: SourceFile, errors: InputError[]): NginxFile |
 
 const dsite = (d: NgxDirective): ConfigSite => site(d.file, d.line, d.column, d.text);
 
-/** Replaces `include` directives with the directives of the files they name (cycle-safe). */
-function expand(dirs: NgxDirective[], from: string, main: string, files: Map<string, NginxFile>, treePaths: string[], included: Set<string>, stack: string[]): NgxDirective[] {
+/**
+ * The files Debian's nginx package ships next to nginx.conf, which configs include by bare name
+ * (`include proxy_params;`). What they set matters: a location that includes proxy_params has
+ * proxy_set_header of its own and so inherits none from the server.
+ */
+const PACKAGED_INCLUDES: Record<string, [string, string][]> = {
+  proxy_params: [['proxy_set_header', 'Host $host'], ['proxy_set_header', 'X-Real-IP $remote_addr'], ['proxy_set_header', 'X-Forwarded-For $proxy_add_x_forwarded_for'], ['proxy_set_header', 'X-Forwarded-Proto $scheme']],
+  uwsgi_params: cgiParams('uwsgi_param', [['HTTPS', '$https if_not_empty'], ['HTTP_HOST', '$host']]),
+  scgi_params: cgiParams('scgi_param', [['HTTPS', '$https if_not_empty'], ['HTTP_HOST', '$host']]),
+  fastcgi_params: cgiParams('fastcgi_param', [['HTTPS', '$https if_not_empty'], ['HTTP_HOST', '$host'], ['GATEWAY_INTERFACE', 'CGI/1.1'], ['SERVER_SOFTWARE', 'nginx/$nginx_version'], ['REDIRECT_STATUS', '200'], ['SCRIPT_NAME', '$fastcgi_script_name']]),
+  'fastcgi.conf': cgiParams('fastcgi_param', [['SCRIPT_FILENAME', '$document_root$fastcgi_script_name'], ['HTTPS', '$https if_not_empty'], ['HTTP_HOST', '$host'], ['GATEWAY_INTERFACE', 'CGI/1.1'], ['SERVER_SOFTWARE', 'nginx/$nginx_version'], ['REDIRECT_STATUS', '200'], ['SCRIPT_NAME', '$fastcgi_script_name']]),
+  'mime.types': [],
+};
+
+function cgiParams(name: string, extra: [string, string][]): [string, string][] {
+  const base = ['QUERY_STRING $query_string', 'REQUEST_METHOD $request_method', 'CONTENT_TYPE $content_type', 'CONTENT_LENGTH $content_length', 'REQUEST_URI $request_uri', 'PATH_INFO $document_uri', 'DOCUMENT_ROOT $document_root', 'SERVER_PROTOCOL $server_protocol', 'REQUEST_SCHEME $scheme', 'REMOTE_ADDR $remote_addr', 'REMOTE_PORT $remote_port', 'SERVER_PORT $server_port', 'SERVER_NAME $server_name'];
+  return [...base.map((b) => [name, b] as [string, string]), ...extra.map(([k, v]) => [name, `${k} ${v}`] as [string, string])];
+}
+
+/** Directives nginx would read from a packaged include, placed at the include directive. */
+function packagedInclude(d: NgxDirective): NgxDirective[] | null {
+  const base = d.args[0].value.split('/').pop() ?? '';
+  const body = PACKAGED_INCLUDES[base];
+  if (!body || (d.args[0].value.startsWith('/') && !/^\/etc\/nginx\/[^/]+$/.test(d.args[0].value))) return null;
+  return body.map(([name, args]) => ({ ...d, name, args: args.split(' ').map((v) => ({ value: v, raw: v, quoted: false, line: d.line, column: d.column })) }));
+}
+
+/** How many directives include expansion may produce for one scan (each file is expanded at every place it is included). */
+export const INCLUDE_BUDGET = 50_000;
+
+interface ExpandState {
+  files: Map<string, NginxFile>;
+  treePaths: string[];
+  included: Set<string>;
+  /** resolveInclude's answers by (pattern, including file, main file). */
+  resolved: Map<string, string[]>;
+  left: number;
+  /** Set once the budget ran out (the include where it did). */
+  exhausted?: NgxDirective;
+}
+
+/**
+ * Replaces `include` directives with the directives of the files they name (cycle-safe, bounded by
+ * INCLUDE_BUDGET so includes that include each other cannot explode). A file Debian's package
+ * ships is replaced by its known content; an include that cannot be resolved, or that the budget
+ * no longer allows, stays in place as an `include` directive: what it sets is unknown.
+ */
+function expand(dirs: NgxDirective[], from: string, main: string, st: ExpandState, stack: string[]): NgxDirective[] {
   const out: NgxDirective[] = [];
   for (const d of dirs) {
+    if (st.left <= 0) {
+      st.exhausted ??= d;
+      out.push(d);
+      continue;
+    }
+    st.left--;
     if (d.name === 'include' && !d.block && d.args.length === 1) {
-      const targets = resolveInclude(d.args[0].value, from, main, treePaths);
-      for (const t of targets.sort()) {
-        const f = files.get(t);
-        if (!f || stack.includes(t) || stack.length > 16) continue;
-        included.add(t);
-        out.push(...expand(f.directives, t, main, files, treePaths, included, [...stack, t]));
+      const targets = resolveCached(st, d.args[0].value, from, main);
+      const usable = targets.sort().filter((t) => st.files.has(t) && !stack.includes(t) && stack.length <= 16);
+      if (!usable.length) {
+        const known = targets.length ? [] : packagedInclude(d);
+        out.push(...(known ?? (targets.length ? [] : [d])));
+        continue;
+      }
+      for (const t of usable) {
+        st.included.add(t);
+        out.push(...expand(st.files.get(t)!.directives, t, main, st, [...stack, t]));
       }
       continue;
     }
-    if (d.block) out.push({ ...d, block: expand(d.block, from, main, files, treePaths, included, stack) });
+    if (d.block) out.push({ ...d, block: expand(d.block, from, main, st, stack) });
     else out.push(d);
   }
   return out;
+}
+
+function resolveCached(st: ExpandState, pattern: string, from: string, main: string): string[] {
+  const key = `${pattern}\0${from}\0${main}`;
+  let r = st.resolved.get(key);
+  if (!r) st.resolved.set(key, (r = resolveInclude(pattern, from, main, st.treePaths)));
+  return [...r];
+}
+
+function walkIncludes(dirs: NgxDirective[], visit: (d: NgxDirective) => void): void {
+  for (const d of dirs) {
+    if (d.name === 'include' && !d.block && d.args.length === 1) visit(d);
+    if (d.block) walkIncludes(d.block, visit);
+  }
+}
+
+/** A glob include (`include conf.d/*.conf;`) that matches nothing is valid nginx and adds nothing. */
+const isGlob = (d: NgxDirective) => /[*?[]/.test(d.args[0]?.value ?? '');
+
+/** The first include left unexpanded on a route's levels (it may set what the route forwards). */
+function unreadInclude(levels: Level[]): NgxDirective | undefined {
+  return levels.flatMap((l) => l.dirs).find((d) => d.name === 'include' && !d.block && !isGlob(d));
 }
 
 interface Level {
@@ -213,15 +291,35 @@ function enforcingIf(d: NgxDirective, maps: Map<string, MapDef>, mode: VerifyMod
   return true;
 }
 
-export function nginxEntryPoints(files: NginxFile[], treePaths: string[]): { entryPoints: EntryPoint[]; included: Set<string> } {
+export function nginxEntryPoints(files: NginxFile[], treePaths: string[], errors: InputError[] = []): { entryPoints: EntryPoint[]; included: Set<string> } {
   const byPath = new Map(files.map((f) => [f.path, f]));
   const included = new Set<string>();
   const expanded = new Map<string, NgxDirective[]>();
-  for (const f of files) expanded.set(f.path, expand(f.directives, f.path, f.path, byPath, treePaths, included, [f.path]));
+  const resolved = new Map<string, string[]>();
+  const st: ExpandState = { files: byPath, treePaths, included, left: 0, resolved };
+  const cutAt = new Map<string, NgxDirective>();
+  // Main configs first (files no other file includes), each with its own budget; a file is
+  // expanded on its own only if no main config included it.
+  const targets = new Set<string>();
+  for (const f of files) {
+    walkIncludes(f.directives, (d) => {
+      for (const t of resolveCached(st, d.args[0].value, f.path, f.path)) if (t !== f.path) targets.add(t);
+    });
+  }
+  const order = [...files.filter((f) => !targets.has(f.path)), ...files.filter((f) => targets.has(f.path))];
+  for (const f of order) {
+    if (included.has(f.path)) continue;
+    st.left = INCLUDE_BUDGET;
+    st.exhausted = undefined;
+    expanded.set(f.path, expand(f.directives, f.path, f.path, st, [f.path]));
+    const cut = st.exhausted as NgxDirective | undefined; // set by expand()
+    if (cut) cutAt.set(f.path, cut);
+    if (cut) errors.push({ file: f.path, message: `nginx include expansion stopped after ${INCLUDE_BUDGET} directives (includes that include each other?) at ${cut.file}:${cut.line}; what the rest sets is unknown, so routes there prove nothing` });
+  }
   const entryPoints: EntryPoint[] = [];
   for (const f of files) {
-    if (included.has(f.path)) continue;
-    const top = expanded.get(f.path)!;
+    const top = expanded.get(f.path);
+    if (!top || included.has(f.path)) continue;
     const http = top.find((d) => d.name === 'http' && d.block);
     let httpDirs: NgxDirective[];
     let servers: NgxDirective[];
@@ -240,7 +338,13 @@ export function nginxEntryPoints(files: NginxFile[], treePaths: string[]): { ent
       }
     }
     const maps = collectMaps(httpDirs);
-    for (const srv of servers) entryPoints.push(...serverEntries(srv, httpDirs, upstreams, maps));
+    const cut = cutAt.get(f.path);
+    for (const srv of servers) {
+      for (const ep of serverEntries(srv, httpDirs, upstreams, maps)) {
+        if (cut) ep.unknown = { site: dsite(cut), reason: 'include expansion stopped at its budget here: what the rest of the configuration sets is unknown' };
+        entryPoints.push(ep);
+      }
+    }
   }
   return { entryPoints, included };
 }
@@ -360,6 +464,8 @@ function serverEntries(srv: NgxDirective, httpDirs: NgxDirective[], upstreams: M
     if (verifyForwarded) ep.verifyForwarded = verifyForwarded;
     if (prh?.args[0]?.value === 'off') ep.dropsClientHeaders = dsite(prh);
     if (usesSite) ep.usesCert = dsite(usesSite);
+    const unread = unreadInclude(lv);
+    if (unread) ep.unknown = { site: dsite(unread), reason: `\`${unread.text}\` names a file that is not in the scanned tree` };
     return ep;
   };
 

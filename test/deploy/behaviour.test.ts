@@ -143,6 +143,7 @@ const NGINX_CASES: { name: string; server: string; path: string; dash: boolean; 
   { name: 'a location with its own proxy_set_header inherits none', server: 'proxy_set_header X-SSL-Client-Cert "proxy";\nlocation /api/ { proxy_set_header X-Other 1; proxy_pass http://127.0.0.1:ECHO; }', path: '/api/', dash: false, underscore: true },
   { name: 'inherited from the server level', server: 'proxy_set_header X-SSL-Client-Cert "proxy";\nlocation /api/ { proxy_pass http://127.0.0.1:ECHO; }', path: '/api/', dash: true, underscore: true },
   { name: 'empty value removes the header', server: 'location / { proxy_set_header X-SSL-Client-Cert ""; proxy_pass http://127.0.0.1:ECHO; }', path: '/', dash: true, underscore: true },
+  { name: 'include proxy_params gives the location a proxy_set_header list of its own', server: 'proxy_set_header X-SSL-Client-Cert "proxy";\nlocation / { include /etc/nginx/proxy_params; proxy_pass http://127.0.0.1:ECHO; }', path: '/', dash: false, underscore: true },
   { name: 'proxy_pass_request_headers off', server: 'underscores_in_headers on;\nlocation / { proxy_pass_request_headers off; proxy_pass http://127.0.0.1:ECHO; }', path: '/', dash: true, underscore: true },
 ];
 

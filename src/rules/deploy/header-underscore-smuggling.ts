@@ -3,7 +3,7 @@
 
 import { defineRule } from '../../core/rule.js';
 import type { RelatedLocation } from '../../core/types.js';
-import { appRoutes, coverage, spellings } from '../../deploy/facts.js';
+import { knownRoutes, coverage, spellings } from '../../deploy/facts.js';
 import type { EntryPoint } from '../../deploy/model.js';
 import { at, bySite, codeStory, grantsRelated, kindLabel, readRelated, siteRelated, trustedHeaderKeys, type TrustedKey } from './support.js';
 
@@ -52,7 +52,7 @@ export default defineRule<MessageIds>({
     const server = apps.find((a) => a.mapsUnderscoreHeaders !== false)?.kind ?? 'the WSGI server (gunicorn up to 21, uWSGI)';
     const groups = new Map<string, { eps: EntryPoint[]; keys: TrustedKey[] }>();
     for (const t of trusted) {
-      const leaky: EntryPoint[] = appRoutes(ctx.model.deploy).filter((ep) => !coverage(ep, t.key).underscore);
+      const leaky: EntryPoint[] = knownRoutes(ctx.model.deploy).filter((ep) => !coverage(ep, t.key).underscore);
       for (const [k, eps] of bySite(leaky, (e) => e.underscoreSite ?? e.site)) {
         const g = groups.get(k) ?? { eps: [], keys: [] };
         for (const e of eps) if (!g.eps.includes(e)) g.eps.push(e);

@@ -2,7 +2,7 @@
 
 import { defineRule } from '../../core/rule.js';
 import type { RelatedLocation } from '../../core/types.js';
-import { appRoutes, coverage, spellings } from '../../deploy/facts.js';
+import { knownRoutes, coverage, spellings } from '../../deploy/facts.js';
 import { isCertSource } from '../../deploy/common.js';
 import type { ConfigSite, EntryPoint } from '../../deploy/model.js';
 import { at, codeStory, grantsRelated, readRelated, routeLabel, siteRelated, trustedHeaderKeys, type TrustedKey } from './support.js';
@@ -60,7 +60,7 @@ export default defineRule<MessageIds>({
       routes: EntryPoint[];
     }
     const hits = new Map<string, Hit>();
-    for (const ep of appRoutes(ctx.model.deploy)) {
+    for (const ep of knownRoutes(ctx.model.deploy)) {
       for (const t of trusted) {
         const c = coverage(ep, t.key);
         if (c.dash) continue;

@@ -38,6 +38,7 @@ export default defineRule<MessageIds>({
   },
   check(ctx) {
     const cands = ctx.model.deploy.entryPoints.filter((ep: EntryPoint) => {
+      if (ep.unknown) return false;
       if (ep.verify !== 'on' && ep.verify !== 'optional') return false;
       if (ep.ignoresVerifyErrors) return false;
       if (ep.crl || ep.ocsp) return false;

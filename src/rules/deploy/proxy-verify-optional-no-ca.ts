@@ -44,6 +44,7 @@ export default defineRule<MessageIds>({
   },
   check(ctx) {
     const cands = ctx.model.deploy.entryPoints.filter((ep) => {
+      if (ep.unknown) return false;
       const fw = forwarded(ep).length > 0 || !!ep.usesCert;
       if (!fw) return false;
       if (ep.ignoresVerifyErrors) return true;

@@ -41,6 +41,7 @@ export default defineRule<MessageIds>({
   },
   check(ctx) {
     const cands = ctx.model.deploy.entryPoints.filter((ep) => {
+      if (ep.unknown) return false;
       if (ep.verify !== 'optional' || ep.verifyEnforced || ep.ignoresVerifyErrors) return false;
       if (!forwarded(ep).length && !ep.usesCert) return false;
       if (ep.verifyForwarded && readsOfKey(ctx.model, ep.verifyForwarded.wsgiKey).length) return false;
