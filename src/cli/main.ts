@@ -5,8 +5,8 @@
 // rule catalogue, the probe/pki/fix commands) are imported only by the command that needs them.
 
 import { Command, CommanderError, Option } from 'commander';
-import { writeFileSync, renameSync, statSync } from 'node:fs';
-import { dirname, join, basename } from 'node:path';
+import { writeFileSync, statSync } from 'node:fs';
+import { writeFileAtomic } from '../core/safe-fs.js';
 import { UsageError } from '../core/errors.js';
 import { SEVERITIES, severityRank, type Report, type Severity } from '../core/types.js';
 import { VERSION } from '../version.js';
@@ -41,9 +41,7 @@ export function writeOutput(text: string, output: string | undefined): void {
       writeFileSync(output, text);
       return;
     }
-    const tmp = join(dirname(output), `.${basename(output)}.${process.pid}.tmp`);
-    writeFileSync(tmp, text);
-    renameSync(tmp, output);
+    writeFileAtomic(output, text, 0o644);
   } catch (e) {
     throw new UsageError(`cannot write --output ${output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }

@@ -2,26 +2,53 @@
 // every file written atomically (temporary file in the same directory, then rename), secrets 600.
 
 import { spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { insideRoot, writeFileAtomic } from '../core/safe-fs.js';
 import { UsageError } from '../core/errors.js';
 import type { FixPlan } from './plan.js';
 
+/**
+ * Git, run so that the repository cannot make it execute anything: a checkout the user did not
+ * write may carry a `.git/config` with `core.fsmonitor` (run by `git status`), clean/process
+ * filters (run when `git status` re-hashes a file), hooks, a pager or an external diff. The
+ * repository's filter drivers are listed first (`git config --list` reads, never runs) and each
+ * is overridden on the command line, which takes precedence over every config file.
+ */
+export function safeGit(root: string, args: string[]): ReturnType<typeof spawnSync> & { stdout: string } {
+  const env: NodeJS.ProcessEnv = { ...process.env, GIT_PAGER: 'cat', PAGER: 'cat', GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0' };
+  delete env.GIT_EXTERNAL_DIFF;
+  const base = ['-c', 'core.fsmonitor=false', '-c', 'core.hooksPath=/dev/null', '-c', 'core.pager=cat', '-c', 'diff.external=', '-c', 'core.untrackedCache=false'];
+  const listed = spawnSync('git', [...base, '-C', root, 'config', '--list', '-z'], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const drivers = new Set<string>();
+  if (!listed.error && listed.status === 0) {
+    for (const entry of listed.stdout.split('\0')) {
+      const m = /^filter\.(.+)\.(clean|smudge|process|required)\n/s.exec(entry + '\n');
+      if (m) drivers.add(m[1]);
+    }
+  }
+  const overrides = [...drivers].flatMap((d) => ['-c', `filter.${d}.clean=`, '-c', `filter.${d}.smudge=`, '-c', `filter.${d}.process=`, '-c', `filter.${d}.required=false`]);
+  return spawnSync('git', [...base, ...overrides, '-C', root, ...args], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe'] }) as ReturnType<typeof spawnSync> & { stdout: string };
+}
+
 /** Paths under `root` with uncommitted changes (tracked or untracked); null when not in a git tree. */
 export function gitDirty(root: string): string[] | null {
-  const inside = spawnSync('git', ['-C', root, 'rev-parse', '--is-inside-work-tree'], { encoding: 'utf8' });
+  const inside = safeGit(root, ['rev-parse', '--is-inside-work-tree']);
   if (inside.error || inside.status !== 0 || inside.stdout.trim() !== 'true') return null;
-  const st = spawnSync('git', ['-C', root, 'status', '--porcelain', '--untracked-files=normal', '--', '.'], { encoding: 'utf8' });
+  const st = safeGit(root, ['--no-optional-locks', 'status', '--porcelain', '--untracked-files=normal', '--', '.']);
   if (st.error || st.status !== 0) return null;
   return st.stdout.split('\n').filter(Boolean).map((l) => l.slice(3));
 }
 
 /**
- * Writes `text` to `path` atomically. An existing file keeps its permissions (an executable
- * manage.py stays executable) unless `mode` is the secret mode 600; a symlink is written through
- * (`settings.py -> settings_prod.py` edits settings_prod.py and keeps the link).
+ * Writes `text` to `path` atomically (core/safe-fs.ts: random O_EXCL|O_NOFOLLOW temporary file,
+ * then rename). An existing file keeps its permissions (an executable manage.py stays executable)
+ * unless `mode` is the secret mode 600; a symlink inside the project is written through
+ * (`settings.py -> settings_prod.py` edits settings_prod.py and keeps the link); one that leads
+ * out of the project is refused.
  */
-function writeAtomic(path: string, text: string, mode: number): void {
+function writeAtomic(root: string, path: string, text: string, mode: number): void {
+  if (!insideRoot(root, path)) throw new UsageError(`${relative(root, path)} leads outside the project (a symlink on its path): not written`);
   let target = path;
   let finalMode = mode;
   try {
@@ -30,23 +57,9 @@ function writeAtomic(path: string, text: string, mode: number): void {
   } catch {
     // A new file.
   }
-  path = target;
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.${basename(path)}.mtls-audit-${process.pid}.tmp`);
-  try {
-    const fd = openSync(tmp, 'w', mode);
-    try {
-      writeSync(fd, text);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    chmodSync(tmp, finalMode);
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
+  mkdirSync(dirname(target), { recursive: true });
+  if (!insideRoot(root, target)) throw new UsageError(`${relative(root, path)} leads outside the project: not written`);
+  writeFileAtomic(target, text, finalMode);
 }
 
 export interface ApplyResult {
@@ -74,11 +87,15 @@ export function applyPlan(plan: FixPlan, opts: { force: boolean }): ApplyResult 
     }
     if (now !== f.before) throw new UsageError(`${f.path} changed while planning: run fix again`);
   }
+  for (const f of plan.files) {
+    if (!insideRoot(plan.root, join(plan.root, f.path))) throw new UsageError(`${f.path} leads outside the project (a symlink on its path): nothing written`);
+  }
   const written: ApplyResult['written'] = [];
   for (const f of plan.files) {
     try {
-      writeAtomic(join(plan.root, f.path), f.after, f.mode);
+      writeAtomic(plan.root, join(plan.root, f.path), f.after, f.mode);
     } catch (e) {
+      if (e instanceof UsageError) throw e;
       throw new UsageError(`cannot write ${f.path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
     written.push({ path: f.path, created: f.before === null });

@@ -4,6 +4,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
+import { insideRoot } from '../core/safe-fs.js';
 import { join, posix, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import type { Finding, Report } from '../core/types.js';
@@ -64,7 +65,10 @@ export interface FixPlan {
 
 const SECRET_RE = /^[0-9a-f]{64}$/;
 
-function readIfFile(abs: string): string | null {
+function readIfFile(root: string, abs: string): string | null {
+  // A symlink leading out of the project is not read (its target's contents would end up in the
+  // plan's diff); applying the plan refuses to write through it.
+  if (!insideRoot(root, abs)) return null;
   try {
     if (!statSync(abs).isFile()) return null;
     return readFileSync(abs, 'utf8');
@@ -102,7 +106,7 @@ export async function buildPlan(opts: PlanOptions): Promise<FixPlan> {
   const root = model.root;
   const profile = model.settings.profiles[0];
   if (!profile) throw new UsageError(`PATH ${opts.path} is not a Django project: no settings module found`);
-  const disk = (p: string) => readIfFile(join(root, p));
+  const disk = (p: string) => readIfFile(root, join(root, p));
 
   const pyRoot = importRoot(model);
   const appDir = joinRel(pyRoot, APP_NAME);

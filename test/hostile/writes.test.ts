@@ -1,0 +1,126 @@
+// Hostile trees against the tool's writes (issue: safe to run on untrusted pull requests):
+// planted symlinks at temporary-file names, symlinks leading out of the project, and a git
+// repository configured to run commands. Each attack is tried for real; the outside world must be
+// untouched afterwards.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LAB_APPS } from '../lab/harness.js';
+import { cli } from '../fix/helpers.js';
+import { gitDirty } from '../../src/fix/apply.js';
+import { insideRoot, writeFileAtomic } from '../../src/core/safe-fs.js';
+
+function sandbox(): { dir: string; victim: string; done: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'mtls-audit-hostile-'));
+  const victim = join(dir, 'victim.txt');
+  writeFileSync(victim, 'precious\n', { mode: 0o600 });
+  return { dir, victim, done: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+test('--output: symlinks planted at every temporary name the old pid-based scheme could use are never written through', async () => {
+  const { dir, victim, done } = sandbox();
+  try {
+    const out = join(dir, 'out');
+    mkdirSync(out);
+    mkdirSync(join(dir, 'src'));
+    writeFileSync(join(dir, 'src', 'views.py'), 'def v(request):\n    return request.META.get("HTTP_X_SSL_CLIENT_CERT")\n');
+    // The old names were `.<name>.<pid>.tmp`; the CLI's pid comes next, so cover a range of them.
+    const base = process.pid;
+    for (let p = base; p < base + 3000; p++) symlinkSync(victim, join(out, `.report.json.${p}.tmp`));
+    const r = await cli(['scan', join(dir, 'src'), '--format', 'json', '--output', join(out, 'report.json')]);
+    assert.ok(r.code === 0 || r.code === 1, r.stderr);
+    assert.equal(readFileSync(victim, 'utf8'), 'precious\n');
+    assert.ok(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).findings);
+    assert.equal(readdirSync(out).filter((n) => !n.endsWith('.tmp')).length, 1, 'no stray temporary file left');
+  } finally {
+    done();
+  }
+});
+
+test('writeFileAtomic: a random O_EXCL|O_NOFOLLOW temporary name, the mode set on the file itself', () => {
+  const { dir, victim, done } = sandbox();
+  try {
+    const target = join(dir, 'secret');
+    writeFileAtomic(target, 'x\n', 0o600);
+    assert.equal(readFileSync(target, 'utf8'), 'x\n');
+    assert.equal(spawnSync('stat', ['-c', '%a', target], { encoding: 'utf8' }).stdout.trim(), '600');
+    assert.equal(readFileSync(victim, 'utf8'), 'precious\n');
+  } finally {
+    done();
+  }
+});
+
+test('insideRoot follows symlinks on the path, for existing files and files still to be created', () => {
+  const { dir, done } = sandbox();
+  const outside = mkdtempSync(join(tmpdir(), 'mtls-audit-outside-'));
+  try {
+    const root = join(dir, 'project');
+    mkdirSync(join(root, 'app'), { recursive: true });
+    writeFileSync(join(root, 'app', 'settings.py'), '');
+    symlinkSync(outside, join(root, 'deploy'));
+    symlinkSync('/etc/passwd', join(root, 'app', 'passwd.conf'));
+    symlinkSync('settings.py', join(root, 'app', 'settings_link.py'));
+    assert.equal(insideRoot(root, join(root, 'app', 'settings.py')), true);
+    assert.equal(insideRoot(root, join(root, 'app', 'settings_link.py')), true);
+    assert.equal(insideRoot(root, join(root, 'app', 'new', 'file.py')), true);
+    assert.equal(insideRoot(root, join(root, 'deploy', 'mtls-audit', 'proxy-secret')), false);
+    assert.equal(insideRoot(root, join(root, 'app', 'passwd.conf')), false);
+    assert.equal(insideRoot(root, join(root, '..', 'elsewhere')), false);
+  } finally {
+    done();
+    rmSync(outside, { recursive: true, force: true });
+  }
+});
+
+test('fix: a deploy/ symlink leading out of the project gets nothing written through it, and its target is never read into the plan', async () => {
+  const { dir, done } = sandbox();
+  const outside = mkdtempSync(join(tmpdir(), 'mtls-audit-outside-'));
+  try {
+    const app = join(dir, 'app');
+    cpSync(join(LAB_APPS, 'vulnerable'), app, { recursive: true });
+    symlinkSync(outside, join(app, 'deploy'));
+    mkdirSync(join(outside, 'mtls-audit', 'nginx'), { recursive: true });
+    writeFileSync(join(outside, 'mtls-audit', 'README.md'), 'OUTSIDE-SECRET-CONTENT\n');
+    const plan = await cli(['fix', app]);
+    assert.ok(!plan.stdout.includes('OUTSIDE-SECRET-CONTENT'), 'the target of the symlink was read into the plan');
+    const w = await cli(['fix', app, '--write', '--force']);
+    assert.equal(w.code, 2, w.stdout + w.stderr);
+    assert.match(w.stderr, /leads outside the project/);
+    assert.deepEqual(readdirSync(join(outside, 'mtls-audit')).sort(), ['README.md', 'nginx']);
+    assert.equal(readFileSync(join(outside, 'mtls-audit', 'README.md'), 'utf8'), 'OUTSIDE-SECRET-CONTENT\n');
+    assert.ok(!existsSync(join(app, 'mtls_audit_django')), 'a failed write leaves the tree as it was');
+  } finally {
+    done();
+    rmSync(outside, { recursive: true, force: true });
+  }
+});
+
+test("gitDirty never runs the repository's core.fsmonitor, filters or hooks", () => {
+  const { dir, done } = sandbox();
+  try {
+    const repo = join(dir, 'repo');
+    mkdirSync(repo);
+    const marker = join(dir, 'pwned');
+    const hook = join(dir, 'hook.sh');
+    writeFileSync(hook, `#!/bin/sh\ntouch ${marker}\ncat\n`);
+    chmodSync(hook, 0o755);
+    const git = (...a: string[]) => spawnSync('git', ['-C', repo, '-c', 'user.name=t', '-c', 'user.email=t@t', '-c', 'commit.gpgsign=false', ...a], { encoding: 'utf8' });
+    assert.equal(git('init', '-q').status, 0);
+    writeFileSync(join(repo, 'a.py'), 'x = 1\n');
+    writeFileSync(join(repo, '.gitattributes'), '*.py filter=evil\n');
+    assert.equal(git('add', '.').status, 0);
+    assert.equal(git('commit', '-qm', 'init').status, 0);
+    // What a hostile checkout's .git/config can say.
+    for (const [k, v] of [['core.fsmonitor', hook], ['filter.evil.clean', hook], ['filter.evil.smudge', hook], ['filter.evil.required', 'true'], ['core.hooksPath', dir]]) assert.equal(git('config', k, v).status, 0);
+    writeFileSync(join(repo, 'a.py'), 'x = 2\n'); // a modified file is re-hashed (clean filter) by git status
+    const dirty = gitDirty(repo);
+    assert.ok(!existsSync(marker), 'git ran a command from the repository config');
+    assert.ok(dirty === null || dirty.includes('a.py'), JSON.stringify(dirty));
+  } finally {
+    done();
+  }
+});
