@@ -37,11 +37,18 @@ function parseUrl(value: string, what: string, protocols: string[]): URL {
   return u;
 }
 
-function normPath(p: string, what: string): string {
+/**
+ * An origin-relative path: `/…`, never `//host/…` or `/\\host/…` (which a URL parser resolves to
+ * another host), a scheme, a backslash or a control character. The probe only talks to the target.
+ */
+export function normPath(p: string, what: string): string {
   const path = p.trim();
-  if (!path.startsWith('/') || /\s/.test(path)) throw new UsageError(`${what} must be an absolute path (e.g. /api/me/): ${p}`);
+  if (!path.startsWith('/') || /[\s\\\x00-\x1f\x7f]/.test(path) || /^\/\//.test(path)) throw new UsageError(`${what} must be a path on the target, starting with a single / (e.g. /api/me/): ${JSON.stringify(p)}`);
   return path;
 }
+
+/** Longest --timeout accepted (Node timers take at most 2^31-1 ms; an hour is plenty for one request). */
+export const MAX_TIMEOUT_MS = 3_600_000;
 
 const META = new Map(probeRules.map((r) => [r.meta.id, r.meta as RuleMeta]));
 
@@ -90,12 +97,18 @@ export async function runProbe(opts: ProbeOptions): Promise<ProbeRun> {
   const timeoutMs = opts.timeoutMs ?? DEFAULTS.timeoutMs;
   const concurrency = opts.concurrency ?? DEFAULTS.concurrency;
   if (!Number.isInteger(maxRequests) || maxRequests < 1) throw new UsageError('--max-requests must be a positive integer');
-  if (!Number.isFinite(timeoutMs) || timeoutMs < 1) throw new UsageError('--timeout must be a positive number of milliseconds');
+  if (!Number.isFinite(timeoutMs) || timeoutMs < 1 || timeoutMs > MAX_TIMEOUT_MS) throw new UsageError(`--timeout must be a number of milliseconds from 1 to ${MAX_TIMEOUT_MS}`);
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError('--concurrency must be a positive integer');
 
   const ids = await prepareIdentities(opts);
   const runner = new Runner({ maxRequests, concurrency, timeoutMs, ...(opts.serverCaPem ? { serverCaPem: opts.serverCaPem } : {}), ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
-  const url = (path: string, onBackend = false) => new URL(path, onBackend && backend ? backend : target.origin);
+  const url = (path: string, onBackend = false) => {
+    const origin = onBackend && backend ? backend : target;
+    const u = new URL(path, origin.origin);
+    // Every request stays on the target (or the --backend given): checked here, where all URLs are made.
+    if (u.origin !== origin.origin) throw new UsageError(`${JSON.stringify(path)} leads off the target (${u.origin})`);
+    return u;
+  };
   const base = {
     target,
     ...(backend ? { backend } : {}),

@@ -13,6 +13,7 @@ import { LAB_APPS } from '../lab/harness.js';
 import { cli } from '../fix/helpers.js';
 import { gitDirty } from '../../src/fix/apply.js';
 import { insideRoot, writeFileAtomic } from '../../src/core/safe-fs.js';
+import { createLabPki } from '../../src/pki/lab.js';
 
 function sandbox(): { dir: string; victim: string; done: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'mtls-audit-hostile-'));
@@ -120,6 +121,27 @@ test("gitDirty never runs the repository's core.fsmonitor, filters or hooks", ()
     const dirty = gitDirty(repo);
     assert.ok(!existsSync(marker), 'git ran a command from the repository config');
     assert.ok(dirty === null || dirty.includes('a.py'), JSON.stringify(dirty));
+  } finally {
+    done();
+  }
+});
+
+test('probe: a path that would leave the target (//host, /\\host, a scheme, control characters) is refused with exit 2 before any request', async () => {
+  const { dir, done } = sandbox();
+  const pki = await createLabPki(join(dir, 'pki'));
+  const id = ['--cert', pki.files['alice:crt'], '--key', pki.files['alice:key']];
+  try {
+  for (const bad of ['//evil.example/x', '/\\evil.example/x', 'https://evil.example/', '/a\r\nHost: evil', '/ok\u0001']) {
+    for (const flag of ['--protected-path', '--login-path', '--password-login']) {
+      const r = await cli(['probe', 'https://127.0.0.1:9/', ...id, flag, bad]);
+      assert.equal(r.code, 2, `${flag} ${JSON.stringify(bad)}: ${r.stderr}`);
+      assert.match(r.stderr, /must be a path on the target/);
+      assert.equal(r.stderr.split('\n').filter(Boolean).length, 1);
+    }
+  }
+  const t = await cli(['probe', 'https://127.0.0.1:9/', ...id, '--timeout', String(2 ** 31 + 5)]);
+  assert.equal(t.code, 2, t.stderr);
+  assert.match(t.stderr, /--timeout must be a number of milliseconds from 1 to 3600000/);
   } finally {
     done();
   }
