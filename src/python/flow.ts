@@ -17,6 +17,7 @@ import type { PyNode } from './parser.js';
 import type { PyClass, PyFunction, PyModule } from './module.js';
 import { dotted, field, firstNamed, named, stringValue, unparen, walk } from './ast.js';
 import { qualifiedIs, type PythonProject } from './project.js';
+import { classMember, isCompiledRegex, isUserModel, memberValues, queryModelExpr, returnExprs } from './members.js';
 
 /** What a certificate/identity value read from the request is. */
 export type RawKind = 'pem' | 'dn' | 'cn' | 'issuer-dn' | 'verify' | 'fingerprint' | 'serial' | 'xfcc' | 'user' | 'cert-other';
@@ -970,7 +971,7 @@ export class FlowAnalyzer {
           if (sv !== null) return { key: sv, site: { file: a.cls.module.path, line: a.node.line } };
           return this.valueKey(a.value, a.cls.module);
         }
-        return null;
+        return this.memberKey(st.fn.cls, an);
       }
       if (st.mod.text(obj) === 'settings') return this.settingKey(an);
       const r = this.project.resolve(st.mod, text);
@@ -1013,6 +1014,8 @@ export class FlowAnalyzer {
           if (ds !== null) return { key: ds, site: { file: mod.path, line: d.line } };
         }
       }
+      const target = fname ? this.project.resolve(mod, fname) : null;
+      if (target?.kind === 'function') return this.returnedKey(target.fn);
     }
     if (n?.type === 'identifier') return this.constantOf(mod, mod.text(n));
     if (n?.type === 'attribute') {
@@ -1021,6 +1024,35 @@ export class FlowAnalyzer {
       if (obj && attr && mod.text(obj) === 'settings') return this.settingKey(mod.text(attr));
       const r = this.project.resolve(mod, mod.text(n));
       if (r?.kind === 'assign') return this.valueKey(r.value, r.mod);
+    }
+    return null;
+  }
+
+  private keyFns = new Set<PyFunction>();
+
+  /** The key a project function returns (`def _user_header(): return os.getenv("X", "HTTP_X_USER")`). */
+  private returnedKey(fn: PyFunction): { key: string; site?: { file: string; line: number } } | null {
+    if (this.keyFns.has(fn)) return null;
+    this.keyFns.add(fn);
+    try {
+      for (const e of returnExprs(fn)) {
+        const k = this.valueKey(e, fn.module);
+        if (k) return k;
+      }
+      return null;
+    } finally {
+      this.keyFns.delete(fn);
+    }
+  }
+
+  /** The key a class member names when it is a `@property` (`def header(self): return settings.X`). */
+  memberKey(cls: PyClass, name: string): { key: string; site?: { file: string; line: number } } | null {
+    const m = classMember(this.project, cls, name);
+    if (!m) return null;
+    if (m.kind === 'property') return this.returnedKey(m.fn);
+    for (const v of memberValues(m)) {
+      const k = this.valueKey(v, m.cls.module);
+      if (k) return k;
     }
     return null;
   }
@@ -1200,7 +1232,7 @@ export class FlowAnalyzer {
     if (rv.kinds.has('parts') && /^(get|pop|__getitem__)$/.test(last)) return derive(rv, ...keepStr(rv));
 
     // Regex on DN / XFCC.
-    if (/^re\.(search|match|fullmatch|findall|finditer|split|sub)$/.test(fname) || (/^(search|match|fullmatch|findall|finditer)$/.test(last) && recv && /(_RE|_re|regex|pattern|PATTERN|_rx)$/.test(mod.text(recv)))) {
+    if (/^re\.(search|match|fullmatch|findall|finditer|split|sub)$/.test(fname) || (/^(search|match|fullmatch|findall|finditer)$/.test(last) && recv && (/(_RE|_re|regex|pattern|PATTERN|_rx)$/.test(mod.text(recv)) || isCompiledRegex(this.project, recv, mod, st.fn.cls, st.fn)))) {
       const subject = /^re\./.test(fname) ? a.pos[1] : a.pos[0];
       if (subject && (isDnLike(subject) || isXfcc(subject))) {
         ev({ t: 'dnop', op: `${fname}()`, val: subject, target: isXfcc(subject) ? 'xfcc' : 'dn' });
@@ -1249,7 +1281,7 @@ export class FlowAnalyzer {
       const modelName = mod.text(recv).split('.')[0];
       const certDerived = tainted(a.all);
       if (certDerived) {
-        if (CREATE_OPS.has(last)) ev({ t: 'create-user', op: last, kw: a.kw, args: a.pos });
+        if (CREATE_OPS.has(last) && this.createsUser(last, recv, st)) ev({ t: 'create-user', op: last, kw: a.kw, args: a.pos });
         ev({ t: 'lookup', op: last, model: modelName, args: a.pos, kw: a.kw });
         const kw = [...a.kw.keys()].join(' ');
         if (/revoked|active|enabled|disabled/.test(kw)) {
@@ -1345,6 +1377,18 @@ export class FlowAnalyzer {
     const onValue = !!recv && (rv.kinds.has('raw') || rv.kinds.has('dn-string') || rv.kinds.has('subject-attr') || rv.kinds.has('parts'));
     if (!onValue && tainted(a.all) && !tainted(rv)) return derive(u, 'opaque');
     return derive(u, ...keepStr(u));
+  }
+
+  /**
+   * Does this ORM create call make a user? `create_user`/`create_superuser` always do; `create`,
+   * `get_or_create`, `update_or_create` only on Django's user model (per-device or status rows
+   * keyed by a certificate are not accounts).
+   */
+  private createsUser(op: string, recv: PyNode, st: FnState): boolean {
+    if (/^(create_user|create_superuser)$/.test(op)) return true;
+    const s = this.model.settings.get('AUTH_USER_MODEL');
+    const authUserModel = s && typeof s.value === 'string' ? s.value : null;
+    return isUserModel(this.project, queryModelExpr(recv, st.mod), st.mod, st.fn.cls, st.fn, authUserModel);
   }
 
   private isDjangoAuthenticate(fname: string, st: FnState): boolean {

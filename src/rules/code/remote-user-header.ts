@@ -2,8 +2,10 @@
 
 import { defineRule } from '../../core/rule.js';
 import { stringValue } from '../../python/ast.js';
-import { FlowAnalyzer } from '../../python/flow.js';
-import { qualifiedIs } from '../../python/project.js';
+import { FlowAnalyzer, provenanceDenies } from '../../python/flow.js';
+import { classMember } from '../../python/members.js';
+import type { PyClass } from '../../python/module.js';
+import { qualifiedIs, type PythonProject } from '../../python/project.js';
 import { at, deployProvenance } from './support.js';
 
 export default defineRule({
@@ -36,13 +38,30 @@ export default defineRule({
       for (const cls of mod.allClasses) {
         const anc = model.python.ancestry(cls);
         if (!anc.some((q) => qualifiedIs(q, 'RemoteUserMiddleware', 'PersistentRemoteUserMiddleware', 'RemoteUserAuthentication'))) continue;
-        const attr = cls.attrs.get('header');
-        if (!attr) continue;
-        const key = stringValue(attr.value, mod.src) ?? analyser.valueKey(attr.value, mod)?.key ?? null;
+        // The class's own `header = …` or `@property def header(self): return …`.
+        const attr = classMember(model.python, cls, 'header');
+        if (!attr || attr.cls !== cls) continue;
+        const key = attr.kind === 'attr' ? stringValue(attr.value, mod.src) ?? analyser.valueKey(attr.value, mod)?.key ?? null : analyser.memberKey(cls, 'header')?.key ?? null;
         if (!key || !key.toUpperCase().startsWith('HTTP_')) continue;
         if (deployProvenance(model, key.toUpperCase()).proven) continue;
+        if (trustedProxyGate(analyser, model.python, cls)) continue;
         ctx.report({ messageId: 'header', data: { cls: cls.name, key }, at: at(mod, attr.node) });
       }
     }
   },
 });
+
+/**
+ * The middleware takes the header only from trusted proxies: its request hook (own or from a
+ * project base) denies or skips unless a provenance check passes — the peer's `REMOTE_ADDR` in an
+ * allow-list, or a proxy secret compared with `hmac.compare_digest`.
+ */
+function trustedProxyGate(analyser: FlowAnalyzer, project: PythonProject, cls: PyClass): boolean {
+  for (const name of ['process_request', '__call__', '__acall__']) {
+    const m = project.findMethod(cls, name);
+    if (!m || m.params.length < 2) continue;
+    const flow = analyser.analyseRoot(m, 'middleware');
+    if (flow.events.some((e) => e.t === 'check' && e.what === 'provenance' && provenanceDenies(flow, e))) return true;
+  }
+  return false;
+}
