@@ -39,6 +39,11 @@ export interface SourceRead {
   keySite?: { file: string; line: number };
   /** For origin 'copied': the header read that feeds it. */
   copiedFrom?: SourceRead;
+  /**
+   * 'remote-user': read by Django's RemoteUserMiddleware (or DRF RemoteUserAuthentication) through
+   * a project subclass's `header`, and handed to the RemoteUserBackend; `node` is that `header`.
+   */
+  via?: 'remote-user';
   /** Qualified name of the function that reads it. */
   fn: string;
   text: string;
@@ -286,6 +291,7 @@ export class FlowAnalyzer {
     const ctx: FlowCtx = { root: fn, rootKind: kind, events: [], functions: new Set(), reads: new Set(), parses: [], stack: [], memo: new Map() };
     this.currentMemo = ctx.memo;
     const args = fn.params.map((p, i) => this.initialParam(fn, p, i));
+    for (const a of args) for (const r of a.reads) ctx.reads.add(r);
     this.analyseFn(fn, args, ctx, true);
     // Old-style middleware hooks that fall off the end pass the request on.
     if (kind === 'middleware' && (fn.name === 'process_request' || fn.name === 'process_view')) {
@@ -311,7 +317,61 @@ export class FlowAnalyzer {
   private initialParam(fn: PyFunction, p: string, i: number): AVal {
     if (i === 0 && fn.cls && (p === 'self' || p === 'cls')) return val('self');
     if (p === 'request' || p === 'req' || p === 'http_request') return val('request');
+    if (fn.cls && remoteUserParam(fn, p, i) && this.project.ancestry(fn.cls).some((q) => qualifiedIs(q, 'RemoteUserBackend'))) return this.remoteUserValue();
     return EMPTY();
+  }
+
+  private remoteUser: AVal | null = null;
+
+  /**
+   * What Django hands a RemoteUserBackend: RemoteUserMiddleware reads `request.META[self.header]`
+   * and calls `authenticate(request, remote_user=…)`, which passes it to `clean_username`. The
+   * project's RemoteUserMiddleware subclasses (those in MIDDLEWARE when it is known) and DRF
+   * RemoteUserAuthentication subclasses say which key that is; the default `REMOTE_USER` is the
+   * server's and carries nothing here.
+   */
+  private remoteUserValue(): AVal {
+    if (this.remoteUser) return this.remoteUser;
+    const v = EMPTY();
+    const listed = listedMiddleware(this.model);
+    for (const mod of this.model.analysed) {
+      for (const cls of mod.allClasses) {
+        const anc = this.project.ancestry(cls);
+        const drf = anc.some((q) => qualifiedIs(q, 'RemoteUserAuthentication'));
+        if (!drf && !anc.some((q) => qualifiedIs(q, 'RemoteUserMiddleware', 'PersistentRemoteUserMiddleware'))) continue;
+        if (!drf && listed.size && !listed.has(cls)) continue;
+        const m = classMember(this.project, cls, 'header');
+        if (!m) continue;
+        const k = m.kind === 'attr' ? this.valueKey(m.value, m.cls.module) : this.memberKey(cls, 'header');
+        if (!k) continue;
+        const key = /^http_/i.test(k.key) ? k.key.toUpperCase() : k.key;
+        if (key === 'REMOTE_USER') continue;
+        let r = this.readCache.get(m.node);
+        if (!r) {
+          r = {
+            id: this.nextId++,
+            file: m.cls.module.path,
+            line: m.node.line,
+            column: m.node.col,
+            endLine: m.node.endLine,
+            endColumn: m.node.endCol,
+            key,
+            kind: classifyKey(key),
+            origin: key.startsWith('HTTP_') ? 'header' : 'environ',
+            fn: `${m.cls.module.name}.${m.cls.qualname}`,
+            text: m.cls.module.text(m.node).split('\n')[0],
+            node: m.node,
+            module: m.cls.module,
+            via: 'remote-user',
+          };
+          if (k.site) r.keySite = k.site;
+          this.readCache.set(m.node, r);
+        }
+        v.reads.add(r);
+      }
+    }
+    if (v.reads.size) v.kinds.add('raw');
+    return (this.remoteUser = v);
   }
 
   private analyseFn(fn: PyFunction, args: AVal[], ctx: FlowCtx, isRoot: boolean): AVal {
@@ -1469,6 +1529,13 @@ export class FlowAnalyzer {
   }
 }
 
+/** The parameter of a RemoteUserBackend method that receives the asserted user name. */
+function remoteUserParam(fn: PyFunction, p: string, i: number): boolean {
+  if (fn.name === 'authenticate') return p === 'remote_user';
+  if (fn.name === 'clean_username') return i === 1;
+  return false;
+}
+
 function keepStr(v: AVal): VKind[] {
   return [...v.kinds].filter((k) => k === 'raw' || k === 'dn-string' || k === 'subject-attr' || k === 'issuer-attr' || k === 'fingerprint' || k === 'serial');
 }
@@ -1609,6 +1676,8 @@ export function rootKindOf(fn: PyFunction, project: PythonProject): RootKind | n
     }
     if (fn.name === 'authenticate' && /Authentication$/.test(cls.name)) return 'drf-auth';
     if (fn.name === 'authenticate') return 'backend';
+    // Django calls RemoteUserBackend.clean_username with the asserted user name.
+    if (fn.name === 'clean_username' && fn.params.length >= 2 && anc.some((q) => qualifiedIs(q, 'RemoteUserBackend'))) return 'backend';
     if (fn.name === 'has_permission' || fn.name === 'has_object_permission') return 'view';
     if (MIDDLEWARE_METHODS.has(fn.name) && fn.params.length >= 2) return 'middleware';
     if (VIEW_METHODS.has(fn.name) && fn.params.length >= 2) return 'view';
