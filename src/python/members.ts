@@ -160,7 +160,7 @@ export function queryModelExpr(recv: PyNode, mod: PyModule): PyNode {
 
 /** Is the class Django's user model (a subclass of the auth base classes, or the model AUTH_USER_MODEL names)? */
 function classIsUserModel(project: PythonProject, cls: PyClass, authUserModel: string | null): boolean {
-  if (project.ancestry(cls).some((q) => qualifiedIs(q, 'AbstractBaseUser', 'AbstractUser', 'auth.models.User'))) return true;
+  if (cls.name === 'User' || project.ancestry(cls).some((q) => qualifiedIs(q, 'AbstractBaseUser', 'AbstractUser', 'auth.models.User'))) return true;
   return namesAuthUserModel(`${cls.module.name}.${cls.qualname}`, authUserModel);
 }
 
@@ -175,8 +175,8 @@ function namesAuthUserModel(q: string, authUserModel: string | null): boolean {
 /**
  * Is `n` Django's user model: `get_user_model()`, `apps.get_model(settings.AUTH_USER_MODEL)`,
  * `django.contrib.auth.models.User`, a project subclass of AbstractBaseUser/AbstractUser, the model
- * AUTH_USER_MODEL names, or a name bound to one of those? A name that cannot be resolved at all is
- * taken by Django's naming convention (`User`, `UserModel`).
+ * AUTH_USER_MODEL names, or a name bound to one of those? A model class named `User`, and a name
+ * that cannot be resolved at all, are taken by Django's naming convention (`User`, `UserModel`).
  */
 export function isUserModel(project: PythonProject, n: PyNode | null, mod: PyModule, cls: PyClass | null, fn: PyFunction | null, authUserModel: string | null, depth = 0): boolean {
   const u = unparen(n);
@@ -201,7 +201,8 @@ export function isUserModel(project: PythonProject, n: PyNode | null, mod: PyMod
     if (resolved?.kind === 'class') return classIsUserModel(project, resolved.cls, authUserModel);
     if (resolved?.kind === 'external') {
       const q = resolved.qualified;
-      return qualifiedIs(q, 'django.contrib.auth.models.User', 'django.contrib.auth.models.AbstractUser', 'django.contrib.auth.models.AbstractBaseUser') || namesAuthUserModel(q, authUserModel);
+      // A model class named `User` in a module outside the tree is, by Django's convention, the user model.
+      return qualifiedIs(q, 'User', 'django.contrib.auth.models.AbstractUser', 'django.contrib.auth.models.AbstractBaseUser') || namesAuthUserModel(q, authUserModel);
     }
     if (resolved?.kind === 'function' || resolved?.kind === 'module') return false;
     const b = bindingOf(project, u, mod, cls, fn);
