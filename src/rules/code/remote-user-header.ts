@@ -1,10 +1,11 @@
 // remote-user-header: RemoteUserMiddleware / DRF RemoteUserAuthentication reading an HTTP_ header.
 
 import { defineRule } from '../../core/rule.js';
-import { stringValue } from '../../python/ast.js';
-import { FlowAnalyzer, provenanceDenies } from '../../python/flow.js';
+import { field, named, stringValue, unparen, walkScope } from '../../python/ast.js';
+import { FlowAnalyzer, provenanceDenies, type CertFlow } from '../../python/flow.js';
 import { classMember } from '../../python/members.js';
-import type { PyClass } from '../../python/module.js';
+import type { PyClass, PyFunction } from '../../python/module.js';
+import type { PyNode } from '../../python/parser.js';
 import { qualifiedIs, type PythonProject } from '../../python/project.js';
 import { at, deployProvenance } from './support.js';
 
@@ -62,7 +63,64 @@ function trustedProxyGate(analyser: FlowAnalyzer, project: PythonProject, cls: P
     const m = project.findMethod(cls, name);
     if (!m || m.params.length < 2) continue;
     const flow = analyser.analyseRoot(m, 'middleware');
+    const guarded = headerHandlingGuarded(flow, m);
+    if (guarded !== null) {
+      if (guarded) return true;
+      continue;
+    }
+    // The hook does the work itself (no call to Django's): a provenance check it denies on.
     if (flow.events.some((e) => e.t === 'check' && e.what === 'provenance' && provenanceDenies(flow, e))) return true;
   }
+  return false;
+}
+
+/**
+ * Django's own header handling (`super().process_request(request)` / `super().__call__(request)`)
+ * runs only where a provenance check passed: every such call sits in the body of an `if` on the
+ * check, or after an `if` on the check whose body leaves the method (`return
+ * self.get_response(request)` skips the header as surely as `return None`). Null when the hook
+ * does not call Django's.
+ */
+function headerHandlingGuarded(flow: CertFlow, m: PyFunction): boolean | null {
+  const checks = flow.events.filter((e) => e.t === 'check' && e.what === 'provenance');
+  const onCheck = (cond: PyNode | null): boolean =>
+    !!cond &&
+    checks.some((e) =>
+      e.module === m.module && e.node.start >= cond.start && e.node.end <= cond.end
+        ? true
+        : e.fn !== m && new RegExp(`\\b${e.fn.name}\\s*\\(`).test(m.module.text(cond)),
+    );
+  const supers: PyNode[] = [];
+  walkScope(m.body, (n) => {
+    if (n.type === 'call' && /^super\(\)\.(process_request|__call__|__acall__)$/.test(m.module.text(field(n, 'function') ?? n))) supers.push(n);
+  });
+  if (!supers.length) return null;
+  if (!checks.length) return false;
+  return supers.every((call) => {
+    for (let cur: PyNode | null = call; cur && cur !== m.body; cur = cur.parent) {
+      const stmt = cur;
+      const parent = stmt.parent;
+      // Inside the body of `if <check>:`.
+      if (parent?.type === 'if_statement' && stmt === field(parent, 'consequence') && onCheck(field(parent, 'condition')) && !negated(field(parent, 'condition'), m)) return true;
+      // After `if <check fails>: return/raise` in the same block.
+      if (parent?.type === 'block') {
+        for (const sib of named(parent)) {
+          if (sib.end > stmt.start) break;
+          const body = sib.type === 'if_statement' ? field(sib, 'consequence') : null;
+          const last = body ? named(body).pop() : null;
+          if (last && (last.type === 'return_statement' || last.type === 'raise_statement') && onCheck(field(sib, 'condition')) && negated(field(sib, 'condition'), m)) return true;
+        }
+      }
+    }
+    return false;
+  });
+}
+
+/** `not …`, `x not in y`, `x != y`: the branch runs when the check fails. */
+function negated(cond: PyNode | null, m: PyFunction): boolean {
+  const c = unparen(cond);
+  if (!c) return false;
+  if (c.type === 'not_operator') return true;
+  if (c.type === 'comparison_operator') return /^(not in|!=)$/.test(c.children.filter((x) => !x.named).map((x) => m.module.text(x)).join(' '));
   return false;
 }
