@@ -317,7 +317,12 @@ export class FlowAnalyzer {
   private initialParam(fn: PyFunction, p: string, i: number): AVal {
     if (i === 0 && fn.cls && (p === 'self' || p === 'cls')) return val('self');
     if (p === 'request' || p === 'req' || p === 'http_request') return val('request');
-    if (fn.cls && remoteUserParam(fn, p, i) && this.project.ancestry(fn.cls).some((q) => qualifiedIs(q, 'RemoteUserBackend'))) return this.remoteUserValue();
+    if (fn.cls && remoteUserParam(fn, p, i) && this.project.ancestry(fn.cls).some((q) => qualifiedIs(q, 'RemoteUserBackend'))) {
+      if (fn.name !== 'configure_user') return this.remoteUserValue();
+      // configure_user(request, user, created): the user Django made with username=clean_username(header);
+      // with Django's clean_username (returns it unchanged) that username is the header value.
+      if (!this.project.findMethod(fn.cls, 'clean_username')) return derive(this.remoteUserValue(), 'user');
+    }
     return EMPTY();
   }
 
@@ -900,6 +905,8 @@ export class FlowAnalyzer {
         this.event(ctx, st, n, { t: 'check', what: 'revocation', detail: `binding flag \`${st.mod.text(n)}\`` });
       }
       if (attr === 'user') return derive(ov, 'user');
+      // The username of the user RemoteUserBackend made from the header is the header value.
+      if ((attr === 'username' || attr === 'get_username') && [...ov.reads].some((r) => r.via === 'remote-user')) return derive(ov, 'raw');
       return derive(ov);
     }
     if (ov.kinds.has('settings')) return val('settings');
@@ -1533,6 +1540,7 @@ export class FlowAnalyzer {
 function remoteUserParam(fn: PyFunction, p: string, i: number): boolean {
   if (fn.name === 'authenticate') return p === 'remote_user';
   if (fn.name === 'clean_username') return i === 1;
+  if (fn.name === 'configure_user') return p === 'user';
   return false;
 }
 
@@ -1677,7 +1685,7 @@ export function rootKindOf(fn: PyFunction, project: PythonProject): RootKind | n
     if (fn.name === 'authenticate' && /Authentication$/.test(cls.name)) return 'drf-auth';
     if (fn.name === 'authenticate') return 'backend';
     // Django calls RemoteUserBackend.clean_username with the asserted user name.
-    if (fn.name === 'clean_username' && fn.params.length >= 2 && anc.some((q) => qualifiedIs(q, 'RemoteUserBackend'))) return 'backend';
+    if ((fn.name === 'clean_username' || fn.name === 'configure_user') && fn.params.length >= 2 && anc.some((q) => qualifiedIs(q, 'RemoteUserBackend'))) return 'backend';
     if (fn.name === 'has_permission' || fn.name === 'has_object_permission') return 'view';
     if (MIDDLEWARE_METHODS.has(fn.name) && fn.params.length >= 2) return 'middleware';
     if (VIEW_METHODS.has(fn.name) && fn.params.length >= 2) return 'view';
