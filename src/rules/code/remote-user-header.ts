@@ -35,19 +35,25 @@ export default defineRule({
   check(ctx) {
     const { model } = ctx;
     const analyser = new FlowAnalyzer(model.python, model);
+    const reported = new Set<PyNode>();
     for (const mod of model.analysed) {
       for (const cls of mod.allClasses) {
         const anc = model.python.ancestry(cls);
         if (!anc.some((q) => qualifiedIs(q, 'RemoteUserMiddleware', 'PersistentRemoteUserMiddleware', 'RemoteUserAuthentication'))) continue;
-        // The class's own `header = …` or `@property def header(self): return …`.
+        // `header = …` or `@property def header(self): return …`: the class's own, or a mixin's (a
+        // RemoteUser base class that defines it is reported for itself).
         const attr = classMember(model.python, cls, 'header');
-        if (!attr || attr.cls !== cls) continue;
-        const key = attr.kind === 'attr' ? stringValue(attr.value, mod.src) ?? analyser.valueKey(attr.value, mod)?.key ?? null : analyser.memberKey(cls, 'header')?.key ?? null;
+        if (!attr) continue;
+        if (attr.cls !== cls && model.python.ancestry(attr.cls).some((q) => qualifiedIs(q, 'RemoteUserMiddleware', 'PersistentRemoteUserMiddleware', 'RemoteUserAuthentication'))) continue;
+        if (reported.has(attr.node)) continue;
+        const owner = attr.cls.module;
+        const key = attr.kind === 'attr' ? stringValue(attr.value, owner.src) ?? analyser.valueKey(attr.value, owner)?.key ?? null : analyser.memberKey(cls, 'header')?.key ?? null;
         if (!key || !key.toUpperCase().startsWith('HTTP_')) continue;
         if (deployProvenance(model, key.toUpperCase()).proven) continue;
         // Provenance in the code: this middleware's own gate, or one every request passes (MIDDLEWARE).
         if (trustedProxyGate(analyser, model.python, cls) || model.code.globalProvenance.length) continue;
-        ctx.report({ messageId: 'header', data: { cls: cls.name, key }, at: at(mod, attr.node) });
+        reported.add(attr.node);
+        ctx.report({ messageId: 'header', data: { cls: cls.name, key }, at: at(owner, attr.node) });
       }
     }
   },
