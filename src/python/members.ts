@@ -187,10 +187,13 @@ export function isUserModel(project: PythonProject, n: PyNode | null, mod: PyMod
     if (/(^|\.)get_user_model$/.test(q)) return true;
     if (/(^|\.)get_model$/.test(q)) {
       const args = field(u, 'arguments');
-      const first = args ? named(args)[0] : null;
+      const [first, second] = args ? named(args) : [];
       if (first && /\bAUTH_USER_MODEL\b/.test(mod.text(first))) return true;
-      const s = first ? stringValue(first, mod.src) : null;
-      return !!s && !!authUserModel && s.toLowerCase() === authUserModel.toLowerCase();
+      // `get_model("app.Model")` or `get_model("app", "Model")`.
+      const s1 = first ? stringValue(first, mod.src) : null;
+      const s2 = second ? stringValue(second, mod.src) : null;
+      const label = (s2 !== null && s1 !== null ? `${s1}.${s2}` : s1)?.toLowerCase();
+      return !!label && (label === 'auth.user' || (!!authUserModel && label === authUserModel.toLowerCase()));
     }
     return false;
   }

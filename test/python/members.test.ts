@@ -156,6 +156,10 @@ test('isUserModel: get_user_model(), names bound to it, auth.User, AbstractUser 
       '        return owner.badges.create(cn=cn)',
       '    def m9(self, cn):',
       '        return Operator.objects.get_or_create(cn=cn)',
+      '    def m10(self, cn):',
+      '        return apps.get_model("auth", "User").objects.get_or_create(username=cn)',
+      '    def m11(self, cn):',
+      '        return apps.get_model("devices.Reading").objects.get_or_create(cn=cn)',
       '',
     ].join('\n'),
   });
@@ -173,4 +177,7 @@ test('isUserModel: get_user_model(), names bound to it, auth.User, AbstractUser 
   assert.equal(user('m8', 'create'), false, 'a related manager of a user');
   assert.equal(user('m9', 'get_or_create'), false);
   assert.equal(user('m9', 'get_or_create', 'devices.Operator'), true, 'the model AUTH_USER_MODEL names');
+  assert.equal(user('m10', 'get_or_create'), true, 'apps.get_model("auth", "User")');
+  assert.equal(user('m11', 'get_or_create'), false);
+  assert.equal(user('m11', 'get_or_create', 'devices.Reading'), true);
 });
