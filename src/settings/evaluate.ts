@@ -1088,6 +1088,10 @@ export class SettingsEvaluator {
    * the module's namespace at the call.
    */
   private returnOnlyFunction(st: State, def: PyNode): SValue | null {
+    // Only where it is defined: its globals are that module's (a star import copies the binding).
+    let top: PyNode = def;
+    while (top.parent) top = top.parent;
+    if (top !== st.mod.root) return null;
     const ps = field(def, 'parameters');
     if (ps && named(ps).length) return null;
     const body = field(def, 'body');
