@@ -17,6 +17,7 @@ import type { PyNode } from './parser.js';
 import type { PyClass, PyFunction, PyModule } from './module.js';
 import { dotted, field, firstNamed, named, stringValue, unparen, walk } from './ast.js';
 import { qualifiedIs, type PythonProject } from './project.js';
+import { classMember, isCompiledRegex, isUserModel, memberValues, queryModelExpr, returnExprs } from './members.js';
 
 /** What a certificate/identity value read from the request is. */
 export type RawKind = 'pem' | 'dn' | 'cn' | 'issuer-dn' | 'verify' | 'fingerprint' | 'serial' | 'xfcc' | 'user' | 'cert-other';
@@ -38,6 +39,11 @@ export interface SourceRead {
   keySite?: { file: string; line: number };
   /** For origin 'copied': the header read that feeds it. */
   copiedFrom?: SourceRead;
+  /**
+   * 'remote-user': read by Django's RemoteUserMiddleware (or DRF RemoteUserAuthentication) through
+   * a project subclass's `header`, and handed to the RemoteUserBackend; `node` is that `header`.
+   */
+  via?: 'remote-user';
   /** Qualified name of the function that reads it. */
   fn: string;
   text: string;
@@ -285,6 +291,7 @@ export class FlowAnalyzer {
     const ctx: FlowCtx = { root: fn, rootKind: kind, events: [], functions: new Set(), reads: new Set(), parses: [], stack: [], memo: new Map() };
     this.currentMemo = ctx.memo;
     const args = fn.params.map((p, i) => this.initialParam(fn, p, i));
+    for (const a of args) for (const r of a.reads) ctx.reads.add(r);
     this.analyseFn(fn, args, ctx, true);
     // Old-style middleware hooks that fall off the end pass the request on.
     if (kind === 'middleware' && (fn.name === 'process_request' || fn.name === 'process_view')) {
@@ -310,7 +317,66 @@ export class FlowAnalyzer {
   private initialParam(fn: PyFunction, p: string, i: number): AVal {
     if (i === 0 && fn.cls && (p === 'self' || p === 'cls')) return val('self');
     if (p === 'request' || p === 'req' || p === 'http_request') return val('request');
+    if (fn.cls && remoteUserParam(fn, p, i) && this.project.ancestry(fn.cls).some((q) => qualifiedIs(q, 'RemoteUserBackend'))) {
+      if (fn.name !== 'configure_user') return this.remoteUserValue();
+      // configure_user(request, user, created): the user Django made with username=clean_username(header);
+      // with Django's clean_username (returns it unchanged) that username is the header value.
+      if (!this.project.findMethod(fn.cls, 'clean_username')) return derive(this.remoteUserValue(), 'user');
+    }
     return EMPTY();
+  }
+
+  private remoteUser: AVal | null = null;
+
+  /**
+   * What Django hands a RemoteUserBackend: RemoteUserMiddleware reads `request.META[self.header]`
+   * and calls `authenticate(request, remote_user=…)`, which passes it to `clean_username`. The
+   * project's RemoteUserMiddleware subclasses (those in MIDDLEWARE when it is known) and DRF
+   * RemoteUserAuthentication subclasses say which key that is; the default `REMOTE_USER` is the
+   * server's and carries nothing here.
+   */
+  private remoteUserValue(): AVal {
+    if (this.remoteUser) return this.remoteUser;
+    const v = EMPTY();
+    const listed = listedMiddleware(this.model);
+    for (const mod of this.model.analysed) {
+      for (const cls of mod.allClasses) {
+        const anc = this.project.ancestry(cls);
+        const drf = anc.some((q) => qualifiedIs(q, 'RemoteUserAuthentication'));
+        if (!drf && !anc.some((q) => qualifiedIs(q, 'RemoteUserMiddleware', 'PersistentRemoteUserMiddleware'))) continue;
+        if (!drf && listed.size && !listed.has(cls)) continue;
+        const m = classMember(this.project, cls, 'header');
+        if (!m) continue;
+        const k = m.kind === 'attr' ? this.valueKey(m.value, m.cls.module) : this.memberKey(cls, 'header');
+        if (!k) continue;
+        const key = /^http_/i.test(k.key) ? k.key.toUpperCase() : k.key;
+        if (key === 'REMOTE_USER') continue;
+        let r = this.readCache.get(m.node);
+        if (!r) {
+          r = {
+            id: this.nextId++,
+            file: m.cls.module.path,
+            line: m.node.line,
+            column: m.node.col,
+            endLine: m.node.endLine,
+            endColumn: m.node.endCol,
+            key,
+            kind: classifyKey(key),
+            origin: key.startsWith('HTTP_') ? 'header' : 'environ',
+            fn: `${m.cls.module.name}.${m.cls.qualname}`,
+            text: m.cls.module.text(m.node).split('\n')[0],
+            node: m.node,
+            module: m.cls.module,
+            via: 'remote-user',
+          };
+          if (k.site) r.keySite = k.site;
+          this.readCache.set(m.node, r);
+        }
+        v.reads.add(r);
+      }
+    }
+    if (v.reads.size) v.kinds.add('raw');
+    return (this.remoteUser = v);
   }
 
   private analyseFn(fn: PyFunction, args: AVal[], ctx: FlowCtx, isRoot: boolean): AVal {
@@ -839,6 +905,8 @@ export class FlowAnalyzer {
         this.event(ctx, st, n, { t: 'check', what: 'revocation', detail: `binding flag \`${st.mod.text(n)}\`` });
       }
       if (attr === 'user') return derive(ov, 'user');
+      // The username of the user RemoteUserBackend made from the header is the header value.
+      if ((attr === 'username' || attr === 'get_username') && [...ov.reads].some((r) => r.via === 'remote-user')) return derive(ov, 'raw');
       return derive(ov);
     }
     if (ov.kinds.has('settings')) return val('settings');
@@ -970,7 +1038,7 @@ export class FlowAnalyzer {
           if (sv !== null) return { key: sv, site: { file: a.cls.module.path, line: a.node.line } };
           return this.valueKey(a.value, a.cls.module);
         }
-        return null;
+        return this.memberKey(st.fn.cls, an);
       }
       if (st.mod.text(obj) === 'settings') return this.settingKey(an);
       const r = this.project.resolve(st.mod, text);
@@ -1013,6 +1081,8 @@ export class FlowAnalyzer {
           if (ds !== null) return { key: ds, site: { file: mod.path, line: d.line } };
         }
       }
+      const target = fname ? this.project.resolve(mod, fname) : null;
+      if (target?.kind === 'function') return this.returnedKey(target.fn);
     }
     if (n?.type === 'identifier') return this.constantOf(mod, mod.text(n));
     if (n?.type === 'attribute') {
@@ -1021,6 +1091,35 @@ export class FlowAnalyzer {
       if (obj && attr && mod.text(obj) === 'settings') return this.settingKey(mod.text(attr));
       const r = this.project.resolve(mod, mod.text(n));
       if (r?.kind === 'assign') return this.valueKey(r.value, r.mod);
+    }
+    return null;
+  }
+
+  private keyFns = new Set<PyFunction>();
+
+  /** The key a project function returns (`def _user_header(): return os.getenv("X", "HTTP_X_USER")`). */
+  private returnedKey(fn: PyFunction): { key: string; site?: { file: string; line: number } } | null {
+    if (this.keyFns.has(fn)) return null;
+    this.keyFns.add(fn);
+    try {
+      for (const e of returnExprs(fn)) {
+        const k = this.valueKey(e, fn.module);
+        if (k) return k;
+      }
+      return null;
+    } finally {
+      this.keyFns.delete(fn);
+    }
+  }
+
+  /** The key a class member names when it is a `@property` (`def header(self): return settings.X`). */
+  memberKey(cls: PyClass, name: string): { key: string; site?: { file: string; line: number } } | null {
+    const m = classMember(this.project, cls, name);
+    if (!m) return null;
+    if (m.kind === 'property') return this.returnedKey(m.fn);
+    for (const v of memberValues(m)) {
+      const k = this.valueKey(v, m.cls.module);
+      if (k) return k;
     }
     return null;
   }
@@ -1200,7 +1299,7 @@ export class FlowAnalyzer {
     if (rv.kinds.has('parts') && /^(get|pop|__getitem__)$/.test(last)) return derive(rv, ...keepStr(rv));
 
     // Regex on DN / XFCC.
-    if (/^re\.(search|match|fullmatch|findall|finditer|split|sub)$/.test(fname) || (/^(search|match|fullmatch|findall|finditer)$/.test(last) && recv && /(_RE|_re|regex|pattern|PATTERN|_rx)$/.test(mod.text(recv)))) {
+    if (/^re\.(search|match|fullmatch|findall|finditer|split|sub)$/.test(fname) || (/^(search|match|fullmatch|findall|finditer)$/.test(last) && recv && (/(_RE|_re|regex|pattern|PATTERN|_rx)$/.test(mod.text(recv)) || isCompiledRegex(this.project, recv, mod, st.fn.cls, st.fn)))) {
       const subject = /^re\./.test(fname) ? a.pos[1] : a.pos[0];
       if (subject && (isDnLike(subject) || isXfcc(subject))) {
         ev({ t: 'dnop', op: `${fname}()`, val: subject, target: isXfcc(subject) ? 'xfcc' : 'dn' });
@@ -1249,7 +1348,7 @@ export class FlowAnalyzer {
       const modelName = mod.text(recv).split('.')[0];
       const certDerived = tainted(a.all);
       if (certDerived) {
-        if (CREATE_OPS.has(last)) ev({ t: 'create-user', op: last, kw: a.kw, args: a.pos });
+        if (CREATE_OPS.has(last) && this.createsUser(last, recv, st)) ev({ t: 'create-user', op: last, kw: a.kw, args: a.pos });
         ev({ t: 'lookup', op: last, model: modelName, args: a.pos, kw: a.kw });
         const kw = [...a.kw.keys()].join(' ');
         if (/revoked|active|enabled|disabled/.test(kw)) {
@@ -1347,6 +1446,18 @@ export class FlowAnalyzer {
     return derive(u, ...keepStr(u));
   }
 
+  /**
+   * Does this ORM create call make a user? `create_user`/`create_superuser` always do; `create`,
+   * `get_or_create`, `update_or_create` only on Django's user model (per-device or status rows
+   * keyed by a certificate are not accounts).
+   */
+  private createsUser(op: string, recv: PyNode, st: FnState): boolean {
+    if (/^(create_user|create_superuser)$/.test(op)) return true;
+    const s = this.model.settings.get('AUTH_USER_MODEL');
+    const authUserModel = s && typeof s.value === 'string' ? s.value : null;
+    return isUserModel(this.project, queryModelExpr(recv, st.mod), st.mod, st.fn.cls, st.fn, authUserModel);
+  }
+
   private isDjangoAuthenticate(fname: string, st: FnState): boolean {
     const q = this.project.qualify(st.mod, fname);
     return q === 'django.contrib.auth.authenticate' || fname === 'auth.authenticate';
@@ -1423,6 +1534,14 @@ export class FlowAnalyzer {
     const r = this.project.resolve(st.mod, fname);
     return r?.kind === 'function' ? { fn: r.fn, viaSelf: false } : null;
   }
+}
+
+/** The parameter of a RemoteUserBackend method that receives the asserted user name. */
+function remoteUserParam(fn: PyFunction, p: string, i: number): boolean {
+  if (fn.name === 'authenticate') return p === 'remote_user';
+  if (fn.name === 'clean_username') return i === 1;
+  if (fn.name === 'configure_user') return p === 'user';
+  return false;
 }
 
 function keepStr(v: AVal): VKind[] {
@@ -1565,6 +1684,8 @@ export function rootKindOf(fn: PyFunction, project: PythonProject): RootKind | n
     }
     if (fn.name === 'authenticate' && /Authentication$/.test(cls.name)) return 'drf-auth';
     if (fn.name === 'authenticate') return 'backend';
+    // Django calls RemoteUserBackend.clean_username with the asserted user name.
+    if ((fn.name === 'clean_username' || fn.name === 'configure_user') && fn.params.length >= 2 && anc.some((q) => qualifiedIs(q, 'RemoteUserBackend'))) return 'backend';
     if (fn.name === 'has_permission' || fn.name === 'has_object_permission') return 'view';
     if (MIDDLEWARE_METHODS.has(fn.name) && fn.params.length >= 2) return 'middleware';
     if (VIEW_METHODS.has(fn.name) && fn.params.length >= 2) return 'view';

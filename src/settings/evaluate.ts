@@ -25,6 +25,8 @@ export interface Binding {
   envScheme?: Map<string, { cast: string | null; def?: SValue }>;
   /** A python-decouple config object (`AutoConfig(...)`, `Config(...)`). */
   decouple?: boolean;
+  /** A function defined in the module without decorators (its `function_definition`). */
+  fnDef?: PyNode;
 }
 
 export type Namespace = Map<string, Binding>;
@@ -192,7 +194,7 @@ export class SettingsEvaluator {
         const nm = def ? field(def, 'name') : null;
         if (nm) {
           const name = st.mod.text(nm);
-          this.bind(st, name, unknown(`${def!.type === 'class_definition' ? 'class' : 'function'} ${name}`, siteOf(st.mod, n)), n, { qual: `${st.mod.name}.${name}` });
+          this.bind(st, name, unknown(`${def!.type === 'class_definition' ? 'class' : 'function'} ${name}`, siteOf(st.mod, n)), n, { qual: `${st.mod.name}.${name}`, ...(n.type === 'function_definition' ? { fnDef: n } : {}) });
         }
         return 'ok';
       }
@@ -1070,8 +1072,39 @@ export class SettingsEvaluator {
       if (q === 'os.getenv' || q === 'os.environ.get') return this.osEnv(st, pos, kw, site);
       if (q === 'datetime.timedelta') return unknown('timedelta', site);
       if (!b && BUILTINS.has(name) && !splat) return this.builtin(st, name, pos, kw, site);
+      if (b?.fnDef && !pos.length && !kw.size && !splat) {
+        const r = this.returnOnlyFunction(st, b.fnDef);
+        if (r) return r;
+      }
     }
     return unknown(`call ${text.slice(0, 60)}`, site);
+  }
+
+  private calling = new Set<PyNode>();
+
+  /**
+   * A call to a settings-module helper that takes no parameters and only returns an expression
+   * (`def _user_header(): return os.getenv("X", "HTTP_X_USER")`): the value of that expression in
+   * the module's namespace at the call.
+   */
+  private returnOnlyFunction(st: State, def: PyNode): SValue | null {
+    // Only where it is defined: its globals are that module's (a star import copies the binding).
+    let top: PyNode = def;
+    while (top.parent) top = top.parent;
+    if (top !== st.mod.root) return null;
+    const ps = field(def, 'parameters');
+    if (ps && named(ps).length) return null;
+    const body = field(def, 'body');
+    const stmts = body ? named(body).filter((x) => !(x.type === 'expression_statement' && named(x).length === 1 && named(x)[0].type === 'string') && x.type !== 'pass_statement') : [];
+    if (stmts.length !== 1 || stmts[0].type !== 'return_statement') return null;
+    const e = named(stmts[0])[0];
+    if (!e || this.calling.has(def)) return null;
+    this.calling.add(def);
+    try {
+      return this.expr(st, e);
+    } finally {
+      this.calling.delete(def);
+    }
   }
 
   private timedeltaSeconds(st: State, call: PyNode): number | null {

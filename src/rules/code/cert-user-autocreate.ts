@@ -1,8 +1,13 @@
 // cert-user-autocreate: a Django user created on first sight of any trusted certificate.
 
 import { defineRule } from '../../core/rule.js';
-import { stringValue, walk } from '../../python/ast.js';
+import { callArgNodes, dotted, field, stringValue, unparen, walk } from '../../python/ast.js';
 import { qualifiedIs } from '../../python/project.js';
+import { classMember, memberValues } from '../../python/members.js';
+import type { PyNode } from '../../python/parser.js';
+import type { PyModule } from '../../python/module.js';
+import type { ProjectModel } from '../../model/project.js';
+import { pyTruthy } from '../../settings/model.js';
 import { at, events, nodeKey, uniqueBy } from './support.js';
 
 const ENROLMENT_GUARD = /staff_member_required|permission_required|user_passes_test|superuser_required|admin_required/;
@@ -30,6 +35,7 @@ export default defineRule({
       orm: '`{{call}}` creates a user from certificate data during authentication; any certificate the CA issues becomes an account.',
       backendClass: '{{name}} extends RemoteUserBackend without `create_unknown_user = False`: every identity the front end asserts becomes a new user.',
       backendAttr: '`create_unknown_user = True`: every identity the front end asserts becomes a new user.',
+      backendProperty: '`create_unknown_user` returns True: every identity the front end asserts becomes a new user.',
       backendSetting: '`django.contrib.auth.backends.RemoteUserBackend` creates unknown users by default: every identity the front end asserts becomes a new user.',
     },
   },
@@ -49,10 +55,11 @@ export default defineRule({
       for (const cls of mod.allClasses) {
         const anc = model.python.ancestry(cls);
         if (!anc.some((q) => qualifiedIs(q, 'django.contrib.auth.backends.RemoteUserBackend', 'RemoteUserBackend'))) continue;
-        const attr = model.python.classAttr(cls, 'create_unknown_user');
+        // `create_unknown_user = …` or a `@property` returning it, here or in a project base.
+        const attr = classMember(model.python, cls, 'create_unknown_user');
         if (attr) {
-          const text = attr.cls.module.text(attr.value).trim();
-          if (text === 'True' && attr.cls === cls) ctx.report({ messageId: 'backendAttr', at: at(attr.cls.module, attr.node) });
+          const truths = memberValues(attr).map((v) => truthOf(model, v, attr.cls.module));
+          if (truths.includes(true) && attr.cls === cls) ctx.report({ messageId: attr.kind === 'attr' ? 'backendAttr' : 'backendProperty', at: at(attr.cls.module, attr.node) });
           continue;
         }
         const def = cls.node.type === 'decorated_definition' ? cls.node.children.find((c) => c.type === 'class_definition') ?? cls.node : cls.node;
@@ -68,3 +75,39 @@ export default defineRule({
     }
   },
 });
+
+/**
+ * Python truth of a flag's value when it can be told: `True`/`False`/`None`, a setting
+ * (`settings.X`, `getattr(settings, "X", default)` — the default when the setting is not written),
+ * a module constant. Null when unknown.
+ */
+function truthOf(model: ProjectModel, n: PyNode, mod: PyModule, depth = 0): boolean | null {
+  const u = unparen(n);
+  if (!u || depth > 8) return null;
+  const text = mod.text(u).trim();
+  if (u.type === 'true' || text === 'True') return true;
+  if (u.type === 'false' || u.type === 'none' || text === 'False' || text === 'None') return false;
+  const setting = (name: string): boolean | null | undefined => {
+    const s = model.settings.get(name);
+    return s ? pyTruthy(s.value) ?? null : undefined;
+  };
+  if (u.type === 'attribute') {
+    const d = dotted(u, mod.src);
+    if (d && /^settings\.\w+$/.test(d)) return setting(d.slice('settings.'.length)) ?? null;
+  }
+  if (u.type === 'call' && dotted(field(u, 'function'), mod.src) === 'getattr') {
+    const { pos } = callArgNodes(u, mod.src);
+    const name = pos[1] ? stringValue(pos[1], mod.src) : null;
+    if (pos[0] && mod.text(pos[0]) === 'settings' && name) {
+      const v = setting(name);
+      if (v !== undefined) return v;
+      return pos[2] ? truthOf(model, pos[2], mod, depth + 1) : null;
+    }
+    return null;
+  }
+  if (u.type === 'identifier') {
+    const r = model.python.resolve(mod, text);
+    if (r?.kind === 'assign') return truthOf(model, r.value, r.mod, depth + 1);
+  }
+  return null;
+}

@@ -36,6 +36,8 @@ export default defineRule({
       if (!usesContents) continue;
       if (codeProvenance(ctx.model, flow)) continue;
       for (const r of flow.reads) {
+        // Django's RemoteUserMiddleware reading a subclass's `header`: remote-user-header reports it.
+        if (r.via === 'remote-user') continue;
         if (!readDecides(ctx.model, flow, r)) continue;
         const src = r.origin === 'copied' && r.copiedFrom ? r.copiedFrom : r.origin === 'header' ? r : null;
         if (!src) continue;

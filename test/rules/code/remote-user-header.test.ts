@@ -22,6 +22,34 @@ ruleTester.run('remote-user-header', {
         `,
       },
     },
+    {
+      name: 'header accepted only after a MIDDLEWARE-listed gate rejects peers outside the proxy network',
+      files: {
+        'project/settings.py': `
+          MIDDLEWARE = [
+              'gate.middleware.ProxyPeerOnly',
+              'django.contrib.sessions.middleware.SessionMiddleware',
+              'django.contrib.auth.middleware.AuthenticationMiddleware',
+              'gate.middleware.HeaderUser',
+          ]
+        `,
+        'gate/middleware.py': `
+          from ipaddress import ip_address, ip_network
+          from django.contrib.auth.middleware import RemoteUserMiddleware
+          from django.http import HttpResponseForbidden
+          PROXIES = ip_network('198.51.100.0/30')
+          class ProxyPeerOnly:
+              def __init__(self, get_response):
+                  self.get_response = get_response
+              def __call__(self, request):
+                  if ip_address(request.META['REMOTE_ADDR']) not in PROXIES:
+                      return HttpResponseForbidden()
+                  return self.get_response(request)
+          class HeaderUser(RemoteUserMiddleware):
+              header = 'HTTP_X_PROXY_USER'
+        `,
+      },
+    },
   ],
   invalid: [
     {
