@@ -606,7 +606,7 @@ export class FlowAnalyzer {
         if (excName && unparen(e)?.type === 'identifier' && st.mod.text(unparen(e)!) === excName) return { kind: 'returns-error-object', detail: `returns the exception object \`${excName}\``, node: s, flags };
         if (unparen(e)?.type === 'call' && EXC_NAME_RE.test(lastName(dotted(field(unparen(e)!, 'function'), st.mod.src) ?? ''))) return { kind: 'returns-error-object', detail: 'returns an exception object instead of raising it', node: s, flags };
         if (v.kinds.has('response-deny') || v.kinds.has('none') || v.kinds.has('false')) return { kind: 'deny', detail: 'denies', flags };
-        if (v.kinds.has('response-ok') || v.kinds.has('true') || v.kinds.has('user') || v.kinds.has('raw') || unparen(e)?.type === 'tuple') return { kind: 'returns-success', detail: `returns \`${st.mod.text(e)}\``, flags };
+        if (v.kinds.has('response-ok') || v.kinds.has('true') || v.kinds.has('user') || v.kinds.has('raw') || isTupleExpr(e)) return { kind: 'returns-success', detail: `returns \`${st.mod.text(e)}\``, flags };
         return { kind: 'other', detail: 'returns', flags };
       }
       if (s.type === 'continue_statement' || s.type === 'break_statement') return { kind: 'other', detail: 'loop control', flags };
@@ -646,7 +646,7 @@ export class FlowAnalyzer {
     } else if (k === 'backend') {
       if (v.kinds.has('user') || v.kinds.has('binding')) this.event(ctx, st, s, { t: 'grant', kind: 'returned user' });
     } else if (k === 'drf-auth') {
-      if (e && unparen(e)?.type === 'tuple') this.event(ctx, st, s, { t: 'grant', kind: 'returned (user, auth) tuple' });
+      if (e && isTupleExpr(e)) this.event(ctx, st, s, { t: 'grant', kind: 'returned (user, auth) tuple' });
     }
   }
 
@@ -1427,6 +1427,12 @@ export class FlowAnalyzer {
 
 function keepStr(v: AVal): VKind[] {
   return [...v.kinds].filter((k) => k === 'raw' || k === 'dn-string' || k === 'subject-attr' || k === 'issuer-attr' || k === 'fingerprint' || k === 'serial');
+}
+
+/** `(user, auth)` or the unparenthesised `user, auth` (an `expression_list`). */
+function isTupleExpr(e: PyNode): boolean {
+  const u = unparen(e);
+  return u?.type === 'tuple' || u?.type === 'expression_list';
 }
 
 function sigOf(v: AVal): string {
