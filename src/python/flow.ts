@@ -1153,6 +1153,8 @@ export class FlowAnalyzer {
           ev({ t: 'check', what: 'validity', detail: 'has_expired()' });
           return derive(rv, 'verified');
         case 'verify_directly_issued_by':
+          // Against an issuer taken from request data (the certificate itself, a forwarded chain) it is no pinning.
+          if (a.pos[0] && tainted(a.pos[0])) return derive(rv);
           ev({ t: 'check', what: 'chain', detail: 'verify_directly_issued_by()' });
           return derive(rv, 'verified');
         case 'get_extension_for_class':
@@ -1222,6 +1224,9 @@ export class FlowAnalyzer {
       return derive(a.all, 'verified');
     }
     if (last === 'verify' && recv && /public_key\(\)|_key$|key$|ca_pub|issuer_pub/.test(mod.text(recv)) && a.posNodes.some((x) => /\.signature\b/.test(mod.text(x)))) {
+      // The key must be a pinned one: a key taken from request data — the presented certificate's
+      // own `public_key()` above all — proves only that the certificate is self-consistent.
+      if (tainted(rv)) return derive(a.all);
       ev({ t: 'check', what: 'chain', detail: `${mod.text(recv)}.verify(… signature …)` });
       return derive(a.all, 'verified');
     }
