@@ -1296,6 +1296,9 @@ export class FlowAnalyzer {
       const status = a.kwNodes.get('status');
       const statusText = status ? mod.text(status) : '';
       const posStatus = last === 'HttpResponse' && a.posNodes[1] ? mod.text(a.posNodes[1]) : '';
+      // `status=200 if found else 404`: a success on one branch is a grant there.
+      const branches = statusBranches(status ?? (last === 'HttpResponse' ? a.posNodes[1] ?? null : null), mod);
+      if (branches) return branches.ok && branches.deny ? val('response-ok', 'response-deny') : branches.ok ? val('response-ok') : val('response-deny');
       if (/\b[45]\d\d\b|HTTP_4\d\d|HTTP_5\d\d/.test(statusText + ' ' + posStatus)) return val('response-deny');
       if (last === 'redirect' && a.posNodes[0] && /login/i.test(mod.text(a.posNodes[0]))) return val('response-deny');
       return val('response-ok');
@@ -1434,6 +1437,39 @@ function keepStr(v: AVal): VKind[] {
   return [...v.kinds].filter((k) => k === 'raw' || k === 'dn-string' || k === 'subject-attr' || k === 'issuer-attr' || k === 'fingerprint' || k === 'serial');
 }
 
+/** The branches of a conditional status (`200 if x else 404`): does one succeed, does one fail? Null when not conditional. */
+function statusBranches(n: PyNode | null, mod: PyModule): { ok: boolean; deny: boolean } | null {
+  const u = unparen(n);
+  if (!u || u.type !== 'conditional_expression') return null;
+  const parts = named(u);
+  if (parts.length !== 3) return null;
+  let ok = false;
+  let deny = false;
+  for (const b of [parts[0], parts[2]]) {
+    const inner = statusBranches(b, mod);
+    if (inner) {
+      ok ||= inner.ok;
+      deny ||= inner.deny;
+    } else if (/\b[45]\d\d\b|HTTP_[45]\d\d/.test(mod.text(b))) deny = true;
+    else ok = true;
+  }
+  return { ok, deny };
+}
+
+/** The conditional status of a response call (`status=` keyword, or HttpResponse's second argument). */
+function conditionalStatus(call: PyNode, last: string, mod: PyModule): { ok: boolean; deny: boolean } | null {
+  const args = field(call, 'arguments');
+  if (!args) return null;
+  const all = named(args);
+  const kw = all.find((x) => x.type === 'keyword_argument' && mod.text(field(x, 'name')!) === 'status');
+  if (kw) return statusBranches(field(kw, 'value'), mod);
+  if (last === 'HttpResponse') {
+    const pos = all.filter((x) => x.type !== 'keyword_argument' && x.type !== 'comment');
+    return statusBranches(pos[1] ?? null, mod);
+  }
+  return null;
+}
+
 /** `(user, auth)` or the unparenthesised `user, auth` (an `expression_list`). */
 function isTupleExpr(e: PyNode): boolean {
   const u = unparen(e);
@@ -1536,6 +1572,8 @@ export function blockDenies(b: PyNode, mod: PyModule, rootKind: RootKind, isRoot
         const last = lastName(f);
         if (DENY_RESPONSE_RE.test(last)) return true;
         const text = mod.text(e);
+        const cs = conditionalStatus(e, last, mod);
+        if (cs) return !cs.ok;
         if (/status\s*=\s*(4\d\d|5\d\d|status\.HTTP_[45]\d\d)/.test(text)) return true;
         if (last === 'HttpResponse' && /,\s*(4\d\d|5\d\d)\s*\)/.test(text)) return true;
         if (/^(Http404|PermissionDenied)$/.test(last)) return true;
