@@ -641,6 +641,10 @@ export class FlowAnalyzer {
     if (v.kinds.has('response-deny') && !v.kinds.has('response-ok')) return;
     if (k === 'view' || k === 'function') {
       if (v.kinds.has('response-ok')) this.event(ctx, st, s, { t: 'grant', kind: 'success response' });
+      // A DRF permission's `has_permission` admits the request by returning a true value.
+      else if (isPermissionHook(ctx.root) && !v.kinds.has('false') && !v.kinds.has('none') && (v.kinds.has('true') || v.kinds.has('verified') || v.kinds.has('user') || v.kinds.has('binding'))) {
+        this.event(ctx, st, s, { t: 'grant', kind: 'permission granted' });
+      }
     } else if (k === 'middleware') {
       if (v.kinds.has('response-ok') || !e || v.kinds.has('none')) this.event(ctx, st, s, { t: 'grant', kind: 'request passed on' });
     } else if (k === 'backend') {
@@ -1468,6 +1472,11 @@ function conditionalStatus(call: PyNode, last: string, mod: PyModule): { ok: boo
     return statusBranches(pos[1] ?? null, mod);
   }
   return null;
+}
+
+/** `has_permission` / `has_object_permission` of a (DRF-style) permission class. */
+function isPermissionHook(fn: PyFunction): boolean {
+  return !!fn.cls && (fn.name === 'has_permission' || fn.name === 'has_object_permission');
 }
 
 /** `(user, auth)` or the unparenthesised `user, auth` (an `expression_list`). */
