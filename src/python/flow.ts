@@ -75,6 +75,8 @@ export type VKind =
   | 'response-ok'
   | 'response-deny'
   | 'regex-match'
+  /** A compiled regular expression (`re.compile(...)`). */
+  | 'pattern'
   | 'parts'
   | 'exception'
   | 'true'
@@ -1206,7 +1208,8 @@ export class FlowAnalyzer {
     if (rv.kinds.has('parts') && /^(get|pop|__getitem__)$/.test(last)) return derive(rv, ...keepStr(rv));
 
     // Regex on DN / XFCC.
-    if (/^re\.(search|match|fullmatch|findall|finditer|split|sub)$/.test(fname) || (/^(search|match|fullmatch|findall|finditer)$/.test(last) && recv && /(_RE|_re|regex|pattern|PATTERN|_rx)$/.test(mod.text(recv)))) {
+    if (/^re\.compile$/.test(fname) || (fname === 'compile' && this.project.qualify(mod, fname) === 're.compile')) return val('pattern');
+    if (/^re\.(search|match|fullmatch|findall|finditer|split|sub)$/.test(fname) || (/^(search|match|fullmatch|findall|finditer)$/.test(last) && recv && (/(_RE|_re|regex|pattern|PATTERN|_rx)$/.test(mod.text(recv)) || rv.kinds.has('pattern') || this.compiledPattern(recv, st)))) {
       const subject = /^re\./.test(fname) ? a.pos[1] : a.pos[0];
       if (subject && (isDnLike(subject) || isXfcc(subject))) {
         ev({ t: 'dnop', op: `${fname}()`, val: subject, target: isXfcc(subject) ? 'xfcc' : 'dn' });
@@ -1216,7 +1219,9 @@ export class FlowAnalyzer {
     }
 
     // Verification calls.
-    if (last === 'verify_certificate' || fname.endsWith('X509StoreContext')) {
+    // pyOpenSSL's `X509StoreContext(...).verify_certificate()` — not a project function of that name,
+    // which is analysed as project code below.
+    if ((last === 'verify_certificate' && !this.resolveCall(fname, st)) || fname.endsWith('X509StoreContext')) {
       ev({ t: 'check', what: 'chain', detail: 'X509StoreContext.verify_certificate()' });
       ev({ t: 'check', what: 'validity', detail: 'X509StoreContext.verify_certificate()' });
       return derive(a.all, 'verified');
@@ -1357,6 +1362,20 @@ export class FlowAnalyzer {
     const onValue = !!recv && (rv.kinds.has('raw') || rv.kinds.has('dn-string') || rv.kinds.has('subject-attr') || rv.kinds.has('parts'));
     if (!onValue && tainted(a.all) && !tainted(rv)) return derive(u, 'opaque');
     return derive(u, ...keepStr(u));
+  }
+
+  /** A module constant (or imported name) bound to `re.compile(...)`, whatever it is called. */
+  private compiledPattern(recv: PyNode, st: FnState): boolean {
+    const u = unparen(recv);
+    if (!u || (u.type !== 'identifier' && u.type !== 'attribute')) return false;
+    const name = dotted(u, st.mod.src);
+    if (!name || st.env.has(name)) return false;
+    const r = this.project.resolve(st.mod, name);
+    if (r?.kind !== 'assign') return false;
+    const v = unparen(r.value);
+    if (v?.type !== 'call') return false;
+    const f = dotted(field(v, 'function'), r.mod.src) ?? '';
+    return f === 're.compile' || this.project.qualify(r.mod, f) === 're.compile';
   }
 
   private isDjangoAuthenticate(fname: string, st: FnState): boolean {
