@@ -237,6 +237,8 @@ const PARSE_FNS = ['load_pem_x509_certificate', 'load_der_x509_certificate', 'lo
 const DENY_RESPONSE_RE = /Forbidden|Unauthori[sz]ed|BadRequest|NotAllowed|NotFound|Gone|ServerError|Denied|redirect_to_login/;
 const OK_RESPONSE = new Set(['JsonResponse', 'HttpResponse', 'Response', 'render', 'redirect', 'TemplateResponse', 'HttpResponseRedirect', 'FileResponse', 'StreamingHttpResponse', 'render_to_response', 'SimpleTemplateResponse']);
 const ORM_LOOKUP = new Set(['get', 'filter', 'exclude', 'get_or_create', 'update_or_create', 'create', 'first', 'get_by_natural_key', 'create_user', 'create_superuser', 'aget', 'afilter', 'aget_or_create', 'acreate']);
+/** Queryset methods that return rows of the same lookup (`order_by`, `select_related`, …, `latest`). */
+const QUERYSET_CHAIN = new Set(['order_by', 'select_related', 'prefetch_related', 'only', 'defer', 'distinct', 'all', 'using', 'reverse', 'annotate', 'alias', 'select_for_update', 'latest', 'earliest', 'afirst', 'alast', 'alatest', 'aearliest']);
 const CREATE_OPS = new Set(['get_or_create', 'update_or_create', 'create', 'create_user', 'create_superuser', 'aget_or_create', 'acreate', 'aupdate_or_create']);
 const EXC_NAME_RE = /^(PermissionDenied|AuthenticationFailed|NotAuthenticated|SuspiciousOperation|ValidationError|ValueError|Http404|\w*(Error|Exception|Denied|Failed|Invalid\w*))$/;
 const SUBJECT_OIDS = /COMMON_NAME|ORGANIZATION_NAME|ORGANIZATIONAL_UNIT_NAME|EMAIL_ADDRESS|USER_ID|SURNAME|GIVEN_NAME|DN_QUALIFIER|SERIAL_NUMBER|DOMAIN_COMPONENT/;
@@ -643,6 +645,10 @@ export class FlowAnalyzer {
     if (v.kinds.has('response-deny') && !v.kinds.has('response-ok')) return;
     if (k === 'view' || k === 'function') {
       if (v.kinds.has('response-ok')) this.event(ctx, st, s, { t: 'grant', kind: 'success response' });
+      // An entry function that hands back the identity found for the request (`def account_for(request)`).
+      else if (!v.kinds.has('response-deny') && (v.kinds.has('user') || v.kinds.has('binding') || (e && this.returnsBoundRelation(e, st)))) {
+        this.event(ctx, st, s, { t: 'grant', kind: 'returned identity' });
+      }
       // A DRF permission's `has_permission` admits the request by returning a true value.
       else if (isPermissionHook(ctx.root) && !v.kinds.has('false') && !v.kinds.has('none') && (v.kinds.has('true') || v.kinds.has('verified') || v.kinds.has('user') || v.kinds.has('binding'))) {
         this.event(ctx, st, s, { t: 'grant', kind: 'permission granted' });
@@ -651,9 +657,26 @@ export class FlowAnalyzer {
       if (v.kinds.has('response-ok') || !e || v.kinds.has('none')) this.event(ctx, st, s, { t: 'grant', kind: 'request passed on' });
     } else if (k === 'backend') {
       if (v.kinds.has('user') || v.kinds.has('binding')) this.event(ctx, st, s, { t: 'grant', kind: 'returned user' });
+      else if (e && this.returnsBoundRelation(e, st)) this.event(ctx, st, s, { t: 'grant', kind: 'returned account of the bound row' });
     } else if (k === 'drf-auth') {
       if (e && isTupleExpr(e)) this.event(ctx, st, s, { t: 'grant', kind: 'returned (user, auth) tuple' });
     }
+  }
+
+  /** `row.reporter` (or `row.owner if row else None`): a related record of a certificate-keyed row, not one of its flags. */
+  private returnsBoundRelation(e: PyNode, st: FnState): boolean {
+    const u = unparen(e);
+    if (!u) return false;
+    if (u.type === 'conditional_expression') {
+      const parts = named(u);
+      return parts.length === 3 && (this.returnsBoundRelation(parts[0], st) || this.returnsBoundRelation(parts[2], st));
+    }
+    if (u.type !== 'attribute') return false;
+    const obj = field(u, 'object');
+    const attr = field(u, 'attribute');
+    if (!obj || !attr) return false;
+    if (/^(revoked|is_revoked|revoked_at|active|is_active|enabled|disabled|pk|id|created|created_at|updated_at|enrolled_at|fingerprint|serial|sha1|sha256)$/.test(st.mod.text(attr))) return false;
+    return this.peek(obj, st).kinds.has('binding');
   }
 
   private event(ctx: FlowCtx, st: FnState, node: PyNode, e: Record<string, unknown> & { t: FlowEvent['t'] }): void {
@@ -1277,6 +1300,8 @@ export class FlowAnalyzer {
       return EMPTY();
     }
     if ((last === 'first' || last === 'last' || last === 'get' || last === 'exists') && (rv.kinds.has('binding') || rv.kinds.has('user'))) return derive(rv, ...[...rv.kinds].filter((k) => k === 'binding' || k === 'user'));
+    // Queryset chains after a certificate-keyed filter() keep what the rows are.
+    if (QUERYSET_CHAIN.has(last) && (rv.kinds.has('binding') || rv.kinds.has('user'))) return derive(rv, ...[...rv.kinds].filter((k) => k === 'binding' || k === 'user'));
 
     // login(request, user)
     if (last === 'login' && !recv && a.pos.length >= 2) {
