@@ -87,6 +87,11 @@ function viewNeeds(model: ProjectModel, cls: PyClass): Needs | null {
     return strongest(named(u).filter((x) => x.type !== 'comment').map((x) => exprNeeds(python, own.cls.module, x)));
   }
   if (!isDrfView(python, cls)) return null;
+  return defaultNeeds(model);
+}
+
+/** REST_FRAMEWORK['DEFAULT_PERMISSION_CLASSES'] (AllowAny when the setting leaves it out); null when unknown. */
+function defaultNeeds(model: ProjectModel): Needs | null {
   const rf = model.settings.get('REST_FRAMEWORK');
   if (!rf || isUnknown(rf.value) || !rf.tree.entries) return null;
   const dflt = entry(rf.tree, 'DEFAULT_PERMISSION_CLASSES');
@@ -101,10 +106,51 @@ function viewNeeds(model: ProjectModel, cls: PyClass): Needs | null {
  * Null when the view has no (resolvable) DRF permissions.
  */
 export function drfRequiresUser(model: ProjectModel, fn: PyFunction): boolean | null {
-  if (!fn.cls) return null;
+  if (!fn.cls) return functionViewRequiresUser(model, fn);
   const needs = viewNeeds(model, fn.cls);
   if (needs === null) return null;
   if (needs === 'all') return true;
   if (needs === 'unsafe') return UNSAFE_HANDLERS.has(fn.name) && !SAFE_HANDLERS.has(fn.name);
   return false;
+}
+
+/** The decorator calls of a function (`@api_view([...])`, `@permission_classes([...])`): last name → call node. */
+function decoratorCalls(fn: PyFunction): Map<string, PyNode> {
+  const out = new Map<string, PyNode>();
+  if (fn.node.type !== 'decorated_definition') return out;
+  for (const d of fn.node.children.filter((c) => c.type === 'decorator')) {
+    const e = unparen(named(d)[0] ?? null);
+    if (e?.type !== 'call') continue;
+    const name = dotted(field(e, 'function'), fn.module.src);
+    if (name) out.set(name.slice(name.lastIndexOf('.') + 1), e);
+  }
+  return out;
+}
+
+function firstArg(call: PyNode): PyNode | null {
+  const args = field(call, 'arguments');
+  return args ? named(args).find((a) => a.type !== 'keyword_argument' && a.type !== 'comment') ?? null : null;
+}
+
+/** A function view under `@api_view`: `@permission_classes([...])` or the project default, for the methods it accepts. */
+function functionViewRequiresUser(model: ProjectModel, fn: PyFunction): boolean | null {
+  const decos = decoratorCalls(fn);
+  const api = decos.get('api_view');
+  if (!api) return null;
+  const python = model.python;
+  let needs: Needs | null;
+  const perms = decos.get('permission_classes');
+  if (perms) {
+    const list = unparen(firstArg(perms));
+    if (!list || (list.type !== 'list' && list.type !== 'tuple')) return null;
+    needs = strongest(named(list).filter((x) => x.type !== 'comment').map((x) => exprNeeds(python, fn.module, x)));
+  } else needs = defaultNeeds(model);
+  if (needs === null) return null;
+  if (needs === 'all') return true;
+  if (needs !== 'unsafe') return false;
+  // `@api_view()` accepts GET only; a list of methods that are all unsafe needs a user.
+  const methods = unparen(firstArg(api));
+  if (!methods || (methods.type !== 'list' && methods.type !== 'tuple')) return false;
+  const names = named(methods).map((m) => (fn.module.text(m).replace(/^['"]|['"]$/g, '')).toLowerCase());
+  return names.length > 0 && names.every((m) => UNSAFE_HANDLERS.has(m));
 }

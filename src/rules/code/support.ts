@@ -148,10 +148,9 @@ export function rootBehindLogin(model: ProjectModel, flow: CertFlow): boolean {
   if (fn.cls) {
     if (fn.cls.decorators.some((d) => SESSION_AUTH_DECORATOR.test(d))) return true;
     // DRF permission classes, resolved (aliases, bases, the project default) and per method.
-    const drf = drfRequiresUser(model, fn);
-    if (drf !== null) return drf;
+    if (drfRequiresUser(model, fn) === true) return true;
     if (model.python.ancestry(fn.cls).some((q) => SESSION_AUTH_MIXIN.test(q))) return true;
-  }
+  } else if (drfRequiresUser(model, fn) === true) return true;
   return false;
 }
 
