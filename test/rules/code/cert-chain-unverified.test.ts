@@ -99,6 +99,25 @@ ruleTester.run('cert-chain-unverified', {
       errors: [{ ruleId: 'cert-chain-unverified', line: 6 }],
     },
     {
+      name: 'signature checked with a key or issuer taken from the request (its own public_key(), itself)',
+      files: {
+        'app/views.py': `
+          from cryptography import x509
+          from cryptography.hazmat.primitives.asymmetric import padding
+          from django.http import JsonResponse
+          def own_key(request):
+              cert = x509.load_pem_x509_certificate(request.META['SSL_CLIENT_CERT'].encode())
+              cert.public_key().verify(cert.signature, cert.tbs_certificate_bytes, padding.PKCS1v15(), cert.signature_hash_algorithm)
+              return JsonResponse({'cn': cert.subject.rfc4514_string()})
+          def self_issued(request):
+              cert = x509.load_pem_x509_certificate(request.META['SSL_CLIENT_CERT'].encode())
+              cert.verify_directly_issued_by(cert)
+              return JsonResponse({'cn': cert.subject.rfc4514_string()})
+        `,
+      },
+      errors: [{ ruleId: 'cert-chain-unverified', line: 5 }, { ruleId: 'cert-chain-unverified', line: 9 }],
+    },
+    {
       name: 'DER certificate from a backend',
       files: {
         'app/backends.py': `
