@@ -80,6 +80,8 @@ function isDrfView(python: PythonProject, cls: PyClass): boolean {
 /** The permission classes in force on a DRF class-based view: its own (through bases) or the project default. */
 function viewNeeds(model: ProjectModel, cls: PyClass): Needs | null {
   const python = model.python;
+  // `get_permissions()` overridden: the classes depend on the request, not known here.
+  if (python.findMethod(cls, 'get_permissions')) return null;
   const own = python.classAttr(cls, 'permission_classes');
   if (own) {
     const u = unparen(own.value);
