@@ -1255,7 +1255,7 @@ export class FlowAnalyzer {
       if (last === 'build_client_verifier') ev({ t: 'check', what: 'eku', detail: 'client verifier requires clientAuth' });
       return derive(a.all, 'verified');
     }
-    if (last === 'verify' && recv && /public_key\(\)|_key$|key$|ca_pub|issuer_pub/.test(mod.text(recv)) && a.posNodes.some((x) => /\.signature\b/.test(mod.text(x)))) {
+    if (last === 'verify' && recv && (/public_key\(\)|_key$|key$|ca_pub|issuer_pub/.test(mod.text(recv)) || a.posNodes.some((x) => /\.tbs_certificate_bytes\b/.test(mod.text(x)))) && a.posNodes.some((x) => /\.signature\b/.test(mod.text(x)))) {
       // The key must be a pinned one: a key taken from request data — the presented certificate's
       // own `public_key()` above all — proves only that the certificate is self-consistent.
       if (tainted(rv)) return derive(a.all);
