@@ -40,7 +40,8 @@ export default defineRule({
       // RULES.md: a view that already requires an authenticated user by other means.
       if (rootBehindLogin(ctx.model, flow)) continue;
       // A gate middleware that only passes the request on, in a project that decides identity elsewhere.
-      if (flow.grants.every((g) => g.kind === 'request passed on') && identityDecidedElsewhere(ctx.model, flow)) continue;
+      // …or a DRF permission hook, which runs after the authentication classes have decided who it is.
+      if (flow.grants.every((g) => g.kind === 'request passed on' || g.kind === 'permission granted') && identityDecidedElsewhere(ctx.model, flow)) continue;
       const conds = uniqueBy(
         events(flow, 'cond').filter((c) => c.presence && (c.denies || c.grants) && [...c.val.reads].some((r) => r.kind !== 'user')),
         (c) => nodeKey(c.module, c.node),
