@@ -548,6 +548,7 @@ export class FlowAnalyzer {
     // through is not one — the name stays unbound, or the function ends and returns None.
     const hasVerification = inBody.some((e) => e.t === 'check' && e.what !== 'provenance');
     const hasCheck = hasVerification || inBody.some((e) => e.t === 'lookup' && [...e.kw.values(), ...e.args].some(tainted));
+    const afterBody = new Map(st.env);
     for (const h of s.children) {
       if (h.type === 'else_clause' || h.type === 'finally_clause') {
         const b = field(h, 'body') ?? h.children.find((x) => x.type === 'block');
@@ -575,6 +576,7 @@ export class FlowAnalyzer {
       }
       const handlerStart = ctx.events.length;
       this.block(hb, st, ctx);
+      this.joinAfterHandler(hb, afterBody, st);
       if (!(hasParse || hasCheck)) continue;
       const cls = this.classifyHandler(hb, st, ctx, excName);
       const handlerEvents = ctx.events.slice(handlerStart);
@@ -590,6 +592,19 @@ export class FlowAnalyzer {
         if (cls.flags.length) for (const f of cls.flags) st.handlerFlags.set(f, h);
         else this.event(ctx, st, h, { t: 'fail-open', how: 'swallowed', detail: cls.detail });
       }
+    }
+  }
+
+  /**
+   * A handler that falls through joins the try body's path: a name both paths assign holds either
+   * value afterwards (`ok = True` in the body, `ok = False` in the handler).
+   */
+  private joinAfterHandler(hb: PyNode, afterBody: Map<string, AVal>, st: FnState): void {
+    const last = named(hb).pop();
+    if (last && (last.type === 'return_statement' || last.type === 'raise_statement')) return;
+    for (const [k, v] of afterBody) {
+      const now = st.env.get(k);
+      if (now && now !== v) st.env.set(k, union(v, now));
     }
   }
 
@@ -650,7 +665,8 @@ export class FlowAnalyzer {
         this.event(ctx, st, s, { t: 'grant', kind: 'returned identity' });
       }
       // A DRF permission's `has_permission` admits the request by returning a true value.
-      else if (isPermissionHook(ctx.root) && !v.kinds.has('false') && !v.kinds.has('none') && (v.kinds.has('true') || v.kinds.has('verified') || v.kinds.has('user') || v.kinds.has('binding'))) {
+      // (`return True`, `return ok` where ok may be True, `return verify(cert)`, a test on certificate data.)
+      else if (isPermissionHook(ctx.root) && (tainted(v) || ['true', 'verified', 'opaque', 'user', 'binding'].some((x) => v.kinds.has(x as VKind)))) {
         this.event(ctx, st, s, { t: 'grant', kind: 'permission granted' });
       }
     } else if (k === 'middleware') {
