@@ -81,6 +81,8 @@ export type VKind =
   | 'response-ok'
   | 'response-deny'
   | 'regex-match'
+  /** A compiled regular expression (`re.compile(...)`). */
+  | 'pattern'
   | 'parts'
   | 'exception'
   | 'true'
@@ -241,6 +243,8 @@ const PARSE_FNS = ['load_pem_x509_certificate', 'load_der_x509_certificate', 'lo
 const DENY_RESPONSE_RE = /Forbidden|Unauthori[sz]ed|BadRequest|NotAllowed|NotFound|Gone|ServerError|Denied|redirect_to_login/;
 const OK_RESPONSE = new Set(['JsonResponse', 'HttpResponse', 'Response', 'render', 'redirect', 'TemplateResponse', 'HttpResponseRedirect', 'FileResponse', 'StreamingHttpResponse', 'render_to_response', 'SimpleTemplateResponse']);
 const ORM_LOOKUP = new Set(['get', 'filter', 'exclude', 'get_or_create', 'update_or_create', 'create', 'first', 'get_by_natural_key', 'create_user', 'create_superuser', 'aget', 'afilter', 'aget_or_create', 'acreate']);
+/** Queryset methods that return rows of the same lookup (`order_by`, `select_related`, …, `latest`). */
+const QUERYSET_CHAIN = new Set(['order_by', 'select_related', 'prefetch_related', 'only', 'defer', 'distinct', 'all', 'using', 'reverse', 'annotate', 'alias', 'select_for_update', 'latest', 'earliest', 'afirst', 'alast', 'alatest', 'aearliest']);
 const CREATE_OPS = new Set(['get_or_create', 'update_or_create', 'create', 'create_user', 'create_superuser', 'aget_or_create', 'acreate', 'aupdate_or_create']);
 const EXC_NAME_RE = /^(PermissionDenied|AuthenticationFailed|NotAuthenticated|SuspiciousOperation|ValidationError|ValueError|Http404|\w*(Error|Exception|Denied|Failed|Invalid\w*))$/;
 const SUBJECT_OIDS = /COMMON_NAME|ORGANIZATION_NAME|ORGANIZATIONAL_UNIT_NAME|EMAIL_ADDRESS|USER_ID|SURNAME|GIVEN_NAME|DN_QUALIFIER|SERIAL_NUMBER|DOMAIN_COMPONENT/;
@@ -610,6 +614,7 @@ export class FlowAnalyzer {
     // through is not one — the name stays unbound, or the function ends and returns None.
     const hasVerification = inBody.some((e) => e.t === 'check' && e.what !== 'provenance');
     const hasCheck = hasVerification || inBody.some((e) => e.t === 'lookup' && [...e.kw.values(), ...e.args].some(tainted));
+    const afterBody = new Map(st.env);
     for (const h of s.children) {
       if (h.type === 'else_clause' || h.type === 'finally_clause') {
         const b = field(h, 'body') ?? h.children.find((x) => x.type === 'block');
@@ -637,6 +642,7 @@ export class FlowAnalyzer {
       }
       const handlerStart = ctx.events.length;
       this.block(hb, st, ctx);
+      this.joinAfterHandler(hb, afterBody, st);
       if (!(hasParse || hasCheck)) continue;
       const cls = this.classifyHandler(hb, st, ctx, excName);
       const handlerEvents = ctx.events.slice(handlerStart);
@@ -652,6 +658,19 @@ export class FlowAnalyzer {
         if (cls.flags.length) for (const f of cls.flags) st.handlerFlags.set(f, h);
         else this.event(ctx, st, h, { t: 'fail-open', how: 'swallowed', detail: cls.detail });
       }
+    }
+  }
+
+  /**
+   * A handler that falls through joins the try body's path: a name both paths assign holds either
+   * value afterwards (`ok = True` in the body, `ok = False` in the handler).
+   */
+  private joinAfterHandler(hb: PyNode, afterBody: Map<string, AVal>, st: FnState): void {
+    const last = named(hb).pop();
+    if (last && (last.type === 'return_statement' || last.type === 'raise_statement')) return;
+    for (const [k, v] of afterBody) {
+      const now = st.env.get(k);
+      if (now && now !== v) st.env.set(k, union(v, now));
     }
   }
 
@@ -671,8 +690,8 @@ export class FlowAnalyzer {
         const v = this.peek(e, st);
         if (excName && unparen(e)?.type === 'identifier' && st.mod.text(unparen(e)!) === excName) return { kind: 'returns-error-object', detail: `returns the exception object \`${excName}\``, node: s, flags };
         if (unparen(e)?.type === 'call' && EXC_NAME_RE.test(lastName(dotted(field(unparen(e)!, 'function'), st.mod.src) ?? ''))) return { kind: 'returns-error-object', detail: 'returns an exception object instead of raising it', node: s, flags };
-        if (v.kinds.has('response-deny') || v.kinds.has('none') || v.kinds.has('false')) return { kind: 'deny', detail: 'denies', flags };
-        if (v.kinds.has('response-ok') || v.kinds.has('true') || v.kinds.has('user') || v.kinds.has('raw') || unparen(e)?.type === 'tuple') return { kind: 'returns-success', detail: `returns \`${st.mod.text(e)}\``, flags };
+        if ((v.kinds.has('response-deny') && !v.kinds.has('response-ok')) || v.kinds.has('none') || v.kinds.has('false')) return { kind: 'deny', detail: 'denies', flags };
+        if (v.kinds.has('response-ok') || v.kinds.has('true') || v.kinds.has('user') || v.kinds.has('raw') || isTupleExpr(e)) return { kind: 'returns-success', detail: `returns \`${st.mod.text(e)}\``, flags };
         return { kind: 'other', detail: 'returns', flags };
       }
       if (s.type === 'continue_statement' || s.type === 'break_statement') return { kind: 'other', detail: 'loop control', flags };
@@ -707,13 +726,39 @@ export class FlowAnalyzer {
     if (v.kinds.has('response-deny') && !v.kinds.has('response-ok')) return;
     if (k === 'view' || k === 'function') {
       if (v.kinds.has('response-ok')) this.event(ctx, st, s, { t: 'grant', kind: 'success response' });
+      // An entry function that hands back the identity found for the request (`def account_for(request)`).
+      else if (!v.kinds.has('response-deny') && (v.kinds.has('user') || v.kinds.has('binding') || (e && this.returnsBoundRelation(e, st)))) {
+        this.event(ctx, st, s, { t: 'grant', kind: 'returned identity' });
+      }
+      // A DRF permission's `has_permission` admits the request by returning a true value.
+      // (`return True`, `return ok` where ok may be True, `return verify(cert)`, a test on certificate data.)
+      else if (isPermissionHook(ctx.root) && (tainted(v) || ['true', 'verified', 'opaque', 'user', 'binding'].some((x) => v.kinds.has(x as VKind)))) {
+        this.event(ctx, st, s, { t: 'grant', kind: 'permission granted' });
+      }
     } else if (k === 'middleware') {
       if (v.kinds.has('response-ok') || !e || v.kinds.has('none')) this.event(ctx, st, s, { t: 'grant', kind: 'request passed on' });
     } else if (k === 'backend') {
       if (v.kinds.has('user') || v.kinds.has('binding')) this.event(ctx, st, s, { t: 'grant', kind: 'returned user' });
+      else if (e && this.returnsBoundRelation(e, st)) this.event(ctx, st, s, { t: 'grant', kind: 'returned account of the bound row' });
     } else if (k === 'drf-auth') {
-      if (e && unparen(e)?.type === 'tuple') this.event(ctx, st, s, { t: 'grant', kind: 'returned (user, auth) tuple' });
+      if (e && isTupleExpr(e)) this.event(ctx, st, s, { t: 'grant', kind: 'returned (user, auth) tuple' });
     }
+  }
+
+  /** `row.reporter` (or `row.owner if row else None`): a related record of a certificate-keyed row, not one of its flags. */
+  private returnsBoundRelation(e: PyNode, st: FnState): boolean {
+    const u = unparen(e);
+    if (!u) return false;
+    if (u.type === 'conditional_expression') {
+      const parts = named(u);
+      return parts.length === 3 && (this.returnsBoundRelation(parts[0], st) || this.returnsBoundRelation(parts[2], st));
+    }
+    if (u.type !== 'attribute') return false;
+    const obj = field(u, 'object');
+    const attr = field(u, 'attribute');
+    if (!obj || !attr) return false;
+    if (/^(revoked|is_revoked|revoked_at|active|is_active|enabled|disabled|pk|id|created|created_at|updated_at|enrolled_at|fingerprint|serial|sha1|sha256)$/.test(st.mod.text(attr))) return false;
+    return this.peek(obj, st).kinds.has('binding');
   }
 
   private event(ctx: FlowCtx, st: FnState, node: PyNode, e: Record<string, unknown> & { t: FlowEvent['t'] }): void {
@@ -1252,6 +1297,8 @@ export class FlowAnalyzer {
           ev({ t: 'check', what: 'validity', detail: 'has_expired()' });
           return derive(rv, 'verified');
         case 'verify_directly_issued_by':
+          // Against an issuer taken from request data (the certificate itself, a forwarded chain) it is no pinning.
+          if (a.pos[0] && tainted(a.pos[0])) return derive(rv);
           ev({ t: 'check', what: 'chain', detail: 'verify_directly_issued_by()' });
           return derive(rv, 'verified');
         case 'get_extension_for_class':
@@ -1299,7 +1346,8 @@ export class FlowAnalyzer {
     if (rv.kinds.has('parts') && /^(get|pop|__getitem__)$/.test(last)) return derive(rv, ...keepStr(rv));
 
     // Regex on DN / XFCC.
-    if (/^re\.(search|match|fullmatch|findall|finditer|split|sub)$/.test(fname) || (/^(search|match|fullmatch|findall|finditer)$/.test(last) && recv && (/(_RE|_re|regex|pattern|PATTERN|_rx)$/.test(mod.text(recv)) || isCompiledRegex(this.project, recv, mod, st.fn.cls, st.fn)))) {
+    if (/^re\.compile$/.test(fname) || (fname === 'compile' && this.project.qualify(mod, fname) === 're.compile')) return val('pattern');
+    if (/^re\.(search|match|fullmatch|findall|finditer|split|sub)$/.test(fname) || (/^(search|match|fullmatch|findall|finditer)$/.test(last) && recv && (/(_RE|_re|regex|pattern|PATTERN|_rx)$/.test(mod.text(recv)) || rv.kinds.has('pattern') || isCompiledRegex(this.project, recv, mod, st.fn.cls, st.fn)))) {
       const subject = /^re\./.test(fname) ? a.pos[1] : a.pos[0];
       if (subject && (isDnLike(subject) || isXfcc(subject))) {
         ev({ t: 'dnop', op: `${fname}()`, val: subject, target: isXfcc(subject) ? 'xfcc' : 'dn' });
@@ -1309,7 +1357,9 @@ export class FlowAnalyzer {
     }
 
     // Verification calls.
-    if (last === 'verify_certificate' || fname.endsWith('X509StoreContext')) {
+    // pyOpenSSL's `X509StoreContext(...).verify_certificate()` — not a project function of that name,
+    // which is analysed as project code below.
+    if ((last === 'verify_certificate' && !this.resolveCall(fname, st)) || fname.endsWith('X509StoreContext')) {
       ev({ t: 'check', what: 'chain', detail: 'X509StoreContext.verify_certificate()' });
       ev({ t: 'check', what: 'validity', detail: 'X509StoreContext.verify_certificate()' });
       return derive(a.all, 'verified');
@@ -1320,7 +1370,10 @@ export class FlowAnalyzer {
       if (last === 'build_client_verifier') ev({ t: 'check', what: 'eku', detail: 'client verifier requires clientAuth' });
       return derive(a.all, 'verified');
     }
-    if (last === 'verify' && recv && /public_key\(\)|_key$|key$|ca_pub|issuer_pub/.test(mod.text(recv)) && a.posNodes.some((x) => /\.signature\b/.test(mod.text(x)))) {
+    if (last === 'verify' && recv && (/public_key\(\)|_key$|key$|ca_pub|issuer_pub/.test(mod.text(recv)) || a.posNodes.some((x) => /\.tbs_certificate_bytes\b/.test(mod.text(x)))) && a.posNodes.some((x) => /\.signature\b/.test(mod.text(x)))) {
+      // The key must be a pinned one: a key taken from request data — the presented certificate's
+      // own `public_key()` above all — proves only that the certificate is self-consistent.
+      if (tainted(rv)) return derive(a.all);
       ev({ t: 'check', what: 'chain', detail: `${mod.text(recv)}.verify(… signature …)` });
       return derive(a.all, 'verified');
     }
@@ -1362,6 +1415,8 @@ export class FlowAnalyzer {
       return EMPTY();
     }
     if ((last === 'first' || last === 'last' || last === 'get' || last === 'exists') && (rv.kinds.has('binding') || rv.kinds.has('user'))) return derive(rv, ...[...rv.kinds].filter((k) => k === 'binding' || k === 'user'));
+    // Queryset chains after a certificate-keyed filter() keep what the rows are.
+    if (QUERYSET_CHAIN.has(last) && (rv.kinds.has('binding') || rv.kinds.has('user'))) return derive(rv, ...[...rv.kinds].filter((k) => k === 'binding' || k === 'user'));
 
     // login(request, user)
     if (last === 'login' && !recv && a.pos.length >= 2) {
@@ -1390,6 +1445,9 @@ export class FlowAnalyzer {
       const status = a.kwNodes.get('status');
       const statusText = status ? mod.text(status) : '';
       const posStatus = last === 'HttpResponse' && a.posNodes[1] ? mod.text(a.posNodes[1]) : '';
+      // `status=200 if found else 404`: a success on one branch is a grant there.
+      const branches = statusBranches(status ?? (last === 'HttpResponse' ? a.posNodes[1] ?? null : null), mod);
+      if (branches) return branches.ok && branches.deny ? val('response-ok', 'response-deny') : branches.ok ? val('response-ok') : val('response-deny');
       if (/\b[45]\d\d\b|HTTP_4\d\d|HTTP_5\d\d/.test(statusText + ' ' + posStatus)) return val('response-deny');
       if (last === 'redirect' && a.posNodes[0] && /login/i.test(mod.text(a.posNodes[0]))) return val('response-deny');
       return val('response-ok');
@@ -1548,6 +1606,50 @@ function keepStr(v: AVal): VKind[] {
   return [...v.kinds].filter((k) => k === 'raw' || k === 'dn-string' || k === 'subject-attr' || k === 'issuer-attr' || k === 'fingerprint' || k === 'serial');
 }
 
+/** The branches of a conditional status (`200 if x else 404`): does one succeed, does one fail? Null when not conditional. */
+function statusBranches(n: PyNode | null, mod: PyModule): { ok: boolean; deny: boolean } | null {
+  const u = unparen(n);
+  if (!u || u.type !== 'conditional_expression') return null;
+  const parts = named(u);
+  if (parts.length !== 3) return null;
+  let ok = false;
+  let deny = false;
+  for (const b of [parts[0], parts[2]]) {
+    const inner = statusBranches(b, mod);
+    if (inner) {
+      ok ||= inner.ok;
+      deny ||= inner.deny;
+    } else if (/\b[45]\d\d\b|HTTP_[45]\d\d/.test(mod.text(b))) deny = true;
+    else ok = true;
+  }
+  return { ok, deny };
+}
+
+/** The conditional status of a response call (`status=` keyword, or HttpResponse's second argument). */
+function conditionalStatus(call: PyNode, last: string, mod: PyModule): { ok: boolean; deny: boolean } | null {
+  const args = field(call, 'arguments');
+  if (!args) return null;
+  const all = named(args);
+  const kw = all.find((x) => x.type === 'keyword_argument' && mod.text(field(x, 'name')!) === 'status');
+  if (kw) return statusBranches(field(kw, 'value'), mod);
+  if (last === 'HttpResponse') {
+    const pos = all.filter((x) => x.type !== 'keyword_argument' && x.type !== 'comment');
+    return statusBranches(pos[1] ?? null, mod);
+  }
+  return null;
+}
+
+/** `has_permission` / `has_object_permission` of a (DRF-style) permission class. */
+function isPermissionHook(fn: PyFunction): boolean {
+  return !!fn.cls && (fn.name === 'has_permission' || fn.name === 'has_object_permission');
+}
+
+/** `(user, auth)` or the unparenthesised `user, auth` (an `expression_list`). */
+function isTupleExpr(e: PyNode): boolean {
+  const u = unparen(e);
+  return u?.type === 'tuple' || u?.type === 'expression_list';
+}
+
 function sigOf(v: AVal): string {
   return `${[...v.kinds].sort().join(',')}#${[...v.reads].map((r) => r.id).join(',')}#${[...v.parses].map((p) => p.id).join(',')}`;
 }
@@ -1644,6 +1746,8 @@ export function blockDenies(b: PyNode, mod: PyModule, rootKind: RootKind, isRoot
         const last = lastName(f);
         if (DENY_RESPONSE_RE.test(last)) return true;
         const text = mod.text(e);
+        const cs = conditionalStatus(e, last, mod);
+        if (cs) return !cs.ok;
         if (/status\s*=\s*(4\d\d|5\d\d|status\.HTTP_[45]\d\d)/.test(text)) return true;
         if (last === 'HttpResponse' && /,\s*(4\d\d|5\d\d)\s*\)/.test(text)) return true;
         if (/^(Http404|PermissionDenied)$/.test(last)) return true;

@@ -1,7 +1,7 @@
 // cert-presence-only: access granted because a client-certificate value is present.
 
 import { defineRule } from '../../core/rule.js';
-import { at, certReads, deciding, events, grantRelated, hasIdentityDecision, identityDecidedElsewhere, nodeKey, uniqueBy } from './support.js';
+import { at, certReads, deciding, events, grantRelated, hasIdentityDecision, identityDecidedElsewhere, nodeKey, rootBehindLogin, uniqueBy } from './support.js';
 
 /** A condition as one short line for a message (continuation lines folded, long ones cut). */
 function oneLine(text: string): string {
@@ -37,8 +37,11 @@ export default defineRule({
     for (const flow of deciding(ctx.model)) {
       const reads = certReads(flow);
       if (!reads.length || hasIdentityDecision(flow)) continue;
+      // RULES.md: a view that already requires an authenticated user by other means.
+      if (rootBehindLogin(ctx.model, flow)) continue;
       // A gate middleware that only passes the request on, in a project that decides identity elsewhere.
-      if (flow.grants.every((g) => g.kind === 'request passed on') && identityDecidedElsewhere(ctx.model, flow)) continue;
+      // …or a DRF permission hook, which runs after the authentication classes have decided who it is.
+      if (flow.grants.every((g) => g.kind === 'request passed on' || g.kind === 'permission granted') && identityDecidedElsewhere(ctx.model, flow)) continue;
       const conds = uniqueBy(
         events(flow, 'cond').filter((c) => c.presence && (c.denies || c.grants) && [...c.val.reads].some((r) => r.kind !== 'user')),
         (c) => nodeKey(c.module, c.node),

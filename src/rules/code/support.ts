@@ -7,6 +7,7 @@ import type { AVal, CertFlow, FlowEvent, ParseSite, SourceRead } from '../../pyt
 import { provenanceDenies, rawKinds, tainted } from '../../python/flow.js';
 import type { ProjectModel } from '../../model/project.js';
 import { provesProvenance, revocationAtProxy, verifiedAtProxy } from '../../deploy/facts.js';
+import { drfRequiresUser } from './drf-permissions.js';
 
 export type Ev<T extends FlowEvent['t']> = Extract<FlowEvent, { t: T }>;
 
@@ -146,10 +147,10 @@ export function rootBehindLogin(model: ProjectModel, flow: CertFlow): boolean {
   if (fn.decorators.some((d) => SESSION_AUTH_DECORATOR.test(d))) return true;
   if (fn.cls) {
     if (fn.cls.decorators.some((d) => SESSION_AUTH_DECORATOR.test(d))) return true;
+    // DRF permission classes, resolved (aliases, bases, the project default) and per method.
+    if (drfRequiresUser(model, fn) === true) return true;
     if (model.python.ancestry(fn.cls).some((q) => SESSION_AUTH_MIXIN.test(q))) return true;
-    const perms = fn.cls.attrs.get('permission_classes');
-    if (perms && SESSION_AUTH_MIXIN.test(fn.cls.module.text(perms.value))) return true;
-  }
+  } else if (drfRequiresUser(model, fn) === true) return true;
   return false;
 }
 

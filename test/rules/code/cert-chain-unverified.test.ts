@@ -53,6 +53,25 @@ ruleTester.run('cert-chain-unverified', {
       },
     },
     {
+      name: 'signature verified with the pinned CA key, whatever the variable holding it is called',
+      files: {
+        'app/views.py': `
+          from cryptography import x509
+          from cryptography.hazmat.primitives import hashes
+          from cryptography.hazmat.primitives.asymmetric import ec
+          from django.http import JsonResponse
+          from .models import Binding
+          from .pki import ROOT
+          def v(request):
+              cert = x509.load_pem_x509_certificate(request.META['SSL_CLIENT_CERT'].encode())
+              anchor = ROOT.public_key()
+              anchor.verify(cert.signature, cert.tbs_certificate_bytes, ec.ECDSA(cert.signature_hash_algorithm))
+              b = Binding.objects.get(fingerprint=cert.fingerprint(hashes.SHA256()).hex())
+              return JsonResponse({'user': b.user.username})
+        `,
+      },
+    },
+    {
       name: 'certificate parsed only to display its expiry in a login_required view',
       files: {
         'app/views.py': `
@@ -97,6 +116,25 @@ ruleTester.run('cert-chain-unverified', {
         `,
       },
       errors: [{ ruleId: 'cert-chain-unverified', line: 6 }],
+    },
+    {
+      name: 'signature checked with a key or issuer taken from the request (its own public_key(), itself)',
+      files: {
+        'app/views.py': `
+          from cryptography import x509
+          from cryptography.hazmat.primitives.asymmetric import padding
+          from django.http import JsonResponse
+          def own_key(request):
+              cert = x509.load_pem_x509_certificate(request.META['SSL_CLIENT_CERT'].encode())
+              cert.public_key().verify(cert.signature, cert.tbs_certificate_bytes, padding.PKCS1v15(), cert.signature_hash_algorithm)
+              return JsonResponse({'cn': cert.subject.rfc4514_string()})
+          def self_issued(request):
+              cert = x509.load_pem_x509_certificate(request.META['SSL_CLIENT_CERT'].encode())
+              cert.verify_directly_issued_by(cert)
+              return JsonResponse({'cn': cert.subject.rfc4514_string()})
+        `,
+      },
+      errors: [{ ruleId: 'cert-chain-unverified', line: 5 }, { ruleId: 'cert-chain-unverified', line: 9 }],
     },
     {
       name: 'DER certificate from a backend',

@@ -135,6 +135,22 @@ ruleTester.run('cert-check-fail-open', {
       errors: [{ ruleId: 'cert-check-fail-open', line: 14, messageId: 'returnsSuccess' }],
     },
     {
+      name: 'handler answers with a status that is 200 on one branch',
+      files: {
+        'app/views.py': `${HEAD}
+          def v(request, slug):
+              try:
+                  cert = x509.load_pem_x509_certificate(request.META['SSL_CLIENT_CERT'].encode())
+                  cert.verify_directly_issued_by(CA)
+              except ValueError:
+                  doc = Binding.objects.filter(slug=slug).first()
+                  return JsonResponse({'doc': slug}, status=200 if doc else 404)
+              return JsonResponse({'authenticated': True})
+        `,
+      },
+      errors: [{ ruleId: 'cert-check-fail-open', line: 14, messageId: 'returnsSuccess' }],
+    },
+    {
       name: 'falls back to the DN header when parsing fails',
       files: {
         'app/views.py': `${HEAD}

@@ -3,6 +3,33 @@ import { ruleTester } from '../../helpers/rule-tester.js';
 ruleTester.run('cert-presence-only', {
   valid: [
     {
+      name: 'DRF permission gate on presence behind an authentication class that binds the fingerprint',
+      files: {
+        'app/permissions.py': `
+          from rest_framework.permissions import BasePermission
+          class ClientCertPresent(BasePermission):
+              def has_permission(self, request, view):
+                  if not request.META.get('SSL_CLIENT_CERT'):
+                      return False
+                  return True
+        `,
+        'app/authentication.py': `
+          from rest_framework.authentication import BaseAuthentication
+          from rest_framework.exceptions import AuthenticationFailed
+          from .models import Binding
+          class FingerprintAuthentication(BaseAuthentication):
+              def authenticate(self, request):
+                  fp = request.META.get('SSL_CLIENT_FINGERPRINT')
+                  if not fp:
+                      return None
+                  b = Binding.objects.filter(fingerprint=fp, revoked=False).first()
+                  if b is None:
+                      raise AuthenticationFailed('unknown certificate')
+                  return (b.user, b)
+        `,
+      },
+    },
+    {
       name: 'presence check that only rejects before a fingerprint binding',
       files: {
         'app/views.py': `
@@ -104,6 +131,20 @@ ruleTester.run('cert-presence-only', {
     },
   ],
   invalid: [
+    {
+      name: 'DRF permission that admits any request carrying a certificate',
+      files: {
+        'app/permissions.py': `
+          from rest_framework.permissions import BasePermission
+          class ClientCertPresent(BasePermission):
+              def has_permission(self, request, view):
+                  if not request.META.get('SSL_CLIENT_CERT'):
+                      return False
+                  return True
+        `,
+      },
+      errors: [{ ruleId: 'cert-presence-only', line: 4 }],
+    },
     {
       name: 'function view granting on a truthy certificate',
       files: {

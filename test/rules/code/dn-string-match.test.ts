@@ -46,6 +46,17 @@ ruleTester.run('dn-string-match', {
     { name: 'startswith', files: { 'app/views.py': DN_VIEW("if not dn.startswith('CN=admin'): return HttpResponseForbidden()") }, errors: [{ ruleId: 'dn-string-match', line: 5 }] },
     { name: 'regex extraction of the CN', files: { 'app/views.py': DN_VIEW("m = re.search(r'CN=([^,/]+)', dn)\n      if not m or m.group(1) != 'admin': return HttpResponseForbidden()") }, errors: [{ ruleId: 'dn-string-match', line: 5 }] },
     {
+      name: 'a compiled pattern, whatever its name, matched against the DN (local and imported)',
+      files: {
+        'app/views.py': DN_VIEW("ou = re.compile(r'OU=(\\w+)').search(dn)\n      if not ou or ou.group(1) != 'ops': return HttpResponseForbidden()\n      from .shapes import ROLE\n      if not ROLE.match(dn): return HttpResponseForbidden()"),
+        'app/shapes.py': `
+          from re import compile
+          ROLE = compile(r'.*OU=admins')
+        `,
+      },
+      errors: [{ ruleId: 'dn-string-match', line: 5 }, { ruleId: 'dn-string-match', line: 8 }],
+    },
+    {
       name: 'split on commas to find the CN',
       files: { 'app/views.py': DN_VIEW("parts = dict(p.split('=', 1) for p in dn.split(','))\n      if parts.get('CN') != 'admin': return HttpResponseForbidden()") },
       errors: [{ ruleId: 'dn-string-match', line: 5 }],
