@@ -32,8 +32,66 @@ const URLS = `
   ] + router.urls
 `;
 
+const REFUSING_AUTH = `
+  from rest_framework import exceptions
+  from rest_framework.authentication import BaseAuthentication
+  from .models import Terminal
+  class TerminalAuthentication(BaseAuthentication):
+      # Terminals are not users: the terminal goes on the request, DRF sees AnonymousUser.
+      def authenticate(self, request):
+          if request.META.get('SSL_CLIENT_VERIFY') != 'SUCCESS':
+              raise exceptions.AuthenticationFailed('client certificate required')
+          t = Terminal.objects.filter(serial=request.META.get('SSL_CLIENT_M_SERIAL'), retired=False).first()
+          if t is None:
+              raise exceptions.AuthenticationFailed('terminal not enrolled')
+          request.terminal = t
+          return None
+`;
+const LENIENT_AUTH = `
+  from rest_framework import exceptions
+  from rest_framework.authentication import BaseAuthentication
+  from .models import Terminal
+  class TerminalAuthentication(BaseAuthentication):
+      def authenticate(self, request):
+          serial = request.META.get('SSL_CLIENT_M_SERIAL')
+          if not serial:
+              return None
+          t = Terminal.objects.filter(serial=serial, retired=False).first()
+          if t is None:
+              raise exceptions.AuthenticationFailed('terminal not enrolled')
+          request.terminal = t
+          return None
+`;
+const TERMINAL_VIEWS = `
+  from rest_framework.permissions import AllowAny
+  from rest_framework.response import Response
+  from rest_framework.views import APIView
+  from .terminals import TerminalAuthentication
+
+  class RefundView(APIView):
+      permission_classes = [AllowAny]
+      authentication_classes = [TerminalAuthentication]
+      def post(self, request):
+          request.terminal.refunds.create(amount=request.data['amount'])
+          return Response({'ok': True})
+`;
+
 ruleTester.run('critical-view-unauthenticated', {
   valid: [
+    {
+      name: 'AllowAny with an authentication class that refuses requests without a certificate (returns None only once the terminal is on the request)',
+      files: { 'proj/settings.py': settings(), 'proj/urls.py': URLS, 'payments/auth.py': CERT_AUTH, 'payments/terminals.py': REFUSING_AUTH, 'payments/views.py': TERMINAL_VIEWS },
+    },
+    {
+      name: 'a refusing authentication class as the REST_FRAMEWORK default covers AllowAny views without their own list',
+      files: {
+        'proj/settings.py': settings("REST_FRAMEWORK = {'DEFAULT_AUTHENTICATION_CLASSES': ['payments.terminals.TerminalAuthentication']}"),
+        'proj/urls.py': URLS,
+        'payments/auth.py': CERT_AUTH,
+        'payments/terminals.py': REFUSING_AUTH,
+        'payments/views.py': TERMINAL_VIEWS.replace('      authentication_classes = [TerminalAuthentication]\n', ''),
+      },
+    },
     {
       name: 'IsAuthenticated with the certificate authentication; signature-checked webhook; read-only AllowAny',
       files: {
@@ -169,6 +227,11 @@ ruleTester.run('critical-view-unauthenticated', {
     },
   ],
   invalid: [
+    {
+      name: 'AllowAny with an authentication class that returns None when no certificate is sent: anonymous callers get through',
+      files: { 'proj/settings.py': settings(), 'proj/urls.py': URLS, 'payments/auth.py': CERT_AUTH, 'payments/terminals.py': LENIENT_AUTH, 'payments/views.py': TERMINAL_VIEWS },
+      errors: [{ ruleId: 'critical-view-unauthenticated', file: 'payments/views.py', line: 6, messageId: 'allowAny' }],
+    },
     {
       name: 'AllowAny viewset, AllowAny APIView with post, csrf_exempt function: each definition',
       files: {

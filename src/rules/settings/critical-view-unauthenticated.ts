@@ -8,6 +8,7 @@ import { authSurface } from '../../urls/surface.js';
 import { certRequiredAt, usesMtls, type Protections } from '../../urls/protections.js';
 import { analyseView, classList, decoList, drfAttr, endsWith, viewChecksAccess, decoratorsOf, type ViewFacts } from '../../urls/views.js';
 import { at, once } from './support.js';
+import { refusesAnonymous } from '../../urls/drf-authenticators.js';
 
 export type MessageIds = 'allowAny' | 'noAuthentication' | 'csrfExemptNoAuth';
 
@@ -73,6 +74,9 @@ function judge(model: ProjectModel, prot: Protections, v: ViewFacts): { messageI
     const ownPerm = decoList(python, v, 'permission_classes') ?? listAttr(model, v, 'permission_classes');
     const ownAuth = decoList(python, v, 'authentication_classes') ?? listAttr(model, v, 'authentication_classes');
     if (ownPerm === 'unknown' || ownAuth === 'unknown') return null;
+    // An authentication class that refuses requests without a credential leaves no anonymous caller.
+    const auths = ownAuth ?? prot.drf.authentications ?? [];
+    if (auths.some((q) => refusesAnonymous(python, q))) return null;
     if (ownPerm && (ownPerm.length === 0 || ownPerm.every(isAllowAny))) {
       return { messageId: 'allowAny', data: { perm: ownPerm.length ? 'allow any client (`AllowAny`)' : 'are empty' } };
     }
