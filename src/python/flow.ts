@@ -199,7 +199,16 @@ function union(...vs: (AVal | undefined)[]): AVal {
     for (const r of v.reads) out.reads.add(r);
     for (const p of v.parses) out.parses.add(p);
     if (v.sessionKey !== undefined) out.sessionKey = v.sessionKey;
+    if (v.fields) out.fields = mergeFields(out.fields, v.fields);
   }
+  return out;
+}
+
+/** Named fields of two values (an object built in one branch or another): per name, the union. */
+function mergeFields(a: Map<string, AVal> | undefined, b: Map<string, AVal>): Map<string, AVal> {
+  if (!a) return new Map(b);
+  const out = new Map(a);
+  for (const [k, v] of b) out.set(k, out.has(k) ? union(out.get(k), v) : v);
   return out;
 }
 
@@ -730,7 +739,8 @@ export class FlowAnalyzer {
         }
         if (cur) operands.push(cur);
         const u = union(...operands.map((o) => this.expr(o, st, ctx, peeking)));
-        const keep = [...u.kinds].filter((k): k is VKind => k === 'raw' || k === 'dn-string' || k === 'subject-attr');
+        // Concatenation and `%` formatting keep what the operands are (`"%x" % serial` is the serial).
+        const keep = [...u.kinds].filter((k): k is VKind => k === 'raw' || k === 'dn-string' || k === 'subject-attr' || k === 'issuer-attr' || k === 'fingerprint' || k === 'serial' || (k === 'issuer' && u.kinds.has('dn-string')));
         return { ...u, kinds: new Set(keep) };
       }
       case 'string': {
@@ -739,10 +749,7 @@ export class FlowAnalyzer {
         if (interp.length) {
           const vs = interp.map((c) => named(c).map((e) => this.peek(e, st)));
           const u = union(...vs.flat());
-          const kinds: VKind[] = [];
-          if (u.kinds.has('subject') || u.kinds.has('subject-attr') || u.kinds.has('dn-string')) kinds.push('dn-string');
-          if (u.kinds.has('raw')) kinds.push('raw');
-          return derive(u, ...kinds);
+          return derive(u, ...formattedKinds(u));
         }
         return EMPTY();
       }
@@ -755,10 +762,8 @@ export class FlowAnalyzer {
       case 'list_comprehension':
       case 'generator_expression':
       case 'set_comprehension':
-      case 'dictionary_comprehension': {
-        const vs = named(n).map((c) => this.expr(c, st, ctx, peeking));
-        return derive(union(...vs));
-      }
+      case 'dictionary_comprehension':
+        return this.comprehension(n, st, ctx, peeking);
       case 'keyword_argument': {
         const v = field(n, 'value');
         return v ? this.expr(v, st, ctx, peeking) : EMPTY();
@@ -768,6 +773,45 @@ export class FlowAnalyzer {
       default: {
         const vs = named(n).map((c) => this.expr(c, st, ctx, peeking));
         return derive(union(...vs));
+      }
+    }
+  }
+
+  /**
+   * `[body for x in it if cond]` (and generator/set/dict forms): the loop variables are bound, in
+   * the comprehension's own scope, to elements of what they iterate; the result holds what the
+   * body is.
+   */
+  private comprehension(n: PyNode, st: FnState, ctx: FlowCtx, peeking: boolean): AVal {
+    const saved = new Map<string, AVal | undefined>();
+    const clauses = named(n).filter((c) => c.type === 'for_in_clause' || c.type === 'if_clause');
+    const body = field(n, 'body') ?? named(n).find((c) => c.type !== 'for_in_clause' && c.type !== 'if_clause' && c.type !== 'comment') ?? null;
+    try {
+      for (const c of clauses) {
+        if (c.type === 'if_clause') {
+          for (const e of named(c)) this.expr(e, st, ctx, peeking);
+          continue;
+        }
+        const right = field(c, 'right');
+        const left = field(c, 'left');
+        const iv = right ? this.expr(right, st, ctx, peeking) : EMPTY();
+        if (!left) continue;
+        walk(left, (x) => {
+          if (x.type === 'identifier') {
+            const name = st.mod.text(x);
+            if (!saved.has(name)) saved.set(name, st.env.get(name));
+          }
+          return true;
+        });
+        this.bind(left, elementOf(iv), st);
+      }
+      if (!body) return EMPTY();
+      const bv = body.type === 'pair' ? union(...named(body).map((c) => this.expr(c, st, ctx, peeking))) : this.expr(body, st, ctx, peeking);
+      return collectionOf(bv);
+    } finally {
+      for (const [name, v] of saved) {
+        if (v) st.env.set(name, v);
+        else st.env.delete(name);
       }
     }
   }
@@ -784,6 +828,9 @@ export class FlowAnalyzer {
       if (attr === 'request' && st.fn.cls) return val('request');
     }
     const ov = this.expr(obj, st, ctx, peeking);
+    // A field of an object built from certificate values (`presented.sha256`).
+    const fieldVal = ov.fields?.get(attr);
+    if (fieldVal) return fieldVal;
     if (ov.kinds.has('request')) {
       if (attr === 'META' || attr === 'environ') return val('meta');
       if (attr === 'headers') return val('headers');
@@ -1047,7 +1094,11 @@ export class FlowAnalyzer {
     const posNodes: PyNode[] = [];
     const kw = new Map<string, AVal>();
     const kwNodes = new Map<string, PyNode>();
-    if (argsN) {
+    if (argsN?.type === 'generator_expression') {
+      // `dict(k for k in …)`: the generator is the only argument.
+      pos.push(this.expr(argsN, st, ctx, peeking));
+      posNodes.push(argsN);
+    } else if (argsN) {
       for (const a of named(argsN)) {
         if (a.type === 'keyword_argument') {
           const name = field(a, 'name');
@@ -1331,6 +1382,18 @@ export class FlowAnalyzer {
       return this.analyseFn(target.fn, mapped, ctx, false);
     }
 
+    // Builtins and string formatting keep what their input is.
+    const builtin = !recv ? builtinResult(fname, a) : null;
+    if (builtin) return builtin;
+    if (recv && unparen(recv)?.type === 'string' && (last === 'format' || last === 'join')) return derive(a.all, ...(last === 'format' ? formattedKinds(a.all) : keepStr(a.all)));
+    // A project class built from certificate values (dataclass, NamedTuple, plain class): its fields.
+    const built = !recv || fnNode.type === 'attribute' ? (tainted(a.all) ? this.constructedFields(fname, st, a) : null) : null;
+    if (built) {
+      const u = derive(a.all, ...(built.data ? [] : (['opaque'] as VKind[])));
+      u.fields = built.fields;
+      return u;
+    }
+
     // Date arithmetic keeps what the value is (`not_valid_after.replace(tzinfo=utc)`, `now.astimezone()`).
     if ((rv.kinds.has('not-after') || rv.kinds.has('not-before') || rv.kinds.has('now') || rv.kinds.has('now-naive')) && /^(replace|astimezone|timestamp|date)$/.test(last)) {
       const v = derive(rv, ...[...rv.kinds].filter((k) => k === 'not-after' || k === 'not-before' || k === 'now' || k === 'now-naive'));
@@ -1345,6 +1408,47 @@ export class FlowAnalyzer {
     const onValue = !!recv && (rv.kinds.has('raw') || rv.kinds.has('dn-string') || rv.kinds.has('subject-attr') || rv.kinds.has('parts'));
     if (!onValue && tainted(a.all) && !tainted(rv)) return derive(u, 'opaque');
     return derive(u, ...keepStr(u));
+  }
+
+  /**
+   * `Cls(a, b=…)` where Cls is a project class: its fields by name — dataclass / NamedTuple /
+   * attrs fields in declaration order, `namedtuple('X', 'a b')`, else the `__init__` parameters
+   * (the usual `self.x = x`). `data` when the class only holds the values.
+   */
+  private constructedFields(fname: string, st: FnState, a: { pos: AVal[]; kw: Map<string, AVal> }): { fields: Map<string, AVal>; data: boolean } | null {
+    if (!fname || /^(self|super\(\))\./.test(fname)) return null;
+    const r = this.project.resolve(st.mod, fname);
+    let names: string[] | null = null;
+    let data = false;
+    if (r?.kind === 'class') {
+      const declared = declaredFields(r.cls);
+      const isData = r.cls.decorators.some((d) => /(^|\.)(dataclass|attrs|attr\.s|define|frozen|mutable)\b/.test(d)) || r.cls.bases.some((b) => /(^|\.)(NamedTuple|TypedDict|BaseModel|Struct)$/.test(b));
+      const init = this.project.findMethod(r.cls, '__init__');
+      if (isData && !init) {
+        names = declared;
+        data = true;
+      } else if (init) names = init.params.slice(1);
+      else names = declared;
+    } else if (r?.kind === 'assign') {
+      const v = unparen(r.value);
+      if (v?.type === 'call' && /(^|\.)namedtuple$/.test(dotted(field(v, 'function'), r.mod.src) ?? '')) {
+        const args = field(v, 'arguments');
+        const spec = args ? named(args)[1] : undefined;
+        if (spec) {
+          const str = stringValue(spec, r.mod.src);
+          names = str !== null ? str.split(/[\s,]+/).filter(Boolean) : named(spec).map((x) => stringValue(x, r.mod.src)).filter((x): x is string => x !== null);
+          data = true;
+        }
+      }
+    }
+    if (!names) return null;
+    const fields = new Map<string, AVal>();
+    names.forEach((nm, i) => {
+      const v = a.kw.get(nm) ?? a.pos[i];
+      if (v) fields.set(nm, v);
+    });
+    for (const [k, v] of a.kw) if (k !== '**' && !fields.has(k)) fields.set(k, v);
+    return fields.size ? { fields, data } : null;
   }
 
   private isDjangoAuthenticate(fname: string, st: FnState): boolean {
@@ -1427,6 +1531,58 @@ export class FlowAnalyzer {
 
 function keepStr(v: AVal): VKind[] {
   return [...v.kinds].filter((k) => k === 'raw' || k === 'dn-string' || k === 'subject-attr' || k === 'issuer-attr' || k === 'fingerprint' || k === 'serial');
+}
+
+/** What a string built from `u` (f-string, `.format`, `%`) is: a name formatted into text is DN text. */
+function formattedKinds(u: AVal): VKind[] {
+  const kinds: VKind[] = [];
+  if (u.kinds.has('subject') || u.kinds.has('subject-attr') || u.kinds.has('dn-string')) kinds.push('dn-string');
+  if (u.kinds.has('issuer')) kinds.push('dn-string', 'issuer');
+  if (u.kinds.has('issuer-attr')) kinds.push('issuer-attr');
+  if (u.kinds.has('raw')) kinds.push('raw');
+  if (u.kinds.has('fingerprint')) kinds.push('fingerprint');
+  if (u.kinds.has('serial')) kinds.push('serial');
+  return kinds;
+}
+
+/** Kinds that describe the request or control flow rather than data a container holds. */
+const CONTROL_KINDS = new Set<VKind>(['request', 'meta', 'headers', 'session', 'settings', 'self', 'response-ok', 'response-deny', 'true', 'false', 'none', 'exception']);
+
+/** A container of `v`'s (list, tuple, dict(...), sorted(...), a comprehension): it holds what `v` is. */
+function collectionOf(v: AVal): AVal {
+  return derive(v, ...[...v.kinds].filter((k) => !CONTROL_KINDS.has(k)));
+}
+
+/** One element of iterating `v`: an element of split DN/XFCC parts is still raw text; of a list of attributes, an attribute. */
+function elementOf(v: AVal): AVal {
+  const kinds = [...v.kinds].filter((k) => !CONTROL_KINDS.has(k) && k !== 'regex-match');
+  if (v.kinds.has('parts') && !kinds.includes('raw') && v.kinds.has('raw')) kinds.push('raw');
+  return derive(v, ...kinds);
+}
+
+/** `hex(serial)`, `format(fp, "x")`, `dict(pairs)`, `sorted(names)`, `next(it)`: the result is what the input is. */
+function builtinResult(fname: string, a: { pos: AVal[]; all: AVal }): AVal | null {
+  if (/^(dict|list|tuple|set|frozenset|sorted|reversed|iter|enumerate|zip|filter)$/.test(fname)) return collectionOf(a.all);
+  if (fname === 'next' && a.pos[0]) return union(elementOf(a.pos[0]), a.pos[1]);
+  if (/^(hex|oct|bin|format|repr|int|float|abs|round|ascii)$/.test(fname) && a.pos[0]) return derive(a.pos[0], ...keepStr(a.pos[0]));
+  return null;
+}
+
+/** Annotated fields declared in a class body, in order (`sha256: str`, `serial: int = 0`), ClassVar excluded. */
+function declaredFields(cls: PyClass): string[] {
+  const def = cls.node.type === 'decorated_definition' ? field(cls.node, 'definition') ?? cls.node : cls.node;
+  const body = field(def, 'body');
+  const out: string[] = [];
+  if (!body) return out;
+  for (const s of named(body)) {
+    const asg = s.type === 'expression_statement' ? firstNamed(s) : null;
+    if (asg?.type !== 'assignment') continue;
+    const left = field(asg, 'left');
+    const type = field(asg, 'type');
+    if (left?.type !== 'identifier' || !type || /ClassVar/.test(cls.module.text(type))) continue;
+    out.push(cls.module.text(left));
+  }
+  return out;
 }
 
 function sigOf(v: AVal): string {
