@@ -112,7 +112,7 @@ export interface Site {
 export type FlowEvent =
   | (Site & { t: 'cond'; val: AVal; presence: boolean; truthiness: boolean; denies: boolean; grants: boolean; text: string })
   | (Site & { t: 'compare'; vals: AVal[]; op: string; withConst: boolean; substring: boolean; presenceLike: boolean })
-  | (Site & { t: 'lookup'; op: string; model: string; args: AVal[]; kw: Map<string, AVal> })
+  | (Site & { t: 'lookup'; op: string; model: string; args: AVal[]; kw: Map<string, AVal>; denyList?: boolean })
   | (Site & { t: 'parse'; parse: ParseSite })
   | (Site & { t: 'check'; what: 'chain' | 'validity' | 'eku' | 'revocation' | 'provenance'; detail: string })
   | (Site & { t: 'validity-read'; which: 'after' | 'before'; val: AVal })
@@ -270,6 +270,8 @@ interface FnState {
   isRoot: boolean;
   /** Names assigned in except handlers that fell through (flag-style error handling). */
   handlerFlags: Map<string, PyNode>;
+  /** Local names holding the result of an ORM lookup keyed by certificate data: name -> those lookups. */
+  lookupVars?: Map<string, FlowEvent[]>;
 }
 
 const MAX_DEPTH = 6;
@@ -426,6 +428,7 @@ export class FlowAnalyzer {
     const left = field(a, 'left');
     const right = field(a, 'right');
     if (!left || !right) return;
+    const evBefore = ctx.events.length;
     let v = this.expr(right, st, ctx);
     if (a.type === 'augmented_assignment') v = union(this.expr(left, st, ctx), v);
     // request.user = X  → grant; request.META['K'] = header → copy; request.session['k'] = v → session write
@@ -463,6 +466,12 @@ export class FlowAnalyzer {
       return;
     }
     this.bind(l, v, st);
+    if (l.type === 'identifier') {
+      const found = ctx.events.slice(evBefore).filter((e) => e.t === 'lookup');
+      st.lookupVars ??= new Map();
+      if (found.length) st.lookupVars.set(st.mod.text(l), found);
+      else st.lookupVars.delete(st.mod.text(l));
+    }
   }
 
   private bind(target: PyNode, v: AVal, st: FnState): void {
@@ -526,7 +535,9 @@ export class FlowAnalyzer {
 
   /** Records a condition event. */
   private cond(c: PyNode, stmtNode: PyNode, st: FnState, ctx: FlowCtx, denies: boolean, grants: boolean): void {
+    const evBefore = ctx.events.length;
     const v = this.expr(c, st, ctx);
+    if (denies) this.denyListTest(c, st, ctx, evBefore);
     const presence = isPresenceTest(c, st.mod, (n) => this.peek(n, st), (call) => {
       const f = field(call, 'function');
       const name = f ? dotted(f, st.mod.src) : null;
@@ -536,11 +547,26 @@ export class FlowAnalyzer {
     const text = st.mod.text(c);
     if (/\brequest\.user\.is_authenticated\b/.test(text) && ctx.rootKind === 'middleware' && !denies) {
       const body = field(stmtNode, 'consequence');
-      if (body && blockReturns(body)) this.event(ctx, st, c, { t: 'authenticated-shortcut' });
+      if (body && blockReturns(body) && !rechecksSession(body, st, ctx)) this.event(ctx, st, c, { t: 'authenticated-shortcut' });
     }
     // Flag-style error handling: `valid = False` in an except, later `if not valid: deny`.
     for (const [name] of st.handlerFlags) if (denies && new RegExp(`\\b${name}\\b`).test(text)) st.handlerFlags.delete(name);
     this.event(ctx, st, c, { t: 'cond', val: v, presence, truthiness, denies, grants, text });
+  }
+
+  /**
+   * `if Revoked.objects.filter(serial=…).exists(): raise …` / `row = ….first(); if row is not None: deny`:
+   * a row for this certificate refuses it — a deny-list (a revocation check), not an identity lookup.
+   */
+  private denyListTest(c: PyNode, st: FnState, ctx: FlowCtx, evBefore: number): void {
+    const t = existenceTest(c, st.mod);
+    if (!t || !t.exists) return;
+    const direct = ctx.events.slice(evBefore).filter((e) => e.t === 'lookup');
+    const named_ = t.operand.type === 'identifier' ? st.lookupVars?.get(st.mod.text(t.operand)) ?? [] : [];
+    const lookups = [...direct, ...named_].filter((e): e is Extract<FlowEvent, { t: 'lookup' }> => e.t === 'lookup' && [...e.kw.values(), ...e.args].some(tainted));
+    if (!lookups.length) return;
+    for (const e of lookups) e.denyList = true;
+    this.event(ctx, st, c, { t: 'check', what: 'revocation', detail: `deny-list table \`${st.mod.text(c)}\`` });
   }
 
   private tryStmt(s: PyNode, st: FnState, ctx: FlowCtx): void {
@@ -1281,6 +1307,15 @@ export class FlowAnalyzer {
       return derive(a.all);
     }
     if (last === 'compare_digest') {
+      // The session's stored certificate value against the presented one: a session re-check (an
+      // identity decision), not proof of where the request came from.
+      const sess = a.pos.find((v) => v.kinds.has('session-val'));
+      const presented = a.pos.find((v) => v !== sess && tainted(v));
+      if (sess && presented) {
+        ev({ t: 'compare', vals: a.pos, op: 'compare_digest', withConst: false, substring: false, presenceLike: false });
+        if (presented.kinds.has('fingerprint') || rawKinds(presented).has('fingerprint')) ev({ t: 'session-compare', key: sess.sessionKey ?? null, other: presented });
+        return derive(a.all);
+      }
       ev({ t: 'check', what: 'provenance', detail: `${fname}()` });
       return derive(a.all, 'verified');
     }
@@ -1692,6 +1727,37 @@ export function blockDenies(b: PyNode, mod: PyModule, rootKind: RootKind, isRoot
     return false;
   }
   return false;
+}
+
+/** Inside `body` (already analysed), the session's stored fingerprint is compared with the presented one and a mismatch denies. */
+function rechecksSession(body: PyNode, st: FnState, ctx: FlowCtx): boolean {
+  const within = (outer: PyNode, inner: PyNode) => outer.start <= inner.start && outer.end >= inner.end;
+  return ctx.events.some((e) => e.t === 'session-compare' && e.module === st.mod && within(body, e.node) &&
+    ctx.events.some((c) => c.t === 'cond' && c.denies && c.module === st.mod && within(c.node, e.node)));
+}
+
+/** `x`, `q.exists()`, `x is not None` (a row exists) vs `not x`, `x is None` (none does); with the tested operand. */
+function existenceTest(c: PyNode, mod: PyModule): { exists: boolean; operand: PyNode } | null {
+  let n = unparen(c);
+  let neg = false;
+  while (n && n.type === 'not_operator') {
+    neg = !neg;
+    n = unparen(field(n, 'argument'));
+  }
+  if (!n) return null;
+  if (n.type === 'comparison_operator') {
+    const ops = n.children.filter((x) => !x.named).map((x) => mod.text(x)).join(' ');
+    const operands = named(n);
+    if (operands.length !== 2 || !/^(is|is not|==|!=)$/.test(ops)) return null;
+    const noneIdx = operands.findIndex((o) => unparen(o)?.type === 'none');
+    if (noneIdx < 0) return null;
+    const operand = unparen(operands[1 - noneIdx]);
+    if (!operand) return null;
+    return { exists: (ops === 'is not' || ops === '!=') !== neg, operand };
+  }
+  // `if binding.revoked:` tests a field of a row, not whether a row exists.
+  if (n.type === 'identifier' || n.type === 'call') return { exists: !neg, operand: n };
+  return null;
 }
 
 function blockReturns(b: PyNode): boolean {

@@ -46,6 +46,8 @@ export default defineRule({
       ({ e }) => nodeKey(e.module, e.node),
     );
     for (const { e, f } of lookups) {
+      // A deny-list query (a row refuses the certificate) binds no one.
+      if (e.denyList) continue;
       const vals = [...e.kw.entries()].filter(([k]) => !/revoked|active|enabled|disabled/.test(k)).map(([, v]) => v).concat(e.args).filter(tainted);
       if (!vals.length) continue;
       if (vals.some(isFingerprintish)) continue;
