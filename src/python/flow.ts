@@ -1266,7 +1266,9 @@ export class FlowAnalyzer {
     if (rv.kinds.has('raw') || rv.kinds.has('dn-string') || rv.kinds.has('subject-attr')) {
       const dnLike = isDnLike(rv);
       const xf = isXfcc(rv);
-      if ((dnLike || xf) && /^(split|rsplit|startswith|endswith|find|rfind|index|rindex|partition|rpartition|count|__contains__)$/.test(last)) {
+      // Splitting a piece of an already split DN (`k, v = rdn.split("=")`) is the same parse, reported at the first split.
+      const resplit = !xf && rv.kinds.has('parts') && /^(split|rsplit|partition|rpartition)$/.test(last);
+      if ((dnLike || xf) && !resplit && /^(split|rsplit|startswith|endswith|find|rfind|index|rindex|partition|rpartition|count|__contains__)$/.test(last)) {
         ev({ t: 'dnop', op: `.${last}(${a.posNodes.map((x) => mod.text(x)).join(', ')})`, val: rv, target: xf ? 'xfcc' : 'dn' });
       }
       if (/^(split|rsplit|splitlines|partition|rpartition)$/.test(last)) return derive(rv, ...keepStr(rv), 'parts');
