@@ -545,7 +545,8 @@ export class FlowAnalyzer {
     });
     const truthiness = isTruthinessTest(c, st.mod);
     const text = st.mod.text(c);
-    if (/\brequest\.user\.is_authenticated\b/.test(text) && ctx.rootKind === 'middleware' && !denies) {
+    // `if not request.user.is_authenticated: return …` passes anonymous requests on: no short-cut for sessions.
+    if (/\brequest\.user\.is_authenticated\b/.test(text) && !/^\s*not\b/.test(text) && ctx.rootKind === 'middleware' && !denies) {
       const body = field(stmtNode, 'consequence');
       if (body && blockReturns(body) && !rechecksSession(body, st, ctx)) this.event(ctx, st, c, { t: 'authenticated-shortcut' });
     }
@@ -941,6 +942,7 @@ export class FlowAnalyzer {
       if (k !== null) return ov.fields.get(k) ?? EMPTY();
     }
     if (sub) this.expr(sub, st, ctx, peeking);
+    if (ov.kinds.has('parts') && sub && stringValue(sub, st.mod.src) !== null && isDnLike(ov) && !ov.kinds.has('issuer')) return derive(ov, ...keepStr(ov), 'subject-attr');
     if (ov.kinds.has('parts')) return derive(ov, ...[...ov.kinds].filter((k) => k === 'raw' || k === 'dn-string' || k === 'subject-attr' || k === 'parts'));
     if (ov.kinds.has('subject-attr') || ov.kinds.has('issuer-attr')) return derive(ov, ...[...ov.kinds].filter((k) => k === 'subject-attr' || k === 'issuer-attr'));
     if (ov.kinds.has('regex-match')) return derive(ov, 'raw', 'regex-match');
@@ -1272,11 +1274,17 @@ export class FlowAnalyzer {
         ev({ t: 'dnop', op: `.${last}(${a.posNodes.map((x) => mod.text(x)).join(', ')})`, val: rv, target: xf ? 'xfcc' : 'dn' });
       }
       if (/^(split|rsplit|splitlines|partition|rpartition)$/.test(last)) return derive(rv, ...keepStr(rv), 'parts');
-      if (/^(encode|decode|strip|lstrip|rstrip|lower|upper|replace|casefold|format|join|removeprefix|removesuffix|title)$/.test(last)) return derive(rv, ...keepStr(rv));
+      // A piece of a split DN stays a piece after `.strip()` and friends.
+      if (/^(encode|decode|strip|lstrip|rstrip|lower|upper|replace|casefold|removeprefix|removesuffix|title)$/.test(last)) return derive(rv, ...keepStr(rv), ...(rv.kinds.has('parts') ? (['parts'] as VKind[]) : []));
+      if (/^(format|join)$/.test(last)) return derive(rv, ...keepStr(rv));
       if (/^(startswith|endswith|isdigit|isalnum)$/.test(last)) return derive(rv);
     }
     if (rv.kinds.has('regex-match') && /^(group|groups|groupdict|__getitem__)$/.test(last)) return derive(rv, 'raw', 'regex-match');
-    if (rv.kinds.has('parts') && /^(get|pop|__getitem__)$/.test(last)) return derive(rv, ...keepStr(rv));
+    if (rv.kinds.has('parts') && /^(get|pop|__getitem__)$/.test(last)) {
+      // `fields.get("emailAddress")` on a DN split into a dict: that attribute's value.
+      const named_ = a.posNodes[0] && stringValue(a.posNodes[0], mod.src) !== null && isDnLike(rv) && !rv.kinds.has('issuer');
+      return derive(rv, ...keepStr(rv), ...(named_ ? (['subject-attr'] as VKind[]) : []));
+    }
 
     // Regex on DN / XFCC.
     if (/^re\.(search|match|fullmatch|findall|finditer|split|sub)$/.test(fname) || (/^(search|match|fullmatch|findall|finditer)$/.test(last) && recv && /(_RE|_re|regex|pattern|PATTERN|_rx)$/.test(mod.text(recv)))) {
@@ -1419,6 +1427,11 @@ export class FlowAnalyzer {
       return this.analyseFn(target.fn, mapped, ctx, false);
     }
 
+    // hashlib over the certificate's bytes (or its PEM) is its fingerprint; over a name, it is still that name.
+    if (tainted(a.all) && /(^|\.)(sha\d+|sha3_\d+|md5|blake2[bs]|new)$/.test(fname) && /^hashlib\./.test(this.project.qualify(st.mod, fname) ?? '')) {
+      const named_ = a.all.kinds.has('dn-string') || a.all.kinds.has('subject') || a.all.kinds.has('issuer') || a.all.kinds.has('subject-attr') || a.all.kinds.has('issuer-attr') || a.all.kinds.has('serial') || rawKinds(a.all).has('dn') || rawKinds(a.all).has('cn') || rawKinds(a.all).has('issuer-dn') || rawKinds(a.all).has('serial') || rawKinds(a.all).has('user');
+      return named_ ? derive(a.all, ...keepStr(a.all)) : derive(a.all, 'fingerprint');
+    }
     // Builtins and string formatting keep what their input is.
     const builtin = !recv ? builtinResult(fname, a) : null;
     if (builtin) return builtin;
@@ -1734,8 +1747,16 @@ export function blockDenies(b: PyNode, mod: PyModule, rootKind: RootKind, isRoot
 /** Inside `body` (already analysed), the session's stored fingerprint is compared with the presented one and a mismatch denies. */
 function rechecksSession(body: PyNode, st: FnState, ctx: FlowCtx): boolean {
   const within = (outer: PyNode, inner: PyNode) => outer.start <= inner.start && outer.end >= inner.end;
-  return ctx.events.some((e) => e.t === 'session-compare' && e.module === st.mod && within(body, e.node) &&
-    ctx.events.some((c) => c.t === 'cond' && c.denies && c.module === st.mod && within(c.node, e.node)));
+  const stmts = named(body);
+  return ctx.events.some((e) => {
+    if (e.t !== 'session-compare' || e.module !== st.mod || !within(body, e.node)) return false;
+    const conds = ctx.events.filter((c): c is Extract<FlowEvent, { t: 'cond' }> => c.t === 'cond' && c.module === st.mod && within(c.node, e.node));
+    // `if stored != presented: deny`
+    if (conds.some((c) => c.denies)) return true;
+    // `if match: return get_response(request)` and a denial right after it
+    const i = stmts.findIndex((x) => x.type === 'if_statement' && within(x, e.node));
+    return i >= 0 && conds.some((c) => c.grants) && blockDenies({ ...body, children: stmts.slice(i + 1) }, st.mod, ctx.rootKind, st.isRoot);
+  });
 }
 
 /** `x`, `q.exists()`, `x is not None` (a row exists) vs `not x`, `x is None` (none does); with the tested operand. */
