@@ -552,7 +552,11 @@ export class FlowAnalyzer {
     }
     // Flag-style error handling: `valid = False` in an except, later `if not valid: deny`.
     for (const [name] of st.handlerFlags) if (denies && new RegExp(`\\b${name}\\b`).test(text)) st.handlerFlags.delete(name);
-    this.event(ctx, st, c, { t: 'cond', val: v, presence, truthiness, denies, grants, text });
+    // `if not roles & ALLOWED:` decides on what `roles` is, whichever way round.
+    let inner = unparen(c);
+    while (inner && inner.type === 'not_operator') inner = unparen(field(inner, 'argument'));
+    const tested = inner && inner !== c && inner !== unparen(c) ? union(v, this.peek(inner, st)) : v;
+    this.event(ctx, st, c, { t: 'cond', val: tested, presence, truthiness, denies, grants, text });
   }
 
   /**
