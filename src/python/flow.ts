@@ -93,6 +93,8 @@ export interface AVal {
   sessionKey?: string | null;
   /** Keyword arguments collected by `**kwargs` (subscripting with a constant key picks one). */
   fields?: Map<string, AVal>;
+  /** A tuple/list literal's elements by position (for unpacking and constant indexes). */
+  items?: AVal[];
 }
 
 export interface ParseSite {
@@ -193,6 +195,7 @@ const EMPTY = (): AVal => val();
 
 function union(...vs: (AVal | undefined)[]): AVal {
   const out = EMPTY();
+  let itemsSeen = false;
   for (const v of vs) {
     if (!v) continue;
     for (const k of v.kinds) out.kinds.add(k);
@@ -200,8 +203,16 @@ function union(...vs: (AVal | undefined)[]): AVal {
     for (const p of v.parses) out.parses.add(p);
     if (v.sessionKey !== undefined) out.sessionKey = v.sessionKey;
     if (v.fields) out.fields = mergeFields(out.fields, v.fields);
+    if (v.items) out.items = itemsSeen ? mergeItems(out.items, v.items) : v.items.slice();
+    if (v.items) itemsSeen = true;
   }
   return out;
+}
+
+/** Elements by position of two tuples (one branch or another); different lengths: unknown. */
+function mergeItems(a: AVal[] | undefined, b: AVal[]): AVal[] | undefined {
+  if (!a || a.length !== b.length) return undefined;
+  return a.map((x, i) => union(x, b[i]));
 }
 
 /** Named fields of two values (an object built in one branch or another): per name, the union. */
@@ -478,7 +489,10 @@ export class FlowAnalyzer {
     const t = unparen(target)!;
     if (t.type === 'identifier') st.env.set(st.mod.text(t), v);
     else if (t.type === 'pattern_list' || t.type === 'tuple_pattern' || t.type === 'list_pattern' || t.type === 'tuple' || t.type === 'list') {
-      for (const c of named(t)) this.bind(c, v, st);
+      const targets = named(t);
+      // `fp, serial = names_of(cert)` where the function returns `(fp, serial)`: element by element.
+      if (v.items && v.items.length === targets.length && !targets.some((c) => c.type === 'list_splat_pattern')) targets.forEach((c, i) => this.bind(c, v.items![i], st));
+      else for (const c of targets) this.bind(c, v, st);
     } else if (t.type === 'attribute') {
       const obj = field(t, 'object');
       const attr = field(t, 'attribute');
@@ -788,8 +802,13 @@ export class FlowAnalyzer {
       case 'tuple':
       case 'set':
       case 'expression_list':
+        return this.sequence(n, st, ctx, peeking);
       case 'dictionary':
-      case 'pair':
+        return this.dictionary(n, st, ctx, peeking);
+      case 'pair': {
+        const vs = named(n).map((c) => this.expr(c, st, ctx, peeking));
+        return derive(union(...vs));
+      }
       case 'list_comprehension':
       case 'generator_expression':
       case 'set_comprehension':
@@ -806,6 +825,40 @@ export class FlowAnalyzer {
         return derive(union(...vs));
       }
     }
+  }
+
+  /** `(a, b)`, `[a, b]`, `{a, b}`: holds what its elements are; a tuple/list also keeps them by position for unpacking. */
+  private sequence(n: PyNode, st: FnState, ctx: FlowCtx, peeking: boolean): AVal {
+    const elems = named(n);
+    const vs = elems.map((c) => this.expr(c, st, ctx, peeking));
+    const out = collectionOf(union(...vs));
+    if (n.type !== 'set' && !elems.some((c) => c.type === 'list_splat' || c.type === 'parenthesized_list_splat')) out.items = vs;
+    return out;
+  }
+
+  /** `{"fp": fp, **rest}`: holds what its values are; constant keys are fields (`d["fp"]`, `d.get("fp")`). */
+  private dictionary(n: PyNode, st: FnState, ctx: FlowCtx, peeking: boolean): AVal {
+    const fields = new Map<string, AVal>();
+    const vs: AVal[] = [];
+    let exact = true;
+    for (const c of named(n)) {
+      if (c.type !== 'pair') {
+        vs.push(this.expr(c, st, ctx, peeking));
+        exact = false;
+        continue;
+      }
+      const k = field(c, 'key');
+      const v = field(c, 'value');
+      if (k) this.expr(k, st, ctx, peeking);
+      const vv = v ? this.expr(v, st, ctx, peeking) : EMPTY();
+      vs.push(vv);
+      const ks = k ? stringValue(k, st.mod.src) : null;
+      if (ks !== null) fields.set(ks, vv);
+      else exact = false;
+    }
+    const out = collectionOf(union(...vs));
+    if (exact && fields.size) out.fields = fields;
+    return out;
   }
 
   /**
@@ -944,6 +997,11 @@ export class FlowAnalyzer {
     if (ov.fields && sub) {
       const k = stringValue(sub, st.mod.src);
       if (k !== null) return ov.fields.get(k) ?? EMPTY();
+    }
+    if (ov.items && sub && unparen(sub)?.type === 'integer' || (ov.items && sub && unparen(sub)?.type === 'unary_operator')) {
+      const i = Number(st.mod.text(unparen(sub)!).replace(/\s+/g, ''));
+      const item = Number.isInteger(i) ? ov.items![i < 0 ? ov.items!.length + i : i] : undefined;
+      if (item) return item;
     }
     if (sub) this.expr(sub, st, ctx, peeking);
     if (ov.kinds.has('parts') && sub && stringValue(sub, st.mod.src) !== null && isDnLike(ov) && !ov.kinds.has('issuer')) return derive(ov, ...keepStr(ov), 'subject-attr');
