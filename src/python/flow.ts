@@ -385,9 +385,8 @@ export class FlowAnalyzer {
         const it = field(s, 'right');
         const iv = it ? this.expr(it, st, ctx) : EMPTY();
         const left = field(s, 'left');
-        // An element of split DN/XFCC parts is still raw certificate text.
-        const elem: VKind[] = iv.kinds.has('parts') ? ['raw', 'parts'] : iv.kinds.has('raw') ? ['raw'] : [];
-        if (left) this.bind(left, derive(iv, ...elem), st);
+        // An element of split DN/XFCC parts is still raw certificate text; of a list of attributes, an attribute.
+        if (left) this.bind(left, elementOf(iv), st);
         const body = field(s, 'body');
         if (body) this.block(body, st, ctx);
         const alt = field(s, 'alternative');
