@@ -550,7 +550,7 @@ export class FlowAnalyzer {
   private cond(c: PyNode, stmtNode: PyNode, st: FnState, ctx: FlowCtx, denies: boolean, grants: boolean): void {
     const evBefore = ctx.events.length;
     const v = this.expr(c, st, ctx);
-    if (denies) this.denyListTest(c, st, ctx, evBefore);
+    if (denies) this.denyListTest(c, st, ctx, evBefore, stmtNode.type === 'assert_statement');
     const presence = isPresenceTest(c, st.mod, (n) => this.peek(n, st), (call) => {
       const f = field(call, 'function');
       const name = f ? dotted(f, st.mod.src) : null;
@@ -576,9 +576,10 @@ export class FlowAnalyzer {
    * `if Revoked.objects.filter(serial=…).exists(): raise …` / `row = ….first(); if row is not None: deny`:
    * a row for this certificate refuses it — a deny-list (a revocation check), not an identity lookup.
    */
-  private denyListTest(c: PyNode, st: FnState, ctx: FlowCtx, evBefore: number): void {
+  private denyListTest(c: PyNode, st: FnState, ctx: FlowCtx, evBefore: number, asserted: boolean): void {
     const t = existenceTest(c, st.mod);
-    if (!t || !t.exists) return;
+    // `assert not Revoked.objects.filter(…).exists()` refuses when the row exists.
+    if (!t || t.exists === asserted) return;
     const direct = ctx.events.slice(evBefore).filter((e) => e.t === 'lookup');
     const named_ = t.operand.type === 'identifier' ? st.lookupVars?.get(st.mod.text(t.operand)) ?? [] : [];
     const lookups = [...direct, ...named_].filter((e): e is Extract<FlowEvent, { t: 'lookup' }> => e.t === 'lookup' && [...e.kw.values(), ...e.args].some(tainted));
