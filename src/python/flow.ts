@@ -112,7 +112,7 @@ export interface Site {
 }
 
 export type FlowEvent =
-  | (Site & { t: 'cond'; val: AVal; presence: boolean; truthiness: boolean; denies: boolean; grants: boolean; text: string })
+  | (Site & { t: 'cond'; val: AVal; presence: boolean; truthiness: boolean; denies: boolean; grants: boolean; text: string; sessionRecheck?: boolean })
   | (Site & { t: 'compare'; vals: AVal[]; op: string; withConst: boolean; substring: boolean; presenceLike: boolean })
   | (Site & { t: 'lookup'; op: string; model: string; args: AVal[]; kw: Map<string, AVal>; denyList?: boolean })
   | (Site & { t: 'parse'; parse: ParseSite })
@@ -569,7 +569,9 @@ export class FlowAnalyzer {
     let inner = unparen(c);
     while (inner && inner.type === 'not_operator') inner = unparen(field(inner, 'argument'));
     const tested = inner && inner !== c && inner !== unparen(c) ? union(v, this.peek(inner, st)) : v;
-    this.event(ctx, st, c, { t: 'cond', val: tested, presence, truthiness, denies, grants, text });
+    // The condition compares the session's stored fingerprint with the presented one (here or in a helper it calls).
+    const sessionRecheck = ctx.events.slice(evBefore).some((e) => e.t === 'session-compare');
+    this.event(ctx, st, c, { t: 'cond', val: tested, presence, truthiness, denies, grants, text, ...(sessionRecheck ? { sessionRecheck } : {}) });
   }
 
   /**
@@ -1810,14 +1812,13 @@ export function blockDenies(b: PyNode, mod: PyModule, rootKind: RootKind, isRoot
 function rechecksSession(body: PyNode, st: FnState, ctx: FlowCtx): boolean {
   const within = (outer: PyNode, inner: PyNode) => outer.start <= inner.start && outer.end >= inner.end;
   const stmts = named(body);
-  return ctx.events.some((e) => {
-    if (e.t !== 'session-compare' || e.module !== st.mod || !within(body, e.node)) return false;
-    const conds = ctx.events.filter((c): c is Extract<FlowEvent, { t: 'cond' }> => c.t === 'cond' && c.module === st.mod && within(c.node, e.node));
+  return ctx.events.some((c) => {
+    if (c.t !== 'cond' || !c.sessionRecheck || c.module !== st.mod || !within(body, c.node)) return false;
     // `if stored != presented: deny`
-    if (conds.some((c) => c.denies)) return true;
+    if (c.denies) return true;
     // `if match: return get_response(request)` and a denial right after it
-    const i = stmts.findIndex((x) => x.type === 'if_statement' && within(x, e.node));
-    return i >= 0 && conds.some((c) => c.grants) && blockDenies({ ...body, children: stmts.slice(i + 1) }, st.mod, ctx.rootKind, st.isRoot);
+    const i = stmts.findIndex((x) => x.type === 'if_statement' && within(x, c.node));
+    return i >= 0 && c.grants && blockDenies({ ...body, children: stmts.slice(i + 1) }, st.mod, ctx.rootKind, st.isRoot);
   });
 }
 
