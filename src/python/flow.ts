@@ -101,6 +101,8 @@ export interface AVal {
   sessionKey?: string | null;
   /** Keyword arguments collected by `**kwargs` (subscripting with a constant key picks one). */
   fields?: Map<string, AVal>;
+  /** A tuple/list literal's elements by position (for unpacking and constant indexes). */
+  items?: AVal[];
 }
 
 export interface ParseSite {
@@ -118,9 +120,9 @@ export interface Site {
 }
 
 export type FlowEvent =
-  | (Site & { t: 'cond'; val: AVal; presence: boolean; truthiness: boolean; denies: boolean; grants: boolean; text: string })
+  | (Site & { t: 'cond'; val: AVal; presence: boolean; truthiness: boolean; denies: boolean; grants: boolean; text: string; sessionRecheck?: boolean })
   | (Site & { t: 'compare'; vals: AVal[]; op: string; withConst: boolean; substring: boolean; presenceLike: boolean })
-  | (Site & { t: 'lookup'; op: string; model: string; args: AVal[]; kw: Map<string, AVal> })
+  | (Site & { t: 'lookup'; op: string; model: string; args: AVal[]; kw: Map<string, AVal>; denyList?: boolean })
   | (Site & { t: 'parse'; parse: ParseSite })
   | (Site & { t: 'check'; what: 'chain' | 'validity' | 'eku' | 'revocation' | 'provenance'; detail: string })
   | (Site & { t: 'validity-read'; which: 'after' | 'before'; val: AVal })
@@ -201,13 +203,31 @@ const EMPTY = (): AVal => val();
 
 function union(...vs: (AVal | undefined)[]): AVal {
   const out = EMPTY();
+  let itemsSeen = false;
   for (const v of vs) {
     if (!v) continue;
     for (const k of v.kinds) out.kinds.add(k);
     for (const r of v.reads) out.reads.add(r);
     for (const p of v.parses) out.parses.add(p);
     if (v.sessionKey !== undefined) out.sessionKey = v.sessionKey;
+    if (v.fields) out.fields = mergeFields(out.fields, v.fields);
+    if (v.items) out.items = itemsSeen ? mergeItems(out.items, v.items) : v.items.slice();
+    if (v.items) itemsSeen = true;
   }
+  return out;
+}
+
+/** Elements by position of two tuples (one branch or another); different lengths: unknown. */
+function mergeItems(a: AVal[] | undefined, b: AVal[]): AVal[] | undefined {
+  if (!a || a.length !== b.length) return undefined;
+  return a.map((x, i) => union(x, b[i]));
+}
+
+/** Named fields of two values (an object built in one branch or another): per name, the union. */
+function mergeFields(a: Map<string, AVal> | undefined, b: Map<string, AVal>): Map<string, AVal> {
+  if (!a) return new Map(b);
+  const out = new Map(a);
+  for (const [k, v] of b) out.set(k, out.has(k) ? union(out.get(k), v) : v);
   return out;
 }
 
@@ -271,6 +291,8 @@ interface FnState {
   isRoot: boolean;
   /** Names assigned in except handlers that fell through (flag-style error handling). */
   handlerFlags: Map<string, PyNode>;
+  /** Local names holding the result of an ORM lookup keyed by certificate data: name -> those lookups. */
+  lookupVars?: Map<string, FlowEvent[]>;
 }
 
 const MAX_DEPTH = 6;
@@ -433,9 +455,8 @@ export class FlowAnalyzer {
         const it = field(s, 'right');
         const iv = it ? this.expr(it, st, ctx) : EMPTY();
         const left = field(s, 'left');
-        // An element of split DN/XFCC parts is still raw certificate text.
-        const elem: VKind[] = iv.kinds.has('parts') ? ['raw', 'parts'] : iv.kinds.has('raw') ? ['raw'] : [];
-        if (left) this.bind(left, derive(iv, ...elem), st);
+        // An element of split DN/XFCC parts is still raw certificate text; of a list of attributes, an attribute.
+        if (left) this.bind(left, elementOf(iv), st);
         const body = field(s, 'body');
         if (body) this.block(body, st, ctx);
         const alt = field(s, 'alternative');
@@ -487,6 +508,7 @@ export class FlowAnalyzer {
     const left = field(a, 'left');
     const right = field(a, 'right');
     if (!left || !right) return;
+    const evBefore = ctx.events.length;
     let v = this.expr(right, st, ctx);
     if (a.type === 'augmented_assignment') v = union(this.expr(left, st, ctx), v);
     // request.user = X  → grant; request.META['K'] = header → copy; request.session['k'] = v → session write
@@ -524,13 +546,22 @@ export class FlowAnalyzer {
       return;
     }
     this.bind(l, v, st);
+    if (l.type === 'identifier') {
+      const found = ctx.events.slice(evBefore).filter((e) => e.t === 'lookup');
+      st.lookupVars ??= new Map();
+      if (found.length) st.lookupVars.set(st.mod.text(l), found);
+      else st.lookupVars.delete(st.mod.text(l));
+    }
   }
 
   private bind(target: PyNode, v: AVal, st: FnState): void {
     const t = unparen(target)!;
     if (t.type === 'identifier') st.env.set(st.mod.text(t), v);
     else if (t.type === 'pattern_list' || t.type === 'tuple_pattern' || t.type === 'list_pattern' || t.type === 'tuple' || t.type === 'list') {
-      for (const c of named(t)) this.bind(c, v, st);
+      const targets = named(t);
+      // `fp, serial = names_of(cert)` where the function returns `(fp, serial)`: element by element.
+      if (v.items && v.items.length === targets.length && !targets.some((c) => c.type === 'list_splat_pattern')) targets.forEach((c, i) => this.bind(c, v.items![i], st));
+      else for (const c of targets) this.bind(c, v, st);
     } else if (t.type === 'attribute') {
       const obj = field(t, 'object');
       const attr = field(t, 'attribute');
@@ -587,7 +618,9 @@ export class FlowAnalyzer {
 
   /** Records a condition event. */
   private cond(c: PyNode, stmtNode: PyNode, st: FnState, ctx: FlowCtx, denies: boolean, grants: boolean): void {
+    const evBefore = ctx.events.length;
     const v = this.expr(c, st, ctx);
+    if (denies) this.denyListTest(c, st, ctx, evBefore, stmtNode.type === 'assert_statement');
     const presence = isPresenceTest(c, st.mod, (n) => this.peek(n, st), (call) => {
       const f = field(call, 'function');
       const name = f ? dotted(f, st.mod.src) : null;
@@ -595,13 +628,36 @@ export class FlowAnalyzer {
     });
     const truthiness = isTruthinessTest(c, st.mod);
     const text = st.mod.text(c);
-    if (/\brequest\.user\.is_authenticated\b/.test(text) && ctx.rootKind === 'middleware' && !denies) {
+    // `if not request.user.is_authenticated: return …` passes anonymous requests on: no short-cut for sessions.
+    if (/\brequest\.user\.is_authenticated\b/.test(text) && !/^\s*not\b/.test(text) && ctx.rootKind === 'middleware' && !denies) {
       const body = field(stmtNode, 'consequence');
-      if (body && blockReturns(body)) this.event(ctx, st, c, { t: 'authenticated-shortcut' });
+      if (body && blockReturns(body) && !rechecksSession(body, st, ctx)) this.event(ctx, st, c, { t: 'authenticated-shortcut' });
     }
     // Flag-style error handling: `valid = False` in an except, later `if not valid: deny`.
     for (const [name] of st.handlerFlags) if (denies && new RegExp(`\\b${name}\\b`).test(text)) st.handlerFlags.delete(name);
-    this.event(ctx, st, c, { t: 'cond', val: v, presence, truthiness, denies, grants, text });
+    // `if not roles & ALLOWED:` decides on what `roles` is, whichever way round.
+    let inner = unparen(c);
+    while (inner && inner.type === 'not_operator') inner = unparen(field(inner, 'argument'));
+    const tested = inner && inner !== c && inner !== unparen(c) ? union(v, this.peek(inner, st)) : v;
+    // The condition compares the session's stored fingerprint with the presented one (here or in a helper it calls).
+    const sessionRecheck = ctx.events.slice(evBefore).some((e) => e.t === 'session-compare');
+    this.event(ctx, st, c, { t: 'cond', val: tested, presence, truthiness, denies, grants, text, ...(sessionRecheck ? { sessionRecheck } : {}) });
+  }
+
+  /**
+   * `if Revoked.objects.filter(serial=…).exists(): raise …` / `row = ….first(); if row is not None: deny`:
+   * a row for this certificate refuses it — a deny-list (a revocation check), not an identity lookup.
+   */
+  private denyListTest(c: PyNode, st: FnState, ctx: FlowCtx, evBefore: number, asserted: boolean): void {
+    const t = existenceTest(c, st.mod);
+    // `assert not Revoked.objects.filter(…).exists()` refuses when the row exists.
+    if (!t || t.exists === asserted) return;
+    const direct = ctx.events.slice(evBefore).filter((e) => e.t === 'lookup');
+    const named_ = t.operand.type === 'identifier' ? st.lookupVars?.get(st.mod.text(t.operand)) ?? [] : [];
+    const lookups = [...direct, ...named_].filter((e): e is Extract<FlowEvent, { t: 'lookup' }> => e.t === 'lookup' && [...e.kw.values(), ...e.args].some(tainted));
+    if (!lookups.length) return;
+    for (const e of lookups) e.denyList = true;
+    this.event(ctx, st, c, { t: 'check', what: 'revocation', detail: `deny-list table \`${st.mod.text(c)}\`` });
   }
 
   private tryStmt(s: PyNode, st: FnState, ctx: FlowCtx): void {
@@ -841,7 +897,8 @@ export class FlowAnalyzer {
         }
         if (cur) operands.push(cur);
         const u = union(...operands.map((o) => this.expr(o, st, ctx, peeking)));
-        const keep = [...u.kinds].filter((k): k is VKind => k === 'raw' || k === 'dn-string' || k === 'subject-attr');
+        // Concatenation and `%` formatting keep what the operands are (`"%x" % serial` is the serial).
+        const keep = [...u.kinds].filter((k): k is VKind => k === 'raw' || k === 'dn-string' || k === 'subject-attr' || k === 'issuer-attr' || k === 'fingerprint' || k === 'serial' || (k === 'issuer' && u.kinds.has('dn-string')));
         return { ...u, kinds: new Set(keep) };
       }
       case 'string': {
@@ -850,10 +907,7 @@ export class FlowAnalyzer {
         if (interp.length) {
           const vs = interp.map((c) => named(c).map((e) => this.peek(e, st)));
           const u = union(...vs.flat());
-          const kinds: VKind[] = [];
-          if (u.kinds.has('subject') || u.kinds.has('subject-attr') || u.kinds.has('dn-string')) kinds.push('dn-string');
-          if (u.kinds.has('raw')) kinds.push('raw');
-          return derive(u, ...kinds);
+          return derive(u, ...formattedKinds(u));
         }
         return EMPTY();
       }
@@ -861,15 +915,18 @@ export class FlowAnalyzer {
       case 'tuple':
       case 'set':
       case 'expression_list':
+        return this.sequence(n, st, ctx, peeking);
       case 'dictionary':
-      case 'pair':
-      case 'list_comprehension':
-      case 'generator_expression':
-      case 'set_comprehension':
-      case 'dictionary_comprehension': {
+        return this.dictionary(n, st, ctx, peeking);
+      case 'pair': {
         const vs = named(n).map((c) => this.expr(c, st, ctx, peeking));
         return derive(union(...vs));
       }
+      case 'list_comprehension':
+      case 'generator_expression':
+      case 'set_comprehension':
+      case 'dictionary_comprehension':
+        return this.comprehension(n, st, ctx, peeking);
       case 'keyword_argument': {
         const v = field(n, 'value');
         return v ? this.expr(v, st, ctx, peeking) : EMPTY();
@@ -879,6 +936,79 @@ export class FlowAnalyzer {
       default: {
         const vs = named(n).map((c) => this.expr(c, st, ctx, peeking));
         return derive(union(...vs));
+      }
+    }
+  }
+
+  /** `(a, b)`, `[a, b]`, `{a, b}`: holds what its elements are; a tuple/list also keeps them by position for unpacking. */
+  private sequence(n: PyNode, st: FnState, ctx: FlowCtx, peeking: boolean): AVal {
+    const elems = named(n);
+    const vs = elems.map((c) => this.expr(c, st, ctx, peeking));
+    const out = collectionOf(union(...vs));
+    if (n.type !== 'set' && !elems.some((c) => c.type === 'list_splat' || c.type === 'parenthesized_list_splat')) out.items = vs;
+    return out;
+  }
+
+  /** `{"fp": fp, **rest}`: holds what its values are; constant keys are fields (`d["fp"]`, `d.get("fp")`). */
+  private dictionary(n: PyNode, st: FnState, ctx: FlowCtx, peeking: boolean): AVal {
+    const fields = new Map<string, AVal>();
+    const vs: AVal[] = [];
+    let exact = true;
+    for (const c of named(n)) {
+      if (c.type !== 'pair') {
+        vs.push(this.expr(c, st, ctx, peeking));
+        exact = false;
+        continue;
+      }
+      const k = field(c, 'key');
+      const v = field(c, 'value');
+      if (k) this.expr(k, st, ctx, peeking);
+      const vv = v ? this.expr(v, st, ctx, peeking) : EMPTY();
+      vs.push(vv);
+      const ks = k ? stringValue(k, st.mod.src) : null;
+      if (ks !== null) fields.set(ks, vv);
+      else exact = false;
+    }
+    const out = collectionOf(union(...vs));
+    if (exact && fields.size) out.fields = fields;
+    return out;
+  }
+
+  /**
+   * `[body for x in it if cond]` (and generator/set/dict forms): the loop variables are bound, in
+   * the comprehension's own scope, to elements of what they iterate; the result holds what the
+   * body is.
+   */
+  private comprehension(n: PyNode, st: FnState, ctx: FlowCtx, peeking: boolean): AVal {
+    const saved = new Map<string, AVal | undefined>();
+    const clauses = named(n).filter((c) => c.type === 'for_in_clause' || c.type === 'if_clause');
+    const body = field(n, 'body') ?? named(n).find((c) => c.type !== 'for_in_clause' && c.type !== 'if_clause' && c.type !== 'comment') ?? null;
+    try {
+      for (const c of clauses) {
+        if (c.type === 'if_clause') {
+          for (const e of named(c)) this.expr(e, st, ctx, peeking);
+          continue;
+        }
+        const right = field(c, 'right');
+        const left = field(c, 'left');
+        const iv = right ? this.expr(right, st, ctx, peeking) : EMPTY();
+        if (!left) continue;
+        walk(left, (x) => {
+          if (x.type === 'identifier') {
+            const name = st.mod.text(x);
+            if (!saved.has(name)) saved.set(name, st.env.get(name));
+          }
+          return true;
+        });
+        this.bind(left, elementOf(iv), st);
+      }
+      if (!body) return EMPTY();
+      const bv = body.type === 'pair' ? union(...named(body).map((c) => this.expr(c, st, ctx, peeking))) : this.expr(body, st, ctx, peeking);
+      return collectionOf(bv);
+    } finally {
+      for (const [name, v] of saved) {
+        if (v) st.env.set(name, v);
+        else st.env.delete(name);
       }
     }
   }
@@ -895,6 +1025,9 @@ export class FlowAnalyzer {
       if (attr === 'request' && st.fn.cls) return val('request');
     }
     const ov = this.expr(obj, st, ctx, peeking);
+    // A field of an object built from certificate values (`presented.sha256`).
+    const fieldVal = ov.fields?.get(attr);
+    if (fieldVal) return fieldVal;
     if (ov.kinds.has('request')) {
       if (attr === 'META' || attr === 'environ') return val('meta');
       if (attr === 'headers') return val('headers');
@@ -980,7 +1113,13 @@ export class FlowAnalyzer {
       const k = stringValue(sub, st.mod.src);
       if (k !== null) return ov.fields.get(k) ?? EMPTY();
     }
+    if (ov.items && sub && unparen(sub)?.type === 'integer' || (ov.items && sub && unparen(sub)?.type === 'unary_operator')) {
+      const i = Number(st.mod.text(unparen(sub)!).replace(/\s+/g, ''));
+      const item = Number.isInteger(i) ? ov.items![i < 0 ? ov.items!.length + i : i] : undefined;
+      if (item) return item;
+    }
     if (sub) this.expr(sub, st, ctx, peeking);
+    if (ov.kinds.has('parts') && sub && stringValue(sub, st.mod.src) !== null && isDnLike(ov) && !ov.kinds.has('issuer')) return derive(ov, ...keepStr(ov), 'subject-attr');
     if (ov.kinds.has('parts')) return derive(ov, ...[...ov.kinds].filter((k) => k === 'raw' || k === 'dn-string' || k === 'subject-attr' || k === 'parts'));
     if (ov.kinds.has('subject-attr') || ov.kinds.has('issuer-attr')) return derive(ov, ...[...ov.kinds].filter((k) => k === 'subject-attr' || k === 'issuer-attr'));
     if (ov.kinds.has('regex-match')) return derive(ov, 'raw', 'regex-match');
@@ -1191,7 +1330,11 @@ export class FlowAnalyzer {
     const posNodes: PyNode[] = [];
     const kw = new Map<string, AVal>();
     const kwNodes = new Map<string, PyNode>();
-    if (argsN) {
+    if (argsN?.type === 'generator_expression') {
+      // `dict(k for k in …)`: the generator is the only argument.
+      pos.push(this.expr(argsN, st, ctx, peeking));
+      posNodes.push(argsN);
+    } else if (argsN) {
       for (const a of named(argsN)) {
         if (a.type === 'keyword_argument') {
           const name = field(a, 'name');
@@ -1335,15 +1478,23 @@ export class FlowAnalyzer {
     if (rv.kinds.has('raw') || rv.kinds.has('dn-string') || rv.kinds.has('subject-attr')) {
       const dnLike = isDnLike(rv);
       const xf = isXfcc(rv);
-      if ((dnLike || xf) && /^(split|rsplit|startswith|endswith|find|rfind|index|rindex|partition|rpartition|count|__contains__)$/.test(last)) {
+      // Splitting a piece of an already split DN (`k, v = rdn.split("=")`) is the same parse, reported at the first split.
+      const resplit = !xf && rv.kinds.has('parts') && /^(split|rsplit|partition|rpartition)$/.test(last);
+      if ((dnLike || xf) && !resplit && /^(split|rsplit|startswith|endswith|find|rfind|index|rindex|partition|rpartition|count|__contains__)$/.test(last)) {
         ev({ t: 'dnop', op: `.${last}(${a.posNodes.map((x) => mod.text(x)).join(', ')})`, val: rv, target: xf ? 'xfcc' : 'dn' });
       }
       if (/^(split|rsplit|splitlines|partition|rpartition)$/.test(last)) return derive(rv, ...keepStr(rv), 'parts');
-      if (/^(encode|decode|strip|lstrip|rstrip|lower|upper|replace|casefold|format|join|removeprefix|removesuffix|title)$/.test(last)) return derive(rv, ...keepStr(rv));
+      // A piece of a split DN stays a piece after `.strip()` and friends.
+      if (/^(encode|decode|strip|lstrip|rstrip|lower|upper|replace|casefold|removeprefix|removesuffix|title)$/.test(last)) return derive(rv, ...keepStr(rv), ...(rv.kinds.has('parts') ? (['parts'] as VKind[]) : []));
+      if (/^(format|join)$/.test(last)) return derive(rv, ...keepStr(rv));
       if (/^(startswith|endswith|isdigit|isalnum)$/.test(last)) return derive(rv);
     }
     if (rv.kinds.has('regex-match') && /^(group|groups|groupdict|__getitem__)$/.test(last)) return derive(rv, 'raw', 'regex-match');
-    if (rv.kinds.has('parts') && /^(get|pop|__getitem__)$/.test(last)) return derive(rv, ...keepStr(rv));
+    if (rv.kinds.has('parts') && /^(get|pop|__getitem__)$/.test(last)) {
+      // `fields.get("emailAddress")` on a DN split into a dict: that attribute's value.
+      const named_ = a.posNodes[0] && stringValue(a.posNodes[0], mod.src) !== null && isDnLike(rv) && !rv.kinds.has('issuer');
+      return derive(rv, ...keepStr(rv), ...(named_ ? (['subject-attr'] as VKind[]) : []));
+    }
 
     // Regex on DN / XFCC.
     if (/^re\.compile$/.test(fname) || (fname === 'compile' && this.project.qualify(mod, fname) === 're.compile')) return val('pattern');
@@ -1382,6 +1533,15 @@ export class FlowAnalyzer {
       return derive(a.all);
     }
     if (last === 'compare_digest') {
+      // The session's stored certificate value against the presented one: a session re-check (an
+      // identity decision), not proof of where the request came from.
+      const sess = a.pos.find((v) => v.kinds.has('session-val'));
+      const presented = a.pos.find((v) => v !== sess && tainted(v));
+      if (sess && presented) {
+        ev({ t: 'compare', vals: a.pos, op: 'compare_digest', withConst: false, substring: false, presenceLike: false });
+        if (presented.kinds.has('fingerprint') || rawKinds(presented).has('fingerprint')) ev({ t: 'session-compare', key: sess.sessionKey ?? null, other: presented });
+        return derive(a.all);
+      }
       ev({ t: 'check', what: 'provenance', detail: `${fname}()` });
       return derive(a.all, 'verified');
     }
@@ -1488,6 +1648,23 @@ export class FlowAnalyzer {
       return this.analyseFn(target.fn, mapped, ctx, false);
     }
 
+    // hashlib over the certificate's bytes (or its PEM) is its fingerprint; over a name, it is still that name.
+    if (tainted(a.all) && /(^|\.)(sha\d+|sha3_\d+|md5|blake2[bs]|new)$/.test(fname) && /^hashlib\./.test(this.project.qualify(st.mod, fname) ?? '')) {
+      const named_ = a.all.kinds.has('dn-string') || a.all.kinds.has('subject') || a.all.kinds.has('issuer') || a.all.kinds.has('subject-attr') || a.all.kinds.has('issuer-attr') || a.all.kinds.has('serial') || rawKinds(a.all).has('dn') || rawKinds(a.all).has('cn') || rawKinds(a.all).has('issuer-dn') || rawKinds(a.all).has('serial') || rawKinds(a.all).has('user');
+      return named_ ? derive(a.all, ...keepStr(a.all)) : derive(a.all, 'fingerprint');
+    }
+    // Builtins and string formatting keep what their input is.
+    const builtin = !recv ? builtinResult(fname, a) : null;
+    if (builtin) return builtin;
+    if (recv && unparen(recv)?.type === 'string' && (last === 'format' || last === 'join')) return derive(a.all, ...(last === 'format' ? formattedKinds(a.all) : keepStr(a.all)));
+    // A project class built from certificate values (dataclass, NamedTuple, plain class): its fields.
+    const built = !recv || fnNode.type === 'attribute' ? (tainted(a.all) ? this.constructedFields(fname, st, a) : null) : null;
+    if (built) {
+      const u = derive(a.all, ...(built.data ? [] : (['opaque'] as VKind[])));
+      u.fields = built.fields;
+      return u;
+    }
+
     // Date arithmetic keeps what the value is (`not_valid_after.replace(tzinfo=utc)`, `now.astimezone()`).
     if ((rv.kinds.has('not-after') || rv.kinds.has('not-before') || rv.kinds.has('now') || rv.kinds.has('now-naive')) && /^(replace|astimezone|timestamp|date)$/.test(last)) {
       const v = derive(rv, ...[...rv.kinds].filter((k) => k === 'not-after' || k === 'not-before' || k === 'now' || k === 'now-naive'));
@@ -1514,6 +1691,47 @@ export class FlowAnalyzer {
     const s = this.model.settings.get('AUTH_USER_MODEL');
     const authUserModel = s && typeof s.value === 'string' ? s.value : null;
     return isUserModel(this.project, queryModelExpr(recv, st.mod), st.mod, st.fn.cls, st.fn, authUserModel);
+  }
+
+  /**
+   * `Cls(a, b=…)` where Cls is a project class: its fields by name — dataclass / NamedTuple /
+   * attrs fields in declaration order, `namedtuple('X', 'a b')`, else the `__init__` parameters
+   * (the usual `self.x = x`). `data` when the class only holds the values.
+   */
+  private constructedFields(fname: string, st: FnState, a: { pos: AVal[]; kw: Map<string, AVal> }): { fields: Map<string, AVal>; data: boolean } | null {
+    if (!fname || /^(self|super\(\))\./.test(fname)) return null;
+    const r = this.project.resolve(st.mod, fname);
+    let names: string[] | null = null;
+    let data = false;
+    if (r?.kind === 'class') {
+      const declared = declaredFields(r.cls);
+      const isData = r.cls.decorators.some((d) => /(^|\.)(dataclass|attrs|attr\.s|define|frozen|mutable)\b/.test(d)) || r.cls.bases.some((b) => /(^|\.)(NamedTuple|TypedDict|BaseModel|Struct)$/.test(b));
+      const init = this.project.findMethod(r.cls, '__init__');
+      if (isData && !init) {
+        names = declared;
+        data = true;
+      } else if (init) names = init.params.slice(1);
+      else names = declared;
+    } else if (r?.kind === 'assign') {
+      const v = unparen(r.value);
+      if (v?.type === 'call' && /(^|\.)namedtuple$/.test(dotted(field(v, 'function'), r.mod.src) ?? '')) {
+        const args = field(v, 'arguments');
+        const spec = args ? named(args)[1] : undefined;
+        if (spec) {
+          const str = stringValue(spec, r.mod.src);
+          names = str !== null ? str.split(/[\s,]+/).filter(Boolean) : named(spec).map((x) => stringValue(x, r.mod.src)).filter((x): x is string => x !== null);
+          data = true;
+        }
+      }
+    }
+    if (!names) return null;
+    const fields = new Map<string, AVal>();
+    names.forEach((nm, i) => {
+      const v = a.kw.get(nm) ?? a.pos[i];
+      if (v) fields.set(nm, v);
+    });
+    for (const [k, v] of a.kw) if (k !== '**' && !fields.has(k)) fields.set(k, v);
+    return fields.size ? { fields, data } : null;
   }
 
   private isDjangoAuthenticate(fname: string, st: FnState): boolean {
@@ -1650,6 +1868,58 @@ function isTupleExpr(e: PyNode): boolean {
   return u?.type === 'tuple' || u?.type === 'expression_list';
 }
 
+/** What a string built from `u` (f-string, `.format`, `%`) is: a name formatted into text is DN text. */
+function formattedKinds(u: AVal): VKind[] {
+  const kinds: VKind[] = [];
+  if (u.kinds.has('subject') || u.kinds.has('subject-attr') || u.kinds.has('dn-string')) kinds.push('dn-string');
+  if (u.kinds.has('issuer')) kinds.push('dn-string', 'issuer');
+  if (u.kinds.has('issuer-attr')) kinds.push('issuer-attr');
+  if (u.kinds.has('raw')) kinds.push('raw');
+  if (u.kinds.has('fingerprint')) kinds.push('fingerprint');
+  if (u.kinds.has('serial')) kinds.push('serial');
+  return kinds;
+}
+
+/** Kinds that describe the request or control flow rather than data a container holds. */
+const CONTROL_KINDS = new Set<VKind>(['request', 'meta', 'headers', 'session', 'settings', 'self', 'response-ok', 'response-deny', 'true', 'false', 'none', 'exception']);
+
+/** A container of `v`'s (list, tuple, dict(...), sorted(...), a comprehension): it holds what `v` is. */
+function collectionOf(v: AVal): AVal {
+  return derive(v, ...[...v.kinds].filter((k) => !CONTROL_KINDS.has(k)));
+}
+
+/** One element of iterating `v`: an element of split DN/XFCC parts is still raw text; of a list of attributes, an attribute. */
+function elementOf(v: AVal): AVal {
+  const kinds = [...v.kinds].filter((k) => !CONTROL_KINDS.has(k) && k !== 'regex-match');
+  if (v.kinds.has('parts') && !kinds.includes('raw') && v.kinds.has('raw')) kinds.push('raw');
+  return derive(v, ...kinds);
+}
+
+/** `hex(serial)`, `format(fp, "x")`, `dict(pairs)`, `sorted(names)`, `next(it)`: the result is what the input is. */
+function builtinResult(fname: string, a: { pos: AVal[]; all: AVal }): AVal | null {
+  if (/^(dict|list|tuple|set|frozenset|sorted|reversed|iter|enumerate|zip|filter)$/.test(fname)) return collectionOf(a.all);
+  if (fname === 'next' && a.pos[0]) return union(elementOf(a.pos[0]), a.pos[1]);
+  if (/^(hex|oct|bin|format|repr|int|float|abs|round|ascii)$/.test(fname) && a.pos[0]) return derive(a.pos[0], ...keepStr(a.pos[0]));
+  return null;
+}
+
+/** Annotated fields declared in a class body, in order (`sha256: str`, `serial: int = 0`), ClassVar excluded. */
+function declaredFields(cls: PyClass): string[] {
+  const def = cls.node.type === 'decorated_definition' ? field(cls.node, 'definition') ?? cls.node : cls.node;
+  const body = field(def, 'body');
+  const out: string[] = [];
+  if (!body) return out;
+  for (const s of named(body)) {
+    const asg = s.type === 'expression_statement' ? firstNamed(s) : null;
+    if (asg?.type !== 'assignment') continue;
+    const left = field(asg, 'left');
+    const type = field(asg, 'type');
+    if (left?.type !== 'identifier' || !type || /ClassVar/.test(cls.module.text(type))) continue;
+    out.push(cls.module.text(left));
+  }
+  return out;
+}
+
 function sigOf(v: AVal): string {
   return `${[...v.kinds].sort().join(',')}#${[...v.reads].map((r) => r.id).join(',')}#${[...v.parses].map((p) => p.id).join(',')}`;
 }
@@ -1759,6 +2029,44 @@ export function blockDenies(b: PyNode, mod: PyModule, rootKind: RootKind, isRoot
     return false;
   }
   return false;
+}
+
+/** Inside `body` (already analysed), the session's stored fingerprint is compared with the presented one and a mismatch denies. */
+function rechecksSession(body: PyNode, st: FnState, ctx: FlowCtx): boolean {
+  const within = (outer: PyNode, inner: PyNode) => outer.start <= inner.start && outer.end >= inner.end;
+  const stmts = named(body);
+  return ctx.events.some((c) => {
+    if (c.t !== 'cond' || !c.sessionRecheck || c.module !== st.mod || !within(body, c.node)) return false;
+    // `if stored != presented: deny`
+    if (c.denies) return true;
+    // `if match: return get_response(request)` and a denial right after it
+    const i = stmts.findIndex((x) => x.type === 'if_statement' && within(x, c.node));
+    return i >= 0 && c.grants && blockDenies({ ...body, children: stmts.slice(i + 1) }, st.mod, ctx.rootKind, st.isRoot);
+  });
+}
+
+/** `x`, `q.exists()`, `x is not None` (a row exists) vs `not x`, `x is None` (none does); with the tested operand. */
+function existenceTest(c: PyNode, mod: PyModule): { exists: boolean; operand: PyNode } | null {
+  let n = unparen(c);
+  let neg = false;
+  while (n && n.type === 'not_operator') {
+    neg = !neg;
+    n = unparen(field(n, 'argument'));
+  }
+  if (!n) return null;
+  if (n.type === 'comparison_operator') {
+    const ops = n.children.filter((x) => !x.named).map((x) => mod.text(x)).join(' ');
+    const operands = named(n);
+    if (operands.length !== 2 || !/^(is|is not|==|!=)$/.test(ops)) return null;
+    const noneIdx = operands.findIndex((o) => unparen(o)?.type === 'none');
+    if (noneIdx < 0) return null;
+    const operand = unparen(operands[1 - noneIdx]);
+    if (!operand) return null;
+    return { exists: (ops === 'is not' || ops === '!=') !== neg, operand };
+  }
+  // `if binding.revoked:` tests a field of a row, not whether a row exists.
+  if (n.type === 'identifier' || n.type === 'call') return { exists: !neg, operand: n };
+  return null;
 }
 
 function blockReturns(b: PyNode): boolean {

@@ -1,7 +1,7 @@
 // cert-chain-unverified: a parsed certificate trusted without verifying its signature chain.
 
 import { defineRule } from '../../core/rule.js';
-import { at, checks, deciding, grantRelated, proxyVerifies, parseTrusted } from './support.js';
+import { at, checks, deciding, grantRelated, pinnedByFingerprint, proxyVerifies, parseTrusted } from './support.js';
 
 export default defineRule({
   meta: {
@@ -15,7 +15,7 @@ export default defineRule({
       whyBad:
         'Anyone can mint a certificate with any subject, serial or issuer name. Unless the signature is verified against the CA\'s public key, the code trusts whatever the client (or a forged header) presents; comparing the issuer DN string is not verification — an impostor CA can carry the same name.',
       notReported:
-        'Code that verifies the signature with the pinned CA public key (`cert.verify_directly_issued_by(ca)`, `ca.public_key().verify(cert.signature, …)`), an OpenSSL `X509StoreContext`, or cryptography\'s `PolicyBuilder` verifier; certificates that reach the code only through a proxy that verifies client certificates on every route (`ssl_verify_client on`, HAProxy `verify required`, …) in the scanned tree.',
+        'Code that verifies the signature with the pinned CA public key (`cert.verify_directly_issued_by(ca)`, `ca.public_key().verify(cert.signature, …)`), an OpenSSL `X509StoreContext`, or cryptography\'s `PolicyBuilder` verifier; a certificate used only through its SHA-256 fingerprint matched against an enrolled record (a self-minted certificate cannot match; issuer and serial can be copied, so they do not exempt); certificates that reach the code only through a proxy that verifies client certificates on every route (`ssl_verify_client on`, HAProxy `verify required`, …) in the scanned tree.',
       example: {
         lang: 'python',
         bad: 'cert = x509.load_pem_x509_certificate(pem.encode())\nif cert.issuer.rfc4514_string() == "CN=Corp CA": ...',
@@ -34,6 +34,8 @@ export default defineRule({
       for (const p of flow.parses) {
         if (!parseTrusted(ctx.model, flow, p)) continue;
         if (proxyVerifies(ctx.model, p).verified) continue;
+        // Matched by fingerprint against an enrolled record: a self-minted certificate cannot match.
+        if (pinnedByFingerprint(flow, p)) continue;
         ctx.report({
           messageId: 'unverified',
           data: { keys: [...new Set([...p.reads].map((r) => r.key))].join(', ') },

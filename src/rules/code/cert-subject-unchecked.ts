@@ -35,7 +35,7 @@ export default defineRule({
         const decided = flow.events.some((e) => {
           switch (e.t) {
             case 'lookup':
-              return [...e.kw.values(), ...e.args].some(decides);
+              return !e.denyList && [...e.kw.values(), ...e.args].some(decides);
             case 'compare':
               return !e.presenceLike && e.vals.some(decides);
             case 'cond':

@@ -26,7 +26,7 @@ export default defineRule({
       summary: 'The user is looked up by a subject attribute (CN, O, OU, email), a DN string, the serial without the issuer, or the issuer\'s CN.',
       whyBad:
         'Names are not unique across CAs or over time: any certificate from any trusted CA (or a re-issued, intermediate, or partner CA) whose CN is "admin" becomes the admin user, and a certificate that was revoked and re-issued with the same name keeps the account. Serial numbers are unique only per issuer.',
-      notReported: 'Lookups by the SHA-256 fingerprint, or by issuer and serial together.',
+      notReported: 'Lookups by the SHA-256 fingerprint, or by issuer and serial together; deny-list queries, where a matching row refuses the certificate (`if Revoked.objects.filter(serial=…).exists(): raise …`).',
       example: {
         lang: 'python',
         bad: 'user = User.objects.get(username=common_name)',
@@ -46,6 +46,8 @@ export default defineRule({
       ({ e }) => nodeKey(e.module, e.node),
     );
     for (const { e, f } of lookups) {
+      // A deny-list query (a row refuses the certificate) binds no one.
+      if (e.denyList) continue;
       const vals = [...e.kw.entries()].filter(([k]) => !/revoked|active|enabled|disabled/.test(k)).map(([, v]) => v).concat(e.args).filter(tainted);
       if (!vals.length) continue;
       if (vals.some(isFingerprintish)) continue;

@@ -15,7 +15,7 @@ export default defineRule({
     docs: {
       summary: '`PersistentRemoteUserMiddleware`, `force_logout_if_no_header = False`, or an "already authenticated → return" short-cut lets the session outlive the certificate.',
       whyBad: 'After the first authenticated request the certificate is no longer consulted: requests without it (from another machine with the stolen cookie, or after the certificate was revoked) stay logged in until the session expires.',
-      notReported: 'The standard `RemoteUserMiddleware`, which logs the user out when the header/variable disappears.',
+      notReported: 'The standard `RemoteUserMiddleware`, which logs the user out when the header/variable disappears; an authenticated short-cut that first compares the fingerprint stored in the session with the presented one and refuses on a mismatch.',
       example: {
         lang: 'python',
         bad: "MIDDLEWARE = [..., 'django.contrib.auth.middleware.PersistentRemoteUserMiddleware']",

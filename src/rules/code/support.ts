@@ -40,6 +40,8 @@ export function hasIdentityDecision(flow: CertFlow): boolean {
   return flow.events.some((e) => {
     switch (e.t) {
       case 'lookup':
+        // A deny-list query refuses listed certificates; it decides no identity.
+        return !e.denyList;
       case 'parse':
       case 'dnop':
         return true;
@@ -217,4 +219,45 @@ export function identityDecidedElsewhere(model: ProjectModel, flow: CertFlow): b
     }
   }
   return false;
+}
+
+/**
+ * The certificate parsed at `p` decides only through its fingerprint matched against something
+ * enrolled (a binding row, a pinned value, the fingerprint stored in the session): a self-minted
+ * certificate cannot match, so the exact certificate is the trust anchor. Any decision on its
+ * subject, issuer or serial (deny-lists and presence tests aside) takes that away.
+ */
+export function pinnedByFingerprint(flow: CertFlow, p: ParseSite): boolean {
+  const fromP = (v: AVal) => derivesFrom(v, p);
+  const nameUse = (v: AVal) => fromP(v) && !isFingerprintish(v) && (isSubjectish(v) || isIssuerish(v) || isSerialish(v));
+  const pin = (v: AVal) => fromP(v) && isFingerprintish(v);
+  let pinned = false;
+  for (const e of flow.events) {
+    switch (e.t) {
+      case 'lookup': {
+        if (e.denyList) break;
+        const vals = [...e.kw.entries()].filter(([k]) => !/revoked|active|enabled|disabled/.test(k)).map(([, v]) => v).concat(e.args);
+        if (vals.some(nameUse)) return false;
+        if (vals.some(pin)) pinned = true;
+        break;
+      }
+      case 'session-compare':
+        if (pin(e.other)) pinned = true;
+        break;
+      case 'compare':
+        if (e.presenceLike) break;
+        if (e.vals.some(nameUse)) return false;
+        if (/^(==|!=|in|not in|compare_digest)$/.test(e.op) && e.vals.some(pin)) pinned = true;
+        break;
+      case 'dnop':
+        if (fromP(e.val)) return false;
+        break;
+      case 'cond':
+        if (!e.presence && !e.truthiness && (e.denies || e.grants) && nameUse(e.val)) return false;
+        break;
+      default:
+        break;
+    }
+  }
+  return pinned;
 }

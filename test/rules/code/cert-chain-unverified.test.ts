@@ -3,6 +3,21 @@ import { ruleTester } from '../../helpers/rule-tester.js';
 ruleTester.run('cert-chain-unverified', {
   valid: [
     {
+      name: 'only the SHA-256 fingerprint decides, matched against an enrolled row (a minted certificate cannot match)',
+      files: {
+        'app/backends.py': `
+          import base64
+          from cryptography import x509
+          from cryptography.hazmat.primitives import hashes
+          from .models import Binding
+          class CertBackend:
+              def authenticate(self, request):
+                  cert = x509.load_der_x509_certificate(base64.b64decode(request.META['SSL_CLIENT_CERT_DER']))
+                  return Binding.objects.get(fingerprint=cert.fingerprint(hashes.SHA256()).hex(), revoked=False).user
+        `,
+      },
+    },
+    {
       name: 'verify_directly_issued_by against the pinned CA',
       files: {
         'app/views.py': `
@@ -147,7 +162,26 @@ ruleTester.run('cert-chain-unverified', {
           class CertBackend:
               def authenticate(self, request, der_b64=None):
                   cert = x509.load_der_x509_certificate(base64.b64decode(request.META['SSL_CLIENT_CERT_DER']))
-                  return Binding.objects.get(fingerprint=cert.fingerprint(hashes.SHA256()).hex()).user
+                  return Binding.objects.get(issuer=cert.issuer.rfc4514_string(), serial=cert.serial_number).user
+        `,
+      },
+      errors: [{ ruleId: 'cert-chain-unverified', line: 7 }],
+    },
+    {
+      name: 'fingerprint binding plus a decision on the subject: the minted subject is trusted',
+      files: {
+        'app/views.py': `
+          from cryptography import x509
+          from cryptography.hazmat.primitives import hashes
+          from cryptography.x509.oid import NameOID
+          from django.http import HttpResponseForbidden, JsonResponse
+          from .models import Binding
+          def v(request):
+              cert = x509.load_pem_x509_certificate(request.META['SSL_CLIENT_CERT'].encode())
+              b = Binding.objects.get(fingerprint=cert.fingerprint(hashes.SHA256()).hex(), revoked=False)
+              if cert.subject.get_attributes_for_oid(NameOID.ORGANIZATIONAL_UNIT_NAME)[0].value != 'ops':
+                  return HttpResponseForbidden()
+              return JsonResponse({'user': b.user.username})
         `,
       },
       errors: [{ ruleId: 'cert-chain-unverified', line: 7 }],

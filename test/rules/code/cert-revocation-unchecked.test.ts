@@ -17,6 +17,14 @@ const FP = 'cert.fingerprint(hashes.SHA256()).hex()';
 ruleTester.run('cert-revocation-unchecked', {
   valid: [
     {
+      name: 'deny-list table of serials: a row refuses the certificate',
+      files: { 'app/views.py': VIEW(`Binding.objects.get(fingerprint=${FP})`, "if Binding.objects.filter(withdrawn_serial=cert.serial_number).exists(): return HttpResponseForbidden()") },
+    },
+    {
+      name: 'deny-list table asserted empty for this fingerprint',
+      files: { 'app/views.py': VIEW(`Binding.objects.get(fingerprint=${FP})`, `assert not Binding.objects.filter(blocked_fingerprint=${FP}).exists()`) },
+    },
+    {
       name: 'CRL lookup by serial',
       files: { 'app/views.py': VIEW(`Binding.objects.get(fingerprint=${FP})`, 'if CRL.get_revoked_certificate_by_serial_number(cert.serial_number): return HttpResponseForbidden()') },
     },
@@ -28,6 +36,11 @@ ruleTester.run('cert-revocation-unchecked', {
   ],
   invalid: [
     { name: 'no revocation anywhere', files: { 'app/views.py': VIEW(`Binding.objects.get(fingerprint=${FP})`) }, errors: [{ ruleId: 'cert-revocation-unchecked', line: 7 }] },
+    {
+      name: 'a row that must exist is an allow-list, not a deny-list',
+      files: { 'app/views.py': VIEW(`Binding.objects.get(fingerprint=${FP})`, "if not Binding.objects.filter(enrolled_serial=cert.serial_number).exists(): return HttpResponseForbidden()") },
+      errors: [{ ruleId: 'cert-revocation-unchecked', line: 7 }],
+    },
     {
       name: 'is_active on the user is not a certificate deny-list',
       files: { 'app/views.py': VIEW(`Binding.objects.get(fingerprint=${FP})`).replace("return JsonResponse({'user': b.user.username})", "if not b.user.is_active: return HttpResponseForbidden()\n      return JsonResponse({'user': b.user.username})") },

@@ -14,6 +14,14 @@ const VIEW = (decision: string) => `
 
 ruleTester.run('cert-subject-unchecked', {
   valid: [
+    {
+      name: 'OU values of the parsed subject compared in a for loop',
+      files: { 'app/views.py': VIEW("for attr in cert.subject.get_attributes_for_oid(NameOID.ORGANIZATIONAL_UNIT_NAME):\n          if attr.value == 'ops':\n              return JsonResponse({'ok': True})\n      return HttpResponseForbidden()") },
+    },
+    {
+      name: 'OU values gathered with a list comprehension, then tested',
+      files: { 'app/views.py': VIEW("ous = [a.value for a in cert.subject.get_attributes_for_oid(NameOID.ORGANIZATIONAL_UNIT_NAME)]\n      if 'ops' not in ous: return HttpResponseForbidden()") },
+    },
     { name: 'fingerprint binding', files: { 'app/views.py': VIEW('Binding.objects.get(fingerprint=cert.fingerprint(hashes.SHA256()).hex())') } },
     { name: 'issuer and serial binding', files: { 'app/views.py': VIEW('Binding.objects.get(serial=cert.serial_number, issuer=cert.issuer.rfc4514_string())') } },
     {

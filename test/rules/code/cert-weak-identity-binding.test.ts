@@ -54,5 +54,34 @@ ruleTester.run('cert-weak-identity-binding', {
       },
       errors: [{ ruleId: 'cert-weak-identity-binding', line: 5 }],
     },
+    {
+      name: 'the CN of a (cn, fingerprint) pair unpacked from a helper is still only the CN',
+      files: {
+        'app/certs.py': `
+          from cryptography.hazmat.primitives import hashes
+          from cryptography.x509.oid import NameOID
+          def names_of(cert):
+              cn = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value
+              return cn, cert.fingerprint(hashes.SHA256()).hex()
+        `,
+        'app/views.py': `
+          from cryptography import x509
+          from django.contrib.auth.models import User
+          from django.http import JsonResponse
+          from .certs import names_of
+          def v(request):
+              cert = x509.load_pem_x509_certificate(request.META['SSL_CLIENT_CERT'].encode())
+              cn, _fp = names_of(cert)
+              user = User.objects.get(username=cn)
+              return JsonResponse({'user': user.username})
+        `,
+      },
+      errors: [{ ruleId: 'cert-weak-identity-binding', line: 8, file: 'app/views.py' }],
+    },
+    {
+      name: 'a subject attribute carried in a dict literal',
+      files: { 'app/views.py': VIEW("{'who': cn, 'pin': cert.fingerprint(hashes.SHA256()).hex()}\n      user = User.objects.get(username=user['who'])") },
+      errors: [{ ruleId: 'cert-weak-identity-binding', line: 12 }],
+    },
   ],
 });
