@@ -176,6 +176,29 @@ export function passwordEvidence(text: string): boolean {
   return /\bauthenticate\s*\([^)]*\bpassword\s*=/.test(text) || /\bcheck_password\s*\(/.test(text) || /\bAuthenticationForm\b/.test(text) || /\bAuthTokenSerializer\b/.test(text) || /\bTokenObtain\w*Serializer\b/.test(text);
 }
 
+/**
+ * The same evidence read from the tree: a call to `authenticate`/`aauthenticate` with a
+ * `password=` keyword, whatever its other arguments contain (`username=request.POST.get("email")`
+ * has parentheses a text pattern stops at), or a `check_password(...)` call. Comments and strings
+ * are not code, so they are not evidence.
+ */
+export function passwordCallIn(mod: PyModule, node: PyNode): boolean {
+  let found = false;
+  walk(node, (n) => {
+    if (found) return false;
+    if (n.type !== 'call') return true;
+    const f = dotted(field(n, 'function'), mod.src) ?? '';
+    const last = f.split('.').pop() ?? '';
+    if (last === 'check_password') found = true;
+    else if (last === 'authenticate' || last === 'aauthenticate') {
+      const args = field(n, 'arguments');
+      found = !!args && named(args).some((a) => a.type === 'keyword_argument' && mod.text(field(a, 'name')!) === 'password');
+    }
+    return !found;
+  });
+  return found;
+}
+
 export function tokenEvidence(text: string): boolean {
   return /\bToken\.objects\.(get_or_create|create)\b|\bRefreshToken\.for_user\b|\bAccessToken\.for_user\b|\bAuthToken\.objects\.create\b|\bjwt\.encode\s*\(/.test(text);
 }
@@ -298,7 +321,7 @@ function functionView(python: PythonProject, route: Route, fn: PyFunction, urlDe
       changes = 'writes to the database';
     }
   }
-  const pw = passwordEvidence(text);
+  const pw = passwordEvidence(text) || passwordCallIn(mod, fn.node);
   return {
     route,
     target: route.view,
@@ -344,7 +367,7 @@ function classView(python: PythonProject, route: Route, cls: PyClass, urlDecos: 
     const pwText = loginish.map((m) => m.module.text(m.node)).join('\n');
     const serializer = python.classAttr(cls, 'serializer_class');
     const serText = serializer ? serializer.cls.module.text(serializer.value) : '';
-    if (passwordEvidence(pwText) || /\b(AuthTokenSerializer|TokenObtain\w*Serializer)\b/.test(serText)) login = tokenEvidence(pwText) || /Token/.test(serText) ? 'token' : 'password';
+    if (passwordEvidence(pwText) || loginish.some((m) => passwordCallIn(m.module, m.node)) || /\b(AuthTokenSerializer|TokenObtain\w*Serializer)\b/.test(serText)) login = tokenEvidence(pwText) || /Token/.test(serText) ? 'token' : 'password';
   }
   if (login && /django_otp|two_factor|webauthn|fido2|OTPAuthenticationForm/.test(text)) secondFactorLogin = true;
   // State change: handlers for unsafe methods, generic editing views, viewsets' write actions.

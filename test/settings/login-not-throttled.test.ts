@@ -210,6 +210,27 @@ ruleTester.run('login-not-throttled', {
       errors: [{ ruleId: 'login-not-throttled', line: 3 }],
     },
     {
+      name: 'authenticate() inline with calls among its arguments (request.POST.get(...)): a password login all the same',
+      files: {
+        'accounts/views.py': `
+          from django.contrib.auth import authenticate, login
+          from django.http import HttpResponse
+          from django.views.decorators.http import require_POST
+
+          @require_POST
+          def sign_in(request):
+              user = authenticate(request, username=request.POST.get('email', '').strip(), password=request.POST.get('password'))
+              if user is None:
+                  return HttpResponse(status=401)
+              login(request, user)
+              return HttpResponse('ok')
+        `,
+        'proj/settings.py': settings(),
+        'proj/urls.py': "from django.urls import path\nfrom accounts import views\nurlpatterns = [path('sign-in/', views.sign_in)]\n",
+      },
+      errors: [{ ruleId: 'login-not-throttled', line: 6 }],
+    },
+    {
       name: 'ratelimit with block=False and no request.limited check',
       files: {
         'accounts/views.py': `
