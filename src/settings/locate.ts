@@ -143,7 +143,9 @@ export function looksLikeSettings(m: PyModule): boolean {
   let count = 0;
   for (const a of m.assigns) if (DJANGO_SETTING_NAMES.has(a.name)) count++;
   if (count >= 2) return true;
-  return count >= 1 && m.starImports.length > 0;
+  // One setting is enough in a module where Django settings live (`settings.py`, `settings/…`):
+  // a split settings package may keep only REST_FRAMEWORK there, the rest in the deployment's base.
+  return count >= 1 && (m.starImports.length > 0 || isSettingsPath(m.path));
 }
 
 export function isSettingsPath(path: string): boolean {

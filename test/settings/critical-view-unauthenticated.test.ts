@@ -228,6 +228,26 @@ ruleTester.run('critical-view-unauthenticated', {
   ],
   invalid: [
     {
+      name: 'a settings module holding only REST_FRAMEWORK (the rest lives in a base the tree does not show): the surface is still built',
+      files: {
+        'proj/settings.py': "REST_FRAMEWORK = {'DEFAULT_AUTHENTICATION_CLASSES': ['payments.auth.CertificateAuthentication'], 'DEFAULT_PERMISSION_CLASSES': ['rest_framework.permissions.IsAuthenticated']}\n",
+        'proj/urls.py': "from django.urls import path\nfrom payments import views\nurlpatterns = [path('api/refund/', views.RefundView.as_view())]\n",
+        'payments/auth.py': CERT_AUTH,
+        'payments/views.py': `
+          from rest_framework.permissions import AllowAny
+          from rest_framework.response import Response
+          from rest_framework.views import APIView
+
+          class RefundView(APIView):
+              permission_classes = [AllowAny]
+              def post(self, request):
+                  Refund.objects.create(amount=request.data['amount'])
+                  return Response(status=201)
+        `,
+      },
+      errors: [{ ruleId: 'critical-view-unauthenticated', file: 'payments/views.py', line: 5, messageId: 'allowAny' }],
+    },
+    {
       name: 'AllowAny with an authentication class that returns None when no certificate is sent: anonymous callers get through',
       files: { 'proj/settings.py': settings(), 'proj/urls.py': URLS, 'payments/auth.py': CERT_AUTH, 'payments/terminals.py': LENIENT_AUTH, 'payments/views.py': TERMINAL_VIEWS },
       errors: [{ ruleId: 'critical-view-unauthenticated', file: 'payments/views.py', line: 6, messageId: 'allowAny' }],
