@@ -7,6 +7,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { writeFileSync, statSync } from 'node:fs';
 import { writeFileAtomic } from '../core/safe-fs.js';
+import { visibleLine } from '../core/sanitize.js';
 import { UsageError } from '../core/errors.js';
 import { SEVERITIES, severityRank, type Report, type Severity } from '../core/types.js';
 import { VERSION } from '../version.js';
@@ -158,7 +159,7 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
     const msg = e instanceof Error ? e.message : String(e);
-    process.stderr.write(`mtls-audit: ${msg.split('\n')[0]}\n`);
+    process.stderr.write(`mtls-audit: ${visibleLine(msg.split('\n')[0])}\n`);
     if (!(e instanceof UsageError) && process.env.MTLS_AUDIT_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
     process.exitCode = 2;
   }

@@ -1,5 +1,6 @@
 // Progress on stderr, only when stderr is a TTY (stdout carries the report only).
 
+import { visibleLine } from '../core/sanitize.js';
 import { isTerminal } from '../core/stdio.js';
 
 export interface Progress {
@@ -26,7 +27,7 @@ export function createProgress(label: string, stream?: NodeJS.WriteStream): Prog
       const filled = total ? Math.round((done / total) * width) : 0;
       const bar = '#'.repeat(filled) + '-'.repeat(width - filled);
       const cols = stream.columns ?? 80;
-      const line = `${label} [${bar}] ${done}/${total} ${what}`.slice(0, cols - 1);
+      const line = `${label} [${bar}] ${done}/${total} ${visibleLine(what)}`.slice(0, cols - 1);
       stream.write(`\r\x1b[2K${line}`);
     },
     done() {

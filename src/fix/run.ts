@@ -8,7 +8,8 @@ import type { ProxyKind } from '../deploy/model.js';
 import { unifiedDiff } from './diff.js';
 import { buildPlan, type FixPlan } from './plan.js';
 import { applyPlan } from './apply.js';
-import { writeStdout } from '../core/stdio.js';
+import { isTerminal, writeStdout } from '../core/stdio.js';
+import { visible } from '../core/sanitize.js';
 
 export interface FixOptions {
   path: string;
@@ -68,7 +69,10 @@ export async function runFix(opts: FixOptions): Promise<number> {
   }
   const plan = await buildPlan({ path: opts.path, secretEnv: opts.secretEnv, ca: opts.ca, crl: opts.crl, upstream: opts.upstream, tlsCert: opts.tlsCert, tlsKey: opts.tlsKey, proxy: opts.proxy as ProxyKind | undefined });
   if (!opts.write) {
-    writeStdout(renderPlan(plan, opts.color === true));
+    // On a terminal the plan is for reading: hidden characters from the tree are shown as escapes.
+    // Piped, it is a patch (`| git apply`) and goes out byte for byte.
+    const text = renderPlan(plan, opts.color === true);
+    writeStdout(isTerminal(1) ? visible(text) : text);
     return 0;
   }
   const r = applyPlan(plan, { force: opts.force });
@@ -82,6 +86,6 @@ export async function runFix(opts: FixOptions): Promise<number> {
     lines.push('to do by hand:');
     for (const n of plan.notes) lines.push(`  - ${n}`);
   }
-  writeStdout(lines.join('\n') + '\n');
+  writeStdout(visible(lines.join('\n')) + '\n');
   return 0;
 }

@@ -3,6 +3,7 @@
 
 import { describe, header } from './judge.js';
 import type { Outcome } from './types.js';
+import { visible } from '../core/sanitize.js';
 
 const MAX_HEADER = 96;
 const MAX_BODY_EXCERPT = 200;
@@ -59,5 +60,6 @@ export function renderRequestLog(log: Outcome[]): string {
     const hdrText = hdrs.length ? ` headers: ${hdrs.length > 6 ? `${hdrs.slice(0, 6).join(', ')} +${hdrs.length - 6}` : hdrs.join(', ')}` : '';
     lines.push(`  #${o.seq} ${r.method} ${r.url.href} [cert: ${r.url.protocol === 'https:' ? identityLabel(o) : 'plain HTTP'}]${hdrText} → ${describe(o)} (${o.ms} ms) — ${r.purpose}`);
   }
-  return lines.join('\n') + '\n';
+  // The server chooses its status text and headers: nothing it sends reaches the terminal raw.
+  return visible(lines.join('\n')) + '\n';
 }

@@ -3,12 +3,9 @@
 // it goes through `esc`, which escapes markup and shows control and bidirectional-override
 // characters as visible `\uXXXX` escapes (a hostile file must not hide or reorder what is shown).
 
-const HIDDEN_RE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\u2028\u2029]/g;
+import { visible } from '../core/sanitize.js';
 
-/** Visible escapes for characters that hide, reorder or break text. Tabs and newlines are kept. */
-export function visible(s: string): string {
-  return s.replace(HIDDEN_RE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
+export { visible };
 
 /** Text and attribute-value escaping (`&<>"'`), after `visible`. */
 export function esc(value: unknown): string {

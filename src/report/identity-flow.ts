@@ -11,9 +11,10 @@ import type { Finding, Report } from '../core/types.js';
 import type { ProjectModel } from '../model/project.js';
 import type { AppServer, EntryPoint } from '../deploy/model.js';
 import type { CertFlow, FlowEvent } from '../python/flow.js';
-import { appRoutes, coverage, spellings } from '../deploy/facts.js';
+import { appRoutes, coverage, provesProvenance, spellings } from '../deploy/facts.js';
 import { isCertSource } from '../deploy/common.js';
 import { authSurface } from '../urls/surface.js';
+import { pinnedByFingerprint } from '../rules/code/support.js';
 import type { Route } from '../urls/model.js';
 
 export type LinkState = 'ok' | 'broken' | 'unknown' | 'neutral';
@@ -376,12 +377,19 @@ function checksOf(ctx: Ctx, flow: CertFlow, ep: EntryPoint | null, flowFindings:
   if (ep && verifies(ep)) {
     const certKeys = flow.reads.filter((r) => r.kind !== 'user').map((r) => r.key);
     const forwarded = ep.headers.filter((h) => h.overwrites && h.action !== 'remove' && isCertSource(h.source) && certKeys.includes(h.wsgiKey));
-    if (forwarded.length) {
+    // What the proxy checked protects only requests that cannot go around it.
+    if (forwarded.length && forwarded.every((h) => provesProvenance(ctx.model.deploy, h.wsgiKey).proven)) {
       const s = ref(ep.verifySite ?? ep.site);
       for (const name of ['chain', 'validity', 'eku'] as CheckName[]) put({ name, state: 'at-proxy', detail: `${ep.kind} ${ep.verifySite?.text ?? `verify ${ep.verify}`}`, site: s, findings: [] });
       const rs = ep.crl ?? ep.ocsp;
       if (rs) put({ name: 'revocation', state: 'at-proxy', detail: `${ep.kind} ${rs.text}`, site: ref(rs), findings: [] });
     }
+  }
+  // A certificate used only through its SHA-256 fingerprint against an enrolled record needs no
+  // chain of its own where the proxy's does not hold (RULES.md, cert-chain-unverified): the exact certificate is the trust anchor.
+  if (flow.parses.length && flow.parses.every((p) => pinnedByFingerprint(flow, p))) {
+    const p = flow.parses[0];
+    put({ name: 'chain', state: 'done', detail: 'pinned: the certificate\'s SHA-256 fingerprint must match an enrolled record', site: { file: p.module.path, line: p.node.line }, findings: [] });
   }
   if (flow.events.some((e) => e.t === 'login') && !checks.has('session')) {
     // login() without a session finding: the session rule found the binding.

@@ -8,6 +8,7 @@ import type { Finding, Report, Severity } from '../core/types.js';
 import { SEVERITIES } from '../core/types.js';
 import { compareInGroup, groupFindings, groupKey } from './order.js';
 import { SourceLines } from './sources.js';
+import { visible } from '../core/sanitize.js';
 import type { RenderOptions } from './index.js';
 
 /** Lines of context shown above and below the flagged line. */
@@ -57,10 +58,7 @@ const PLAIN: Paint = {
  * show them as visible escapes. Tabs are kept (the frame aligns carets with them).
  */
 export function safe(s: string, keepTabs = false): string {
-  return s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]|\t/g, (c) => {
-    if (c === '\t') return keepTabs ? '\t' : '    ';
-    return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
-  });
+  return visible(s.replace(/\t/g, keepTabs ? '\t' : '    '));
 }
 
 function visibleLength(s: string): number {

@@ -146,3 +146,31 @@ test('probe: a path that would leave the target (//host, /\\host, a scheme, cont
     done();
   }
 });
+
+test('one sanitiser: controls (OSC 52, CSI), bidi controls, U+061C, word joiners and the tag block are shown as escapes; tabs and newlines kept', async () => {
+  const { visible, visibleLine } = await import('../../src/core/sanitize.js');
+  const osc52 = '\u001b]52;c;ZWNobyBwd25lZA==\u0007';
+  assert.equal(visible(`a${osc52}b`), 'a\\u001b]52;c;ZWNobyBwd25lZA==\\u0007b');
+  for (const c of ['\u061c', '\u2060', '\u2061', '\u2064', '\u202e', '\u2066', '\ufeff', '\u200b', '\u{e0041}', '\u{e0001}', '\u009b']) {
+    assert.ok(!visible(`x${c}y`).includes(c), `U+${c.codePointAt(0)!.toString(16)} kept raw`);
+  }
+  assert.equal(visible('a\tb\nc'), 'a\tb\nc');
+  assert.equal(visibleLine('a\nb\u001b[2J'), 'a\\nb\\u001b[2J');
+  assert.equal(visible('naïve café – ok'), 'naïve café – ok');
+});
+
+test('a file name carrying terminal escapes reaches the text report and error lines escaped', async () => {
+  const { dir, done } = sandbox();
+  try {
+    const evil = 'views\u001b]52;c;cHduZWQ=\u0007.py';
+    writeFileSync(join(dir, evil), 'def v(request):\n    if request.META.get("HTTP_X_SSL_CLIENT_CERT"):\n        return JsonResponse({})\n');
+    const r = await cli(['scan', dir, '--format', 'text', '--no-color']);
+    assert.ok(!/\u001b/.test(r.stdout) && !/\u001b/.test(r.stderr), JSON.stringify(r.stdout.slice(0, 300)));
+    const bad = await cli(['scan', join(dir, 'missing\u001b[2Jdir')]);
+    assert.equal(bad.code, 2);
+    assert.ok(!/\u001b/.test(bad.stderr), JSON.stringify(bad.stderr));
+    assert.match(bad.stderr, /\\u001b\[2J/);
+  } finally {
+    done();
+  }
+});
