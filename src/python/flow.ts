@@ -93,6 +93,8 @@ export interface AVal {
   sessionKey?: string | null;
   /** Keyword arguments collected by `**kwargs` (subscripting with a constant key picks one). */
   fields?: Map<string, AVal>;
+  /** The constant strings the value can be (a literal, or one built from literals and constants), e.g. a META key held in a local. */
+  strs?: string[];
 }
 
 export interface ParseSite {
@@ -731,7 +733,7 @@ export class FlowAnalyzer {
         if (cur) operands.push(cur);
         const u = union(...operands.map((o) => this.expr(o, st, ctx, peeking)));
         const keep = [...u.kinds].filter((k): k is VKind => k === 'raw' || k === 'dn-string' || k === 'subject-attr');
-        return { ...u, kinds: new Set(keep) };
+        return withStrs({ ...u, kinds: new Set(keep), strs: undefined }, this.strsOf(n, st));
       }
       case 'string': {
         for (const c of n.children) if (c.type === 'interpolation') for (const e of named(c)) this.expr(e, st, ctx, peeking);
@@ -742,10 +744,12 @@ export class FlowAnalyzer {
           const kinds: VKind[] = [];
           if (u.kinds.has('subject') || u.kinds.has('subject-attr') || u.kinds.has('dn-string')) kinds.push('dn-string');
           if (u.kinds.has('raw')) kinds.push('raw');
-          return derive(u, ...kinds);
+          return withStrs(derive(u, ...kinds), this.strsOf(n, st));
         }
-        return EMPTY();
+        return withStrs(EMPTY(), this.strsOf(n, st));
       }
+      case 'concatenated_string':
+        return withStrs(EMPTY(), this.strsOf(n, st));
       case 'list':
       case 'tuple':
       case 'set':
@@ -765,11 +769,22 @@ export class FlowAnalyzer {
       }
       case 'lambda':
         return EMPTY();
+      case 'named_expression':
+        return this.namedExpr(n, st, ctx, peeking);
       default: {
         const vs = named(n).map((c) => this.expr(c, st, ctx, peeking));
         return derive(union(...vs));
       }
     }
+  }
+
+  /** `(name := value)`: binds the name and is the value itself (kinds and taint kept). */
+  private namedExpr(n: PyNode, st: FnState, ctx: FlowCtx, peeking: boolean): AVal {
+    const value = field(n, 'value');
+    const name = field(n, 'name');
+    const v = value ? this.expr(value, st, ctx, peeking) : EMPTY();
+    if (name) this.bind(name, v, st);
+    return v;
   }
 
   private attribute(n: PyNode, st: FnState, ctx: FlowCtx, peeking: boolean): AVal {
@@ -948,6 +963,132 @@ export class FlowAnalyzer {
     return v;
   }
 
+  /**
+   * The constant strings an expression can be: literals, locals and parameters holding them, module
+   * constants, settings and class attributes (as keys resolve), and what `+`, `%`, f-strings and
+   * `str.format` build from those. Null when any part is unknown.
+   */
+  strsOf(k: PyNode, st: FnState, depth = 0): string[] | null {
+    const s = stringValue(k, st.mod.src);
+    if (s !== null) return [s];
+    const n = unparen(k);
+    if (!n || depth > 8) return null;
+    switch (n.type) {
+      case 'identifier': {
+        const name = st.mod.text(n);
+        // A local (or parameter) shadows a module constant of the same name.
+        if (st.env.has(name)) return st.env.get(name)!.strs ?? null;
+        const c = this.constantOf(st.mod, name);
+        return c ? [c.key] : null;
+      }
+      case 'attribute': {
+        const k2 = this.keyOf(n, st);
+        return k2 ? [k2.key] : null;
+      }
+      case 'string': {
+        // An f-string: its literal parts and the constant values of its interpolations.
+        let outs: string[] | null = [''];
+        for (const c of n.children) {
+          if (!outs) return null;
+          if (c.type === 'string_content') outs = outs.map((o) => o + st.mod.text(c));
+          else if (c.type === 'escape_sequence') return null;
+          else if (c.type === 'interpolation') {
+            if (field(c, 'format_specifier')) return null;
+            const conv = field(c, 'type_conversion');
+            if (conv && st.mod.text(conv) !== '!s') return null;
+            const e = field(c, 'expression') ?? firstNamed(c);
+            const vs = e ? this.strsOf(e, st, depth + 1) : null;
+            if (!vs) return null;
+            outs = product(outs, vs);
+          }
+        }
+        return outs;
+      }
+      case 'binary_operator': {
+        const op = field(n, 'operator');
+        const l = field(n, 'left');
+        const r = field(n, 'right');
+        if (!op || !l || !r) return null;
+        const opText = st.mod.text(op);
+        const lv = this.strsOf(l, st, depth + 1);
+        if (!lv) return null;
+        if (opText === '+') {
+          const rv = this.strsOf(r, st, depth + 1);
+          return rv ? product(lv, rv) : null;
+        }
+        if (opText === '%') {
+          const ru = unparen(r);
+          const parts = ru && ru.type === 'tuple' ? named(ru) : [r];
+          const args: string[][] = [];
+          for (const p of parts) {
+            const v = this.strsOf(p, st, depth + 1);
+            if (!v) return null;
+            args.push(v);
+          }
+          const outs: string[] = [];
+          for (const f of lv) {
+            const o = percentFormat(f, args);
+            if (!o) return null;
+            outs.push(...o);
+          }
+          return outs.length <= MAX_STRS ? outs : null;
+        }
+        return null;
+      }
+      case 'call': {
+        // '…{}…{0}…'.format(a, b)
+        const f = field(n, 'function');
+        if (f?.type !== 'attribute' || st.mod.text(field(f, 'attribute')!) !== 'format') return null;
+        const recv = field(f, 'object');
+        const fmts = recv ? this.strsOf(recv, st, depth + 1) : null;
+        const argsN = field(n, 'arguments');
+        if (!fmts || !argsN) return null;
+        const args: string[][] = [];
+        for (const a of named(argsN)) {
+          if (a.type === 'comment') continue;
+          if (a.type === 'keyword_argument' || a.type === 'list_splat' || a.type === 'dictionary_splat') return null;
+          const v = this.strsOf(a, st, depth + 1);
+          if (!v) return null;
+          args.push(v);
+        }
+        let outs: string[] = [];
+        for (const fmt of fmts) {
+          let cur: string[] | null = [''];
+          let auto = 0;
+          let last = 0;
+          const re = /\{\{|\}\}|\{(\d*)\}|[{}]/g;
+          for (let m = re.exec(fmt); m && cur; m = re.exec(fmt)) {
+            const lit = fmt.slice(last, m.index);
+            last = m.index + m[0].length;
+            cur = cur.map((o) => o + lit);
+            if (m[0] === '{{' || m[0] === '}}') { cur = cur.map((o) => o + m![0][0]); continue; }
+            if (m[1] === undefined) return null; // a named field or a format spec
+            const arg = args[m[1] === '' ? auto++ : Number(m[1])];
+            if (!arg) return null;
+            cur = product(cur, arg);
+          }
+          if (!cur) return null;
+          outs.push(...cur.map((o) => o + fmt.slice(last)));
+        }
+        return outs.length <= MAX_STRS ? outs : null;
+      }
+      case 'conditional_expression': {
+        const parts = named(n);
+        if (parts.length !== 3) return null;
+        const a = this.strsOf(parts[0], st, depth + 1);
+        const b = this.strsOf(parts[2], st, depth + 1);
+        return a && b && a.length + b.length <= MAX_STRS ? [...new Set([...a, ...b])] : null;
+      }
+      default:
+        return null;
+    }
+  }
+
+  /** One key from the constant strings a key expression can be: a certificate key read from a header first, then any certificate key. */
+  private pickKey(strs: string[]): string {
+    return strs.find((k) => /^HTTP_/i.test(k) && isCertKey(k)) ?? strs.find((k) => isCertKey(k)) ?? strs[0];
+  }
+
   /** Resolves a key expression: a literal, a module constant, a setting/env default, a class attribute. */
   keyOf(k: PyNode, st: FnState): { key: string; site?: { file: string; line: number } } | null {
     const s = stringValue(k, st.mod.src);
@@ -956,7 +1097,16 @@ export class FlowAnalyzer {
     if (!n) return null;
     const text = st.mod.text(n);
     if (n.type === 'identifier') {
+      // A local holding the key (`header = 'HTTP_X_…'; META.get(header)`), or a parameter given one.
+      if (st.env.has(text)) {
+        const strs = st.env.get(text)!.strs;
+        return strs?.length ? { key: this.pickKey(strs) } : null;
+      }
       return this.constantOf(st.mod, text);
+    }
+    if (n.type === 'binary_operator' || n.type === 'string' || n.type === 'conditional_expression' || (n.type === 'call' && field(n, 'function')?.type === 'attribute' && st.mod.text(field(field(n, 'function')!, 'attribute')!) === 'format')) {
+      const strs = this.strsOf(n, st);
+      return strs?.length ? { key: this.pickKey(strs) } : null;
     }
     if (n.type === 'attribute') {
       const obj = field(n, 'object');
@@ -1425,12 +1575,47 @@ export class FlowAnalyzer {
   }
 }
 
+/** `v` with the constant strings it can be (none when they are unknown). */
+function withStrs(v: AVal, strs: string[] | null): AVal {
+  if (strs) v.strs = strs;
+  return v;
+}
+
+/** At most this many constant strings are followed per expression (products of alternatives). */
+const MAX_STRS = 16;
+
+function product(a: string[], b: string[]): string[] | null {
+  if (a.length * b.length > MAX_STRS) return null;
+  return a.flatMap((x) => b.map((y) => x + y));
+}
+
+/** printf-style `%` with the given argument values: `%s`/`%d`/`%r`/`%%` (anything else: unknown). */
+function percentFormat(fmt: string, args: string[][]): string[] | null {
+  let outs = [''];
+  let i = 0;
+  const re = /%(%|[sdr])/g;
+  let last = 0;
+  for (let m = re.exec(fmt); m; m = re.exec(fmt)) {
+    const lit = fmt.slice(last, m.index);
+    last = m.index + m[0].length;
+    outs = outs.map((o) => o + lit);
+    if (m[1] === '%') { outs = outs.map((o) => o + '%'); continue; }
+    const arg = args[i++];
+    if (!arg) return null;
+    const next = product(outs, arg);
+    if (!next) return null;
+    outs = next;
+  }
+  if (i !== args.length || /%[^%sdr]/.test(fmt.replace(/%[%sdr]/g, ''))) return null;
+  return outs.map((o) => o + fmt.slice(last));
+}
+
 function keepStr(v: AVal): VKind[] {
   return [...v.kinds].filter((k) => k === 'raw' || k === 'dn-string' || k === 'subject-attr' || k === 'issuer-attr' || k === 'fingerprint' || k === 'serial');
 }
 
 function sigOf(v: AVal): string {
-  return `${[...v.kinds].sort().join(',')}#${[...v.reads].map((r) => r.id).join(',')}#${[...v.parses].map((p) => p.id).join(',')}`;
+  return `${[...v.kinds].sort().join(',')}#${[...v.reads].map((r) => r.id).join(',')}#${[...v.parses].map((p) => p.id).join(',')}${v.strs ? `#${JSON.stringify(v.strs)}` : ''}`;
 }
 
 function lastName(d: string): string {
@@ -1453,10 +1638,17 @@ function walkTop(n: PyNode, type: string): PyNode[] {
   return out;
 }
 
+/** A tested expression without parentheses, and an assignment expression (`(x := v)`) as the value it tests. */
+function testOperand(n: PyNode | null): PyNode | null {
+  let u = unparen(n);
+  while (u && u.type === 'named_expression') u = unparen(field(u, 'value'));
+  return u;
+}
+
 /** Is this condition a presence test (truthiness, `is None`, `== ''`, `len(x)`, a verify flag compared with a constant)? */
 function isPresenceTest(c: PyNode, mod: PyModule, peek: (n: PyNode) => AVal, isProjectCall: (call: PyNode) => boolean = () => false): boolean {
-  let n = unparen(c)!;
-  while (n.type === 'not_operator') n = unparen(field(n, 'argument'))!;
+  let n = testOperand(c)!;
+  while (n.type === 'not_operator') n = testOperand(field(n, 'argument'))!;
   if (!n) return false;
   if (n.type === 'boolean_operator') {
     const l = field(n, 'left');
@@ -1494,8 +1686,8 @@ function isPresenceTest(c: PyNode, mod: PyModule, peek: (n: PyNode) => AVal, isP
 
 /** Structure only: `x`, `not x`, `x is None`, `x == ''`, `len(x) == 0`, `bool(x)` (no comparison of contents). */
 function isTruthinessTest(c: PyNode, mod: PyModule): boolean {
-  let n = unparen(c);
-  while (n && n.type === 'not_operator') n = unparen(field(n, 'argument'));
+  let n = testOperand(c);
+  while (n && n.type === 'not_operator') n = testOperand(field(n, 'argument'));
   if (!n) return false;
   if (n.type === 'boolean_operator') {
     const l = field(n, 'left');
