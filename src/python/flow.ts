@@ -38,6 +38,8 @@ export interface SourceRead {
   keySite?: { file: string; line: number };
   /** For origin 'copied': the header read that feeds it. */
   copiedFrom?: SourceRead;
+  /** For origin 'copied': where the middleware writes the key. */
+  copySite?: { file: string; line: number };
   /** Qualified name of the function that reads it. */
   fn: string;
   text: string;
@@ -273,6 +275,8 @@ export class FlowAnalyzer {
   private parseCache = new Map<PyNode, ParseSite>();
   /** Environ-style keys a project middleware fills from a header read: key -> header read. */
   metaCopies = new Map<string, SourceRead>();
+  /** Where each of those keys is written (`request.META['SSL_CLIENT_…'] = …`). */
+  metaCopySites = new Map<string, { file: string; line: number }>();
   /** Request attributes a project middleware sets from certificate data: name -> value. */
   requestAttrs = new Map<string, AVal>();
   /** Call summaries of the root being analysed (peeks read them, never write). */
@@ -447,7 +451,10 @@ export class FlowAnalyzer {
         const hdr = [...v.reads].find((r) => r.origin === 'header');
         if (hdr && !key.key.startsWith('HTTP_')) {
           this.event(ctx, st, a, { t: 'meta-copy', key: key.key, val: v });
-          if (!this.metaCopies.has(key.key)) this.metaCopies.set(key.key, hdr);
+          if (!this.metaCopies.has(key.key)) {
+            this.metaCopies.set(key.key, hdr);
+            this.metaCopySites.set(key.key, { file: st.mod.path, line: a.line });
+          }
         }
       }
       if (ov.kinds.has('session')) {
@@ -955,6 +962,8 @@ export class FlowAnalyzer {
       };
       if (key.site) r.keySite = key.site;
       if (copied) r.copiedFrom = copied;
+      const copySite = copied ? this.metaCopySites.get(wsgi) : undefined;
+      if (copySite) r.copySite = copySite;
       if (!peeking) this.readCache.set(n, r);
     }
     if (!peeking) ctx.reads.add(r);
@@ -1851,6 +1860,7 @@ export function buildCodeModel(model: ProjectModel): CodeModel {
   if (analyser.metaCopies.size || analyser.requestAttrs.size) {
     const again = new FlowAnalyzer(project, model);
     again.metaCopies = analyser.metaCopies;
+    again.metaCopySites = analyser.metaCopySites;
     again.requestAttrs = analyser.requestAttrs;
     flows = run(again);
   }

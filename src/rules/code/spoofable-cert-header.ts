@@ -44,15 +44,17 @@ export default defineRule({
         const related: RelatedLocation[] = [];
         if (src.fn !== `${flow.root.fn.module.name}.${flow.root.qualname}`) related.push({ file: flow.root.file, line: flow.root.line, message: `read on behalf of ${flow.root.kind} ${flow.root.qualname}` });
         related.push(...grantRelated(flow));
-        if (r !== src) related.push({ file: r.file, line: r.line, message: `read here as ${r.key}` });
+        // A copied key: the finding is at the read where it is used; the header read and the copy are related.
+        if (r !== src) related.push({ file: src.file, line: src.line, message: `request header ${src.key} read here` });
+        if (r !== src && r.copySite) related.push({ file: r.copySite.file, line: r.copySite.line, message: `copied into ${r.key} here` });
         if (src.keySite) related.push({ file: src.keySite.file, line: src.keySite.line, message: `header name ${src.key} configured here` });
         related.push(...dep.related);
         ctx.report({
           messageId: r === src ? 'header' : 'copied',
           data: { key: src.key, header: src.key, target: r.key },
-          at: at(src.module, src.node),
+          at: at(r.module, r.node),
           related,
-          anchor: `${src.key}|${src.text}`,
+          anchor: r === src ? `${src.key}|${src.text}` : `${r.key}|${r.text}|${src.key}`,
         });
       }
     }
