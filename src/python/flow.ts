@@ -268,10 +268,14 @@ interface FnState {
 }
 
 const MAX_DEPTH = 6;
+/** Loops over constant tables of up to this many rows are analysed row by row. */
+const MAX_UNROLLED_ROWS = 16;
 
 export class FlowAnalyzer {
   private nextId = 1;
   private readCache = new Map<PyNode, SourceRead>();
+  /** Reads of a node whose key differs from its first read's (a loop over a table of keys, unrolled). */
+  private readCacheByKey = new Map<string, Map<PyNode, SourceRead>>();
   private parseCache = new Map<PyNode, ParseSite>();
   /** Environ-style keys a project middleware fills from a header read: key -> header read. */
   metaCopies = new Map<string, SourceRead>();
@@ -366,6 +370,7 @@ export class FlowAnalyzer {
       case 'try_statement':
         return this.tryStmt(s, st, ctx);
       case 'for_statement': {
+        if (this.unrolledFor(s, st, ctx)) return;
         const it = field(s, 'right');
         const iv = it ? this.expr(it, st, ctx) : EMPTY();
         const left = field(s, 'left');
@@ -417,6 +422,103 @@ export class FlowAnalyzer {
       default:
         for (const c of named(s)) if (c.type === 'block') this.block(c, st, ctx);
     }
+  }
+
+  /**
+   * A loop over a small constant table (`for header, name in HEADER_MAP:` over a list of string
+   * tuples, `.items()` of a dict of strings, a list of strings): the body is analysed once per row
+   * with the loop names bound to that row's strings, so keys built from them (`'SSL_CLIENT_%s' % name`,
+   * `request.META[header]`) resolve row by row, each key with its own partner.
+   */
+  private unrolledFor(s: PyNode, st: FnState, ctx: FlowCtx): boolean {
+    const it = field(s, 'right');
+    const left = field(s, 'left');
+    const body = field(s, 'body');
+    if (!it || !left || !body) return false;
+    const rows = this.constantRows(it, st);
+    if (!rows || !rows.length || rows.length > MAX_UNROLLED_ROWS) return false;
+    const t = unparen(left)!;
+    const names = t.type === 'identifier' ? [t] : /^(pattern_list|tuple_pattern|list_pattern)$/.test(t.type) ? named(t) : null;
+    if (!names || names.some((x) => x.type !== 'identifier')) return false;
+    const single = t.type === 'identifier';
+    if (!rows.every((r) => (single ? r.length === 1 : r.length === names.length))) return false;
+    for (const row of rows) {
+      names.forEach((x, i) => st.env.set(st.mod.text(x), { ...EMPTY(), strs: [row[i]] }));
+      this.block(body, st, ctx);
+    }
+    const alt = field(s, 'alternative');
+    if (alt) this.block(field(alt, 'body') ?? alt, st, ctx);
+    return true;
+  }
+
+  /** The rows of a constant table of strings: each row the strings of one element (one for a plain string). */
+  private constantRows(it: PyNode, st: FnState): string[][] | null {
+    let n = unparen(it);
+    let mod = st.mod;
+    let method: string | null = null;
+    if (n?.type === 'call') {
+      const f = field(n, 'function');
+      const args = field(n, 'arguments');
+      if (f?.type !== 'attribute' || (args && named(args).length)) return null;
+      method = st.mod.text(field(f, 'attribute')!);
+      if (!/^(items|keys|values)$/.test(method)) return null;
+      n = unparen(field(f, 'object'));
+    }
+    if (n?.type === 'identifier' || n?.type === 'attribute') {
+      if (n.type === 'identifier' && st.env.has(st.mod.text(n))) return null;
+      const obj = n.type === 'attribute' ? field(n, 'object') : null;
+      if (obj && st.mod.text(obj) === 'self' && st.fn.cls) {
+        const a = this.project.classAttr(st.fn.cls, st.mod.text(field(n, 'attribute')!));
+        if (!a) return null;
+        n = unparen(a.value);
+        mod = a.cls.module;
+      } else {
+        const r = this.project.resolve(st.mod, st.mod.text(n));
+        if (r?.kind !== 'assign') return null;
+        n = unparen(r.value);
+        mod = r.mod;
+      }
+    }
+    if (!n) return null;
+    const str = (x: PyNode): string | null => {
+      const v = stringValue(x, mod.src);
+      if (v !== null) return v;
+      const u = unparen(x);
+      if (u?.type === 'identifier') return this.constantOf(mod, mod.text(u))?.key ?? null;
+      return null;
+    };
+    const rowOf = (x: PyNode): string[] | null => {
+      const u = unparen(x);
+      if (u && (u.type === 'tuple' || u.type === 'list')) {
+        const parts = named(u).map(str);
+        return parts.every((p): p is string => p !== null) ? parts : null;
+      }
+      const v = str(x);
+      return v === null ? null : [v];
+    };
+    const rows: string[][] = [];
+    if (n.type === 'dictionary') {
+      for (const p of named(n)) {
+        if (p.type === 'comment') continue;
+        if (p.type !== 'pair') return null;
+        const k = field(p, 'key');
+        const v = field(p, 'value');
+        const ks = k ? str(k) : null;
+        const vs = v ? str(v) : null;
+        if (ks === null || (method !== 'keys' && method !== null && vs === null)) return null;
+        rows.push(method === 'items' ? [ks, vs!] : method === 'values' ? [vs!] : [ks]);
+      }
+      return rows;
+    }
+    if (method !== null) return null;
+    if (n.type !== 'list' && n.type !== 'tuple' && n.type !== 'set') return null;
+    for (const e of named(n)) {
+      if (e.type === 'comment') continue;
+      const r = rowOf(e);
+      if (!r) return null;
+      rows.push(r);
+    }
+    return rows;
   }
 
   private assign(a: PyNode, st: FnState, ctx: FlowCtx): void {
@@ -943,6 +1045,7 @@ export class FlowAnalyzer {
     if (wsgi === 'REMOTE_ADDR') return val('remote-addr');
     if (!isCertKey(wsgi)) return EMPTY();
     let r = this.readCache.get(n);
+    if (r && r.key !== wsgi) r = this.readCacheByKey.get(wsgi)?.get(n);
     if (!r) {
       const copied = !wsgi.startsWith('HTTP_') ? this.metaCopies.get(wsgi) : undefined;
       r = {
@@ -964,7 +1067,14 @@ export class FlowAnalyzer {
       if (copied) r.copiedFrom = copied;
       const copySite = copied ? this.metaCopySites.get(wsgi) : undefined;
       if (copySite) r.copySite = copySite;
-      if (!peeking) this.readCache.set(n, r);
+      if (!peeking) {
+        if (!this.readCache.has(n)) this.readCache.set(n, r);
+        else {
+          const m = this.readCacheByKey.get(wsgi) ?? new Map<PyNode, SourceRead>();
+          m.set(n, r);
+          this.readCacheByKey.set(wsgi, m);
+        }
+      }
     }
     if (!peeking) ctx.reads.add(r);
     const v = val('raw');
