@@ -17,6 +17,7 @@ import type { PyNode } from './parser.js';
 import type { PyClass, PyFunction, PyModule } from './module.js';
 import { dotted, field, firstNamed, named, stringValue, unparen, walk } from './ast.js';
 import { qualifiedIs, type PythonProject } from './project.js';
+import { certKeyRegExp } from './vocabulary.js';
 
 /** What a certificate/identity value read from the request is. */
 export type RawKind = 'pem' | 'dn' | 'cn' | 'issuer-dn' | 'verify' | 'fingerprint' | 'serial' | 'xfcc' | 'user' | 'cert-other';
@@ -157,8 +158,8 @@ export interface CodeModel {
 // ---------------------------------------------------------------------------------------------
 // Key classification
 
-const CERT_KEY_RE =
-  /SSL_CLIENT|CLIENT_CERT|CLIENTCERT|CLIENT_S_DN|CLIENT_I_DN|CLIENT_DN|CLIENT_CN|CLIENT_VERIFY|CLIENT_FINGERPRINT|CLIENT_SERIAL|CLIENT_SUBJECT|CLIENT_ISSUER|FORWARDED_CLIENT_CERT|FORWARDED_TLS_CLIENT|TLS_CLIENT|MTLS|REMOTE_USER|FORWARDED_USER|AUTH_USER|CERT_(DN|CN|SUBJECT|FINGERPRINT|SERIAL|PEM|VERIFY)|^HTTP_(X_)?(SSL_)?CERT$|^HTTP_X_CLIENT_(DN|CN|CERT)|^HTTP_VERIFY$|^HTTP_S_DN$|^HTTP_SSL_|SSL_(USER|AUTHENTICATED|VERIFIED|DN|S_DN|I_DN|CN|SUBJECT|ISSUER|CERT|FINGERPRINT|SERIAL)|TLS_(USER|DN|SUBJECT|CERT)/;
+/** The key families (python/vocabulary.ts, shared with the pre-filter). */
+const CERT_KEY_RE = certKeyRegExp();
 
 /** Proxy-authentication material (signatures, secrets) is not a certificate value. */
 const NOT_CERT_KEY_RE = /SIGNATURE|SECRET|HMAC|PROXY_AUTH|_TOKEN$|_MAC$|_SIG$|NONCE|TIMESTAMP|SSL_(PROTOCOL|CIPHER|SESSION|VERSION|SERVER|TLS_SNI|COMPRESS_METHOD)|^HTTPS$/;
@@ -175,6 +176,8 @@ export function classifyKey(key: string): RawKind {
   if (/FINGERPRINT|SHA256|SHA1|THUMBPRINT|_HASH$|DIGEST/.test(k)) return 'fingerprint';
   if (/SERIAL/.test(k)) return 'serial';
   if (/I_DN|ISSUER/.test(k)) return 'issuer-dn';
+  // An identity a front end asserts (X-Authenticated-User, X-Goog-Authenticated-User-Email) is a user name, not a certificate attribute.
+  if (/AUTHENTICATED_USER/.test(k)) return 'user';
   if (/S_DN_(CN|O|OU|EMAIL|E)$|CLIENT_CN$|CERT_CN$|_CN$|_EMAIL$/.test(k)) return 'cn';
   if (/S_DN|SUBJECT|_DN$|CLIENT_DN/.test(k)) return 'dn';
   if (/REMOTE_USER|FORWARDED_USER|AUTH_USER/.test(k)) return 'user';
