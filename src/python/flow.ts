@@ -540,6 +540,8 @@ export class FlowAnalyzer {
       if (ov.kinds.has('request') && (an === 'user' || an === '_cached_user' || an === 'auth_user')) {
         if (!v.kinds.has('none')) this.event(ctx, st, a, { t: 'grant', kind: 'request.user assignment' });
       } else if (ov.kinds.has('request') && tainted(v) && !/^(META|environ|headers|session|COOKIES|GET|POST)$/.test(an)) {
+        // The record a certificate was looked up to (`request.meter = meter`) is who the request is taken to be.
+        if (v.kinds.has('user') || v.kinds.has('binding')) this.event(ctx, st, a, { t: 'grant', kind: 'identity set on the request' });
         // A middleware annotating the request (`request.certificate_subject = cn`) for later views.
         const prev = this.requestAttrs.get(an);
         this.requestAttrs.set(an, prev ? union(prev, v) : v);
@@ -755,6 +757,9 @@ export class FlowAnalyzer {
     if (v.kinds.has('response-deny') && !v.kinds.has('response-ok')) return;
     if (k === 'view' || k === 'function') {
       if (v.kinds.has('response-ok')) this.event(ctx, st, s, { t: 'grant', kind: 'success response' });
+      // An identity lookup helper taking the request (`def driver_for(request): return Driver.objects…first()`):
+      // what it returns is who the caller is taken to be.
+      else if ((v.kinds.has('user') || v.kinds.has('binding')) && tainted(v)) this.event(ctx, st, s, { t: 'grant', kind: 'returned identity' });
     } else if (k === 'middleware') {
       if (v.kinds.has('response-ok') || !e || v.kinds.has('none')) this.event(ctx, st, s, { t: 'grant', kind: 'request passed on' });
     } else if (k === 'backend') {
