@@ -850,7 +850,7 @@ export class FlowAnalyzer {
         if (cur) operands.push(cur);
         const u = union(...operands.map((o) => this.expr(o, st, ctx, peeking)));
         const keep = [...u.kinds].filter((k): k is VKind => k === 'raw' || k === 'dn-string' || k === 'subject-attr');
-        return withStrs({ ...u, kinds: new Set(keep), strs: undefined }, this.strsOf(n, st));
+        return withStrs({ ...u, kinds: new Set(keep), strs: undefined }, this.constStrs(n, st));
       }
       case 'string': {
         for (const c of n.children) if (c.type === 'interpolation') for (const e of named(c)) this.expr(e, st, ctx, peeking);
@@ -861,12 +861,12 @@ export class FlowAnalyzer {
           const kinds: VKind[] = [];
           if (u.kinds.has('subject') || u.kinds.has('subject-attr') || u.kinds.has('dn-string')) kinds.push('dn-string');
           if (u.kinds.has('raw')) kinds.push('raw');
-          return withStrs(derive(u, ...kinds), this.strsOf(n, st));
+          return withStrs(derive(u, ...kinds), this.constStrs(n, st));
         }
-        return withStrs(EMPTY(), this.strsOf(n, st));
+        return withStrs(EMPTY(), this.constStrs(n, st));
       }
       case 'concatenated_string':
-        return withStrs(EMPTY(), this.strsOf(n, st));
+        return withStrs(EMPTY(), this.constStrs(n, st));
       case 'list':
       case 'tuple':
       case 'set':
@@ -1209,6 +1209,11 @@ export class FlowAnalyzer {
       default:
         return null;
     }
+  }
+
+  /** `strsOf` for a value being computed (not a key being resolved): modules not parsed yet stay unparsed. */
+  private constStrs(n: PyNode, st: FnState): string[] | null {
+    return this.project.withoutLoading(() => this.strsOf(n, st));
   }
 
   /** One key from the constant strings a key expression can be: a certificate key read from a header first, then any certificate key. */
