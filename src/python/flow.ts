@@ -323,7 +323,21 @@ export class FlowAnalyzer {
   private initialParam(fn: PyFunction, p: string, i: number): AVal {
     if (i === 0 && fn.cls && (p === 'self' || p === 'cls')) return val('self');
     if (p === 'request' || p === 'req' || p === 'http_request') return val('request');
-    return EMPTY();
+    return this.paramDefault(fn, p);
+  }
+
+  /** A parameter left to its default: the constant string it defaults to (`key='HTTP_X_…'`), else nothing known. */
+  private paramDefault(fn: PyFunction, p: string): AVal {
+    const def = fn.node.type === 'decorated_definition' ? field(fn.node, 'definition') : fn.node;
+    const ps = def ? field(def, 'parameters') : null;
+    const d = ps?.children.find((c) => (c.type === 'default_parameter' || c.type === 'typed_default_parameter') && fn.module.text(field(c, 'name')!) === p);
+    const v = d ? field(d, 'value') : null;
+    if (!v) return EMPTY();
+    const s = stringValue(v, fn.module.src);
+    if (s !== null) return { ...EMPTY(), strs: [s] };
+    const u = unparen(v);
+    const c = u?.type === 'identifier' ? this.project.withoutLoading(() => this.constantOf(fn.module, fn.module.text(u))) : null;
+    return c ? { ...EMPTY(), strs: [c.key] } : EMPTY();
   }
 
   private analyseFn(fn: PyFunction, args: AVal[], ctx: FlowCtx, isRoot: boolean): AVal {
@@ -1607,7 +1621,7 @@ export class FlowAnalyzer {
       }
       for (let i = offset; i < params.length; i++) {
         const kwv = a.kw.get(params[i]);
-        mapped.push(kwv ?? a.pos[i - offset] ?? EMPTY());
+        mapped.push(kwv ?? a.pos[i - offset] ?? this.paramDefault(target.fn, params[i]));
       }
       if (peeking) return this.analyseFnPeek(target.fn, mapped, ctx);
       return this.analyseFn(target.fn, mapped, ctx, false);

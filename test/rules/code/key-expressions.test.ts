@@ -74,3 +74,27 @@ ruleTester.run('spoofable-cert-header', {
     },
   ],
 });
+
+ruleTester.run('spoofable-cert-header', {
+  valid: [],
+  invalid: [
+    {
+      name: 'header key as a parameter default of a helper',
+      files: {
+        'app/certs.py': `
+          def forwarded_value(request, key='HTTP_X_SSL_CLIENT_FINGERPRINT'):
+              return request.META.get(key, '')
+        `,
+        'app/views.py': `
+          from django.http import JsonResponse
+          from .certs import forwarded_value
+          from .models import Binding
+          def whoami(request):
+              binding = Binding.objects.get(fingerprint=forwarded_value(request))
+              return JsonResponse({'user': binding.user.username})
+        `,
+      },
+      errors: [{ ruleId: 'spoofable-cert-header', file: 'app/certs.py', line: 2 }],
+    },
+  ],
+});
