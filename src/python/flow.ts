@@ -15,7 +15,7 @@
 import type { ProjectModel } from '../model/project.js';
 import type { PyNode } from './parser.js';
 import type { PyClass, PyFunction, PyModule } from './module.js';
-import { dotted, field, firstNamed, named, stringValue, unparen, walk } from './ast.js';
+import { dotted, field, firstNamed, named, stringValue, unparen, walk, walkScope } from './ast.js';
 import { qualifiedIs, type PythonProject } from './project.js';
 import { certKeyRegExp } from './vocabulary.js';
 
@@ -1119,6 +1119,8 @@ export class FlowAnalyzer {
         const name = st.mod.text(n);
         // A local (or parameter) shadows a module constant of the same name.
         if (st.env.has(name)) return st.env.get(name)!.strs ?? null;
+        const cl = closureString(st.fn, name);
+        if (cl !== null) return [cl];
         const c = this.constantOf(st.mod, name);
         return c ? [c.key] : null;
       }
@@ -1248,6 +1250,8 @@ export class FlowAnalyzer {
         const strs = st.env.get(text)!.strs;
         return strs?.length ? { key: this.pickKey(strs) } : null;
       }
+      const cl = closureString(st.fn, text);
+      if (cl !== null) return { key: cl };
       return this.constantOf(st.mod, text);
     }
     if (n.type === 'binary_operator' || n.type === 'string' || n.type === 'conditional_expression' || (n.type === 'call' && field(n, 'function')?.type === 'attribute' && st.mod.text(field(field(n, 'function')!, 'attribute')!) === 'format')) {
@@ -1719,6 +1723,30 @@ export class FlowAnalyzer {
     const r = this.project.resolve(st.mod, fname);
     return r?.kind === 'function' ? { fn: r.fn, viaSelf: false } : null;
   }
+}
+
+/**
+ * A name an enclosing function binds once to a string literal (`header = 'HTTP_X_…'` in a
+ * middleware factory, read by the inner `middleware(request)`); null when it is bound otherwise.
+ */
+function closureString(fn: PyFunction, name: string): string | null {
+  for (let outer = fn.outer; outer; outer = outer.outer) {
+    let found: string | null = null;
+    let bound = outer.params.includes(name);
+    walkScope(outer.body, (n) => {
+      if (n.type !== 'assignment' && n.type !== 'augmented_assignment' && n.type !== 'for_statement' && n.type !== 'named_expression') return true;
+      const l = unparen(field(n, n.type === 'named_expression' ? 'name' : 'left'));
+      const names = l?.type === 'identifier' ? [l] : l ? named(l).filter((x) => x.type === 'identifier') : [];
+      if (!names.some((x) => outer!.module.text(x) === name)) return true;
+      const v = n.type === 'assignment' && l?.type === 'identifier' ? stringValue(field(n, 'right'), outer!.module.src) : null;
+      if (bound || v === null) found = null;
+      else found = v;
+      bound = true;
+      return true;
+    });
+    if (bound) return found;
+  }
+  return null;
 }
 
 /** `v` with the constant strings it can be (none when they are unknown). */

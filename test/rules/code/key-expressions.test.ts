@@ -98,3 +98,27 @@ ruleTester.run('spoofable-cert-header', {
     },
   ],
 });
+
+ruleTester.run('spoofable-cert-header', {
+  valid: [],
+  invalid: [
+    {
+      name: 'header key bound in a middleware factory, read by the inner middleware',
+      files: {
+        'app/middleware.py': `
+          from django.http import HttpResponseForbidden
+          from .models import Binding
+          def certificate_gate(get_response):
+              header = 'HTTP_X_SSL_CLIENT_FINGERPRINT'
+              def middleware(request):
+                  binding = Binding.objects.filter(fingerprint=request.META.get(header, '')).first()
+                  if binding is None:
+                      return HttpResponseForbidden()
+                  return get_response(request)
+              return middleware
+        `,
+      },
+      errors: [{ ruleId: 'spoofable-cert-header', file: 'app/middleware.py', line: 6 }],
+    },
+  ],
+});
