@@ -17,7 +17,16 @@ export interface CertKeyFamily {
   atoms: string[];
   /** A key of the family (tests). */
   sample: string;
+  /**
+   * Where the pre-filter looks for the family in source text (case-insensitive), when `key`
+   * translated to both spellings would also match words that are no key (`settings.AUTH_USER_MODEL`,
+   * requests' `verify=`/`cert=`, `ssl_certfile`); it must contain one of `atoms`.
+   */
+  source?: string;
 }
+
+/** `request.headers.get("…` / `headers["…`: a header name as the read writes it. */
+const HEADER_ARG = `headers(?:\\.get\\(|\\[)\\s*["']`;
 
 export const CERT_KEY_FAMILIES: readonly CertKeyFamily[] = [
   { key: 'SSL_CLIENT', atoms: ['ssl_client'], sample: 'SSL_CLIENT_CERT' },
@@ -40,17 +49,17 @@ export const CERT_KEY_FAMILIES: readonly CertKeyFamily[] = [
   { key: 'REMOTE_USER', atoms: ['remote_user'], sample: 'REMOTE_USER' },
   { key: 'FORWARDED_USER', atoms: ['forwarded_user'], sample: 'HTTP_X_FORWARDED_USER' },
   // Not Django's own session keys (`_auth_user_id`, `_auth_user_backend`, `_auth_user_hash`).
-  { key: 'AUTH_USER(?!_(ID|BACKEND|HASH)\\b)', atoms: ['auth_user'], sample: 'HTTP_X_AUTH_USER' },
+  { key: 'AUTH_USER(?!_(ID|BACKEND|HASH|MODEL)\\b)', atoms: ['auth_user'], sample: 'HTTP_X_AUTH_USER', source: '[-_]auth[-_]user(?![-_](id|backend|hash|model)\\b)' },
   // X-Authenticated-User, IAP's X-Goog-Authenticated-User-Email: identity asserted by a front end.
-  { key: 'AUTHENTICATED_USER', atoms: ['authenticated_user'], sample: 'HTTP_X_AUTHENTICATED_USER' },
-  { key: 'CERT_(DN|CN|SUBJECT|FINGERPRINT|SERIAL|PEM|VERIFY)', atoms: ['cert_dn', 'cert_cn', 'cert_subject', 'cert_fingerprint', 'cert_serial', 'cert_pem', 'cert_verify'], sample: 'HTTP_X_CERT_SUBJECT' },
-  { key: '^HTTP_(X_)?(SSL_)?CERT$', atoms: ['cert'], sample: 'HTTP_X_SSL_CERT' },
+  { key: 'AUTHENTICATED_USER', atoms: ['authenticated_user'], sample: 'HTTP_X_AUTHENTICATED_USER', source: `(x|http|goog)[-_]authenticated[-_]user|${HEADER_ARG}authenticated[-_]user` },
+  { key: 'CERT_(DN|CN|SUBJECT|FINGERPRINT|SERIAL|PEM|VERIFY)', atoms: ['cert_dn', 'cert_cn', 'cert_subject', 'cert_fingerprint', 'cert_serial', 'cert_pem', 'cert_verify'], sample: 'HTTP_X_CERT_SUBJECT', source: '[-_]cert[-_](dn|cn|subject|fingerprint|serial|pem|verify)' },
+  { key: '^HTTP_(X_)?(SSL_)?CERT$', atoms: ['cert'], sample: 'HTTP_X_SSL_CERT', source: `["']http_(x_)?(ssl_)?cert["']|${HEADER_ARG}(x[-_])?(ssl[-_])?cert["']` },
   { key: '^HTTP_X_CLIENT_(DN|CN|CERT)', atoms: ['x_client_dn', 'x_client_cn', 'x_client_cert'], sample: 'HTTP_X_CLIENT_DN' },
-  { key: '^HTTP_VERIFY$', atoms: ['verify'], sample: 'HTTP_VERIFY' },
-  { key: '^HTTP_S_DN$', atoms: ['s_dn'], sample: 'HTTP_S_DN' },
-  { key: '^HTTP_SSL_', atoms: ['ssl_'], sample: 'HTTP_SSL_ISSUER_HASH' },
-  { key: 'SSL_(USER|AUTHENTICATED|VERIFIED|DN|S_DN|I_DN|CN|SUBJECT|ISSUER|CERT|FINGERPRINT|SERIAL)', atoms: ['ssl_'], sample: 'HTTP_X_SSL_VERIFIED' },
-  { key: 'TLS_(USER|DN|SUBJECT|CERT)', atoms: ['tls_'], sample: 'HTTP_X_TLS_DN' },
+  { key: '^HTTP_VERIFY$', atoms: ['verify'], sample: 'HTTP_VERIFY', source: `["']http_verify["']|${HEADER_ARG}verify["']` },
+  { key: '^HTTP_S_DN$', atoms: ['s_dn'], sample: 'HTTP_S_DN', source: `["']http_s_dn["']|${HEADER_ARG}s[-_]dn["']` },
+  { key: '^HTTP_SSL_', atoms: ['ssl_'], sample: 'HTTP_SSL_ISSUER_HASH', source: `["']http_ssl_|${HEADER_ARG}ssl[-_]` },
+  { key: 'SSL_(USER|AUTHENTICATED|VERIFIED|DN|S_DN|I_DN|CN|SUBJECT|ISSUER|CERT|FINGERPRINT|SERIAL)', atoms: ['ssl_'], sample: 'HTTP_X_SSL_VERIFIED', source: 'ssl[-_](user|authenticated|verified|dn|s[-_]dn|i[-_]dn|cn|subject|issuer|cert|fingerprint|serial)(?![a-z])' },
+  { key: 'TLS_(USER|DN|SUBJECT|CERT)', atoms: ['tls_'], sample: 'HTTP_X_TLS_DN', source: 'tls[-_](user|dn|subject|cert)(?![a-z])' },
 ];
 
 /** The classifier's pattern over an upper-case WSGI key. */
@@ -67,6 +76,7 @@ export function certKeyRegExp(): RegExp {
 export function certKeySourceRegExp(): RegExp {
   const q = `["']`;
   const parts = CERT_KEY_FAMILIES.map((f) => {
+    if (f.source) return f.source;
     let k = f.key;
     let head = '';
     let tail = '';

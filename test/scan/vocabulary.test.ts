@@ -68,3 +68,16 @@ test('a family anchored to the whole key triggers on that string literal, not on
   assert.equal(wantsParseText('django/contrib/auth/hashers.py', 'class Hasher:\n    def verify(self, password, encoded):\n        return False\n'), false);
   assert.equal(wantsParseText('app/models.py', 'class Cert(models.Model):\n    concert = models.CharField()\n'), false);
 });
+
+test('framework words that share a family\'s letters are no trigger', () => {
+  for (const src of [
+    'user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)',
+    "HASH_SESSION_KEY = '_auth_user_hash'",
+    'redirect_authenticated_user = False',
+    "requests.get(url, verify=True, cert='client.pem', params={'verify': 1})",
+    'EMAIL_SSL_CERTFILE = None\nctx.load_cert_chain(ssl_certfile)',
+    'connection = smtplib.SMTP(host, port)\nconnection.login(auth_user, auth_password)',
+  ]) {
+    assert.equal(wantsParseText('django/contrib/mod.py', `${src}\n`), false, src);
+  }
+});
