@@ -39,6 +39,8 @@ export interface SourceRead {
   keySite?: { file: string; line: number };
   /** For origin 'copied': the header read that feeds it. */
   copiedFrom?: SourceRead;
+  /** A membership test (`'HTTP_X_…' in request.META`): whether the request carries the key, not its value. */
+  membership?: boolean;
   /** For origin 'copied': where the middleware writes the key. */
   copySite?: { file: string; line: number };
   /** Qualified name of the function that reads it. */
@@ -1022,6 +1024,8 @@ export class FlowAnalyzer {
   }
 
   private comparison(n: PyNode, st: FnState, ctx: FlowCtx, peeking: boolean): AVal {
+    const member = this.membershipRead(n, st, ctx, peeking);
+    if (member) return member;
     const operands = named(n);
     const ops = n.children.filter((c) => !c.named).map((c) => st.mod.text(c));
     const vs = operands.map((o) => this.expr(o, st, ctx, peeking));
@@ -1056,6 +1060,23 @@ export class FlowAnalyzer {
       if (vs.some((v) => v.kinds.has('remote-addr')) && /in|==/.test(opText)) this.event(ctx, st, n, { t: 'check', what: 'provenance', detail: `source address check \`${st.mod.text(n)}\`` });
     }
     return derive(union(...vs));
+  }
+
+  /**
+   * `'HTTP_X_ARR_CLIENTCERT' in request.META` / `'X-Client-Cert' not in request.headers`: a test
+   * of whether the request carries the value, so a read of it (at the test) whose presence decides.
+   */
+  private membershipRead(n: PyNode, st: FnState, ctx: FlowCtx, peeking: boolean): AVal | null {
+    const operands = named(n);
+    if (operands.length !== 2) return null;
+    const op = n.children.filter((c) => !c.named).map((c) => st.mod.text(c)).join(' ');
+    if (op !== 'in' && op !== 'not in') return null;
+    const container = this.expr(operands[1], st, ctx, true);
+    if (!container.kinds.has('meta') && !container.kinds.has('headers')) return null;
+    const r = this.sourceRead(n, operands[0], container.kinds.has('headers'), st, ctx, peeking);
+    if (!r || !tainted(r)) return null;
+    for (const x of r.reads) if (x.node === n) x.membership = true;
+    return r;
   }
 
   /** A read of `request.META[...]` / `request.headers[...]` / `.get(...)`. */
@@ -1828,6 +1849,15 @@ function isPresenceTest(c: PyNode, mod: PyModule, peek: (n: PyNode) => AVal, isP
     const l = field(n, 'left');
     const r = field(n, 'right');
     return (!!l && isPresenceTest(l, mod, peek, isProjectCall)) || (!!r && isPresenceTest(r, mod, peek, isProjectCall));
+  }
+  if (n.type === 'comparison_operator') {
+    // `'HTTP_X_…' in request.META`: whether the request carries a certificate value at all.
+    const ops = n.children.filter((x) => !x.named).map((x) => mod.text(x)).join(' ');
+    const operands = named(n);
+    if (/^(in|not in)$/.test(ops) && operands.length === 2) {
+      const container = peek(operands[1]);
+      if ((container.kinds.has('meta') || container.kinds.has('headers')) && peek(n).kinds.has('raw')) return true;
+    }
   }
   const v = n.type === 'comparison_operator' ? union(...named(n).map(peek)) : peek(n);
   const raw = v.kinds.has('raw');

@@ -37,6 +37,8 @@ export default defineRule({
       if (codeProvenance(ctx.model, flow)) continue;
       for (const r of flow.reads) {
         if (!readDecides(ctx.model, flow, r)) continue;
+        // `'HTTP_X' in request.META and request.META['HTTP_X']`: one header, reported at its value read.
+        if (r.membership && flow.reads.some((x) => x !== r && !x.membership && x.key === r.key && readDecides(ctx.model, flow, x))) continue;
         const src = r.origin === 'copied' && r.copiedFrom ? r.copiedFrom : r.origin === 'header' ? r : null;
         if (!src) continue;
         const dep = deployProvenance(ctx.model, src.key);
