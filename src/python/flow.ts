@@ -15,9 +15,10 @@
 import type { ProjectModel } from '../model/project.js';
 import type { PyNode } from './parser.js';
 import type { PyClass, PyFunction, PyModule } from './module.js';
-import { dotted, field, firstNamed, named, stringValue, unparen, walk } from './ast.js';
+import { dotted, field, firstNamed, named, stringValue, unparen, walk, walkScope } from './ast.js';
 import { qualifiedIs, type PythonProject } from './project.js';
 import { classMember, isCompiledRegex, isUserModel, memberValues, queryModelExpr, returnExprs } from './members.js';
+import { certKeyRegExp } from './vocabulary.js';
 
 /** What a certificate/identity value read from the request is. */
 export type RawKind = 'pem' | 'dn' | 'cn' | 'issuer-dn' | 'verify' | 'fingerprint' | 'serial' | 'xfcc' | 'user' | 'cert-other';
@@ -44,6 +45,10 @@ export interface SourceRead {
    * a project subclass's `header`, and handed to the RemoteUserBackend; `node` is that `header`.
    */
   via?: 'remote-user';
+  /** A membership test (`'HTTP_X_…' in request.META`): whether the request carries the key, not its value. */
+  membership?: boolean;
+  /** For origin 'copied': where the middleware writes the key. */
+  copySite?: { file: string; line: number };
   /** Qualified name of the function that reads it. */
   fn: string;
   text: string;
@@ -103,6 +108,8 @@ export interface AVal {
   fields?: Map<string, AVal>;
   /** A tuple/list literal's elements by position (for unpacking and constant indexes). */
   items?: AVal[];
+  /** The constant strings the value can be (a literal, or one built from literals and constants), e.g. a META key held in a local. */
+  strs?: string[];
 }
 
 export interface ParseSite {
@@ -163,8 +170,8 @@ export interface CodeModel {
 // ---------------------------------------------------------------------------------------------
 // Key classification
 
-const CERT_KEY_RE =
-  /SSL_CLIENT|CLIENT_CERT|CLIENTCERT|CLIENT_S_DN|CLIENT_I_DN|CLIENT_DN|CLIENT_CN|CLIENT_VERIFY|CLIENT_FINGERPRINT|CLIENT_SERIAL|CLIENT_SUBJECT|CLIENT_ISSUER|FORWARDED_CLIENT_CERT|FORWARDED_TLS_CLIENT|TLS_CLIENT|MTLS|REMOTE_USER|FORWARDED_USER|AUTH_USER|CERT_(DN|CN|SUBJECT|FINGERPRINT|SERIAL|PEM|VERIFY)|^HTTP_(X_)?(SSL_)?CERT$|^HTTP_X_CLIENT_(DN|CN|CERT)|^HTTP_VERIFY$|^HTTP_S_DN$|^HTTP_SSL_|SSL_(USER|AUTHENTICATED|VERIFIED|DN|S_DN|I_DN|CN|SUBJECT|ISSUER|CERT|FINGERPRINT|SERIAL)|TLS_(USER|DN|SUBJECT|CERT)/;
+/** The key families (python/vocabulary.ts, shared with the pre-filter). */
+const CERT_KEY_RE = certKeyRegExp();
 
 /** Proxy-authentication material (signatures, secrets) is not a certificate value. */
 const NOT_CERT_KEY_RE = /SIGNATURE|SECRET|HMAC|PROXY_AUTH|_TOKEN$|_MAC$|_SIG$|NONCE|TIMESTAMP|SSL_(PROTOCOL|CIPHER|SESSION|VERSION|SERVER|TLS_SNI|COMPRESS_METHOD)|^HTTPS$/;
@@ -181,6 +188,8 @@ export function classifyKey(key: string): RawKind {
   if (/FINGERPRINT|SHA256|SHA1|THUMBPRINT|_HASH$|DIGEST/.test(k)) return 'fingerprint';
   if (/SERIAL/.test(k)) return 'serial';
   if (/I_DN|ISSUER/.test(k)) return 'issuer-dn';
+  // An identity a front end asserts (X-Authenticated-User, X-Goog-Authenticated-User-Email) is a user name, not a certificate attribute.
+  if (/AUTHENTICATED_USER/.test(k)) return 'user';
   if (/S_DN_(CN|O|OU|EMAIL|E)$|CLIENT_CN$|CERT_CN$|_CN$|_EMAIL$/.test(k)) return 'cn';
   if (/S_DN|SUBJECT|_DN$|CLIENT_DN/.test(k)) return 'dn';
   if (/REMOTE_USER|FORWARDED_USER|AUTH_USER/.test(k)) return 'user';
@@ -296,13 +305,19 @@ interface FnState {
 }
 
 const MAX_DEPTH = 6;
+/** Loops over constant tables of up to this many rows are analysed row by row. */
+const MAX_UNROLLED_ROWS = 16;
 
 export class FlowAnalyzer {
   private nextId = 1;
   private readCache = new Map<PyNode, SourceRead>();
+  /** Reads of a node whose key differs from its first read's (a loop over a table of keys, unrolled). */
+  private readCacheByKey = new Map<string, Map<PyNode, SourceRead>>();
   private parseCache = new Map<PyNode, ParseSite>();
   /** Environ-style keys a project middleware fills from a header read: key -> header read. */
   metaCopies = new Map<string, SourceRead>();
+  /** Where each of those keys is written (`request.META['SSL_CLIENT_…'] = …`). */
+  metaCopySites = new Map<string, { file: string; line: number }>();
   /** Request attributes a project middleware sets from certificate data: name -> value. */
   requestAttrs = new Map<string, AVal>();
   /** Call summaries of the root being analysed (peeks read them, never write). */
@@ -349,7 +364,21 @@ export class FlowAnalyzer {
       // with Django's clean_username (returns it unchanged) that username is the header value.
       if (!this.project.findMethod(fn.cls, 'clean_username')) return derive(this.remoteUserValue(), 'user');
     }
-    return EMPTY();
+    return this.paramDefault(fn, p);
+  }
+
+  /** A parameter left to its default: the constant string it defaults to (`key='HTTP_X_…'`), else nothing known. */
+  private paramDefault(fn: PyFunction, p: string): AVal {
+    const def = fn.node.type === 'decorated_definition' ? field(fn.node, 'definition') : fn.node;
+    const ps = def ? field(def, 'parameters') : null;
+    const d = ps?.children.find((c) => (c.type === 'default_parameter' || c.type === 'typed_default_parameter') && fn.module.text(field(c, 'name')!) === p);
+    const v = d ? field(d, 'value') : null;
+    if (!v) return EMPTY();
+    const s = stringValue(v, fn.module.src);
+    if (s !== null) return { ...EMPTY(), strs: [s] };
+    const u = unparen(v);
+    const c = u?.type === 'identifier' ? this.project.withoutLoading(() => this.constantOf(fn.module, fn.module.text(u))) : null;
+    return c ? { ...EMPTY(), strs: [c.key] } : EMPTY();
   }
 
   private remoteUser: AVal | null = null;
@@ -452,6 +481,7 @@ export class FlowAnalyzer {
       case 'try_statement':
         return this.tryStmt(s, st, ctx);
       case 'for_statement': {
+        if (this.unrolledFor(s, st, ctx)) return;
         const it = field(s, 'right');
         const iv = it ? this.expr(it, st, ctx) : EMPTY();
         const left = field(s, 'left');
@@ -504,6 +534,103 @@ export class FlowAnalyzer {
     }
   }
 
+  /**
+   * A loop over a small constant table (`for header, name in HEADER_MAP:` over a list of string
+   * tuples, `.items()` of a dict of strings, a list of strings): the body is analysed once per row
+   * with the loop names bound to that row's strings, so keys built from them (`'SSL_CLIENT_%s' % name`,
+   * `request.META[header]`) resolve row by row, each key with its own partner.
+   */
+  private unrolledFor(s: PyNode, st: FnState, ctx: FlowCtx): boolean {
+    const it = field(s, 'right');
+    const left = field(s, 'left');
+    const body = field(s, 'body');
+    if (!it || !left || !body) return false;
+    const rows = this.constantRows(it, st);
+    if (!rows || !rows.length || rows.length > MAX_UNROLLED_ROWS) return false;
+    const t = unparen(left)!;
+    const names = t.type === 'identifier' ? [t] : /^(pattern_list|tuple_pattern|list_pattern)$/.test(t.type) ? named(t) : null;
+    if (!names || names.some((x) => x.type !== 'identifier')) return false;
+    const single = t.type === 'identifier';
+    if (!rows.every((r) => (single ? r.length === 1 : r.length === names.length))) return false;
+    for (const row of rows) {
+      names.forEach((x, i) => st.env.set(st.mod.text(x), { ...EMPTY(), strs: [row[i]] }));
+      this.block(body, st, ctx);
+    }
+    const alt = field(s, 'alternative');
+    if (alt) this.block(field(alt, 'body') ?? alt, st, ctx);
+    return true;
+  }
+
+  /** The rows of a constant table of strings: each row the strings of one element (one for a plain string). */
+  private constantRows(it: PyNode, st: FnState): string[][] | null {
+    let n = unparen(it);
+    let mod = st.mod;
+    let method: string | null = null;
+    if (n?.type === 'call') {
+      const f = field(n, 'function');
+      const args = field(n, 'arguments');
+      if (f?.type !== 'attribute' || (args && named(args).length)) return null;
+      method = st.mod.text(field(f, 'attribute')!);
+      if (!/^(items|keys|values)$/.test(method)) return null;
+      n = unparen(field(f, 'object'));
+    }
+    if (n?.type === 'identifier' || n?.type === 'attribute') {
+      if (n.type === 'identifier' && st.env.has(st.mod.text(n))) return null;
+      const obj = n.type === 'attribute' ? field(n, 'object') : null;
+      if (obj && st.mod.text(obj) === 'self' && st.fn.cls) {
+        const a = this.project.classAttr(st.fn.cls, st.mod.text(field(n, 'attribute')!));
+        if (!a) return null;
+        n = unparen(a.value);
+        mod = a.cls.module;
+      } else {
+        const r = this.project.resolve(st.mod, st.mod.text(n));
+        if (r?.kind !== 'assign') return null;
+        n = unparen(r.value);
+        mod = r.mod;
+      }
+    }
+    if (!n) return null;
+    const str = (x: PyNode): string | null => {
+      const v = stringValue(x, mod.src);
+      if (v !== null) return v;
+      const u = unparen(x);
+      if (u?.type === 'identifier') return this.constantOf(mod, mod.text(u))?.key ?? null;
+      return null;
+    };
+    const rowOf = (x: PyNode): string[] | null => {
+      const u = unparen(x);
+      if (u && (u.type === 'tuple' || u.type === 'list')) {
+        const parts = named(u).map(str);
+        return parts.every((p): p is string => p !== null) ? parts : null;
+      }
+      const v = str(x);
+      return v === null ? null : [v];
+    };
+    const rows: string[][] = [];
+    if (n.type === 'dictionary') {
+      for (const p of named(n)) {
+        if (p.type === 'comment') continue;
+        if (p.type !== 'pair') return null;
+        const k = field(p, 'key');
+        const v = field(p, 'value');
+        const ks = k ? str(k) : null;
+        const vs = v ? str(v) : null;
+        if (ks === null || (method !== 'keys' && method !== null && vs === null)) return null;
+        rows.push(method === 'items' ? [ks, vs!] : method === 'values' ? [vs!] : [ks]);
+      }
+      return rows;
+    }
+    if (method !== null) return null;
+    if (n.type !== 'list' && n.type !== 'tuple' && n.type !== 'set') return null;
+    for (const e of named(n)) {
+      if (e.type === 'comment') continue;
+      const r = rowOf(e);
+      if (!r) return null;
+      rows.push(r);
+    }
+    return rows;
+  }
+
   private assign(a: PyNode, st: FnState, ctx: FlowCtx): void {
     const left = field(a, 'left');
     const right = field(a, 'right');
@@ -521,6 +648,8 @@ export class FlowAnalyzer {
       if (ov.kinds.has('request') && (an === 'user' || an === '_cached_user' || an === 'auth_user')) {
         if (!v.kinds.has('none')) this.event(ctx, st, a, { t: 'grant', kind: 'request.user assignment' });
       } else if (ov.kinds.has('request') && tainted(v) && !/^(META|environ|headers|session|COOKIES|GET|POST)$/.test(an)) {
+        // The record a certificate was looked up to (`request.meter = meter`) is who the request is taken to be.
+        if (v.kinds.has('user') || v.kinds.has('binding')) this.event(ctx, st, a, { t: 'grant', kind: 'identity set on the request' });
         // A middleware annotating the request (`request.certificate_subject = cn`) for later views.
         const prev = this.requestAttrs.get(an);
         this.requestAttrs.set(an, prev ? union(prev, v) : v);
@@ -537,7 +666,10 @@ export class FlowAnalyzer {
         const hdr = [...v.reads].find((r) => r.origin === 'header');
         if (hdr && !key.key.startsWith('HTTP_')) {
           this.event(ctx, st, a, { t: 'meta-copy', key: key.key, val: v });
-          if (!this.metaCopies.has(key.key)) this.metaCopies.set(key.key, hdr);
+          if (!this.metaCopies.has(key.key)) {
+            this.metaCopies.set(key.key, hdr);
+            this.metaCopySites.set(key.key, { file: st.mod.path, line: a.line });
+          }
         }
       }
       if (ov.kinds.has('session')) {
@@ -783,7 +915,7 @@ export class FlowAnalyzer {
     if (k === 'view' || k === 'function') {
       if (v.kinds.has('response-ok')) this.event(ctx, st, s, { t: 'grant', kind: 'success response' });
       // An entry function that hands back the identity found for the request (`def account_for(request)`).
-      else if (!v.kinds.has('response-deny') && (v.kinds.has('user') || v.kinds.has('binding') || (e && this.returnsBoundRelation(e, st)))) {
+      else if (!v.kinds.has('response-deny') && (((v.kinds.has('user') || v.kinds.has('binding')) && tainted(v)) || (e && this.returnsBoundRelation(e, st)))) {
         this.event(ctx, st, s, { t: 'grant', kind: 'returned identity' });
       }
       // A DRF permission's `has_permission` admits the request by returning a true value.
@@ -899,7 +1031,7 @@ export class FlowAnalyzer {
         const u = union(...operands.map((o) => this.expr(o, st, ctx, peeking)));
         // Concatenation and `%` formatting keep what the operands are (`"%x" % serial` is the serial).
         const keep = [...u.kinds].filter((k): k is VKind => k === 'raw' || k === 'dn-string' || k === 'subject-attr' || k === 'issuer-attr' || k === 'fingerprint' || k === 'serial' || (k === 'issuer' && u.kinds.has('dn-string')));
-        return { ...u, kinds: new Set(keep) };
+        return withStrs({ ...u, kinds: new Set(keep), strs: undefined }, this.constStrs(n, st));
       }
       case 'string': {
         for (const c of n.children) if (c.type === 'interpolation') for (const e of named(c)) this.expr(e, st, ctx, peeking);
@@ -907,10 +1039,12 @@ export class FlowAnalyzer {
         if (interp.length) {
           const vs = interp.map((c) => named(c).map((e) => this.peek(e, st)));
           const u = union(...vs.flat());
-          return derive(u, ...formattedKinds(u));
+          return withStrs(derive(u, ...formattedKinds(u)), this.constStrs(n, st));
         }
-        return EMPTY();
+        return withStrs(EMPTY(), this.constStrs(n, st));
       }
+      case 'concatenated_string':
+        return withStrs(EMPTY(), this.constStrs(n, st));
       case 'list':
       case 'tuple':
       case 'set':
@@ -933,6 +1067,8 @@ export class FlowAnalyzer {
       }
       case 'lambda':
         return EMPTY();
+      case 'named_expression':
+        return this.namedExpr(n, st, ctx, peeking);
       default: {
         const vs = named(n).map((c) => this.expr(c, st, ctx, peeking));
         return derive(union(...vs));
@@ -1011,6 +1147,15 @@ export class FlowAnalyzer {
         else st.env.delete(name);
       }
     }
+  }
+
+  /** `(name := value)`: binds the name and is the value itself (kinds and taint kept). */
+  private namedExpr(n: PyNode, st: FnState, ctx: FlowCtx, peeking: boolean): AVal {
+    const value = field(n, 'value');
+    const name = field(n, 'name');
+    const v = value ? this.expr(value, st, ctx, peeking) : EMPTY();
+    if (name) this.bind(name, v, st);
+    return v;
   }
 
   private attribute(n: PyNode, st: FnState, ctx: FlowCtx, peeking: boolean): AVal {
@@ -1128,6 +1273,8 @@ export class FlowAnalyzer {
   }
 
   private comparison(n: PyNode, st: FnState, ctx: FlowCtx, peeking: boolean): AVal {
+    const member = this.membershipRead(n, st, ctx, peeking);
+    if (member) return member;
     const operands = named(n);
     const ops = n.children.filter((c) => !c.named).map((c) => st.mod.text(c));
     const vs = operands.map((o) => this.expr(o, st, ctx, peeking));
@@ -1164,6 +1311,23 @@ export class FlowAnalyzer {
     return derive(union(...vs));
   }
 
+  /**
+   * `'HTTP_X_ARR_CLIENTCERT' in request.META` / `'X-Client-Cert' not in request.headers`: a test
+   * of whether the request carries the value, so a read of it (at the test) whose presence decides.
+   */
+  private membershipRead(n: PyNode, st: FnState, ctx: FlowCtx, peeking: boolean): AVal | null {
+    const operands = named(n);
+    if (operands.length !== 2) return null;
+    const op = n.children.filter((c) => !c.named).map((c) => st.mod.text(c)).join(' ');
+    if (op !== 'in' && op !== 'not in') return null;
+    const container = this.expr(operands[1], st, ctx, true);
+    if (!container.kinds.has('meta') && !container.kinds.has('headers')) return null;
+    const r = this.sourceRead(n, operands[0], container.kinds.has('headers'), st, ctx, peeking);
+    if (!r || !tainted(r)) return null;
+    for (const x of r.reads) if (x.node === n) x.membership = true;
+    return r;
+  }
+
   /** A read of `request.META[...]` / `request.headers[...]` / `.get(...)`. */
   private sourceRead(n: PyNode, keyNode: PyNode, headers: boolean, st: FnState, ctx: FlowCtx, peeking: boolean): AVal | null {
     const key = this.keyOf(keyNode, st);
@@ -1173,6 +1337,7 @@ export class FlowAnalyzer {
     if (wsgi === 'REMOTE_ADDR') return val('remote-addr');
     if (!isCertKey(wsgi)) return EMPTY();
     let r = this.readCache.get(n);
+    if (r && r.key !== wsgi) r = this.readCacheByKey.get(wsgi)?.get(n);
     if (!r) {
       const copied = !wsgi.startsWith('HTTP_') ? this.metaCopies.get(wsgi) : undefined;
       r = {
@@ -1192,12 +1357,154 @@ export class FlowAnalyzer {
       };
       if (key.site) r.keySite = key.site;
       if (copied) r.copiedFrom = copied;
-      if (!peeking) this.readCache.set(n, r);
+      const copySite = copied ? this.metaCopySites.get(wsgi) : undefined;
+      if (copySite) r.copySite = copySite;
+      if (!peeking) {
+        if (!this.readCache.has(n)) this.readCache.set(n, r);
+        else {
+          const m = this.readCacheByKey.get(wsgi) ?? new Map<PyNode, SourceRead>();
+          m.set(n, r);
+          this.readCacheByKey.set(wsgi, m);
+        }
+      }
     }
     if (!peeking) ctx.reads.add(r);
     const v = val('raw');
     v.reads.add(r);
     return v;
+  }
+
+  /**
+   * The constant strings an expression can be: literals, locals and parameters holding them, module
+   * constants, settings and class attributes (as keys resolve), and what `+`, `%`, f-strings and
+   * `str.format` build from those. Null when any part is unknown.
+   */
+  strsOf(k: PyNode, st: FnState, depth = 0): string[] | null {
+    const s = stringValue(k, st.mod.src);
+    if (s !== null) return [s];
+    const n = unparen(k);
+    if (!n || depth > 8) return null;
+    switch (n.type) {
+      case 'identifier': {
+        const name = st.mod.text(n);
+        // A local (or parameter) shadows a module constant of the same name.
+        if (st.env.has(name)) return st.env.get(name)!.strs ?? null;
+        const cl = closureString(st.fn, name);
+        if (cl !== null) return [cl];
+        const c = this.constantOf(st.mod, name);
+        return c ? [c.key] : null;
+      }
+      case 'attribute': {
+        const k2 = this.keyOf(n, st);
+        return k2 ? [k2.key] : null;
+      }
+      case 'string': {
+        // An f-string: its literal parts and the constant values of its interpolations.
+        let outs: string[] | null = [''];
+        for (const c of n.children) {
+          if (!outs) return null;
+          if (c.type === 'string_content') outs = outs.map((o) => o + st.mod.text(c));
+          else if (c.type === 'escape_sequence') return null;
+          else if (c.type === 'interpolation') {
+            if (field(c, 'format_specifier')) return null;
+            const conv = field(c, 'type_conversion');
+            if (conv && st.mod.text(conv) !== '!s') return null;
+            const e = field(c, 'expression') ?? firstNamed(c);
+            const vs = e ? this.strsOf(e, st, depth + 1) : null;
+            if (!vs) return null;
+            outs = product(outs, vs);
+          }
+        }
+        return outs;
+      }
+      case 'binary_operator': {
+        const op = field(n, 'operator');
+        const l = field(n, 'left');
+        const r = field(n, 'right');
+        if (!op || !l || !r) return null;
+        const opText = st.mod.text(op);
+        const lv = this.strsOf(l, st, depth + 1);
+        if (!lv) return null;
+        if (opText === '+') {
+          const rv = this.strsOf(r, st, depth + 1);
+          return rv ? product(lv, rv) : null;
+        }
+        if (opText === '%') {
+          const ru = unparen(r);
+          const parts = ru && ru.type === 'tuple' ? named(ru) : [r];
+          const args: string[][] = [];
+          for (const p of parts) {
+            const v = this.strsOf(p, st, depth + 1);
+            if (!v) return null;
+            args.push(v);
+          }
+          const outs: string[] = [];
+          for (const f of lv) {
+            const o = percentFormat(f, args);
+            if (!o) return null;
+            outs.push(...o);
+          }
+          return outs.length <= MAX_STRS ? outs : null;
+        }
+        return null;
+      }
+      case 'call': {
+        // '…{}…{0}…'.format(a, b)
+        const f = field(n, 'function');
+        if (f?.type !== 'attribute' || st.mod.text(field(f, 'attribute')!) !== 'format') return null;
+        const recv = field(f, 'object');
+        const fmts = recv ? this.strsOf(recv, st, depth + 1) : null;
+        const argsN = field(n, 'arguments');
+        if (!fmts || !argsN) return null;
+        const args: string[][] = [];
+        for (const a of named(argsN)) {
+          if (a.type === 'comment') continue;
+          if (a.type === 'keyword_argument' || a.type === 'list_splat' || a.type === 'dictionary_splat') return null;
+          const v = this.strsOf(a, st, depth + 1);
+          if (!v) return null;
+          args.push(v);
+        }
+        let outs: string[] = [];
+        for (const fmt of fmts) {
+          let cur: string[] | null = [''];
+          let auto = 0;
+          let last = 0;
+          const re = /\{\{|\}\}|\{(\d*)\}|[{}]/g;
+          for (let m = re.exec(fmt); m && cur; m = re.exec(fmt)) {
+            const lit = fmt.slice(last, m.index);
+            last = m.index + m[0].length;
+            cur = cur.map((o) => o + lit);
+            if (m[0] === '{{' || m[0] === '}}') { cur = cur.map((o) => o + m![0][0]); continue; }
+            if (m[1] === undefined) return null; // a named field or a format spec
+            const arg = args[m[1] === '' ? auto++ : Number(m[1])];
+            if (!arg) return null;
+            cur = product(cur, arg);
+          }
+          if (!cur) return null;
+          outs.push(...cur.map((o) => o + fmt.slice(last)));
+        }
+        return outs.length <= MAX_STRS ? outs : null;
+      }
+      case 'conditional_expression': {
+        const parts = named(n);
+        if (parts.length !== 3) return null;
+        const a = this.strsOf(parts[0], st, depth + 1);
+        const b = this.strsOf(parts[2], st, depth + 1);
+        return a && b && a.length + b.length <= MAX_STRS ? [...new Set([...a, ...b])] : null;
+      }
+      default:
+        return null;
+    }
+  }
+
+  /** `strsOf` for a value being computed (not a key being resolved): modules not parsed yet stay unparsed. */
+  private constStrs(n: PyNode, st: FnState): string[] | null {
+    return this.project.withoutLoading(() => this.strsOf(n, st));
+  }
+
+  /** One key from the constant strings a key expression can be: a certificate key read from a header first, then any certificate key. */
+  private pickKey(strs: string[]): string {
+    return strs.find((k) => /^HTTP_/i.test(k) && isCertKey(k)) ?? strs.find((k) => isCertKey(k)) ?? strs[0];
   }
 
   /** Resolves a key expression: a literal, a module constant, a setting/env default, a class attribute. */
@@ -1208,7 +1515,18 @@ export class FlowAnalyzer {
     if (!n) return null;
     const text = st.mod.text(n);
     if (n.type === 'identifier') {
+      // A local holding the key (`header = 'HTTP_X_…'; META.get(header)`), or a parameter given one.
+      if (st.env.has(text)) {
+        const strs = st.env.get(text)!.strs;
+        return strs?.length ? { key: this.pickKey(strs) } : null;
+      }
+      const cl = closureString(st.fn, text);
+      if (cl !== null) return { key: cl };
       return this.constantOf(st.mod, text);
+    }
+    if (n.type === 'binary_operator' || n.type === 'string' || n.type === 'conditional_expression' || (n.type === 'call' && field(n, 'function')?.type === 'attribute' && st.mod.text(field(field(n, 'function')!, 'attribute')!) === 'format')) {
+      const strs = this.strsOf(n, st);
+      return strs?.length ? { key: this.pickKey(strs) } : null;
     }
     if (n.type === 'attribute') {
       const obj = field(n, 'object');
@@ -1642,7 +1960,7 @@ export class FlowAnalyzer {
       }
       for (let i = offset; i < params.length; i++) {
         const kwv = a.kw.get(params[i]);
-        mapped.push(kwv ?? a.pos[i - offset] ?? EMPTY());
+        mapped.push(kwv ?? a.pos[i - offset] ?? this.paramDefault(target.fn, params[i]));
       }
       if (peeking) return this.analyseFnPeek(target.fn, mapped, ctx);
       return this.analyseFn(target.fn, mapped, ctx, false);
@@ -1820,6 +2138,65 @@ function remoteUserParam(fn: PyFunction, p: string, i: number): boolean {
   return false;
 }
 
+/**
+ * A name an enclosing function binds once to a string literal (`header = 'HTTP_X_…'` in a
+ * middleware factory, read by the inner `middleware(request)`); null when it is bound otherwise.
+ */
+function closureString(fn: PyFunction, name: string): string | null {
+  for (let outer = fn.outer; outer; outer = outer.outer) {
+    let found: string | null = null;
+    let bound = outer.params.includes(name);
+    walkScope(outer.body, (n) => {
+      if (n.type !== 'assignment' && n.type !== 'augmented_assignment' && n.type !== 'for_statement' && n.type !== 'named_expression') return true;
+      const l = unparen(field(n, n.type === 'named_expression' ? 'name' : 'left'));
+      const names = l?.type === 'identifier' ? [l] : l ? named(l).filter((x) => x.type === 'identifier') : [];
+      if (!names.some((x) => outer!.module.text(x) === name)) return true;
+      const v = n.type === 'assignment' && l?.type === 'identifier' ? stringValue(field(n, 'right'), outer!.module.src) : null;
+      if (bound || v === null) found = null;
+      else found = v;
+      bound = true;
+      return true;
+    });
+    if (bound) return found;
+  }
+  return null;
+}
+
+/** `v` with the constant strings it can be (none when they are unknown). */
+function withStrs(v: AVal, strs: string[] | null): AVal {
+  if (strs) v.strs = strs;
+  return v;
+}
+
+/** At most this many constant strings are followed per expression (products of alternatives). */
+const MAX_STRS = 16;
+
+function product(a: string[], b: string[]): string[] | null {
+  if (a.length * b.length > MAX_STRS) return null;
+  return a.flatMap((x) => b.map((y) => x + y));
+}
+
+/** printf-style `%` with the given argument values: `%s`/`%d`/`%r`/`%%` (anything else: unknown). */
+function percentFormat(fmt: string, args: string[][]): string[] | null {
+  let outs = [''];
+  let i = 0;
+  const re = /%(%|[sdr])/g;
+  let last = 0;
+  for (let m = re.exec(fmt); m; m = re.exec(fmt)) {
+    const lit = fmt.slice(last, m.index);
+    last = m.index + m[0].length;
+    outs = outs.map((o) => o + lit);
+    if (m[1] === '%') { outs = outs.map((o) => o + '%'); continue; }
+    const arg = args[i++];
+    if (!arg) return null;
+    const next = product(outs, arg);
+    if (!next) return null;
+    outs = next;
+  }
+  if (i !== args.length || /%[^%sdr]/.test(fmt.replace(/%[%sdr]/g, ''))) return null;
+  return outs.map((o) => o + fmt.slice(last));
+}
+
 function keepStr(v: AVal): VKind[] {
   return [...v.kinds].filter((k) => k === 'raw' || k === 'dn-string' || k === 'subject-attr' || k === 'issuer-attr' || k === 'fingerprint' || k === 'serial');
 }
@@ -1921,7 +2298,7 @@ function declaredFields(cls: PyClass): string[] {
 }
 
 function sigOf(v: AVal): string {
-  return `${[...v.kinds].sort().join(',')}#${[...v.reads].map((r) => r.id).join(',')}#${[...v.parses].map((p) => p.id).join(',')}`;
+  return `${[...v.kinds].sort().join(',')}#${[...v.reads].map((r) => r.id).join(',')}#${[...v.parses].map((p) => p.id).join(',')}${v.strs ? `#${JSON.stringify(v.strs)}` : ''}`;
 }
 
 function lastName(d: string): string {
@@ -1944,15 +2321,31 @@ function walkTop(n: PyNode, type: string): PyNode[] {
   return out;
 }
 
+/** A tested expression without parentheses, and an assignment expression (`(x := v)`) as the value it tests. */
+function testOperand(n: PyNode | null): PyNode | null {
+  let u = unparen(n);
+  while (u && u.type === 'named_expression') u = unparen(field(u, 'value'));
+  return u;
+}
+
 /** Is this condition a presence test (truthiness, `is None`, `== ''`, `len(x)`, a verify flag compared with a constant)? */
 function isPresenceTest(c: PyNode, mod: PyModule, peek: (n: PyNode) => AVal, isProjectCall: (call: PyNode) => boolean = () => false): boolean {
-  let n = unparen(c)!;
-  while (n.type === 'not_operator') n = unparen(field(n, 'argument'))!;
+  let n = testOperand(c)!;
+  while (n.type === 'not_operator') n = testOperand(field(n, 'argument'))!;
   if (!n) return false;
   if (n.type === 'boolean_operator') {
     const l = field(n, 'left');
     const r = field(n, 'right');
     return (!!l && isPresenceTest(l, mod, peek, isProjectCall)) || (!!r && isPresenceTest(r, mod, peek, isProjectCall));
+  }
+  if (n.type === 'comparison_operator') {
+    // `'HTTP_X_…' in request.META`: whether the request carries a certificate value at all.
+    const ops = n.children.filter((x) => !x.named).map((x) => mod.text(x)).join(' ');
+    const operands = named(n);
+    if (/^(in|not in)$/.test(ops) && operands.length === 2) {
+      const container = peek(operands[1]);
+      if ((container.kinds.has('meta') || container.kinds.has('headers')) && peek(n).kinds.has('raw')) return true;
+    }
   }
   const v = n.type === 'comparison_operator' ? union(...named(n).map(peek)) : peek(n);
   const raw = v.kinds.has('raw');
@@ -1985,8 +2378,8 @@ function isPresenceTest(c: PyNode, mod: PyModule, peek: (n: PyNode) => AVal, isP
 
 /** Structure only: `x`, `not x`, `x is None`, `x == ''`, `len(x) == 0`, `bool(x)` (no comparison of contents). */
 function isTruthinessTest(c: PyNode, mod: PyModule): boolean {
-  let n = unparen(c);
-  while (n && n.type === 'not_operator') n = unparen(field(n, 'argument'));
+  let n = testOperand(c);
+  while (n && n.type === 'not_operator') n = testOperand(field(n, 'argument'));
   if (!n) return false;
   if (n.type === 'boolean_operator') {
     const l = field(n, 'left');
@@ -2192,6 +2585,7 @@ export function buildCodeModel(model: ProjectModel): CodeModel {
   if (analyser.metaCopies.size || analyser.requestAttrs.size) {
     const again = new FlowAnalyzer(project, model);
     again.metaCopies = analyser.metaCopies;
+    again.metaCopySites = analyser.metaCopySites;
     again.requestAttrs = analyser.requestAttrs;
     flows = run(again);
   }

@@ -10,6 +10,7 @@
 // atoms, where each extra regular expression or `includes` would be another pass over every file.
 
 import { WasmAutomaton, wasmAutomatonImage, type WasmAutomatonImage } from './automaton-wasm.js';
+import { certKeyAtoms, certKeySourceRegExp } from '../python/vocabulary.js';
 
 export interface TriggerGroup {
   name: string;
@@ -59,9 +60,11 @@ export const TRIGGER_GROUPS: TriggerGroup[] = [
     exact: /request\.(?:\w*_)?(?:cert|certificate|subject|ssl|mtls|client_dn|client_cn)\w*/i,
   },
   {
+    // Every certificate/identity key the classifier knows (python/vocabulary.ts, shared with
+    // flow.ts), as a WSGI key or a header name in either spelling.
     name: 'certificate-header',
-    atoms: ['ssl_client', 'ssl-client', 'ssl_user', 'ssl-user', 'ssl_authenticated', 'ssl-authenticated', 'ssl_verified', 'ssl-verified', 'ssl_s', 'ssl-s', 'ssl_dn', 'ssl-dn', 'client_', 'client-', 'forwarded_client', 'forwarded-client', 'forwarded_tls', 'forwarded-tls', 'tls_client', 'tls-client', 'remote_user', 'remote-user', 'mtls'],
-    exact: /ssl[-_]client|ssl[-_](?:user|authenticated|verified|s[-_]dn|dn)\b|client[-_](cert|s[-_]dn|i[-_]dn|dn|cn|verify|fingerprint|serial|subject)|forwarded[-_](client|tls)|tls[-_]client|remote[-_]user|mtls/i,
+    atoms: certKeyAtoms(),
+    exact: certKeySourceRegExp(),
   },
 ];
 

@@ -39,6 +39,8 @@ export default defineRule({
         // Django's RemoteUserMiddleware reading a subclass's `header`: remote-user-header reports it.
         if (r.via === 'remote-user') continue;
         if (!readDecides(ctx.model, flow, r)) continue;
+        // `'HTTP_X' in request.META and request.META['HTTP_X']`: one header, reported at its value read.
+        if (r.membership && flow.reads.some((x) => x !== r && !x.membership && x.key === r.key && readDecides(ctx.model, flow, x))) continue;
         const src = r.origin === 'copied' && r.copiedFrom ? r.copiedFrom : r.origin === 'header' ? r : null;
         if (!src) continue;
         const dep = deployProvenance(ctx.model, src.key);
@@ -46,15 +48,17 @@ export default defineRule({
         const related: RelatedLocation[] = [];
         if (src.fn !== `${flow.root.fn.module.name}.${flow.root.qualname}`) related.push({ file: flow.root.file, line: flow.root.line, message: `read on behalf of ${flow.root.kind} ${flow.root.qualname}` });
         related.push(...grantRelated(flow));
-        if (r !== src) related.push({ file: r.file, line: r.line, message: `read here as ${r.key}` });
+        // A copied key: the finding is at the read where it is used; the header read and the copy are related.
+        if (r !== src) related.push({ file: src.file, line: src.line, message: `request header ${src.key} read here` });
+        if (r !== src && r.copySite) related.push({ file: r.copySite.file, line: r.copySite.line, message: `copied into ${r.key} here` });
         if (src.keySite) related.push({ file: src.keySite.file, line: src.keySite.line, message: `header name ${src.key} configured here` });
         related.push(...dep.related);
         ctx.report({
           messageId: r === src ? 'header' : 'copied',
           data: { key: src.key, header: src.key, target: r.key },
-          at: at(src.module, src.node),
+          at: at(r.module, r.node),
           related,
-          anchor: `${src.key}|${src.text}`,
+          anchor: r === src ? `${src.key}|${src.text}` : `${r.key}|${r.text}|${src.key}`,
         });
       }
     }
