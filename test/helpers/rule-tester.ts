@@ -23,6 +23,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runScan } from '../../src/scan/engine.js';
 import type { Finding, Report } from '../../src/core/types.js';
+import type { ProjectModel } from '../../src/model/project.js';
 
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const FIXTURES = join(REPO_ROOT, 'test', 'fixtures');
@@ -151,8 +152,8 @@ export function annotations(dir: string): ExpectedFinding[] {
 }
 
 /** Scans a fixture directory and asserts findings of `ruleIds` equal its annotations. */
-export async function checkAnnotatedFixture(dir: string, ruleIds: string[], opts: { includeTests?: boolean; allowInputErrors?: boolean } = {}): Promise<Finding[]> {
-  const report = await runScan({ path: dir, rules: ruleIds, includeTests: opts.includeTests });
+export async function checkAnnotatedFixture(dir: string, ruleIds: string[], opts: { includeTests?: boolean; allowInputErrors?: boolean; onModel?: (m: ProjectModel) => void } = {}): Promise<Finding[]> {
+  const report = await runScan({ path: dir, rules: ruleIds, includeTests: opts.includeTests, ...(opts.onModel ? { onModel: opts.onModel } : {}) });
   if (!opts.allowInputErrors) assertNoInputErrors(report, relative(REPO_ROOT, dir));
   const want = annotations(dir).filter((a) => ruleIds.includes(a.ruleId)).map((a) => fmt(a)).sort();
   const got = report.findings.filter((f) => ruleIds.includes(f.ruleId)).map((f) => fmt({ ruleId: f.ruleId, file: f.location.file, line: f.location.line })).sort();
