@@ -107,3 +107,25 @@ export function callArgNodes(call: PyNode, src: string): { pos: PyNode[]; kw: Ma
   }
   return { pos, kw };
 }
+
+/**
+ * The source of `n` without its comments (comment nodes of the tree, not `#` in strings), for the
+ * few checks that still read text: comments are not code, and `"#fragment"` is not a comment.
+ * Each comment becomes spaces of the same length, so offsets and lines stay where they were.
+ */
+export function codeText(n: PyNode, src: string): string {
+  const comments: PyNode[] = [];
+  walk(n, (c) => {
+    if (c.type === 'comment') comments.push(c);
+    return true;
+  });
+  if (!comments.length) return src.slice(n.start, n.end);
+  let out = '';
+  let at = n.start;
+  for (const c of comments.sort((a, b) => a.start - b.start)) {
+    if (c.start < at) continue;
+    out += src.slice(at, c.start) + ' '.repeat(c.end - c.start);
+    at = c.end;
+  }
+  return out + src.slice(at, n.end);
+}

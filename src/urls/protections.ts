@@ -7,6 +7,7 @@
 
 import type { ProjectModel } from '../model/project.js';
 import type { PyClass } from '../python/module.js';
+import { codeText } from '../python/ast.js';
 import type { EntryPoint } from '../deploy/model.js';
 import { entry, isUnknown, pyTruthy, type SettingsProfile, type SValue } from '../settings/model.js';
 import { callArgs, classList, decoList, drfAttr, endsWith, type Deco, type ViewFacts } from './views.js';
@@ -140,7 +141,7 @@ const DENY_RE = /status\s*=\s*40[13]|HttpResponseForbidden|PermissionDenied|Http
 
 /** An `if` on a missing/unverified certificate (not on a session value) followed by a denial. */
 function refusesWithoutCert(text: string): boolean {
-  const lines = text.replace(/#.*$/gm, '').split('\n');
+  const lines = text.split('\n'); // code text: comments already left out
   // Variables holding a certificate value: `verify = request.META.get('SSL_CLIENT_VERIFY')`.
   const vars = lines.map((l) => /^\s*(\w+)\s*=[^=]/.exec(l)?.[1] && CERT_KEY_RE.test(l) && !/session/.test(l) ? /^\s*(\w+)/.exec(l)![1] : null).filter((v): v is string => !!v);
   const sessionVars = lines.map((l) => (/session/.test(l) ? /^\s*(\w+)\s*=[^=]/.exec(l)?.[1] ?? null : null)).filter((v): v is string => !!v);
@@ -174,7 +175,7 @@ function certMiddleware(model: ProjectModel, middleware: string[] | null): strin
     if (!mod) continue;
     const cls = mod.classes.get(name);
     const fn = mod.functions.get(name);
-    const text = cls ? mod.text(cls.node) : fn ? mod.text(fn.node) : null;
+    const text = cls ? codeText(cls.node, mod.src) : fn ? codeText(fn.node, mod.src) : null;
     if (text && refusesWithoutCert(text)) return `\`${name}\``;
   }
   return null;
@@ -188,7 +189,7 @@ export function ratelimitDeco(v: ViewFacts): Deco | null {
     if (d.node.type === 'call') {
       const { kw } = callArgs(d.mod, d.node);
       const block = kw.get('block');
-      if (block && d.mod.text(block).trim() === 'False' && !/\.limited\b|['"]limited['"]/.test(v.text.replace(/#.*$/gm, ''))) continue;
+      if (block && d.mod.text(block).trim() === 'False' && !/\.limited\b|['"]limited['"]/.test(v.text)) continue;
     }
     return d;
   }
@@ -201,7 +202,7 @@ export function viewThrottle(v: ViewFacts): string | null {
   if (rl) return 'django-ratelimit';
   const other = v.decos.find((d) => endsWith(d.q, 'axes_dispatch', 'axes_form_invalid', 'watch_login', 'brake', 'throttle'));
   if (other) return `\`${other.q.split('.').pop()}\``;
-  const text = v.text.replace(/#.*$/gm, '');
+  const text = v.text;
   if (/\bcache\w*\.(incr|decr)\s*\(|\bcaches\[[^\]]+\]\.(incr|decr)\s*\(/.test(text)) return 'a cache-based attempt counter';
   if (/\b(failed_attempts|login_attempts|attempts|lockout|locked_out|failed_logins?|login_failures?|too_many_attempts)\b/i.test(text) && /\bcache\b|\.objects\.|status\s*=\s*429|429|locked/.test(text)) return 'an attempt counter';
   return null;

@@ -4,7 +4,7 @@
 import type { PyNode } from '../python/parser.js';
 import type { PyClass, PyFunction, PyModule } from '../python/module.js';
 import type { PythonProject } from '../python/project.js';
-import { callArgNodes, dotted, field, named, stringValue, unparen, walk } from '../python/ast.js';
+import { callArgNodes, codeText, dotted, field, named, stringValue, unparen, walk } from '../python/ast.js';
 import type { Route, UrlSite, ViewTarget } from './model.js';
 
 /** A decorator as applied to a view (in its module, on its class/methods, or in the URLconf). */
@@ -207,7 +207,7 @@ export function tokenEvidence(text: string): boolean {
 function classText(python: PythonProject, cls: PyClass, seen = new Set<PyClass>()): string {
   if (seen.has(cls)) return '';
   seen.add(cls);
-  let t = cls.module.text(cls.node);
+  let t = codeText(cls.node, cls.module.src);
   for (const b of cls.bases) {
     const r = python.resolve(cls.module, b);
     if (r?.kind === 'class') t += '\n' + classText(python, r.cls, seen);
@@ -298,7 +298,7 @@ export function analyseView(python: PythonProject, route: Route): ViewFacts | nu
 function functionView(python: PythonProject, route: Route, fn: PyFunction, urlDecos: Deco[]): ViewFacts {
   const mod = fn.module;
   const decos = [...urlDecos, ...decoratorsOf(python, mod, fn.node)];
-  const text = mod.text(fn.node);
+  const text = codeText(fn.node, mod.src);
   const q = `${mod.name}.${fn.qualname}`;
   const known = knownView(q);
   const drf = decos.some((d) => endsWith(d.q, 'api_view'));
@@ -364,7 +364,7 @@ function classView(python: PythonProject, route: Route, cls: PyClass, urlDecos: 
   }
   if (!login) {
     const loginish = methods.filter((m) => ['post', 'create', 'form_valid', 'validate', 'put'].includes(m.name));
-    const pwText = loginish.map((m) => m.module.text(m.node)).join('\n');
+    const pwText = loginish.map((m) => codeText(m.node, m.module.src)).join('\n');
     const serializer = python.classAttr(cls, 'serializer_class');
     const serText = serializer ? serializer.cls.module.text(serializer.value) : '';
     if (passwordEvidence(pwText) || loginish.some((m) => passwordCallIn(m.module, m.node)) || /\b(AuthTokenSerializer|TokenObtain\w*Serializer)\b/.test(serText)) login = tokenEvidence(pwText) || /Token/.test(serText) ? 'token' : 'password';
@@ -428,16 +428,13 @@ export function viewChecksAccess(v: ViewFacts): string | null {
   if (d) return `\`${d.q.split('.').pop()}\``;
   const mixin = v.ancestry.find((a) => AUTH_MIXINS.some((m) => endsWith(a, m)));
   if (mixin) return `\`${mixin.split('.').pop()}\``;
-  if (OWN_AUTH_RE.test(stripComments(v.text))) return 'an access check in the view';
+  if (OWN_AUTH_RE.test(v.text)) return 'an access check in the view';
   return null;
 }
 
 /** Checks a view's own code may make (user, permission, signature, certificate). */
 const OWN_AUTH_RE = /\b(is_authenticated|is_anonymous|has_perms?|is_staff|is_superuser|PermissionDenied|HttpResponseForbidden|HttpResponseUnauthorized|NotAuthenticated|AuthenticationFailed|compare_digest|check_password|authenticate\s*\(|verify_signature|construct_event|validate_signature|SSL_CLIENT|CLIENT_CERT|CLIENT_S_DN|CLIENT_VERIFY|x509|X509|load_certificate|status\s*=\s*40[13]|status\.HTTP_40[13])/;
 
-function stripComments(t: string): string {
-  return t.replace(/#.*$/gm, '');
-}
 
 /** A view's DRF class attribute (through project bases), or an `as_view(attr=...)` initkwarg. */
 export function drfAttr(python: PythonProject, v: ViewFacts, name: string): { node: PyNode; mod: PyModule } | null {

@@ -11,7 +11,7 @@ export type MessageIds = 'notThrottled' | 'adminNotThrottled';
 /** Does the login go through `authenticate()` (so django-axes' backend sees each failure)? */
 function usesAuthenticate(v: ViewFacts): boolean {
   if (!v.project) return true; // admin, LoginView, DRF/simplejwt/knox/dj-rest-auth views all call authenticate()
-  const t = v.text.replace(/#.*$/gm, '');
+  const t = v.text; // code text: comments already left out
   return /\bauthenticate\s*\(|\bAuthenticationForm\b|\bAuthTokenSerializer\b|\bTokenObtain\w*Serializer\b|\bLoginView\b|\bObtainAuthToken\b/.test(t) || v.ancestry.some((a) => /LoginView$|ObtainAuthToken$|TokenObtain\w*View$/.test(a));
 }
 

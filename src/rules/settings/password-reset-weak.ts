@@ -3,7 +3,7 @@
 import { defineRule } from '../../core/rule.js';
 import type { PyNode } from '../../python/parser.js';
 import type { PyFunction } from '../../python/module.js';
-import { dotted, field, walk } from '../../python/ast.js';
+import { codeText, dotted, field, walk } from '../../python/ast.js';
 import { authSurface } from '../../urls/surface.js';
 import { at, duration, envNote, once, siteKey } from './support.js';
 
@@ -73,7 +73,7 @@ export default defineRule<MessageIds>({
       for (const fn of mod.allFunctions) {
         if (!isTokenGenerator(model, fn)) continue;
         const body = fn.body;
-        const text = mod.text(body).replace(/#.*$/gm, '');
+        const text = codeText(body, mod.src);
         if (STRONG_RE.test(text)) continue;
         if (!/\breturn\b/.test(text)) continue;
         const weak = predictableSource(fn, body);

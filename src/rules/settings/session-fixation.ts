@@ -3,7 +3,7 @@
 import { defineRule } from '../../core/rule.js';
 import type { PyNode } from '../../python/parser.js';
 import type { PyFunction, PyModule } from '../../python/module.js';
-import { dotted, field, stringValue, unparen, walkScope } from '../../python/ast.js';
+import { codeText, dotted, field, stringValue, unparen, walkScope } from '../../python/ast.js';
 import { authSurface } from '../../urls/surface.js';
 import { once } from './support.js';
 
@@ -54,8 +54,7 @@ export default defineRule<MessageIds>({
       if (!mod.src.includes('session')) continue;
       for (const fn of mod.allFunctions) {
         for (const hit of sessionWrites(mod, fn)) {
-          const scopeText = mod.text(fn.cls ? fn.cls.node : fn.node);
-          if (ROTATES_RE.test(scopeText.replace(/#.*$/gm, ''))) continue;
+          if (ROTATES_RE.test(codeText(fn.cls ? fn.cls.node : fn.node, mod.src))) continue;
           if (!first(`${mod.path}:${hit.node.line}:${hit.node.col}`)) continue;
           ctx.report({
             messageId: DJANGO_KEYS.test(hit.key) ? 'authKey' : 'customKey',
