@@ -8,48 +8,19 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
-import { createServer as netServer, connect } from 'node:net';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { discover } from '../../src/scan/discover.js';
 import { buildDeployment } from '../../src/deploy/build.js';
 import { coverage } from '../../src/deploy/facts.js';
-import { HAPROXY, NGINX } from './real-servers.js';
+import { HAPROXY, NGINX, freePort, waitListening } from './real-servers.js';
 
 const KEY = 'HTTP_X_SSL_CLIENT_CERT';
 
 let echo: Server;
 let echoPort = 0;
 let last: { raw: string[] } | null = null;
-
-async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = netServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => res(p));
-    });
-  });
-}
-
-async function waitListening(port: number, ms = 5000): Promise<void> {
-  const t0 = Date.now();
-  for (;;) {
-    const ok = await new Promise<boolean>((res) => {
-      const c = connect(port, '127.0.0.1');
-      c.once('connect', () => {
-        c.destroy();
-        res(true);
-      });
-      c.once('error', () => res(false));
-    });
-    if (ok) return;
-    if (Date.now() - t0 > ms) throw new Error(`nothing listens on 127.0.0.1:${port}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 function send(port: number, path: string): Promise<IncomingHttpHeaders> {
   return new Promise((res, rej) => {

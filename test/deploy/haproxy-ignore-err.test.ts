@@ -8,44 +8,18 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { request } from 'node:https';
-import { createServer as netServer, connect } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLabPki, type LabPki } from '../../src/pki/lab.js';
 import { createCa, issueCert } from '../../src/pki/mint.js';
 import { parseHaproxy, haproxyEntryPoints } from '../../src/deploy/haproxy.js';
-import { HAPROXY } from './real-servers.js';
+import { HAPROXY, freePort, waitListening } from './real-servers.js';
 
 let pki: LabPki;
 let dir: string;
 let echo: Server;
 let echoPort = 0;
-
-async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = netServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => res(p));
-    });
-  });
-}
-
-async function waitListening(port: number, ms = 5000): Promise<void> {
-  const t0 = Date.now();
-  for (;;) {
-    const ok = await new Promise<boolean>((res) => {
-      const c = connect(port, '127.0.0.1');
-      c.once('connect', () => (c.destroy(), res(true)));
-      c.once('error', () => res(false));
-    });
-    if (ok) return;
-    if (Date.now() - t0 > ms) throw new Error(`nothing listens on 127.0.0.1:${port}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /** Status of a GET with the given client certificate, or the TLS error's code when refused. */
 function get(port: number, cert: { certPem: string; keyPem: string }): Promise<string> {

@@ -8,6 +8,7 @@ import { webcrypto } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer as netServer, connect } from 'node:net';
 import { join, relative } from 'node:path';
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
@@ -124,4 +125,34 @@ export function listFiles(dir: string): string[] {
   };
   visit(dir);
   return out;
+}
+
+/** A free TCP port on 127.0.0.1 (for a real server started by a test). */
+export async function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = netServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => res(p));
+    });
+  });
+}
+
+/** Resolves once something accepts connections on 127.0.0.1:port (or rejects after `ms`). */
+export async function waitListening(port: number, ms = 5000): Promise<void> {
+  const t0 = Date.now();
+  for (;;) {
+    const ok = await new Promise<boolean>((res) => {
+      const c = connect(port, '127.0.0.1');
+      c.once('connect', () => {
+        c.destroy();
+        res(true);
+      });
+      c.once('error', () => res(false));
+    });
+    if (ok) return;
+    if (Date.now() - t0 > ms) throw new Error(`nothing listens on 127.0.0.1:${port}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
 }
