@@ -4,6 +4,7 @@ import { defineRule } from '../../core/rule.js';
 import type { PyNode } from '../../python/parser.js';
 import type { PyFunction } from '../../python/module.js';
 import { codeText, dotted, field, walk } from '../../python/ast.js';
+import type { PythonProject } from '../../python/project.js';
 import { authSurface } from '../../urls/surface.js';
 import { at, duration, envNote, once, siteKey } from './support.js';
 
@@ -76,7 +77,7 @@ export default defineRule<MessageIds>({
         const text = codeText(body, mod.src);
         if (STRONG_RE.test(text)) continue;
         if (!/\breturn\b/.test(text)) continue;
-        const weak = predictableSource(fn, body);
+        const weak = predictableSource(model.python, fn, body);
         if (!weak) continue;
         if (!first(`${mod.path}:${weak.node.line}:${weak.node.col}`)) continue;
         ctx.report({ messageId: 'predictable', data: { fn: fn.qualname, source: weak.what }, at: { file: mod.path, line: weak.node.line, column: weak.node.col, endLine: weak.node.endLine, endColumn: weak.node.endCol } });
@@ -99,14 +100,14 @@ function isTokenGenerator(model: import('../../model/project.js').ProjectModel, 
 }
 
 /** The first predictable value that feeds the function's result. */
-function predictableSource(fn: PyFunction, body: PyNode): { node: PyNode; what: string } | null {
+function predictableSource(python: PythonProject, fn: PyFunction, body: PyNode): { node: PyNode; what: string } | null {
   const mod = fn.module;
   const hits: { node: PyNode; what: string; rank: number }[] = [];
   walk(body, (n) => {
     if (n !== body && (n.type === 'function_definition' || n.type === 'class_definition')) return false;
     if (n.type === 'call') {
       const name = dotted(field(n, 'function'), mod.src) ?? '';
-      const q = model_qualify(fn, name);
+      const q = python.withoutLoading(() => python.qualify(mod, name)) ?? name;
       if (/^random\.(?!SystemRandom)\w+$/.test(q)) hits.push({ node: n, what: `the \`random\` module (\`${name}()\`)`, rank: 0 });
       else if (/^(time\.time|time\.time_ns|datetime\.datetime\.now|datetime\.datetime\.utcnow|datetime\.now|django\.utils\.timezone\.now|timezone\.now)$/.test(q) || /(^|\.)(utcnow|time_ns)$/.test(name) || name === 'time.time') hits.push({ node: n, what: `the current time (\`${name}()\`)`, rank: 2 });
       else if (/^uuid\.uuid1$/.test(q)) hits.push({ node: n, what: '`uuid1()` (time and MAC address)', rank: 1 });
@@ -127,11 +128,4 @@ function predictableSource(fn: PyFunction, body: PyNode): { node: PyNode; what: 
   return hits[0];
 }
 
-function model_qualify(fn: PyFunction, name: string): string {
-  const [head, ...rest] = name.split('.');
-  const imp = fn.module.imports.get(head);
-  if (!imp) return name;
-  const base = imp.name ? `${imp.module}.${imp.name}` : imp.module;
-  return [base, ...rest].join('.');
-}
 
