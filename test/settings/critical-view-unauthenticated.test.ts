@@ -76,8 +76,52 @@ const TERMINAL_VIEWS = `
           return Response({'ok': True})
 `;
 
+const GATE_MW = (check: string) => `
+  from django.http import HttpResponseForbidden
+  class ClientCertGate:
+      def __init__(self, get_response):
+          self.get_response = get_response
+      def __call__(self, request):
+          return self.get_response(request)
+      def process_view(self, request, view_func, view_args, view_kwargs):
+          if not getattr(view_func, 'needs_client_cert', False):
+              return None
+          verify = request.META.get('SSL_CLIENT_VERIFY', '')
+${check}
+          return None
+`;
+const GATE_DECO = `
+  def client_cert_required(view):
+      view.needs_client_cert = True
+      return view
+`;
+const GATED_VIEWS = `
+  from django.http import JsonResponse
+  from django.views.decorators.csrf import csrf_exempt
+  from .gates import client_cert_required
+  from .models import Payment
+
+  @csrf_exempt
+  @client_cert_required
+  def hook(request):
+      Payment.objects.filter(pk=request.POST['id']).delete()
+      return JsonResponse({})
+`;
+const GATE_SETTINGS = settings().replace("'django.contrib.auth.middleware.AuthenticationMiddleware']", "'django.contrib.auth.middleware.AuthenticationMiddleware', 'payments.gates.ClientCertGate']");
+const GATE_URLS = "from django.urls import path\nfrom payments import views\nurlpatterns = [path('api/hook/', views.hook)]\n";
+
 ruleTester.run('critical-view-unauthenticated', {
   valid: [
+    {
+      name: 'a decorator marks the view and a MIDDLEWARE-listed process_view refuses marked views without a verified certificate',
+      files: {
+        'proj/settings.py': GATE_SETTINGS,
+        'proj/urls.py': GATE_URLS,
+        'payments/auth.py': CERT_AUTH,
+        'payments/gates.py': GATE_MW("          if verify != 'SUCCESS':\n              return HttpResponseForbidden('client certificate required')").replace('from django.http import HttpResponseForbidden', 'from django.http import HttpResponseForbidden') + GATE_DECO,
+        'payments/views.py': GATED_VIEWS,
+      },
+    },
     {
       name: 'AllowAny with an authentication class that refuses requests without a certificate (returns None only once the terminal is on the request)',
       files: { 'proj/settings.py': settings(), 'proj/urls.py': URLS, 'payments/auth.py': CERT_AUTH, 'payments/terminals.py': REFUSING_AUTH, 'payments/views.py': TERMINAL_VIEWS },
@@ -227,6 +271,17 @@ ruleTester.run('critical-view-unauthenticated', {
     },
   ],
   invalid: [
+    {
+      name: 'the same marker read by a middleware that only logs: the view stays anonymous',
+      files: {
+        'proj/settings.py': GATE_SETTINGS,
+        'proj/urls.py': GATE_URLS,
+        'payments/auth.py': CERT_AUTH,
+        'payments/gates.py': GATE_MW("          if verify != 'SUCCESS':\n              print('unverified client')") + GATE_DECO,
+        'payments/views.py': GATED_VIEWS,
+      },
+      errors: [{ ruleId: 'critical-view-unauthenticated', file: 'payments/views.py', line: 8, messageId: 'csrfExemptNoAuth' }],
+    },
     {
       name: 'a settings module holding only REST_FRAMEWORK (the rest lives in a base the tree does not show): the surface is still built',
       files: {

@@ -9,6 +9,7 @@ import { certRequiredAt, usesMtls, type Protections } from '../../urls/protectio
 import { analyseView, classList, decoList, drfAttr, endsWith, viewChecksAccess, decoratorsOf, type ViewFacts } from '../../urls/views.js';
 import { at, once } from './support.js';
 import { refusesAnonymous } from '../../urls/drf-authenticators.js';
+import { gateMarkers, markedForGate } from '../../urls/view-gates.js';
 
 export type MessageIds = 'allowAny' | 'noAuthentication' | 'csrfExemptNoAuth';
 
@@ -66,6 +67,7 @@ export default defineRule<MessageIds>({
 function judge(model: ProjectModel, prot: Protections, v: ViewFacts): { messageId: MessageIds; data: Record<string, string> } | null {
   if (prot.loginRequiredMiddleware && !v.decos.some((d) => endsWith(d.q, 'login_not_required'))) return null;
   if (prot.certMiddleware) return null;
+  if (markedForGate(model, v, gateMarkers(model, prot.middleware))) return null;
   if (v.route.path && certRequiredAt(model, v.route.path)) return null;
   if (viewChecksAccess(v)) return null;
   const python = model.python;
