@@ -171,6 +171,27 @@ function decoMethods(d: Deco): string[] | null {
 const ORM_WRITE_RE = /\.(save|delete|bulk_create|bulk_update|get_or_create|update_or_create)\s*\(|\.objects\.(create|filter\([^)]*\)\.update|update|all\(\)\.delete)\s*\(|\.objects\.[\w().,=' "]*\.(update|delete)\s*\(/;
 const METHOD_CHECK_RE = /request\.method\s*(==|!=|in|not in)\s*[([{]?\s*['"](POST|PUT|PATCH|DELETE)['"]|['"](POST|PUT|PATCH|DELETE)['"]\s*(==|!=)\s*request\.method/;
 
+const RESPONSE_CALL_RE = /^(Response|JsonResponse|HttpResponse|HttpResponseNotAllowed|HttpResponseBadRequest)$/;
+
+/**
+ * Does the handler only answer? Its body is a single `return Response(...)`-style statement (a
+ * docstring aside) and the response is the only call in it: nothing is written, sent or called.
+ */
+export function onlyAnswers(fn: PyFunction): boolean {
+  const stmts = named(fn.body).filter((s) => !(s.type === 'expression_statement' && named(s)[0]?.type === 'string') && s.type !== 'comment');
+  if (stmts.length !== 1 || stmts[0].type !== 'return_statement') return false;
+  const e = unparen(named(stmts[0])[0] ?? null);
+  if (!e || e.type !== 'call') return false;
+  const name = dotted(field(e, 'function'), fn.module.src) ?? '';
+  if (!RESPONSE_CALL_RE.test(name.split('.').pop() ?? '')) return false;
+  let calls = 0;
+  walk(e, (n) => {
+    if (n.type === 'call') calls++;
+    return true;
+  });
+  return calls === 1;
+}
+
 /** Password-checking evidence in view code: `authenticate(..., password=...)`, `check_password(...)`, `AuthenticationForm`. */
 export function passwordEvidence(text: string): boolean {
   return /\bauthenticate\s*\([^)]*\bpassword\s*=/.test(text) || /\bcheck_password\s*\(/.test(text) || /\bAuthenticationForm\b/.test(text) || /\bAuthTokenSerializer\b/.test(text) || /\bTokenObtain\w*Serializer\b/.test(text);
@@ -373,7 +394,9 @@ function classView(python: PythonProject, route: Route, cls: PyClass, urlDecos: 
   // State change: handlers for unsafe methods, generic editing views, viewsets' write actions.
   let stateChanging = false;
   let changes = '';
-  const writer = methods.find((m) => WRITE_METHODS.includes(m.name));
+  // A handler that only answers (its one statement returns a response built from the request's
+  // own data, with no other call) changes nothing, whatever method it serves.
+  const writer = methods.find((m) => WRITE_METHODS.includes(m.name) && !onlyAnswers(m));
   const readOnly = ancestry.some((a) => endsWith(a, 'ReadOnlyModelViewSet'));
   const names = stringList(mod, python.classAttr(cls, 'http_method_names')?.value);
   const allowsUnsafe = !names.length || names.some((n) => UNSAFE.has(n.toUpperCase()));

@@ -113,6 +113,25 @@ const GATE_URLS = "from django.urls import path\nfrom payments import views\nurl
 ruleTester.run('critical-view-unauthenticated', {
   valid: [
     {
+      name: 'an AllowAny POST handler that only answers (one return of a response, no other call) changes nothing',
+      files: {
+        'proj/settings.py': settings(),
+        'proj/urls.py': "from django.urls import path\nfrom payments import views\nurlpatterns = [path('api/refund/<int:pk>/', views.RefundView.as_view())]\n",
+        'payments/auth.py': CERT_AUTH,
+        'payments/views.py': `
+          from rest_framework.permissions import AllowAny
+          from rest_framework.response import Response
+          from rest_framework.views import APIView
+
+          class RefundView(APIView):
+              permission_classes = [AllowAny]
+              def post(self, request, *args, **kwargs):
+                  \"\"\"Echoes what was asked, for the client's retry logic.\"\"\"
+                  return Response({'id': kwargs['pk'], 'status': 'queued'})
+        `,
+      },
+    },
+    {
       name: 'a decorator marks the view and a MIDDLEWARE-listed process_view refuses marked views without a verified certificate',
       files: {
         'proj/settings.py': GATE_SETTINGS,
@@ -323,7 +342,7 @@ ruleTester.run('critical-view-unauthenticated', {
           class RefundView(APIView):
               permission_classes = (AllowAny,)
               def post(self, request):
-                  return JsonResponse({})
+                  return JsonResponse({'id': Refund.objects.create(amount=request.POST['amount']).pk})
 
           @csrf_exempt
           # a payment webhook without a signature check

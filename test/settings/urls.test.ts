@@ -94,7 +94,7 @@ test('ROOT_URLCONF: path/re_path/url, include by string, module, list and tuple,
 
       class CartView(View):
           def post(self, request):
-              return JsonResponse({})
+              return JsonResponse({'items': add_to_cart(request)})
 
       class OldView(View):
           def get(self, request, pk):
