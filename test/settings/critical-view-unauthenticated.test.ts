@@ -110,8 +110,31 @@ const GATED_VIEWS = `
 const GATE_SETTINGS = settings().replace("'django.contrib.auth.middleware.AuthenticationMiddleware']", "'django.contrib.auth.middleware.AuthenticationMiddleware', 'payments.gates.ClientCertGate']");
 const GATE_URLS = "from django.urls import path\nfrom payments import views\nurlpatterns = [path('api/hook/', views.hook)]\n";
 
+const ENROL_VIEW = (lookup: string) => `
+  from rest_framework.permissions import AllowAny
+  from rest_framework.response import Response
+  from rest_framework.views import APIView
+  from .models import EnrolmentKey, Terminal
+
+  class RefundView(APIView):
+      permission_classes = [AllowAny]
+      def post(self, request):
+          grant = ${lookup}
+          Terminal.objects.create(owner=grant.owner, serial=request.data['serial'])
+          return Response(status=201)
+`;
+
 ruleTester.run('critical-view-unauthenticated', {
   valid: [
+    {
+      name: 'an enrolment endpoint that looks up the key the client sends (the secret is the credential)',
+      files: {
+        'proj/settings.py': settings(),
+        'proj/urls.py': URLS,
+        'payments/auth.py': CERT_AUTH,
+        'payments/views.py': ENROL_VIEW("EnrolmentKey.objects.get(key=request.data['enrolment_key'], used=False)"),
+      },
+    },
     {
       name: 'an AllowAny POST handler that only answers (one return of a response, no other call) changes nothing',
       files: {
@@ -290,6 +313,16 @@ ruleTester.run('critical-view-unauthenticated', {
     },
   ],
   invalid: [
+    {
+      name: 'a lookup by an identifier anyone can name (pk) is no secret: still anonymous',
+      files: {
+        'proj/settings.py': settings(),
+        'proj/urls.py': URLS,
+        'payments/auth.py': CERT_AUTH,
+        'payments/views.py': ENROL_VIEW("EnrolmentKey.objects.get(pk=request.data['id'])"),
+      },
+      errors: [{ ruleId: 'critical-view-unauthenticated', file: 'payments/views.py', line: 6, messageId: 'allowAny' }],
+    },
     {
       name: 'the same marker read by a middleware that only logs: the view stays anonymous',
       files: {

@@ -10,6 +10,7 @@ import { analyseView, classList, decoList, drfAttr, endsWith, viewChecksAccess, 
 import { at, once } from './support.js';
 import { refusesAnonymous } from '../../urls/drf-authenticators.js';
 import { gateMarkers, markedForGate } from '../../urls/view-gates.js';
+import { secretLookup } from '../../urls/secret-gates.js';
 
 export type MessageIds = 'allowAny' | 'noAuthentication' | 'csrfExemptNoAuth';
 
@@ -68,6 +69,7 @@ function judge(model: ProjectModel, prot: Protections, v: ViewFacts): { messageI
   if (prot.loginRequiredMiddleware && !v.decos.some((d) => endsWith(d.q, 'login_not_required'))) return null;
   if (prot.certMiddleware) return null;
   if (markedForGate(model, v, gateMarkers(model, prot.middleware))) return null;
+  if (secretLookup(v)) return null;
   if (v.route.path && certRequiredAt(model, v.route.path)) return null;
   if (viewChecksAccess(v)) return null;
   const python = model.python;
