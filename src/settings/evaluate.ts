@@ -11,113 +11,16 @@ import { resolveRelative } from '../python/module.js';
 import type { PythonProject } from '../python/project.js';
 import { field, named, stringValue, unparen } from '../python/ast.js';
 import picomatch from 'picomatch';
-import { isUnknown, pyTruthy, type PyValue, type SettingSite, type SValue } from './model.js';
+import { isUnknown, pyTruthy, type SettingSite, type SValue } from './model.js';
+import { cmp, dictValue, listValue, markEnv, pyEquals, siteOf, unknown, withSite, type Binding, type EvalResult, type Flow, type Namespace, type State } from './evaluate/values.js';
+import { castValue } from './evaluate/env.js';
 
-export interface Binding {
-  v: SValue;
-  /** The statement that wrote it last. */
-  stmt: SettingSite;
-  writes: SettingSite[];
-  conditional: boolean;
-  /** Imported modules/objects: their qualified name (`os`, `os.environ`, `environ.Env`). */
-  qual?: string;
-  /** A django-environ `Env` instance: its scheme (`Env(DEBUG=(bool, False))`). */
-  envScheme?: Map<string, { cast: string | null; def?: SValue }>;
-  /** A python-decouple config object (`AutoConfig(...)`, `Config(...)`). */
-  decouple?: boolean;
-  /** A function defined in the module without decorators (its `function_definition`). */
-  fnDef?: PyNode;
-}
-
-export type Namespace = Map<string, Binding>;
-
-export interface EvalResult {
-  ns: Namespace;
-  /** Files that contributed, in order (base first). */
-  files: string[];
-  /** Why the result may be incomplete (see SettingsProfile.opaque). */
-  opaque: string[];
-}
-
-interface State {
-  mod: PyModule;
-  ns: Namespace;
-  files: string[];
-  opaque: string[];
-  /** Inside a branch whose condition is unknown. */
-  conditional: boolean;
-  /** Inside a branch chosen by an environment-dependent condition (decided on the defaults). */
-  envCond: boolean;
-  /** Inside a `try` body: a failing import jumps to the handler. */
-  inTry?: boolean;
-}
-
-type Flow = 'ok' | 'importError';
+export { siteOf, unknown, type Binding, type EvalResult, type Namespace } from './evaluate/values.js';
+export { castValue } from './evaluate/env.js';
 
 const BUILTINS = new Set(['int', 'float', 'str', 'bool', 'list', 'tuple', 'set', 'frozenset', 'dict', 'len', 'max', 'min', 'sum', 'abs', 'round', 'sorted']);
-const ENV_TRUE = new Set(['true', 'on', 'ok', 'y', 'yes', '1']);
 const LIST_MUTATORS = new Set(['append', 'insert', 'extend', 'remove', 'update', 'setdefault', 'pop', 'clear', 'sort', 'reverse', 'add', 'discard']);
 const NON_MUTATING = new Set(['get', 'keys', 'values', 'items', 'copy', 'index', 'count', 'format', 'startswith', 'endswith', 'split', 'join', 'lower', 'upper', 'strip']);
-
-export function siteOf(mod: PyModule, n: PyNode): SettingSite {
-  return { file: mod.path, line: n.line, column: n.col, endLine: n.endLine, endColumn: n.endCol, node: n };
-}
-
-export function unknown(reason: string, site: SettingSite, extra: Partial<SValue> = {}): SValue {
-  return { value: { unknown: reason }, site, ...extra };
-}
-
-/** Builds the plain value of a list from its items. */
-function listValue(items: SValue[], site: SettingSite, extra: Partial<SValue> = {}): SValue {
-  return { value: items.map((i) => i.value), site, items, envDependent: items.some((i) => i.envDependent) || extra.envDependent, ...strip(extra, 'envDependent') };
-}
-
-function dictValue(entries: NonNullable<SValue['entries']>, site: SettingSite, extra: Partial<SValue> = {}): SValue {
-  const obj: Record<string, PyValue> = {};
-  for (const e of entries) obj[e.key] = e.value.value;
-  return { value: obj, site, entries, envDependent: entries.some((e) => e.value.envDependent) || extra.envDependent, ...strip(extra, 'envDependent') };
-}
-
-function strip<T extends object>(o: T, k: keyof T): Partial<T> {
-  const c = { ...o };
-  delete c[k];
-  return c;
-}
-
-function withSite(v: SValue, site: SettingSite): SValue {
-  return { ...v, site };
-}
-
-function markEnv(v: SValue, env?: string): SValue {
-  return { ...v, envDependent: true, env: env ?? v.env };
-}
-
-function pyEquals(a: PyValue, b: PyValue): boolean | undefined {
-  if (isUnknown(a) || isUnknown(b)) return undefined;
-  if (Array.isArray(a) && Array.isArray(b)) {
-    if (a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) {
-      const e = pyEquals(a[i], b[i]);
-      if (e !== true) return e;
-    }
-    return true;
-  }
-  if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null && !Array.isArray(a) && !Array.isArray(b)) {
-    const ka = Object.keys(a);
-    const kb = Object.keys(b);
-    if (ka.length !== kb.length) return false;
-    for (const k of ka) {
-      if (!(k in b)) return false;
-      const e = pyEquals((a as Record<string, PyValue>)[k], (b as Record<string, PyValue>)[k]);
-      if (e !== true) return e;
-    }
-    return true;
-  }
-  // Python: True == 1, False == 0.
-  const na = typeof a === 'boolean' ? Number(a) : a;
-  const nb = typeof b === 'boolean' ? Number(b) : b;
-  return na === nb;
-}
 
 export class SettingsEvaluator {
   private readonly memo = new Map<string, EvalResult>();
@@ -1221,81 +1124,6 @@ export class SettingsEvaluator {
     }
     return unknown(`${name}()`, site, extra);
   }
-}
-
-function cmp(op: string, a: PyValue, b: PyValue): boolean | undefined {
-  if (isUnknown(a) || isUnknown(b)) return undefined;
-  switch (op) {
-    case '==':
-      return pyEquals(a, b);
-    case '!=': {
-      const e = pyEquals(a, b);
-      return e === undefined ? undefined : !e;
-    }
-    case 'is':
-      return a === null || b === null || typeof a === 'boolean' || typeof b === 'boolean' ? a === b : undefined;
-    case 'is not':
-      return a === null || b === null || typeof a === 'boolean' || typeof b === 'boolean' ? a !== b : undefined;
-    case 'in':
-    case 'not in': {
-      let r: boolean | undefined;
-      if (typeof b === 'string' && typeof a === 'string') r = b.includes(a);
-      else if (Array.isArray(b)) {
-        r = false;
-        for (const x of b) {
-          const e = pyEquals(a, x);
-          if (e === undefined) return undefined;
-          if (e) r = true;
-        }
-      } else if (b && typeof b === 'object' && (typeof a === 'string' || typeof a === 'number')) r = String(a) in b;
-      if (r === undefined) return undefined;
-      return op === 'in' ? r : !r;
-    }
-    case '<':
-    case '>':
-    case '<=':
-    case '>=':
-      if ((typeof a === 'number' && typeof b === 'number') || (typeof a === 'string' && typeof b === 'string')) {
-        return op === '<' ? a < b : op === '>' ? a > b : op === '<=' ? a <= b : a >= b;
-      }
-      return undefined;
-  }
-  return undefined;
-}
-
-/** django-environ / decouple casts applied to a default. */
-export function castValue(v: SValue, cast: string | null): SValue {
-  if (!cast) return v;
-  const x = v.value;
-  switch (cast) {
-    case 'int':
-      if (typeof x === 'number') return { ...v, value: Math.trunc(x) };
-      if (typeof x === 'boolean') return { ...v, value: Number(x) };
-      if (typeof x === 'string' && /^\s*[-+]?\d+\s*$/.test(x)) return { ...v, value: parseInt(x, 10) };
-      return isUnknown(x) ? v : { ...v, value: { unknown: `int(${JSON.stringify(x)})` } };
-    case 'float':
-      if (typeof x === 'number') return v;
-      if (typeof x === 'string' && /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(x)) return { ...v, value: parseFloat(x) };
-      return isUnknown(x) ? v : { ...v, value: { unknown: 'float()' } };
-    case 'bool':
-      if (typeof x === 'boolean') return v;
-      if (typeof x === 'string') return { ...v, value: ENV_TRUE.has(x.trim().toLowerCase()) };
-      if (isUnknown(x)) return v;
-      return { ...v, value: pyTruthy(x) ?? { unknown: 'bool()' } };
-    case 'str':
-      if (typeof x === 'string') return v;
-      if (typeof x === 'number') return { ...v, value: String(x) };
-      return isUnknown(x) ? v : { ...v, value: { unknown: 'str()' } };
-    case 'list':
-    case 'tuple':
-      if (v.items) return v;
-      if (typeof x === 'string') {
-        const items = x.split(',').map((s) => s.trim()).filter(Boolean).map((s) => ({ value: s, site: v.site }) as SValue);
-        return { ...v, value: items.map((i) => i.value), items };
-      }
-      return v;
-  }
-  return v;
 }
 
 function normalise(p: string): string {
