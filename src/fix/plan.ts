@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { insideRoot } from '../core/safe-fs.js';
+import { safeGit } from './apply.js';
 import { join, posix, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import type { Finding, Report } from '../core/types.js';
@@ -64,6 +65,19 @@ export interface FixPlan {
 }
 
 const SECRET_RE = /^[0-9a-f]{64}$/;
+
+/** Why an existing secret file cannot be trusted to be secret: tracked by git, or group/other-readable. */
+function secretExposure(root: string, rel: string): string | null {
+  try {
+    const mode = statSync(join(root, rel)).mode & 0o077;
+    if (mode) return `readable by group or others (mode ${(statSync(join(root, rel)).mode & 0o777).toString(8)})`;
+  } catch {
+    return null;
+  }
+  const tracked = safeGit(root, ['ls-files', '--error-unmatch', '--', rel]);
+  if (!tracked.error && tracked.status === 0) return 'tracked by git, so every clone has it';
+  return null;
+}
 
 function readIfFile(root: string, abs: string): string | null {
   // A symlink leading out of the project is not read (its target's contents would end up in the
@@ -153,8 +167,14 @@ export async function buildPlan(opts: PlanOptions): Promise<FixPlan> {
   const upstream = opts.upstream ?? byPreference.find((e) => e.upstream)?.upstream ?? 'http://127.0.0.1:8000';
 
   // The secret: kept when already generated (a second run changes nothing).
+  // Not kept when anyone else may know it: tracked by git (it is in every clone), readable by group
+  // or others, or not 32 random bytes in hex.
   const existingSecret = disk(SECRET_FILE)?.trim() ?? null;
-  const secret = existingSecret && SECRET_RE.test(existingSecret) ? existingSecret : randomBytes(32).toString('hex');
+  const exposed = existingSecret !== null ? secretExposure(root, SECRET_FILE) : null;
+  const secret = existingSecret && SECRET_RE.test(existingSecret) && !exposed ? existingSecret : randomBytes(32).toString('hex');
+  if (existingSecret !== null && secret !== existingSecret) {
+    notes.push(`${SECRET_FILE}: a new provenance secret replaces the existing one (${exposed ?? 'not 32 random bytes in hex'}); ${exposed?.startsWith('tracked') ? `remove it from git (\`git rm --cached ${SECRET_FILE}\`) and ` : ''}install the new one at the proxy and the app together.`);
+  }
 
   const plan = (path: string, after: string, secretFile = false, created = true) => {
     const before = disk(path);

@@ -6,6 +6,7 @@ import type { ProxyKind } from '../deploy/model.js';
 import type { RawKind } from '../python/flow.js';
 import { parseTarget } from '../deploy/common.js';
 import { proxyTemplate, proxyTemplateNames, render } from './templates.js';
+import { safeValue } from './safe-values.js';
 
 export const PROXY_KINDS: readonly ProxyKind[] = ['nginx', 'haproxy', 'apache', 'envoy', 'traefik', 'ingress-nginx'];
 
@@ -35,6 +36,21 @@ export interface RenderedFile {
   text: string;
   /** Holds the provenance secret: written mode 600. */
   secret: boolean;
+}
+
+/** Every value that reaches a template must fit its grammar (fix/safe-values.ts). */
+function checkInputs(inp: ProxyInputs): void {
+  safeValue('header name', 'the certificate header', inp.certHeader);
+  safeValue('header name', 'the provenance header', inp.secretHeader);
+  for (const h of inp.extraHeaders) safeValue('header name', 'a certificate header the code reads', h.name);
+  safeValue('path', 'the client CA file', inp.caFile);
+  safeValue('path', 'the CRL file', inp.crlFile);
+  safeValue('path', 'the server certificate', inp.tlsCert);
+  safeValue('path', 'the server key', inp.tlsKey);
+  safeValue('path', 'the include directory', inp.includeDir);
+  safeValue('upstream', 'the app server upstream', inp.upstream);
+  safeValue('server name', 'the server name', inp.serverName);
+  if (!/^[0-9a-f]{64}$/.test(inp.secret)) throw new Error('provenance secret: 64 hex digits expected');
 }
 
 /** Every spelling of a dash header name with at least one underscore (`X_SSL-Client-Cert`, …). */
@@ -98,6 +114,7 @@ function httpUrl(upstream: string): string {
 }
 
 export function renderProxy(inp: ProxyInputs): RenderedFile[] {
+  checkInputs(inp);
   const up = hostPort(inp.upstream);
   const extras = inp.extraHeaders.filter((h) => h.name.toLowerCase() !== inp.certHeader.toLowerCase());
   const base = {

@@ -174,3 +174,63 @@ test('a file name carrying terminal escapes reaches the text report and error li
     done();
   }
 });
+
+test('fix: a CA path from the tree that would write nginx directives is refused, nothing written or printed as config', async () => {
+  const { dir, done } = sandbox();
+  try {
+    const app = join(dir, 'app');
+    cpSync(join(LAB_APPS, 'vulnerable'), app, { recursive: true });
+    mkdirSync(join(app, 'deploy'));
+    writeFileSync(join(app, 'deploy', 'nginx.conf'), [
+      'events {}',
+      'http {',
+      '  server {',
+      '    listen 443 ssl;',
+      '    ssl_client_certificate "/etc/nginx/ca.pem; location /backdoor { return 200; }";',
+      '    ssl_verify_client on;',
+      '    location / { proxy_set_header X-SSL-Client-Cert $ssl_client_escaped_cert; proxy_pass http://127.0.0.1:8000; }',
+      '  }',
+      '}',
+      '',
+    ].join('\n'));
+    for (const args of [['fix', app], ['fix', app, '--write', '--force']]) {
+      const r = await cli(args);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
+      assert.match(r.stderr, /the client CA file .* is not a plain path/);
+      assert.ok(!r.stdout.includes('backdoor'));
+    }
+    assert.ok(!existsSync(join(app, 'deploy', 'mtls-audit')), 'nothing written');
+  } finally {
+    done();
+  }
+});
+
+test('fix: a committed or world-readable provenance secret is replaced, and the note says why', async () => {
+  const { dir, done } = sandbox();
+  try {
+    const app = join(dir, 'app');
+    cpSync(join(LAB_APPS, 'vulnerable'), app, { recursive: true });
+    const secretFile = join(app, 'deploy', 'mtls-audit', 'proxy-secret');
+    mkdirSync(join(app, 'deploy', 'mtls-audit'), { recursive: true });
+    const known = 'ab'.repeat(32);
+    writeFileSync(secretFile, known + '\n', { mode: 0o644 });
+    chmodSync(secretFile, 0o644);
+    const r = await cli(['fix', app, '--write', '--force']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /a new provenance secret replaces the existing one \(readable by group or others/);
+    const now = readFileSync(secretFile, 'utf8').trim();
+    assert.match(now, /^[0-9a-f]{64}$/);
+    assert.notEqual(now, known);
+    // Tracked by git: replaced too, even at mode 600.
+    const git = (...a: string[]) => spawnSync('git', ['-C', app, '-c', 'user.name=t', '-c', 'user.email=t@t', '-c', 'commit.gpgsign=false', ...a], { encoding: 'utf8' });
+    assert.equal(git('init', '-q').status, 0);
+    assert.equal(git('add', '-f', '.').status, 0);
+    assert.equal(git('commit', '-qm', 'leak').status, 0);
+    const again = await cli(['fix', app, '--write', '--force']);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /tracked by git.*git rm --cached deploy\/mtls-audit\/proxy-secret/);
+    assert.notEqual(readFileSync(secretFile, 'utf8').trim(), now);
+  } finally {
+    done();
+  }
+});
