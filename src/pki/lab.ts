@@ -1,7 +1,8 @@
 // `mtls-audit pki DIR`: a throw-away lab PKI, minted in-process. Never for production: the CA key
 // sits next to the certificates (mode 600) so the probe can mint attack certificates from it.
 
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync } from 'node:fs';
+import { writeFileAtomic } from '../core/safe-fs.js';
 import { join } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import { createCa, createCrl, EKU, issueCert, type Minted, type Issuer } from './mint.js';
@@ -35,6 +36,14 @@ export interface LabPkiOptions {
 }
 
 const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+
+function isLink(p: string): boolean {
+  try {
+    return lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
 
 export async function createLabPki(dir: string, opts: LabPkiOptions = {}): Promise<LabPki> {
   const org = opts.org ?? 'mtls-audit lab';
@@ -91,15 +100,16 @@ export async function createLabPki(dir: string, opts: LabPkiOptions = {}): Promi
     plan.push([`attacks/${k}.crt`, m.certPem, false], [`attacks/${k}.key`, m.keyPem, true]);
   }
   if (!opts.force) {
-    const clash = plan.find(([f]) => existsSync(join(dir, f)));
+    const clash = plan.find(([f]) => existsSync(join(dir, f)) || isLink(join(dir, f)));
     if (clash) throw new UsageError(`${join(dir, clash[0])} already exists (use --force to overwrite)`);
   }
   try {
     mkdirSync(join(dir, 'attacks'), { recursive: true, mode: 0o700 });
     for (const [file, text, secret] of plan) {
       const path = join(dir, file);
-      writeFileSync(path, text.endsWith('\n') ? text : `${text}\n`, { mode: secret ? 0o600 : 0o644 });
-      chmodSync(path, secret ? 0o600 : 0o644);
+      // A random temporary file renamed into place: a (dangling) symlink planted at the name is
+      // replaced, never written through.
+      writeFileAtomic(path, text.endsWith('\n') ? text : `${text}\n`, secret ? 0o600 : 0o644);
       files[file.replace(/\.(crt|key|crl|pem)$/, (_m, ext: string) => `:${ext}`)] = path;
     }
   } catch (e) {

@@ -3,7 +3,7 @@
 // fingerprints hide the findings it already holds. Suppressed findings are kept (SARIF shows them
 // as dismissed), never silently dropped.
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import type { Finding } from '../core/types.js';
 import { UsageError } from '../core/errors.js';
 
@@ -36,13 +36,22 @@ export function applyInlineSuppressions(findings: Finding[], lineOf: (file: stri
   return kept;
 }
 
+/** A baseline is a report: 256 MiB is far beyond any real one, and a bound on what is read. */
+export const MAX_BASELINE_BYTES = 256 * 1024 * 1024;
+
 export function loadBaseline(path: string): Set<string> {
   let data: unknown;
   try {
+    // A regular file only: a FIFO would block the scan, /dev/zero would never end.
+    const st = statSync(path);
+    if (!st.isFile()) throw new UsageError(`baseline ${path} is not a regular file`);
+    if (st.size > MAX_BASELINE_BYTES) throw new UsageError(`baseline ${path} is larger than ${MAX_BASELINE_BYTES / 1024 / 1024} MiB`);
     data = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
+    if (e instanceof UsageError) throw e;
     throw new UsageError(`cannot read baseline ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
   }
+  if (data === null || typeof data !== 'object') throw new UsageError(`baseline ${path} is not an mtls-audit JSON report (not an object)`);
   const findings = (data as { findings?: unknown }).findings;
   if (!Array.isArray(findings)) throw new UsageError(`baseline ${path} is not an mtls-audit JSON report (no findings array)`);
   const out = new Set<string>();

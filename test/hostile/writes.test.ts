@@ -234,3 +234,41 @@ test('fix: a committed or world-readable provenance secret is replaced, and the 
     done();
   }
 });
+
+test('pki DIR: a dangling symlink at a file name is not written through (without --force: refused; with it: replaced)', async () => {
+  const { dir, victim, done } = sandbox();
+  try {
+    const out = join(dir, 'pki');
+    mkdirSync(out);
+    const target = join(dir, 'stolen-ca.key');
+    symlinkSync(target, join(out, 'ca.key'));
+    const r = await cli(['pki', out]);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /ca\.key already exists/);
+    const f = await cli(['pki', out, '--force']);
+    assert.equal(f.code, 0, f.stderr);
+    assert.ok(!existsSync(target), 'the key was written through the link');
+    assert.equal(readFileSync(victim, 'utf8'), 'precious\n');
+  } finally {
+    done();
+  }
+});
+
+test('--baseline that is a FIFO, a device or JSON null: one line, exit 2, no hang', async () => {
+  const { dir, done } = sandbox();
+  try {
+    mkdirSync(join(dir, 'src'));
+    writeFileSync(join(dir, 'src', 'views.py'), 'x = 1\n');
+    const fifo = join(dir, 'fifo');
+    assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
+    writeFileSync(join(dir, 'null.json'), 'null');
+    for (const [b, re] of [[fifo, /is not a regular file/], ['/dev/zero', /is not a regular file/], [join(dir, 'null.json'), /not an mtls-audit JSON report/]] as const) {
+      const r = await cli(['scan', join(dir, 'src'), '--baseline', b]);
+      assert.equal(r.code, 2, `${b}: ${r.stderr}`);
+      assert.match(r.stderr, re);
+      assert.equal(r.stderr.trim().split('\n').length, 1);
+    }
+  } finally {
+    done();
+  }
+});
