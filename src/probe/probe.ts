@@ -82,6 +82,10 @@ function unreachable(learned: Learned): Outcome | null {
   const all = learned.paths.flatMap((b) => [b.legit, b.none]);
   const dead = (o: Outcome) => o.kind === 'network-error' || o.kind === 'timeout';
   if (all.length && all.every(dead)) return all[0];
+  // No TLS handshake completed at all, the legitimate certificate's included (a server that does
+  // not speak TLS, or one that refuses every certificate): nothing can be tested, so it is not a
+  // pass with "every case refused".
+  if (all.length && all.every((o) => dead(o) || o.kind === 'tls-refused')) return learned.paths.map((b) => b.legit).find((o) => o.kind === 'tls-refused') ?? all[0];
   const trust = all.find((o) => o.kind === 'network-error' && /server certificate not trusted/.test(o.error ?? ''));
   return trust ?? null;
 }

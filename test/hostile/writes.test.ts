@@ -272,3 +272,20 @@ test('--baseline that is a FIFO, a device or JSON null: one line, exit 2, no han
     done();
   }
 });
+
+test('probe: a target that does not speak TLS is unreachable (exit 2), not a pass with every case refused', async () => {
+  const { dir, done } = sandbox();
+  const { createServer } = await import('node:http');
+  const server = createServer((_q, s) => s.end('plain http'));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  try {
+    const pki = await createLabPki(join(dir, 'pki'));
+    const port = (server.address() as { port: number }).port;
+    const r = await cli(['probe', `https://127.0.0.1:${port}/`, '--cert', pki.files['alice:crt'], '--key', pki.files['alice:key'], '--timeout', '3000']);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /^mtls-audit: cannot reach https:\/\/127\.0\.0\.1:\d+\/: .*TLS/);
+  } finally {
+    server.close();
+    done();
+  }
+});
