@@ -43,7 +43,8 @@ export function resolveInclude(pattern: string, fromFile: string, mainFile: stri
   const clean = (p: string) => posix.normalize(p).replace(/^\.\//, '');
   const match = (glob: string) => {
     if (glob.startsWith('../') || glob === '..') return [];
-    const m = picomatch(glob, { dot: true });
+    // nginx expands includes with glob(3): no extglobs (which would also risk exponential regexes).
+    const m = picomatch(glob, { dot: true, noextglob: true, maxLength: 4096 });
     return treePaths.filter((p) => m(p));
   };
   if (!pattern.startsWith('/')) {

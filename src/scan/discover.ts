@@ -89,7 +89,9 @@ export function compileExcludes(globs: string[]): { dir: (rel: string, name: str
     if (!g) continue;
     const dirOnly = g.endsWith('/');
     if (dirOnly) g = g.replace(/\/+$/, '');
-    const m = picomatch(g, { dot: true });
+    // No extglobs (`+(a|aa)` nested): .gitignore-style patterns do not need them, and nested ones
+    // compile to regular expressions that backtrack exponentially.
+    const m = picomatch(g, { dot: true, noextglob: true, maxLength: 4096 });
     const matcher: picomatch.Matcher = dirOnly ? (((s: string) => s.endsWith('/') && m(s.slice(0, -1))) as picomatch.Matcher) : m;
     (g.includes('/') ? byPath : byName).push(matcher);
   }
