@@ -1,7 +1,7 @@
 // The abstract interpreter: one analyser per scan follows the certificate values of each entry
-// point (`analyseRoot`). It holds the caches and tables the parts share and hands each part's
-// entry points to the others (see interp.ts); the parts are statements, decisions, expressions,
-// calls and project-calls, and key resolution is the KeyResolver it owns.
+// point (`analyseRoot`). It holds the caches and tables the parts share and the parts' functions
+// as its methods (see interp.ts): statements, decisions, expressions, calls and project-calls; key
+// resolution is the KeyResolver it owns.
 
 import type { ProjectModel } from '../../model/project.js';
 import type { PyNode } from '../parser.js';
@@ -174,81 +174,56 @@ export class FlowAnalyzer implements FlowInterp {
     ctx.events.push({ ...(e as object), node, module: st.mod, fn: st.fn } as FlowEvent);
   }
 
-  // ----- the parts' entry points --------------------------------------------------------------
+  // ----- the parts' functions, held as the analyser's methods (see interp.ts) ------------------
 
-  analyseFnPeek(fn: PyFunction, args: AVal[], ctx: FlowCtx): AVal {
-    return projectCalls.analyseFnPeek(this, fn, args, ctx);
-  }
+  // statements.ts
+  readonly block = statements.block;
+  readonly stmt = statements.stmt;
+  readonly unrolledFor = statements.unrolledFor;
+  readonly constantRows = statements.constantRows;
+  readonly assign = statements.assign;
+  readonly bind = statements.bind;
 
-  bind(target: PyNode, v: AVal, st: FnState): void {
-    return statements.bind(this, target, v, st);
-  }
+  // decisions.ts
+  readonly ifStmt = decisions.ifStmt;
+  readonly regexFallbackAssigns = decisions.regexFallbackAssigns;
+  readonly cond = decisions.cond;
+  readonly denyListTest = decisions.denyListTest;
+  readonly tryStmt = decisions.tryStmt;
+  readonly joinAfterHandler = decisions.joinAfterHandler;
+  readonly classifyHandler = decisions.classifyHandler;
+  readonly unraised = decisions.unraised;
+  readonly rootReturn = decisions.rootReturn;
+  readonly returnsBoundRelation = decisions.returnsBoundRelation;
 
-  block(block: PyNode, st: FnState, ctx: FlowCtx): void {
-    return statements.block(this, block, st, ctx);
-  }
+  // expressions.ts
+  readonly peek = expressions.peek;
+  readonly expr = expressions.expr;
+  readonly sequence = expressions.sequence;
+  readonly dictionary = expressions.dictionary;
+  readonly comprehension = expressions.comprehension;
+  readonly namedExpr = expressions.namedExpr;
+  readonly attribute = expressions.attribute;
+  readonly subscript = expressions.subscript;
+  readonly comparison = expressions.comparison;
+  readonly membershipRead = expressions.membershipRead;
+  readonly sourceRead = expressions.sourceRead;
 
-  call(n: PyNode, st: FnState, ctx: FlowCtx, peeking: boolean): AVal {
-    return calls.call(this, n, st, ctx, peeking);
-  }
+  // calls.ts
+  readonly args = calls.args;
+  readonly call = calls.call;
 
-  callBackend(fn: PyFunction, a: { pos: AVal[]; kw: Map<string, AVal> }, ctx: FlowCtx): AVal {
-    return projectCalls.callBackend(this, fn, a, ctx);
-  }
+  // project-calls.ts
+  readonly createsUser = projectCalls.createsUser;
+  readonly constructedFields = projectCalls.constructedFields;
+  readonly isDjangoAuthenticate = projectCalls.isDjangoAuthenticate;
+  readonly projectBackends = projectCalls.projectBackends;
+  readonly callBackend = projectCalls.callBackend;
+  readonly splatParam = projectCalls.splatParam;
+  readonly analyseFnPeek = projectCalls.analyseFnPeek;
+  readonly resolveCall = projectCalls.resolveCall;
 
-  cond(c: PyNode, stmtNode: PyNode, st: FnState, ctx: FlowCtx, denies: boolean, grants: boolean): void {
-    return decisions.cond(this, c, stmtNode, st, ctx, denies, grants);
-  }
-
-  constructedFields(fname: string, st: FnState, a: { pos: AVal[]; kw: Map<string, AVal> }): { fields: Map<string, AVal>; data: boolean } | null {
-    return projectCalls.constructedFields(this, fname, st, a);
-  }
-
-  createsUser(op: string, recv: PyNode, st: FnState): boolean {
-    return projectCalls.createsUser(this, op, recv, st);
-  }
-
-  expr(n: PyNode, st: FnState, ctx: FlowCtx, peeking = false): AVal {
-    return expressions.expr(this, n, st, ctx, peeking);
-  }
-
-  ifStmt(s: PyNode, st: FnState, ctx: FlowCtx): void {
-    return decisions.ifStmt(this, s, st, ctx);
-  }
-
-  isDjangoAuthenticate(fname: string, st: FnState): boolean {
-    return projectCalls.isDjangoAuthenticate(this, fname, st);
-  }
-
-  peek(n: PyNode, st: FnState): AVal {
-    return expressions.peek(this, n, st);
-  }
-
-  projectBackends(): PyFunction[] {
-    return projectCalls.projectBackends(this);
-  }
-
-  resolveCall(fname: string, st: FnState): { fn: PyFunction; viaSelf: boolean } | null {
-    return projectCalls.resolveCall(this, fname, st);
-  }
-
-  rootReturn(s: PyNode, e: PyNode | null, v: AVal, st: FnState, ctx: FlowCtx): void {
-    return decisions.rootReturn(this, s, e, v, st, ctx);
-  }
-
-  sourceRead(n: PyNode, keyNode: PyNode, headers: boolean, st: FnState, ctx: FlowCtx, peeking: boolean): AVal | null {
-    return expressions.sourceRead(this, n, keyNode, headers, st, ctx, peeking);
-  }
-
-  tryStmt(s: PyNode, st: FnState, ctx: FlowCtx): void {
-    return decisions.tryStmt(this, s, st, ctx);
-  }
-
-  unraised(e: PyNode, st: FnState, ctx: FlowCtx): void {
-    return decisions.unraised(this, e, st, ctx);
-  }
-
-  // Key resolution (kept on the analyser for its callers).
+  // Key resolution, for callers outside the analysis (rules).
 
   strsOf(k: PyNode, st: FnState, depth = 0): string[] | null {
     return this.keys.strsOf(k, st, depth);

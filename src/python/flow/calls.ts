@@ -9,7 +9,7 @@ import { builtinResult, CREATE_OPS, DENY_RESPONSE_RE, OK_RESPONSE, ORM_LOOKUP, P
 import type { FlowCtx, FnState } from './state.js';
 import type { FlowInterp } from './interp.js';
 
-export function args(fa: FlowInterp, call: PyNode, st: FnState, ctx: FlowCtx, peeking: boolean): { pos: AVal[]; posNodes: PyNode[]; kw: Map<string, AVal>; kwNodes: Map<string, PyNode>; all: AVal } {
+export function args(this: FlowInterp, call: PyNode, st: FnState, ctx: FlowCtx, peeking: boolean): { pos: AVal[]; posNodes: PyNode[]; kw: Map<string, AVal>; kwNodes: Map<string, PyNode>; all: AVal } {
   const argsN = field(call, 'arguments');
   const pos: AVal[] = [];
   const posNodes: PyNode[] = [];
@@ -17,7 +17,7 @@ export function args(fa: FlowInterp, call: PyNode, st: FnState, ctx: FlowCtx, pe
   const kwNodes = new Map<string, PyNode>();
   if (argsN?.type === 'generator_expression') {
     // `dict(k for k in …)`: the generator is the only argument.
-    pos.push(fa.expr(argsN, st, ctx, peeking));
+    pos.push(this.expr(argsN, st, ctx, peeking));
     posNodes.push(argsN);
   } else if (argsN) {
     for (const a of named(argsN)) {
@@ -25,15 +25,15 @@ export function args(fa: FlowInterp, call: PyNode, st: FnState, ctx: FlowCtx, pe
         const name = field(a, 'name');
         const value = field(a, 'value');
         if (name && value) {
-          kw.set(st.mod.text(name), fa.expr(value, st, ctx, peeking));
+          kw.set(st.mod.text(name), this.expr(value, st, ctx, peeking));
           kwNodes.set(st.mod.text(name), value);
         }
       } else if (a.type === 'dictionary_splat' || a.type === 'list_splat') {
         const inner = firstNamed(a);
-        const v = inner ? fa.expr(inner, st, ctx, peeking) : EMPTY();
+        const v = inner ? this.expr(inner, st, ctx, peeking) : EMPTY();
         kw.set('**', v);
       } else if (a.type !== 'comment') {
-        pos.push(fa.expr(a, st, ctx, peeking));
+        pos.push(this.expr(a, st, ctx, peeking));
         posNodes.push(a);
       }
     }
@@ -41,22 +41,22 @@ export function args(fa: FlowInterp, call: PyNode, st: FnState, ctx: FlowCtx, pe
   return { pos, posNodes, kw, kwNodes, all: union(...pos, ...kw.values()) };
 }
 
-export function call(fa: FlowInterp, n: PyNode, st: FnState, ctx: FlowCtx, peeking: boolean): AVal {
+export function call(this: FlowInterp, n: PyNode, st: FnState, ctx: FlowCtx, peeking: boolean): AVal {
   const fnNode = field(n, 'function');
   if (!fnNode) return EMPTY();
   const mod = st.mod;
   const fname = dotted(fnNode, mod.src) ?? '';
   const last = fnNode.type === 'attribute' ? mod.text(field(fnNode, 'attribute')!) : fname;
   const recv = fnNode.type === 'attribute' ? field(fnNode, 'object') : null;
-  const rv = recv ? fa.expr(recv, st, ctx, peeking) : EMPTY();
-  const a = args(fa, n, st, ctx, peeking);
+  const rv = recv ? this.expr(recv, st, ctx, peeking) : EMPTY();
+  const a = this.args(n, st, ctx, peeking);
   const ev = (e: Record<string, unknown> & { t: FlowEvent['t'] }) => {
-    if (!peeking) fa.event(ctx, st, n, e);
+    if (!peeking) this.event(ctx, st, n, e);
   };
 
   // request.META.get('K') / request.headers.get('K')
   if ((rv.kinds.has('meta') || rv.kinds.has('headers')) && (last === 'get' || last === 'pop' || last === 'setdefault') && a.posNodes[0]) {
-    const r = fa.sourceRead(n, a.posNodes[0], rv.kinds.has('headers'), st, ctx, peeking);
+    const r = this.sourceRead(n, a.posNodes[0], rv.kinds.has('headers'), st, ctx, peeking);
     if (r) return last === 'get' && a.pos[1] && tainted(a.pos[1]) ? union(r, a.pos[1]) : r;
     return EMPTY();
   }
@@ -65,12 +65,12 @@ export function call(fa: FlowInterp, n: PyNode, st: FnState, ctx: FlowCtx, peeki
     if (k !== null) return union(rv.fields.get(k) ?? EMPTY(), a.pos[1]);
   }
   if (rv.kinds.has('session') && (last === 'get' || last === 'pop')) {
-    const k = a.posNodes[0] ? fa.keys.keyOf(a.posNodes[0], st) : null;
+    const k = a.posNodes[0] ? this.keys.keyOf(a.posNodes[0], st) : null;
     return { ...val('session-val'), sessionKey: k?.key ?? null };
   }
   if (rv.kinds.has('session') && (last === 'cycle_key' || last === 'flush')) return EMPTY();
   if (fname === 'getattr' && a.posNodes[0] && a.posNodes[1]) {
-    const base = fa.expr(a.posNodes[0], st, ctx, true);
+    const base = this.expr(a.posNodes[0], st, ctx, true);
     const an = stringValue(a.posNodes[1], mod.src);
     if (base.kinds.has('request') && (an === 'META' || an === 'environ')) return val('meta');
     if (base.kinds.has('request') && an === 'headers') return val('headers');
@@ -79,7 +79,7 @@ export function call(fa: FlowInterp, n: PyNode, st: FnState, ctx: FlowCtx, peeki
         const which = an.includes('after') ? 'after' : 'before';
         const v = derive(base, which === 'after' ? 'not-after' : 'not-before');
         if (an.endsWith('_utc')) v.kinds.add('now');
-        if (!peeking) fa.event(ctx, st, n, { t: 'validity-read', which, val: v });
+        if (!peeking) this.event(ctx, st, n, { t: 'validity-read', which, val: v });
         return v;
       }
       return derive(base, an === 'subject' ? 'subject' : an === 'issuer' ? 'issuer' : an === 'serial_number' ? 'serial' : 'cert');
@@ -88,10 +88,10 @@ export function call(fa: FlowInterp, n: PyNode, st: FnState, ctx: FlowCtx, peeki
 
   // Certificate parsing.
   if (PARSE_FNS.includes(last) && tainted(a.all)) {
-    let p = fa.parseCache.get(n);
+    let p = this.parseCache.get(n);
     if (!p) {
-      p = { id: fa.nextId++, node: n, module: mod, fn: st.fn, reads: new Set(a.all.reads) };
-      if (!peeking) fa.parseCache.set(n, p);
+      p = { id: this.nextId++, node: n, module: mod, fn: st.fn, reads: new Set(a.all.reads) };
+      if (!peeking) this.parseCache.set(n, p);
     }
     if (!peeking && !ctx.parses.includes(p)) ctx.parses.push(p);
     ev({ t: 'parse', parse: p });
@@ -182,8 +182,8 @@ export function call(fa: FlowInterp, n: PyNode, st: FnState, ctx: FlowCtx, peeki
   }
 
   // Regex on DN / XFCC.
-  if (/^re\.compile$/.test(fname) || (fname === 'compile' && fa.project.qualify(mod, fname) === 're.compile')) return val('pattern');
-  if (/^re\.(search|match|fullmatch|findall|finditer|split|sub)$/.test(fname) || (/^(search|match|fullmatch|findall|finditer)$/.test(last) && recv && (/(_RE|_re|regex|pattern|PATTERN|_rx)$/.test(mod.text(recv)) || rv.kinds.has('pattern') || isCompiledRegex(fa.project, recv, mod, st.fn.cls, st.fn)))) {
+  if (/^re\.compile$/.test(fname) || (fname === 'compile' && this.project.qualify(mod, fname) === 're.compile')) return val('pattern');
+  if (/^re\.(search|match|fullmatch|findall|finditer|split|sub)$/.test(fname) || (/^(search|match|fullmatch|findall|finditer)$/.test(last) && recv && (/(_RE|_re|regex|pattern|PATTERN|_rx)$/.test(mod.text(recv)) || rv.kinds.has('pattern') || isCompiledRegex(this.project, recv, mod, st.fn.cls, st.fn)))) {
     const subject = /^re\./.test(fname) ? a.pos[1] : a.pos[0];
     if (subject && (isDnLike(subject) || isXfcc(subject))) {
       ev({ t: 'dnop', op: `${fname}()`, val: subject, target: isXfcc(subject) ? 'xfcc' : 'dn' });
@@ -195,7 +195,7 @@ export function call(fa: FlowInterp, n: PyNode, st: FnState, ctx: FlowCtx, peeki
   // Verification calls.
   // pyOpenSSL's `X509StoreContext(...).verify_certificate()` — not a project function of that name,
   // which is analysed as project code below.
-  if ((last === 'verify_certificate' && !fa.resolveCall(fname, st)) || fname.endsWith('X509StoreContext')) {
+  if ((last === 'verify_certificate' && !this.resolveCall(fname, st)) || fname.endsWith('X509StoreContext')) {
     ev({ t: 'check', what: 'chain', detail: 'X509StoreContext.verify_certificate()' });
     ev({ t: 'check', what: 'validity', detail: 'X509StoreContext.verify_certificate()' });
     return derive(a.all, 'verified');
@@ -246,7 +246,7 @@ export function call(fa: FlowInterp, n: PyNode, st: FnState, ctx: FlowCtx, peeki
     const modelName = mod.text(recv).split('.')[0];
     const certDerived = tainted(a.all);
     if (certDerived) {
-      if (CREATE_OPS.has(last) && fa.createsUser(last, recv, st)) ev({ t: 'create-user', op: last, kw: a.kw, args: a.pos });
+      if (CREATE_OPS.has(last) && this.createsUser(last, recv, st)) ev({ t: 'create-user', op: last, kw: a.kw, args: a.pos });
       ev({ t: 'lookup', op: last, model: modelName, args: a.pos, kw: a.kw });
       const kw = [...a.kw.keys()].join(' ');
       if (/revoked|active|enabled|disabled/.test(kw)) {
@@ -274,10 +274,10 @@ export function call(fa: FlowInterp, n: PyNode, st: FnState, ctx: FlowCtx, peeki
   }
   // django.contrib.auth.authenticate(...): Django calls each backend's authenticate() with these
   // credentials; the project's backends are analysed with them, and what they return is the user.
-  if (last === 'authenticate' && fa.isDjangoAuthenticate(fname, st)) {
+  if (last === 'authenticate' && this.isDjangoAuthenticate(fname, st)) {
     let user = derive(a.all, 'user');
     if (!peeking && tainted(a.all)) {
-      for (const b of fa.projectBackends()) user = union(user, fa.callBackend(b, a, ctx));
+      for (const b of this.projectBackends()) user = union(user, this.callBackend(b, a, ctx));
       user.kinds.add('user');
     }
     return user;
@@ -316,7 +316,7 @@ export function call(fa: FlowInterp, n: PyNode, st: FnState, ctx: FlowCtx, peeki
   // in (the request, a certificate value, a session) or it is a method on self; nothing else can
   // reach a certificate, and not resolving the rest keeps unrelated modules unparsed.
   const interesting = fname.startsWith('self.') || [...a.pos, ...a.kw.values()].some((v) => tainted(v) || v.kinds.has('request') || v.kinds.has('meta') || v.kinds.has('headers') || v.kinds.has('session') || v.kinds.has('cert') || v.kinds.has('user') || v.kinds.has('binding'));
-  const target = interesting ? fa.resolveCall(fname, st) : null;
+  const target = interesting ? this.resolveCall(fname, st) : null;
   if (target) {
     const params = target.fn.params;
     const mapped: AVal[] = [];
@@ -327,14 +327,14 @@ export function call(fa: FlowInterp, n: PyNode, st: FnState, ctx: FlowCtx, peeki
     }
     for (let i = offset; i < params.length; i++) {
       const kwv = a.kw.get(params[i]);
-      mapped.push(kwv ?? a.pos[i - offset] ?? fa.paramDefault(target.fn, params[i]));
+      mapped.push(kwv ?? a.pos[i - offset] ?? this.paramDefault(target.fn, params[i]));
     }
-    if (peeking) return fa.analyseFnPeek(target.fn, mapped, ctx);
-    return fa.analyseFn(target.fn, mapped, ctx, false);
+    if (peeking) return this.analyseFnPeek(target.fn, mapped, ctx);
+    return this.analyseFn(target.fn, mapped, ctx, false);
   }
 
   // hashlib over the certificate's bytes (or its PEM) is its fingerprint; over a name, it is still that name.
-  if (tainted(a.all) && /(^|\.)(sha\d+|sha3_\d+|md5|blake2[bs]|new)$/.test(fname) && /^hashlib\./.test(fa.project.qualify(st.mod, fname) ?? '')) {
+  if (tainted(a.all) && /(^|\.)(sha\d+|sha3_\d+|md5|blake2[bs]|new)$/.test(fname) && /^hashlib\./.test(this.project.qualify(st.mod, fname) ?? '')) {
     const named_ = a.all.kinds.has('dn-string') || a.all.kinds.has('subject') || a.all.kinds.has('issuer') || a.all.kinds.has('subject-attr') || a.all.kinds.has('issuer-attr') || a.all.kinds.has('serial') || rawKinds(a.all).has('dn') || rawKinds(a.all).has('cn') || rawKinds(a.all).has('issuer-dn') || rawKinds(a.all).has('serial') || rawKinds(a.all).has('user');
     return named_ ? derive(a.all, ...keepStr(a.all)) : derive(a.all, 'fingerprint');
   }
@@ -343,7 +343,7 @@ export function call(fa: FlowInterp, n: PyNode, st: FnState, ctx: FlowCtx, peeki
   if (builtin) return builtin;
   if (recv && unparen(recv)?.type === 'string' && (last === 'format' || last === 'join')) return derive(a.all, ...(last === 'format' ? formattedKinds(a.all) : keepStr(a.all)));
   // A project class built from certificate values (dataclass, NamedTuple, plain class): its fields.
-  const built = !recv || fnNode.type === 'attribute' ? (tainted(a.all) ? fa.constructedFields(fname, st, a) : null) : null;
+  const built = !recv || fnNode.type === 'attribute' ? (tainted(a.all) ? this.constructedFields(fname, st, a) : null) : null;
   if (built) {
     const u = derive(a.all, ...(built.data ? [] : (['opaque'] as VKind[])));
     u.fields = built.fields;

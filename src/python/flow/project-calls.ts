@@ -16,11 +16,11 @@ import type { FlowInterp } from './interp.js';
  * `get_or_create`, `update_or_create` only on Django's user model (per-device or status rows
  * keyed by a certificate are not accounts).
  */
-export function createsUser(fa: FlowInterp, op: string, recv: PyNode, st: FnState): boolean {
+export function createsUser(this: FlowInterp, op: string, recv: PyNode, st: FnState): boolean {
   if (/^(create_user|create_superuser)$/.test(op)) return true;
-  const s = fa.model.settings.get('AUTH_USER_MODEL');
+  const s = this.model.settings.get('AUTH_USER_MODEL');
   const authUserModel = s && typeof s.value === 'string' ? s.value : null;
-  return isUserModel(fa.project, queryModelExpr(recv, st.mod), st.mod, st.fn.cls, st.fn, authUserModel);
+  return isUserModel(this.project, queryModelExpr(recv, st.mod), st.mod, st.fn.cls, st.fn, authUserModel);
 }
 
 /**
@@ -28,15 +28,15 @@ export function createsUser(fa: FlowInterp, op: string, recv: PyNode, st: FnStat
  * attrs fields in declaration order, `namedtuple('X', 'a b')`, else the `__init__` parameters
  * (the usual `self.x = x`). `data` when the class only holds the values.
  */
-export function constructedFields(fa: FlowInterp, fname: string, st: FnState, a: { pos: AVal[]; kw: Map<string, AVal> }): { fields: Map<string, AVal>; data: boolean } | null {
+export function constructedFields(this: FlowInterp, fname: string, st: FnState, a: { pos: AVal[]; kw: Map<string, AVal> }): { fields: Map<string, AVal>; data: boolean } | null {
   if (!fname || /^(self|super\(\))\./.test(fname)) return null;
-  const r = fa.project.resolve(st.mod, fname);
+  const r = this.project.resolve(st.mod, fname);
   let names: string[] | null = null;
   let data = false;
   if (r?.kind === 'class') {
     const declared = declaredFields(r.cls);
     const isData = r.cls.decorators.some((d) => /(^|\.)(dataclass|attrs|attr\.s|define|frozen|mutable)\b/.test(d)) || r.cls.bases.some((b) => /(^|\.)(NamedTuple|TypedDict|BaseModel|Struct)$/.test(b));
-    const init = fa.project.findMethod(r.cls, '__init__');
+    const init = this.project.findMethod(r.cls, '__init__');
     if (isData && !init) {
       names = declared;
       data = true;
@@ -64,8 +64,8 @@ export function constructedFields(fa: FlowInterp, fname: string, st: FnState, a:
   return fields.size ? { fields, data } : null;
 }
 
-export function isDjangoAuthenticate(fa: FlowInterp, fname: string, st: FnState): boolean {
-  const q = fa.project.qualify(st.mod, fname);
+export function isDjangoAuthenticate(this: FlowInterp, fname: string, st: FnState): boolean {
+  const q = this.project.qualify(st.mod, fname);
   return q === 'django.contrib.auth.authenticate' || fname === 'auth.authenticate';
 }
 
@@ -73,33 +73,33 @@ export function isDjangoAuthenticate(fa: FlowInterp, fname: string, st: FnState)
  * The backends Django would call: those named in AUTHENTICATION_BACKENDS when the setting is
  * known, else every project class with a backend-style `authenticate` method.
  */
-export function projectBackends(fa: FlowInterp): PyFunction[] {
-  if (fa.backendCache) return fa.backendCache;
+export function projectBackends(this: FlowInterp): PyFunction[] {
+  if (this.backendCache) return this.backendCache;
   const out: PyFunction[] = [];
-  const listed = fa.model.settings.get('AUTHENTICATION_BACKENDS');
+  const listed = this.model.settings.get('AUTHENTICATION_BACKENDS');
   if (listed && Array.isArray(listed.value)) {
     for (const v of listed.value) {
       if (typeof v !== 'string' || !v.includes('.')) continue;
       const i = v.lastIndexOf('.');
-      const r = fa.project.resolveIn(v.slice(0, i), v.slice(i + 1));
-      const m = r?.kind === 'class' ? fa.project.findMethod(r.cls, 'authenticate') : null;
+      const r = this.project.resolveIn(v.slice(0, i), v.slice(i + 1));
+      const m = r?.kind === 'class' ? this.project.findMethod(r.cls, 'authenticate') : null;
       if (m) out.push(m);
     }
-    return (fa.backendCache = out);
+    return (this.backendCache = out);
   }
-  for (const mod of fa.model.analysed) {
+  for (const mod of this.model.analysed) {
     for (const cls of mod.allClasses) {
       const m = cls.methods.get('authenticate');
-      if (m && rootKindOf(m, fa.project) === 'backend') out.push(m);
+      if (m && rootKindOf(m, this.project) === 'backend') out.push(m);
     }
   }
-  return (fa.backendCache = out);
+  return (this.backendCache = out);
 }
 
 /** Analyses `backend.authenticate(request, **credentials)` with the caller's arguments. */
-export function callBackend(fa: FlowInterp, fn: PyFunction, a: { pos: AVal[]; kw: Map<string, AVal> }, ctx: FlowCtx): AVal {
+export function callBackend(this: FlowInterp, fn: PyFunction, a: { pos: AVal[]; kw: Map<string, AVal> }, ctx: FlowCtx): AVal {
   const params = fn.params.slice(1); // self
-  const splat = splatParam(fa, fn);
+  const splat = this.splatParam(fn);
   const mapped: AVal[] = [val('self')];
   let posi = 0;
   for (const p of params) {
@@ -109,10 +109,10 @@ export function callBackend(fa: FlowInterp, fn: PyFunction, a: { pos: AVal[]; kw
       mapped.push({ ...derive(union(...fields.values())), fields });
     } else mapped.push(a.kw.get(p) ?? a.pos[posi++] ?? EMPTY());
   }
-  return fa.analyseFn(fn, mapped, ctx, false);
+  return this.analyseFn(fn, mapped, ctx, false);
 }
 
-export function splatParam(fa: FlowInterp, fn: PyFunction): string | null {
+export function splatParam(this: FlowInterp, fn: PyFunction): string | null {
   const def = fn.node.type === 'decorated_definition' ? field(fn.node, 'definition') : fn.node;
   const ps = def ? field(def, 'parameters') : null;
   const d = ps?.children.find((c) => c.type === 'dictionary_splat_pattern');
@@ -120,21 +120,21 @@ export function splatParam(fa: FlowInterp, fn: PyFunction): string | null {
   return id ? fn.module.text(id) : null;
 }
 
-export function analyseFnPeek(fa: FlowInterp, fn: PyFunction, args: AVal[], ctx: FlowCtx): AVal {
+export function analyseFnPeek(this: FlowInterp, fn: PyFunction, args: AVal[], ctx: FlowCtx): AVal {
   const sig = `${fn.module.path}:${fn.qualname}:${args.map(sigOf).join('|')}`;
   return ctx.memo.get(sig) ?? EMPTY();
 }
 
 /** The project function a call targets: `self.method(...)` through the class's bases, or a resolved name. */
-export function resolveCall(fa: FlowInterp, fname: string, st: FnState): { fn: PyFunction; viaSelf: boolean } | null {
+export function resolveCall(this: FlowInterp, fname: string, st: FnState): { fn: PyFunction; viaSelf: boolean } | null {
   if (!fname) return null;
   if (fname.startsWith('self.') && st.fn.cls) {
     const parts = fname.split('.');
     if (parts.length !== 2) return null;
-    const m = fa.project.findMethod(st.fn.cls, parts[1]);
+    const m = this.project.findMethod(st.fn.cls, parts[1]);
     return m ? { fn: m, viaSelf: true } : null;
   }
   if (fname.startsWith('super().')) return null;
-  const r = fa.project.resolve(st.mod, fname);
+  const r = this.project.resolve(st.mod, fname);
   return r?.kind === 'function' ? { fn: r.fn, viaSelf: false } : null;
 }
