@@ -11,7 +11,7 @@ const FACADE = join(process.cwd(), 'src', 'python', 'flow.ts');
 
 /**
  * Reached by the split: the largest module is expressions.ts at 428 lines (calls.ts 367,
- * values.ts 322, keys.ts 312, analyzer.ts 268, decisions.ts 258, statements.ts 255, the rest
+ * values.ts 322, keys.ts 312, decisions.ts 272, statements.ts 265, analyzer.ts 243, the rest
  * smaller); the façade is 23 lines.
  */
 const MODULE_BUDGET = 450;
