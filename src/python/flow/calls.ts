@@ -1,0 +1,367 @@
+// Calls: request sources read with `.get`, certificate parsing and methods, string and regex
+// operations, verification, ORM lookups, login/authenticate, responses, builtins, project calls.
+
+import type { PyNode } from '../parser.js';
+import { dotted, field, firstNamed, named, stringValue, unparen } from '../ast.js';
+import { isCompiledRegex } from '../members.js';
+import { derive, EMPTY, formattedKinds, isDnLike, isXfcc, keepStr, rawKinds, tainted, union, val, type AVal, type FlowEvent, type VKind } from './values.js';
+import { builtinResult, CREATE_OPS, DENY_RESPONSE_RE, OK_RESPONSE, ORM_LOOKUP, PARSE_FNS, QUERYSET_CHAIN, statusBranches, SUBJECT_OIDS } from './library.js';
+import type { FlowCtx, FnState } from './state.js';
+import type { FlowInterp } from './interp.js';
+
+export function args(this: FlowInterp, call: PyNode, st: FnState, ctx: FlowCtx, peeking: boolean): { pos: AVal[]; posNodes: PyNode[]; kw: Map<string, AVal>; kwNodes: Map<string, PyNode>; all: AVal } {
+  const argsN = field(call, 'arguments');
+  const pos: AVal[] = [];
+  const posNodes: PyNode[] = [];
+  const kw = new Map<string, AVal>();
+  const kwNodes = new Map<string, PyNode>();
+  if (argsN?.type === 'generator_expression') {
+    // `dict(k for k in …)`: the generator is the only argument.
+    pos.push(this.expr(argsN, st, ctx, peeking));
+    posNodes.push(argsN);
+  } else if (argsN) {
+    for (const a of named(argsN)) {
+      if (a.type === 'keyword_argument') {
+        const name = field(a, 'name');
+        const value = field(a, 'value');
+        if (name && value) {
+          kw.set(st.mod.text(name), this.expr(value, st, ctx, peeking));
+          kwNodes.set(st.mod.text(name), value);
+        }
+      } else if (a.type === 'dictionary_splat' || a.type === 'list_splat') {
+        const inner = firstNamed(a);
+        const v = inner ? this.expr(inner, st, ctx, peeking) : EMPTY();
+        kw.set('**', v);
+      } else if (a.type !== 'comment') {
+        pos.push(this.expr(a, st, ctx, peeking));
+        posNodes.push(a);
+      }
+    }
+  }
+  return { pos, posNodes, kw, kwNodes, all: union(...pos, ...kw.values()) };
+}
+
+export function call(this: FlowInterp, n: PyNode, st: FnState, ctx: FlowCtx, peeking: boolean): AVal {
+  const fnNode = field(n, 'function');
+  if (!fnNode) return EMPTY();
+  const mod = st.mod;
+  const fname = dotted(fnNode, mod.src) ?? '';
+  const last = fnNode.type === 'attribute' ? mod.text(field(fnNode, 'attribute')!) : fname;
+  const recv = fnNode.type === 'attribute' ? field(fnNode, 'object') : null;
+  const rv = recv ? this.expr(recv, st, ctx, peeking) : EMPTY();
+  const a = this.args(n, st, ctx, peeking);
+  const ev = (e: Record<string, unknown> & { t: FlowEvent['t'] }) => {
+    if (!peeking) this.event(ctx, st, n, e);
+  };
+
+  // request.META.get('K') / request.headers.get('K')
+  if ((rv.kinds.has('meta') || rv.kinds.has('headers')) && (last === 'get' || last === 'pop' || last === 'setdefault') && a.posNodes[0]) {
+    const r = this.sourceRead(n, a.posNodes[0], rv.kinds.has('headers'), st, ctx, peeking);
+    if (r) return last === 'get' && a.pos[1] && tainted(a.pos[1]) ? union(r, a.pos[1]) : r;
+    return EMPTY();
+  }
+  if (rv.fields && (last === 'get' || last === 'pop') && a.posNodes[0]) {
+    const k = stringValue(a.posNodes[0], mod.src);
+    if (k !== null) return union(rv.fields.get(k) ?? EMPTY(), a.pos[1]);
+  }
+  if (rv.kinds.has('session') && (last === 'get' || last === 'pop')) {
+    const k = a.posNodes[0] ? this.keys.keyOf(a.posNodes[0], st) : null;
+    return { ...val('session-val'), sessionKey: k?.key ?? null };
+  }
+  if (rv.kinds.has('session') && (last === 'cycle_key' || last === 'flush')) return EMPTY();
+  if (fname === 'getattr' && a.posNodes[0] && a.posNodes[1]) {
+    const base = this.expr(a.posNodes[0], st, ctx, true);
+    const an = stringValue(a.posNodes[1], mod.src);
+    if (base.kinds.has('request') && (an === 'META' || an === 'environ')) return val('meta');
+    if (base.kinds.has('request') && an === 'headers') return val('headers');
+    if (base.kinds.has('cert') && an) {
+      if (/^not_valid_(after|before)(_utc)?$/.test(an)) {
+        const which = an.includes('after') ? 'after' : 'before';
+        const v = derive(base, which === 'after' ? 'not-after' : 'not-before');
+        if (an.endsWith('_utc')) v.kinds.add('now');
+        if (!peeking) this.event(ctx, st, n, { t: 'validity-read', which, val: v });
+        return v;
+      }
+      return derive(base, an === 'subject' ? 'subject' : an === 'issuer' ? 'issuer' : an === 'serial_number' ? 'serial' : 'cert');
+    }
+  }
+
+  // Certificate parsing.
+  if (PARSE_FNS.includes(last) && tainted(a.all)) {
+    let p = this.parseCache.get(n);
+    if (!p) {
+      p = { id: this.nextId++, node: n, module: mod, fn: st.fn, reads: new Set(a.all.reads) };
+      if (!peeking) this.parseCache.set(n, p);
+    }
+    if (!peeking && !ctx.parses.includes(p)) ctx.parses.push(p);
+    ev({ t: 'parse', parse: p });
+    const v = derive(a.all, 'cert');
+    v.parses.add(p);
+    return v;
+  }
+  if (last === 'from_cryptography' && tainted(a.all)) return derive(a.all, 'cert');
+  if (last === 'to_cryptography' && rv.kinds.has('cert')) return derive(rv, 'cert');
+
+  // Methods on parsed certificates (cryptography and pyOpenSSL).
+  if (rv.kinds.has('cert')) {
+    switch (last) {
+      case 'get_subject':
+        return derive(rv, 'subject');
+      case 'get_issuer':
+        return derive(rv, 'issuer');
+      case 'get_serial_number':
+        return derive(rv, 'serial');
+      case 'digest':
+      case 'fingerprint':
+        return derive(rv, 'fingerprint');
+      case 'get_notAfter':
+      case 'get_notBefore': {
+        const which = last === 'get_notAfter' ? 'after' : 'before';
+        const v = derive(rv, which === 'after' ? 'not-after' : 'not-before');
+        ev({ t: 'validity-read', which, val: v });
+        return v;
+      }
+      case 'has_expired':
+        ev({ t: 'check', what: 'validity', detail: 'has_expired()' });
+        return derive(rv, 'verified');
+      case 'verify_directly_issued_by':
+        // Against an issuer taken from request data (the certificate itself, a forwarded chain) it is no pinning.
+        if (a.pos[0] && tainted(a.pos[0])) return derive(rv);
+        ev({ t: 'check', what: 'chain', detail: 'verify_directly_issued_by()' });
+        return derive(rv, 'verified');
+      case 'get_extension_for_class':
+      case 'get_extension_for_oid':
+      case 'get_extension':
+        return derive(rv, 'extensions');
+      case 'public_bytes':
+      case 'public_key':
+        return derive(rv);
+      default:
+        return derive(rv);
+    }
+  }
+  if (rv.kinds.has('subject') || rv.kinds.has('issuer')) {
+    const isIssuer = rv.kinds.has('issuer');
+    if (last === 'get_attributes_for_oid') {
+      const oid = a.posNodes[0] ? mod.text(a.posNodes[0]) : '';
+      if (SUBJECT_OIDS.test(oid) || !oid) return derive(rv, isIssuer ? 'issuer-attr' : 'subject-attr');
+      return derive(rv, isIssuer ? 'issuer-attr' : 'subject-attr');
+    }
+    if (last === 'rfc4514_string' || last === '__str__') return isIssuer ? derive(rv, 'dn-string', 'issuer') : derive(rv, 'dn-string');
+    if (last === 'get_components') return derive(rv, isIssuer ? 'issuer-attr' : 'subject-attr', 'parts');
+    if (last === 'der' || last === 'hash' || last === 'public_bytes') return derive(rv, isIssuer ? 'issuer' : 'subject');
+    return derive(rv, isIssuer ? 'issuer' : 'subject');
+  }
+  if (rv.kinds.has('extensions')) {
+    if (/ExtendedKeyUsage|EXTENDED_KEY_USAGE/.test(a.posNodes.map((x) => mod.text(x)).join(' '))) return derive(rv, 'extensions');
+    if (/SubjectAlternativeName|SUBJECT_ALTERNATIVE_NAME/.test(a.posNodes.map((x) => mod.text(x)).join(' '))) return derive(rv, 'subject-attr');
+    if (last === 'get_values_for_type') return derive(rv, 'subject-attr', 'parts');
+    return derive(rv, 'extensions');
+  }
+
+  // String operations on raw certificate/identity values and DN strings.
+  if (rv.kinds.has('raw') || rv.kinds.has('dn-string') || rv.kinds.has('subject-attr')) {
+    const dnLike = isDnLike(rv);
+    const xf = isXfcc(rv);
+    // Splitting a piece of an already split DN (`k, v = rdn.split("=")`) is the same parse, reported at the first split.
+    const resplit = !xf && rv.kinds.has('parts') && /^(split|rsplit|partition|rpartition)$/.test(last);
+    if ((dnLike || xf) && !resplit && /^(split|rsplit|startswith|endswith|find|rfind|index|rindex|partition|rpartition|count|__contains__)$/.test(last)) {
+      ev({ t: 'dnop', op: `.${last}(${a.posNodes.map((x) => mod.text(x)).join(', ')})`, val: rv, target: xf ? 'xfcc' : 'dn' });
+    }
+    if (/^(split|rsplit|splitlines|partition|rpartition)$/.test(last)) return derive(rv, ...keepStr(rv), 'parts');
+    // A piece of a split DN stays a piece after `.strip()` and friends.
+    if (/^(encode|decode|strip|lstrip|rstrip|lower|upper|replace|casefold|removeprefix|removesuffix|title)$/.test(last)) return derive(rv, ...keepStr(rv), ...(rv.kinds.has('parts') ? (['parts'] as VKind[]) : []));
+    if (/^(format|join)$/.test(last)) return derive(rv, ...keepStr(rv));
+    if (/^(startswith|endswith|isdigit|isalnum)$/.test(last)) return derive(rv);
+  }
+  if (rv.kinds.has('regex-match') && /^(group|groups|groupdict|__getitem__)$/.test(last)) return derive(rv, 'raw', 'regex-match');
+  if (rv.kinds.has('parts') && /^(get|pop|__getitem__)$/.test(last)) {
+    // `fields.get("emailAddress")` on a DN split into a dict: that attribute's value.
+    const named_ = a.posNodes[0] && stringValue(a.posNodes[0], mod.src) !== null && isDnLike(rv) && !rv.kinds.has('issuer');
+    return derive(rv, ...keepStr(rv), ...(named_ ? (['subject-attr'] as VKind[]) : []));
+  }
+
+  // Regex on DN / XFCC.
+  if (/^re\.compile$/.test(fname) || (fname === 'compile' && this.project.qualify(mod, fname) === 're.compile')) return val('pattern');
+  if (/^re\.(search|match|fullmatch|findall|finditer|split|sub)$/.test(fname) || (/^(search|match|fullmatch|findall|finditer)$/.test(last) && recv && (/(_RE|_re|regex|pattern|PATTERN|_rx)$/.test(mod.text(recv)) || rv.kinds.has('pattern') || isCompiledRegex(this.project, recv, mod, st.fn.cls, st.fn)))) {
+    const subject = /^re\./.test(fname) ? a.pos[1] : a.pos[0];
+    if (subject && (isDnLike(subject) || isXfcc(subject))) {
+      ev({ t: 'dnop', op: `${fname}()`, val: subject, target: isXfcc(subject) ? 'xfcc' : 'dn' });
+    }
+    if (subject && tainted(subject)) return derive(subject, 'regex-match', ...(last === 'findall' || last === 'split' ? (['parts', 'raw'] as VKind[]) : []));
+    return EMPTY();
+  }
+
+  // Verification calls.
+  // pyOpenSSL's `X509StoreContext(...).verify_certificate()` — not a project function of that name,
+  // which is analysed as project code below.
+  if ((last === 'verify_certificate' && !this.resolveCall(fname, st)) || fname.endsWith('X509StoreContext')) {
+    ev({ t: 'check', what: 'chain', detail: 'X509StoreContext.verify_certificate()' });
+    ev({ t: 'check', what: 'validity', detail: 'X509StoreContext.verify_certificate()' });
+    return derive(a.all, 'verified');
+  }
+  if (last === 'build_client_verifier' || last === 'build_server_verifier' || fname.endsWith('PolicyBuilder')) {
+    ev({ t: 'check', what: 'chain', detail: 'cryptography PolicyBuilder verifier' });
+    ev({ t: 'check', what: 'validity', detail: 'cryptography PolicyBuilder verifier' });
+    if (last === 'build_client_verifier') ev({ t: 'check', what: 'eku', detail: 'client verifier requires clientAuth' });
+    return derive(a.all, 'verified');
+  }
+  if (last === 'verify' && recv && (/public_key\(\)|_key$|key$|ca_pub|issuer_pub/.test(mod.text(recv)) || a.posNodes.some((x) => /\.tbs_certificate_bytes\b/.test(mod.text(x)))) && a.posNodes.some((x) => /\.signature\b/.test(mod.text(x)))) {
+    // The key must be a pinned one: a key taken from request data — the presented certificate's
+    // own `public_key()` above all — proves only that the certificate is self-consistent.
+    if (tainted(rv)) return derive(a.all);
+    ev({ t: 'check', what: 'chain', detail: `${mod.text(recv)}.verify(… signature …)` });
+    return derive(a.all, 'verified');
+  }
+  if (/^(load_pem_x509_crl|load_der_x509_crl|get_revoked_certificate_by_serial_number|add_crl|load_crl)$/.test(last) || /ocsp\./i.test(fname) || /OCSPRequestBuilder/.test(fname)) {
+    ev({ t: 'check', what: 'revocation', detail: `${fname}()` });
+    return derive(a.all);
+  }
+  if (last === 'compare_digest') {
+    // The session's stored certificate value against the presented one: a session re-check (an
+    // identity decision), not proof of where the request came from.
+    const sess = a.pos.find((v) => v.kinds.has('session-val'));
+    const presented = a.pos.find((v) => v !== sess && tainted(v));
+    if (sess && presented) {
+      ev({ t: 'compare', vals: a.pos, op: 'compare_digest', withConst: false, substring: false, presenceLike: false });
+      if (presented.kinds.has('fingerprint') || rawKinds(presented).has('fingerprint')) ev({ t: 'session-compare', key: sess.sessionKey ?? null, other: presented });
+      return derive(a.all);
+    }
+    ev({ t: 'check', what: 'provenance', detail: `${fname}()` });
+    return derive(a.all, 'verified');
+  }
+  if (/ip_address|ip_network/.test(last) && a.pos.some((v) => v.kinds.has('remote-addr'))) return val('remote-addr');
+
+  // now()
+  if (/(^|\.)(datetime\.)?(utcnow)$/.test(fname)) return val('now');
+  if (/(^|\.)datetime\.now$|^now$/.test(fname) && fnNode.type === 'attribute') {
+    if (a.pos.length || a.kw.has('tz')) return val('now');
+    return val('now-naive');
+  }
+  if (/timezone\.now$|^now$/.test(fname) && /timezone/.test(fname)) return val('now');
+  if (/time\.time$/.test(fname)) return val('now');
+
+  // ORM lookups and user creation.
+  if (ORM_LOOKUP.has(last) && recv && (/\bobjects\b|_default_manager|_base_manager|\.filter\(|get_user_model\(\)|UserModel|User\b/.test(mod.text(recv)) || rv.kinds.has('binding') || rv.kinds.has('user'))) {
+    const modelName = mod.text(recv).split('.')[0];
+    const certDerived = tainted(a.all);
+    if (certDerived) {
+      if (CREATE_OPS.has(last) && this.createsUser(last, recv, st)) ev({ t: 'create-user', op: last, kw: a.kw, args: a.pos });
+      ev({ t: 'lookup', op: last, model: modelName, args: a.pos, kw: a.kw });
+      const kw = [...a.kw.keys()].join(' ');
+      if (/revoked|active|enabled|disabled/.test(kw)) {
+        const keyedByCert = [...a.kw.entries()].some(([k, v]) => !/revoked|active|enabled|disabled/.test(k) && (v.kinds.has('fingerprint') || v.kinds.has('serial') || rawKinds(v).has('fingerprint') || rawKinds(v).has('serial')));
+        if (keyedByCert) ev({ t: 'check', what: 'revocation', detail: `deny-list flag in \`${mod.text(n)}\`` });
+      }
+      const byCert = [...a.kw.values(), ...a.pos].some((v) => v.kinds.has('fingerprint') || v.kinds.has('serial') || rawKinds(v).has('fingerprint') || rawKinds(v).has('serial'));
+      return derive(a.all, byCert ? 'binding' : 'user', 'user');
+    }
+    if (rv.kinds.has('binding') || rv.kinds.has('user')) return derive(rv, ...[...rv.kinds].filter((k) => k === 'binding' || k === 'user'));
+    return EMPTY();
+  }
+  if ((last === 'first' || last === 'last' || last === 'get' || last === 'exists') && (rv.kinds.has('binding') || rv.kinds.has('user'))) return derive(rv, ...[...rv.kinds].filter((k) => k === 'binding' || k === 'user'));
+  // Queryset chains after a certificate-keyed filter() keep what the rows are.
+  if (QUERYSET_CHAIN.has(last) && (rv.kinds.has('binding') || rv.kinds.has('user'))) return derive(rv, ...[...rv.kinds].filter((k) => k === 'binding' || k === 'user'));
+
+  // login(request, user)
+  if (last === 'login' && !recv && a.pos.length >= 2) {
+    ev({ t: 'login', user: a.pos[1] });
+    return EMPTY();
+  }
+  if ((last === 'login' || last === 'alogin') && a.pos.length >= 2 && a.pos[0].kinds.has('request')) {
+    ev({ t: 'login', user: a.pos[1] });
+    return EMPTY();
+  }
+  // django.contrib.auth.authenticate(...): Django calls each backend's authenticate() with these
+  // credentials; the project's backends are analysed with them, and what they return is the user.
+  if (last === 'authenticate' && this.isDjangoAuthenticate(fname, st)) {
+    let user = derive(a.all, 'user');
+    if (!peeking && tainted(a.all)) {
+      for (const b of this.projectBackends()) user = union(user, this.callBackend(b, a, ctx));
+      user.kinds.add('user');
+    }
+    return user;
+  }
+  if (last === 'authenticate' && a.pos[0]?.kinds.has('request')) return derive(a.all, 'user');
+
+  // Responses.
+  if (DENY_RESPONSE_RE.test(last)) return val('response-deny');
+  if (OK_RESPONSE.has(last) || /Response$/.test(last)) {
+    const status = a.kwNodes.get('status');
+    const statusText = status ? mod.text(status) : '';
+    const posStatus = last === 'HttpResponse' && a.posNodes[1] ? mod.text(a.posNodes[1]) : '';
+    // `status=200 if found else 404`: a success on one branch is a grant there.
+    const branches = statusBranches(status ?? (last === 'HttpResponse' ? a.posNodes[1] ?? null : null), mod);
+    if (branches) return branches.ok && branches.deny ? val('response-ok', 'response-deny') : branches.ok ? val('response-ok') : val('response-deny');
+    if (/\b[45]\d\d\b|HTTP_4\d\d|HTTP_5\d\d/.test(statusText + ' ' + posStatus)) return val('response-deny');
+    if (last === 'redirect' && a.posNodes[0] && /login/i.test(mod.text(a.posNodes[0]))) return val('response-deny');
+    return val('response-ok');
+  }
+  if (/get_response$/.test(fname) || (last === 'get_response')) return val('response-ok');
+  // Inside a view decorator, calling the wrapped view passes the request on.
+  if (!recv && st.fn.outer && st.fn.outer.params.includes(fname) && !st.env.has(fname)) return val('response-ok');
+  if (/^super\(\)\./.test(mod.text(fnNode)) && /^(get|post|dispatch|put|patch|delete|__call__|process_request)$/.test(last)) return val('response-ok');
+
+  // str(subject) / str(x)
+  if (fname === 'str' && a.pos[0]) {
+    const v = a.pos[0];
+    if (v.kinds.has('subject')) return derive(v, 'dn-string');
+    if (v.kinds.has('issuer')) return derive(v, 'dn-string', 'issuer');
+    return derive(v, ...keepStr(v));
+  }
+  if (/^(bool|len)$/.test(fname)) return derive(a.all, ...keepStr(a.all));
+  if (/^(unquote|unquote_plus|urllib\.parse\.unquote|parse\.unquote|b64decode|base64\.b64decode|b64encode|base64\.b64encode|bytes|b16decode|a2b_base64)$/.test(fname) || /(unquote|b64decode|b64encode|standard_b64decode|urlsafe_b64decode)$/.test(last)) return derive(a.all, ...keepStr(a.all));
+
+  // Project function calls: analyse in this context — only when something worth following goes
+  // in (the request, a certificate value, a session) or it is a method on self; nothing else can
+  // reach a certificate, and not resolving the rest keeps unrelated modules unparsed.
+  const interesting = fname.startsWith('self.') || [...a.pos, ...a.kw.values()].some((v) => tainted(v) || v.kinds.has('request') || v.kinds.has('meta') || v.kinds.has('headers') || v.kinds.has('session') || v.kinds.has('cert') || v.kinds.has('user') || v.kinds.has('binding'));
+  const target = interesting ? this.resolveCall(fname, st) : null;
+  if (target) {
+    const params = target.fn.params;
+    const mapped: AVal[] = [];
+    let offset = 0;
+    if (target.fn.cls && (params[0] === 'self' || params[0] === 'cls')) {
+      mapped.push(target.viaSelf ? union(val('self'), st.env.get('self') ?? EMPTY()) : val('self'));
+      offset = 1;
+    }
+    for (let i = offset; i < params.length; i++) {
+      const kwv = a.kw.get(params[i]);
+      mapped.push(kwv ?? a.pos[i - offset] ?? this.paramDefault(target.fn, params[i]));
+    }
+    if (peeking) return this.analyseFnPeek(target.fn, mapped, ctx);
+    return this.analyseFn(target.fn, mapped, ctx, false);
+  }
+
+  // hashlib over the certificate's bytes (or its PEM) is its fingerprint; over a name, it is still that name.
+  if (tainted(a.all) && /(^|\.)(sha\d+|sha3_\d+|md5|blake2[bs]|new)$/.test(fname) && /^hashlib\./.test(this.project.qualify(st.mod, fname) ?? '')) {
+    const named_ = a.all.kinds.has('dn-string') || a.all.kinds.has('subject') || a.all.kinds.has('issuer') || a.all.kinds.has('subject-attr') || a.all.kinds.has('issuer-attr') || a.all.kinds.has('serial') || rawKinds(a.all).has('dn') || rawKinds(a.all).has('cn') || rawKinds(a.all).has('issuer-dn') || rawKinds(a.all).has('serial') || rawKinds(a.all).has('user');
+    return named_ ? derive(a.all, ...keepStr(a.all)) : derive(a.all, 'fingerprint');
+  }
+  // Builtins and string formatting keep what their input is.
+  const builtin = !recv ? builtinResult(fname, a) : null;
+  if (builtin) return builtin;
+  if (recv && unparen(recv)?.type === 'string' && (last === 'format' || last === 'join')) return derive(a.all, ...(last === 'format' ? formattedKinds(a.all) : keepStr(a.all)));
+  // A project class built from certificate values (dataclass, NamedTuple, plain class): its fields.
+  const built = !recv || fnNode.type === 'attribute' ? (tainted(a.all) ? this.constructedFields(fname, st, a) : null) : null;
+  if (built) {
+    const u = derive(a.all, ...(built.data ? [] : (['opaque'] as VKind[])));
+    u.fields = built.fields;
+    return u;
+  }
+
+  // Date arithmetic keeps what the value is (`not_valid_after.replace(tzinfo=utc)`, `now.astimezone()`).
+  if ((rv.kinds.has('not-after') || rv.kinds.has('not-before') || rv.kinds.has('now') || rv.kinds.has('now-naive')) && /^(replace|astimezone|timestamp|date)$/.test(last)) {
+    const v = derive(rv, ...[...rv.kinds].filter((k) => k === 'not-after' || k === 'not-before' || k === 'now' || k === 'now-naive'));
+    if (last === 'replace' && a.kw.has('tzinfo')) { v.kinds.delete('now-naive'); v.kinds.add('now'); }
+    return v;
+  }
+
+  // Unknown call: the result carries the taint of receiver and arguments. A string method on
+  // the value keeps what it is; a library function handed certificate data returns something
+  // opaque (it may well decide on it — e.g. a verification package — so it is not "presence").
+  const u = union(rv, a.all);
+  const onValue = !!recv && (rv.kinds.has('raw') || rv.kinds.has('dn-string') || rv.kinds.has('subject-attr') || rv.kinds.has('parts'));
+  if (!onValue && tainted(a.all) && !tainted(rv)) return derive(u, 'opaque');
+  return derive(u, ...keepStr(u));
+}

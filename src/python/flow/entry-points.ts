@@ -1,0 +1,123 @@
+// The code model: the entry points analysed, the flows found, and what applies across them.
+
+import type { ProjectModel } from '../../model/project.js';
+import type { PyFunction } from '../module.js';
+import { dotted, field, walk } from '../ast.js';
+import { rawKinds, type CertFlow, type CodeModel, type FlowEvent, type RootKind, type SourceRead } from './values.js';
+import { listedMiddleware, MIDDLEWARE_METHODS, rootKindOf } from './roots.js';
+import { FlowAnalyzer } from './analyzer.js';
+
+export function buildCodeModel(model: ProjectModel): CodeModel {
+  const project = model.python;
+  const analyser = new FlowAnalyzer(project, model);
+
+  // Call graph over the analysed modules: functions called by other project functions are not roots.
+  const called = new Set<PyFunction>();
+  const candidates: { fn: PyFunction; kind: RootKind }[] = [];
+  // Callees in modules not parsed yet are never candidates (those come from analysed modules).
+  project.withoutLoading(() => {
+  for (const mod of model.analysed) {
+    for (const fn of mod.allFunctions) {
+      const kind = rootKindOf(fn, project);
+      if (kind) candidates.push({ fn, kind });
+      walk(fn.body, (n) => {
+        if (n.type === 'function_definition' || n.type === 'class_definition') return false;
+        if (n.type === 'call') {
+          const f = dotted(field(n, 'function'), mod.src);
+          if (f && !f.startsWith('self.') && !f.startsWith('super()')) {
+            const r = project.resolve(mod, f);
+            if (r?.kind === 'function' && r.fn !== fn) called.add(r.fn);
+          } else if (f && f.startsWith('self.') && fn.cls && f.split('.').length === 2) {
+            const m = project.findMethod(fn.cls, f.split('.')[1]);
+            if (m && m !== fn) called.add(m);
+          }
+        }
+        return true;
+      });
+    }
+  }
+  });
+  const roots = candidates.filter((c) => !called.has(c.fn) || c.kind === 'middleware' || c.kind === 'backend' || c.kind === 'drf-auth');
+
+  const failed = new Set<PyFunction>();
+  const safely = (a: FlowAnalyzer, r: { fn: PyFunction; kind: RootKind }): CertFlow | null => {
+    try {
+      return a.analyseRoot(r.fn, r.kind);
+    } catch (e) {
+      // Pathological input (e.g. expressions nested thousands deep): skip this entry point, say so.
+      if (!failed.has(r.fn)) {
+        failed.add(r.fn);
+        const why = e instanceof RangeError ? 'expressions nested too deeply' : (e as Error).message;
+        model.errors.push({ file: r.fn.module.path, message: `${r.fn.qualname} (line ${r.fn.node.line}) not analysed: ${why}` });
+      }
+      return null;
+    }
+  };
+  const run = (a: FlowAnalyzer): CertFlow[] => roots.map((r) => safely(a, r)).filter((f): f is CertFlow => f !== null && f.reads.length > 0);
+  let flows = run(analyser);
+  // Middleware that copies a header into an environ-style key changes the origin of later reads: re-run.
+  // …and so does a middleware that leaves certificate data on the request for the views.
+  if (analyser.metaCopies.size || analyser.requestAttrs.size) {
+    const again = new FlowAnalyzer(project, model);
+    again.metaCopies = analyser.metaCopies;
+    again.metaCopySites = analyser.metaCopySites;
+    again.requestAttrs = analyser.requestAttrs;
+    flows = run(again);
+  }
+
+  // Provenance checks in MIDDLEWARE-listed middleware apply to every request.
+  const listed = listedMiddleware(model);
+  const globalProvenance: FlowEvent[] = [];
+  for (const f of flows) {
+    if (f.root.kind !== 'middleware' || !f.root.fn.cls || !listed.has(f.root.fn.cls)) continue;
+    for (const e of f.events) if (e.t === 'check' && e.what === 'provenance' && provenanceDenies(f, e)) globalProvenance.push(e);
+  }
+  // Middleware with a provenance check that reads no certificate itself (e.g. only an HMAC header).
+  for (const cls of listed) {
+    for (const m of cls.methods.values()) {
+      if (!MIDDLEWARE_METHODS.has(m.name)) continue;
+      const f = safely(analyser, { fn: m, kind: 'middleware' });
+      if (!f) continue;
+      for (const e of f.events) if (e.t === 'check' && e.what === 'provenance' && provenanceDenies(f, e) && !globalProvenance.includes(e)) globalProvenance.push(e);
+    }
+  }
+
+  const reads = new Map<number, SourceRead>();
+  for (const f of flows) for (const r of f.reads) reads.set(r.id, r);
+  const sessionFingerprintWrites = new Set<string>();
+  const sessionFingerprintChecks = new Set<string>();
+  for (const f of flows) {
+    for (const e of f.events) {
+      if (e.t === 'session-write' && e.key && (e.val.kinds.has('fingerprint') || rawKinds(e.val).has('fingerprint'))) sessionFingerprintWrites.add(e.key);
+      if (e.t === 'session-compare' && e.key) sessionFingerprintChecks.add(e.key);
+    }
+  }
+  return {
+    reads: [...reads.values()].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line),
+    flows,
+    usesClientCerts: flows.some((f) => f.reads.some((r) => r.kind !== 'user')) || [...reads.values()].some((r) => r.kind !== 'user'),
+    globalProvenance,
+    sessionFingerprintWrites,
+    sessionFingerprintChecks,
+  };
+}
+
+/** A provenance check counts when the flow denies on it (a denying condition or a raise) — not just computed. */
+export function provenanceDenies(flow: CertFlow, e: FlowEvent): boolean {
+  return flow.events.some((c) => c.t === 'cond' && c.denies && c.node.start <= e.node.start && c.node.end >= e.node.end && c.module === e.module) ||
+    flow.events.some((c) => c.t === 'cond' && c.denies && /compare_digest|REMOTE_ADDR|trusted|allowed|valid|ok|verified|signature|hmac|proxy/i.test(c.text)) ||
+    flow.events.some((c) => c.t === 'cond' && c.denies && c.val.kinds.has('verified'));
+}
+
+/** Developer aid (`MTLS_AUDIT_DUMP_FLOWS=1`): a readable listing of the flows and their events. */
+export function describeFlows(code: CodeModel): string {
+  const out: string[] = [];
+  for (const f of code.flows) {
+    out.push(`flow ${f.root.kind} ${f.root.qualname} (${f.root.file}:${f.root.line}) reads=${f.reads.map((r) => `${r.key}/${r.kind}/${r.origin}@${r.line}`).join(',')} grants=${f.grants.map((g) => `${g.kind}@${g.line}`).join(',')}`);
+    for (const e of f.events) {
+      const extra = e.t === 'cond' ? ` presence=${e.presence} denies=${e.denies} grants=${e.grants} kinds=${[...e.val.kinds]}` : e.t === 'check' ? ` ${e.what}` : e.t === 'compare' ? ` presenceLike=${e.presenceLike}` : e.t === 'fail-open' ? ` ${e.how}` : '';
+      out.push(`  ${e.t}@${e.module.path}:${e.node.line} ${e.module.text(e.node).split('\n')[0].slice(0, 60)}${extra}`);
+    }
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,92 @@
+// Library knowledge as data: names of certificate parsers, responses, ORM operations and
+// exceptions, and the pure helpers that read library calls (response status, builtins, Django's
+// RemoteUserBackend and class declarations).
+
+import type { PyNode } from '../parser.js';
+import type { PyClass, PyFunction, PyModule } from '../module.js';
+import { field, firstNamed, named, unparen } from '../ast.js';
+import { collectionOf, derive, elementOf, keepStr, union, type AVal } from './values.js';
+
+// ---------------------------------------------------------------------------------------------
+// Name tables
+
+export const PARSE_FNS = ['load_pem_x509_certificate', 'load_der_x509_certificate', 'load_pem_x509_certificates', 'load_certificate', 'load_der_x509_certificates', 'PEM_cert_to_DER_cert_parsed'];
+export const DENY_RESPONSE_RE = /Forbidden|Unauthori[sz]ed|BadRequest|NotAllowed|NotFound|Gone|ServerError|Denied|redirect_to_login/;
+export const OK_RESPONSE = new Set(['JsonResponse', 'HttpResponse', 'Response', 'render', 'redirect', 'TemplateResponse', 'HttpResponseRedirect', 'FileResponse', 'StreamingHttpResponse', 'render_to_response', 'SimpleTemplateResponse']);
+export const ORM_LOOKUP = new Set(['get', 'filter', 'exclude', 'get_or_create', 'update_or_create', 'create', 'first', 'get_by_natural_key', 'create_user', 'create_superuser', 'aget', 'afilter', 'aget_or_create', 'acreate']);
+/** Queryset methods that return rows of the same lookup (`order_by`, `select_related`, …, `latest`). */
+export const QUERYSET_CHAIN = new Set(['order_by', 'select_related', 'prefetch_related', 'only', 'defer', 'distinct', 'all', 'using', 'reverse', 'annotate', 'alias', 'select_for_update', 'latest', 'earliest', 'afirst', 'alast', 'alatest', 'aearliest']);
+export const CREATE_OPS = new Set(['get_or_create', 'update_or_create', 'create', 'create_user', 'create_superuser', 'aget_or_create', 'acreate', 'aupdate_or_create']);
+export const EXC_NAME_RE = /^(PermissionDenied|AuthenticationFailed|NotAuthenticated|SuspiciousOperation|ValidationError|ValueError|Http404|\w*(Error|Exception|Denied|Failed|Invalid\w*))$/;
+export const SUBJECT_OIDS = /COMMON_NAME|ORGANIZATION_NAME|ORGANIZATIONAL_UNIT_NAME|EMAIL_ADDRESS|USER_ID|SURNAME|GIVEN_NAME|DN_QUALIFIER|SERIAL_NUMBER|DOMAIN_COMPONENT/;
+
+/** The parameter of a RemoteUserBackend method that receives the asserted user name. */
+export function remoteUserParam(fn: PyFunction, p: string, i: number): boolean {
+  if (fn.name === 'authenticate') return p === 'remote_user';
+  if (fn.name === 'clean_username') return i === 1;
+  if (fn.name === 'configure_user') return p === 'user';
+  return false;
+}
+
+/** The branches of a conditional status (`200 if x else 404`): does one succeed, does one fail? Null when not conditional. */
+export function statusBranches(n: PyNode | null, mod: PyModule): { ok: boolean; deny: boolean } | null {
+  const u = unparen(n);
+  if (!u || u.type !== 'conditional_expression') return null;
+  const parts = named(u);
+  if (parts.length !== 3) return null;
+  let ok = false;
+  let deny = false;
+  for (const b of [parts[0], parts[2]]) {
+    const inner = statusBranches(b, mod);
+    if (inner) {
+      ok ||= inner.ok;
+      deny ||= inner.deny;
+    } else if (/\b[45]\d\d\b|HTTP_[45]\d\d/.test(mod.text(b))) deny = true;
+    else ok = true;
+  }
+  return { ok, deny };
+}
+
+/** The conditional status of a response call (`status=` keyword, or HttpResponse's second argument). */
+export function conditionalStatus(call: PyNode, last: string, mod: PyModule): { ok: boolean; deny: boolean } | null {
+  const args = field(call, 'arguments');
+  if (!args) return null;
+  const all = named(args);
+  const kw = all.find((x) => x.type === 'keyword_argument' && mod.text(field(x, 'name')!) === 'status');
+  if (kw) return statusBranches(field(kw, 'value'), mod);
+  if (last === 'HttpResponse') {
+    const pos = all.filter((x) => x.type !== 'keyword_argument' && x.type !== 'comment');
+    return statusBranches(pos[1] ?? null, mod);
+  }
+  return null;
+}
+
+/** `hex(serial)`, `format(fp, "x")`, `dict(pairs)`, `sorted(names)`, `next(it)`: the result is what the input is. */
+export function builtinResult(fname: string, a: { pos: AVal[]; all: AVal }): AVal | null {
+  if (/^(dict|list|tuple|set|frozenset|sorted|reversed|iter|enumerate|zip|filter)$/.test(fname)) return collectionOf(a.all);
+  if (fname === 'next' && a.pos[0]) return union(elementOf(a.pos[0]), a.pos[1]);
+  if (/^(hex|oct|bin|format|repr|int|float|abs|round|ascii)$/.test(fname) && a.pos[0]) return derive(a.pos[0], ...keepStr(a.pos[0]));
+  return null;
+}
+
+/** Annotated fields declared in a class body, in order (`sha256: str`, `serial: int = 0`), ClassVar excluded. */
+export function declaredFields(cls: PyClass): string[] {
+  const def = cls.node.type === 'decorated_definition' ? field(cls.node, 'definition') ?? cls.node : cls.node;
+  const body = field(def, 'body');
+  const out: string[] = [];
+  if (!body) return out;
+  for (const s of named(body)) {
+    const asg = s.type === 'expression_statement' ? firstNamed(s) : null;
+    if (asg?.type !== 'assignment') continue;
+    const left = field(asg, 'left');
+    const type = field(asg, 'type');
+    if (left?.type !== 'identifier' || !type || /ClassVar/.test(cls.module.text(type))) continue;
+    out.push(cls.module.text(left));
+  }
+  return out;
+}
+
+export function lastName(d: string): string {
+  const i = d.lastIndexOf('.');
+  return i < 0 ? d : d.slice(i + 1);
+}
