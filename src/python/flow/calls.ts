@@ -87,7 +87,11 @@ export function call(this: FlowInterp, n: PyNode, st: FnState, ctx: FlowCtx, pee
   }
 
   // Certificate parsing.
-  if (PARSE_FNS.includes(last) && tainted(a.all)) {
+  // Certificate bytes come from a certificate read (PEM, XFCC, an unclassified certificate key) or
+  // an earlier parse; a DN, CN, fingerprint or serial cannot be parsed into the client's certificate
+  // (`load_pem_x509_certificate(ca.sign(csr, hostname=cn))` parses what the app's own CA issued).
+  const certBytes = a.all.parses.size > 0 || [...a.all.reads].some((r) => r.kind === 'pem' || r.kind === 'xfcc' || r.kind === 'cert-other');
+  if (PARSE_FNS.includes(last) && tainted(a.all) && certBytes) {
     let p = this.parseCache.get(n);
     if (!p) {
       p = { id: this.nextId++, node: n, module: mod, fn: st.fn, reads: new Set(a.all.reads) };
@@ -165,7 +169,10 @@ export function call(this: FlowInterp, n: PyNode, st: FnState, ctx: FlowCtx, pee
     const xf = isXfcc(rv);
     // Splitting a piece of an already split DN (`k, v = rdn.split("=")`) is the same parse, reported at the first split.
     const resplit = !xf && rv.kinds.has('parts') && /^(split|rsplit|partition|rpartition)$/.test(last);
-    if ((dnLike || xf) && !resplit && /^(split|rsplit|startswith|endswith|find|rfind|index|rindex|partition|rpartition|count|__contains__)$/.test(last)) {
+    // A group a regex took out of the DN (`m.group(1).endswith(…)`) is the regex's result: the DN was
+    // parsed, and reported, at the regex.
+    const extracted = !xf && rv.kinds.has('regex-match');
+    if ((dnLike || xf) && !resplit && !extracted && /^(split|rsplit|startswith|endswith|find|rfind|index|rindex|partition|rpartition|count|__contains__)$/.test(last)) {
       ev({ t: 'dnop', op: `.${last}(${a.posNodes.map((x) => mod.text(x)).join(', ')})`, val: rv, target: xf ? 'xfcc' : 'dn' });
     }
     if (/^(split|rsplit|splitlines|partition|rpartition)$/.test(last)) return derive(rv, ...keepStr(rv), 'parts');

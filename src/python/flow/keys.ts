@@ -7,7 +7,7 @@ import type { PyNode } from '../parser.js';
 import type { PyClass, PyFunction, PyModule } from '../module.js';
 import { dotted, field, firstNamed, named, stringValue, unparen, walkScope } from '../ast.js';
 import type { PythonProject } from '../project.js';
-import { classMember, memberValues, returnExprs } from '../members.js';
+import { classMember, localValue, memberValues, returnExprs } from '../members.js';
 import { isCertKey, MAX_STRS, percentFormat, product } from './values.js';
 import type { FnState } from './state.js';
 
@@ -248,7 +248,10 @@ export class KeyResolver {
     this.keyFns.add(fn);
     try {
       for (const e of returnExprs(fn)) {
-        const k = this.valueKey(e, fn.module);
+        // `header = os.getenv("X", "HTTP_REMOTE_USER"); …; return header`: the local's value.
+        const u = unparen(e);
+        const local = u?.type === 'identifier' && !fn.params.includes(fn.module.text(u)) ? localValue(fn, fn.module.text(u)) : null;
+        const k = this.valueKey(local ?? e, fn.module);
         if (k) return k;
       }
       return null;

@@ -203,6 +203,9 @@ export function assign(this: FlowInterp, a: PyNode, st: FnState, ctx: FlowCtx): 
     } else if (ov.kinds.has('request') && tainted(v) && !/^(META|environ|headers|session|COOKIES|GET|POST)$/.test(an)) {
       // The record a certificate was looked up to (`request.meter = meter`) is who the request is taken to be.
       if (v.kinds.has('user') || v.kinds.has('binding')) this.event(ctx, st, a, { t: 'grant', kind: 'identity set on the request' });
+      // A DRF authentication class that puts the certificate's identity on the request for the views
+      // (`request.device_id = cn`) and returns None has authenticated the request by that value.
+      else if (ctx.rootKind === 'drf-auth') this.event(ctx, st, a, { t: 'grant', kind: 'identity set on the request' });
       // A middleware annotating the request (`request.certificate_subject = cn`) for later views.
       const prev = this.requestAttrs.get(an);
       this.requestAttrs.set(an, prev ? union(prev, v) : v);
