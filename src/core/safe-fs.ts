@@ -23,7 +23,7 @@ export function realTarget(path: string): string {
       const code = (e as NodeJS.ErrnoException).code;
       // A symlink loop (ELOOP) or an unreadable directory: no answer, so insideRoot says no.
       // A dangling symlink is ENOENT: its name under the real parent is what a rename replaces.
-      if (code !== 'ENOENT') throw e;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw e;
       const parent = dirname(cur);
       if (parent === cur) return abs;
       rest.push(basename(cur));
@@ -50,24 +50,44 @@ function isUnder(root: string, p: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
+/** A file written to its temporary name, not yet renamed into place. */
+export interface Staged {
+  tmp: string;
+  path: string;
+}
+
+/** Writes `text` to a fresh temporary file next to `path` (random name, O_EXCL|O_NOFOLLOW, `mode`). */
+export function stageFile(path: string, text: string | Uint8Array, mode = 0o644): Staged {
+  const tmp = join(dirname(path), `.${basename(path)}.${crypto().randomBytes(8).toString('hex')}.tmp`);
+  const fd = openSync(tmp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | constants.O_NOFOLLOW, mode);
+  try {
+    writeSync(fd, typeof text === 'string' ? Buffer.from(text) : text);
+    fchmodSync(fd, mode);
+    fsyncSync(fd);
+  } catch (e) {
+    closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+  closeSync(fd);
+  return { tmp, path };
+}
+
+/** Removes staged temporaries (after a failure: nothing of them stays in the tree). */
+export function discardStaged(staged: Staged[]): void {
+  for (const s of staged) rmSync(s.tmp, { force: true });
+}
+
 /**
  * Writes `text` to `path` through a fresh temporary file in the same directory (random name,
  * O_EXCL|O_NOFOLLOW, `mode` set on the descriptor), then renames it over `path`.
  */
 export function writeFileAtomic(path: string, text: string | Uint8Array, mode = 0o644): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${crypto().randomBytes(8).toString('hex')}.tmp`);
-  const fd = openSync(tmp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY | constants.O_NOFOLLOW, mode);
+  const s = stageFile(path, text, mode);
   try {
-    try {
-      writeSync(fd, typeof text === 'string' ? Buffer.from(text) : text);
-      fchmodSync(fd, mode);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
+    renameSync(s.tmp, path);
   } catch (e) {
-    rmSync(tmp, { force: true });
+    discardStaged([s]);
     throw e;
   }
 }

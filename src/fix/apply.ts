@@ -2,9 +2,9 @@
 // every file written atomically (temporary file in the same directory, then rename), secrets 600.
 
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { insideRoot, writeFileAtomic } from '../core/safe-fs.js';
+import { discardStaged, insideRoot, stageFile, type Staged } from '../core/safe-fs.js';
 import { UsageError } from '../core/errors.js';
 import type { FixPlan } from './plan.js';
 
@@ -47,7 +47,7 @@ export function gitDirty(root: string): string[] | null {
  * (`settings.py -> settings_prod.py` edits settings_prod.py and keeps the link); one that leads
  * out of the project is refused.
  */
-function writeAtomic(root: string, path: string, text: string, mode: number): void {
+function stageWrite(root: string, path: string, text: string, mode: number, createdDirs: string[]): Staged {
   if (!insideRoot(root, path)) throw new UsageError(`${relative(root, path)} leads outside the project (a symlink on its path): not written`);
   let target = path;
   let finalMode = mode;
@@ -57,9 +57,10 @@ function writeAtomic(root: string, path: string, text: string, mode: number): vo
   } catch {
     // A new file.
   }
-  mkdirSync(dirname(target), { recursive: true });
+  const made = mkdirSync(dirname(target), { recursive: true });
+  if (made) createdDirs.push(made);
   if (!insideRoot(root, target)) throw new UsageError(`${relative(root, path)} leads outside the project: not written`);
-  writeFileAtomic(target, text, finalMode);
+  return stageFile(target, text, finalMode);
 }
 
 export interface ApplyResult {
@@ -90,15 +91,20 @@ export function applyPlan(plan: FixPlan, opts: { force: boolean }): ApplyResult 
   for (const f of plan.files) {
     if (!insideRoot(plan.root, join(plan.root, f.path))) throw new UsageError(`${f.path} leads outside the project (a symlink on its path): nothing written`);
   }
-  const written: ApplyResult['written'] = [];
+  // Every file is written to a temporary name first; only when all of them are written are they
+  // renamed into place, so a failure (a full disk, a permission) leaves the tree as it was.
+  const staged: Staged[] = [];
+  const createdDirs: string[] = [];
   for (const f of plan.files) {
     try {
-      writeAtomic(plan.root, join(plan.root, f.path), f.after, f.mode);
+      staged.push(stageWrite(plan.root, join(plan.root, f.path), f.after, f.mode, createdDirs));
     } catch (e) {
+      discardStaged(staged);
+      for (const d of createdDirs.reverse()) rmSync(d, { recursive: true, force: true });
       if (e instanceof UsageError) throw e;
-      throw new UsageError(`cannot write ${f.path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new UsageError(`cannot write ${f.path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; nothing was written`);
     }
-    written.push({ path: f.path, created: f.before === null });
   }
-  return { written };
+  for (const s of staged) renameSync(s.tmp, s.path);
+  return { written: plan.files.map((f) => ({ path: f.path, created: f.before === null })) };
 }

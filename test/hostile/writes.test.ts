@@ -289,3 +289,24 @@ test('probe: a target that does not speak TLS is unreachable (exit 2), not a pas
     done();
   }
 });
+
+test('fix --write: a write that fails late leaves the tree exactly as it was (everything is staged, then renamed)', async () => {
+  const { dir, done } = sandbox();
+  try {
+    const app = join(dir, 'app');
+    cpSync(join(LAB_APPS, 'vulnerable'), app, { recursive: true });
+    // A plain file where the plan needs a directory: the nginx snippets (written late) cannot be.
+    mkdirSync(join(app, 'deploy', 'mtls-audit'), { recursive: true });
+    writeFileSync(join(app, 'deploy', 'mtls-audit', 'nginx'), 'not a directory\n');
+    const before = spawnSync('find', [app, '-printf', '%P %s\\n'], { encoding: 'utf8' }).stdout.split('\n').sort().join('\n');
+    const settingsBefore = readFileSync(join(app, 'vulnerable', 'settings.py'), 'utf8');
+    const r = await cli(['fix', app, '--write', '--force']);
+    assert.equal(r.code, 2, r.stdout + r.stderr);
+    assert.match(r.stderr, /nothing was written/);
+    const after = spawnSync('find', [app, '-printf', '%P %s\\n'], { encoding: 'utf8' }).stdout.split('\n').sort().join('\n');
+    assert.equal(after, before);
+    assert.equal(readFileSync(join(app, 'vulnerable', 'settings.py'), 'utf8'), settingsBefore);
+  } finally {
+    done();
+  }
+});
