@@ -272,6 +272,20 @@ export function uwsgiIniBinds(path: string, text: string): BindSpec[] | null {
   let inUwsgi = false;
   let seen = false;
   const out: BindSpec[] = [];
+  // `%(option)` placeholders name other options of the section, wherever they are set (uWSGI
+  // expands them when the option is used): `http = :%(port)` with `port = 8000`.
+  const options = new Map<string, string>();
+  {
+    let sec = '';
+    for (const raw of lines) {
+      const l = raw.trim();
+      const h = /^\[([^\]]+)\]$/.exec(l);
+      if (h) sec = h[1].trim();
+      const m = sec === 'uwsgi' ? /^([\w-]+)\s*=\s*(.*)$/.exec(l) : null;
+      if (m) options.set(m[1], m[2].trim().replace(/^['"]|['"]$/g, ''));
+    }
+  }
+  const expand = (v: string, depth = 0): string => (depth > 8 ? v : v.replace(/%\(([\w-]+)\)/g, (all, k: string) => (options.has(k) ? expand(options.get(k)!, depth + 1) : all)));
   lines.forEach((raw, i) => {
     const l = raw.trim();
     if (!l || l.startsWith('#') || l.startsWith(';')) return;
@@ -284,7 +298,7 @@ export function uwsgiIniBinds(path: string, text: string): BindSpec[] | null {
     if (!inUwsgi) return;
     const m = /^([\w-]+)\s*=\s*(.*)$/.exec(l);
     if (m && /^(http|http-socket|https|socket|uwsgi-socket|fastcgi-socket)$/.test(m[1])) {
-      const v = m[2].trim().replace(/^['"]|['"]$/g, '');
+      const v = expand(m[2].trim().replace(/^['"]|['"]$/g, ''));
       const spec = m[1] === 'https' ? v.split(',')[0] : v;
       out.push({ spec, site: site(path, i + 1, raw.indexOf(m[1]) + 1, raw) });
     }

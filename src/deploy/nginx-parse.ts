@@ -62,8 +62,41 @@ export function tokenizeNginx(src: string): Tok[] {
       continue;
     }
     if (ch === ';' || ch === '{' || ch === '}') {
+      const prev = toks[toks.length - 1];
       toks.push({ t: ch, line, column: col });
       adv();
+      // OpenResty `*_by_lua_block { … }`: the body is Lua, read by the Lua module, not nginx
+      // directives. Skip it to the matching brace (Lua strings, long brackets and comments aside).
+      if (ch === '{' && prev?.t === 'word' && !prev.quoted && /_by_lua_block$/.test(prev.value)) {
+        let depth = 1;
+        while (i < n && depth > 0) {
+          const c = src[i];
+          if (c === '-' && src[i + 1] === '-') {
+            while (i < n && src[i] !== '\n') adv();
+            continue;
+          }
+          if (c === '"' || c === "'") {
+            adv();
+            while (i < n && src[i] !== c && src[i] !== '\n') {
+              if (src[i] === '\\') adv();
+              adv();
+            }
+            adv();
+            continue;
+          }
+          if (c === '[' && /^\[=*\[/.test(src.slice(i, i + 64))) {
+            const close = ']' + '='.repeat(/^\[(=*)\[/.exec(src.slice(i, i + 64))![1].length) + ']';
+            while (i < n && !src.startsWith(close, i)) adv();
+            for (let k = 0; k < close.length && i < n; k++) adv();
+            continue;
+          }
+          if (c === '{') depth++;
+          else if (c === '}') depth--;
+          if (depth === 0) break;
+          adv();
+        }
+        if (depth > 0) throw new NgxSyntaxError('unexpected end of file in a Lua block, expecting "}"', line, col);
+      }
       continue;
     }
     const sl = line;

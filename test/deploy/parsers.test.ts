@@ -8,7 +8,7 @@ import { conditionWords } from '../../src/deploy/nginx.js';
 import { parseHaproxy, tokenizeHaproxyLine, HaSyntaxError } from '../../src/deploy/haproxy.js';
 import { parseApache, ApSyntaxError } from '../../src/deploy/apache.js';
 import { parseYaml } from '../../src/deploy/yaml-tree.js';
-import { shellWords, parseBind } from '../../src/deploy/appserver.js';
+import { shellWords, parseBind, uwsgiIniBinds } from '../../src/deploy/appserver.js';
 import { spellings } from '../../src/deploy/facts.js';
 import { wsgiKey } from '../../src/deploy/model.js';
 
@@ -56,6 +56,30 @@ test('nginx: a quoted string may close an if condition: `if ($v != "SUCCESS")` (
   assert.deepEqual(conditionWords(dn.args), ['$ssl_client_s_dn', '=', '']);
   assert.deepEqual(conditionWords(parseNginx('if ($x) { return 403; }', 'u')[0].args), ['$x']);
   assert.deepEqual(conditionWords(parseNginx('if ( $x = a ) { return 403; }', 'u')[0].args), ['$x', '=', 'a']);
+});
+
+test('nginx: OpenResty *_by_lua_block bodies are Lua, skipped to their matching brace', () => {
+  const src = [
+    'location / {',
+    '    access_by_lua_block {',
+    '        -- a comment with } and {',
+    '        local t = { a = "}", b = [[ { ]] }',
+    "        if ngx.var.ssl_client_verify ~= 'SUCCESS' then ngx.exit(403) end",
+    '    }',
+    '    proxy_set_header X-SSL-Client-Cert $ssl_client_escaped_cert;',
+    '    proxy_pass http://127.0.0.1:8000;',
+    '}',
+  ].join('\n');
+  const [loc] = parseNginx(src, 'lua.conf');
+  assert.deepEqual(loc.block!.map((d) => d.name), ['access_by_lua_block', 'proxy_set_header', 'proxy_pass']);
+  assert.deepEqual(loc.block![0].block, []);
+  assert.equal(loc.block![1].line, 7);
+  assert.throws(() => parseNginx('content_by_lua_block {\n  local x = 1\n', 'bad'), NgxSyntaxError);
+});
+
+test('uWSGI ini: %(option) placeholders expand from the section, wherever the option is set', () => {
+  const binds = uwsgiIniBinds('u.ini', '[uwsgi]\nsocket = /run/%(project)/app.sock\nproject = shop\nhttp = :%(port)\nport = 8000\nhttps = %(missing),cert.pem\n');
+  assert.deepEqual(binds!.map((b) => b.spec), ['/run/shop/app.sock', ':8000', '%(missing)']);
 });
 
 test('nginx: syntax errors name the line', () => {
