@@ -17,6 +17,9 @@ export type Resolved =
   | { kind: 'external'; qualified: string }
   | { kind: 'assign'; mod: PyModule; name: string; value: PyNode };
 
+/** Default parse budget per scan: 24 MiB of Python source. */
+export const DEFAULT_PARSE_BUDGET = 24 * 1024 * 1024;
+
 export class PythonProject {
   readonly modules = new Map<string, PyModule>(); // by path
   /** Last component of the dotted module name → files; built on the first lookup by name. */
@@ -24,6 +27,12 @@ export class PythonProject {
   private readonly filesByPath = new Map<string, DiscoveredFile>();
   private readonly failed = new Set<string>();
   bytesParsed = 0;
+  /**
+   * How much Python source one scan parses at most (characters). A parsed file's trees and model
+   * cost ~100× its size in memory, so a tree full of large certificate-mentioning files is bounded
+   * here; what is left unparsed goes to `errors` (never silently).
+   */
+  parseBudget = DEFAULT_PARSE_BUDGET;
 
   constructor(
     private readonly parser: Parser,
@@ -78,6 +87,11 @@ export class PythonProject {
         return null;
       }
       src = r.text;
+    }
+    if (this.bytesParsed + src.length > this.parseBudget) {
+      this.errors.push({ file: path, message: `not parsed: the scan's parse budget (${(this.parseBudget / 1048576).toFixed(0)} MiB of Python source) is spent; its findings are unknown` });
+      this.failed.add(path);
+      return null;
     }
     try {
       const t0 = now();

@@ -34,6 +34,8 @@ export interface ScanOptions {
   /** Severity overrides by rule id (config). */
   severity?: Record<string, Finding['severity']>;
   maxFileBytes?: number;
+  /** Python source parsed at most per scan, in characters (default 24 MiB; tests set it lower). */
+  parseBudget?: number;
   onProgress?: (done: number, total: number, what: string) => void;
   /** Receives the project model once built (`mtls-audit fix` plans from it). */
   onModel?: (model: ProjectModel) => void;
@@ -101,6 +103,7 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
   const parser = await getPythonParser();
   mark('parser-ready');
   const python = new PythonProject(parser, files, errors);
+  if (opts.parseBudget !== undefined) python.parseBudget = opts.parseBudget;
   const analysed: PyModule[] = [];
   // Errors in file order, as a single pass would give them.
   for (let i = 0; i < pyFiles.length; i++) {

@@ -310,3 +310,20 @@ test('fix --write: a write that fails late leaves the tree exactly as it was (ev
     done();
   }
 });
+
+test('a parse budget bounds how much Python one scan parses; what it leaves out is in errors', async () => {
+  const { dir, done } = sandbox();
+  try {
+    const { runScan } = await import('../../src/scan/engine.js');
+    const view = (i: number) => `def view_${i}(request):\n    if request.META.get("HTTP_X_SSL_CLIENT_CERT"):\n        return JsonResponse({})\n` + `# ${'x'.repeat(70)}\n`.repeat(1400);
+    mkdirSync(join(dir, 'app'));
+    for (let i = 0; i < 5; i++) writeFileSync(join(dir, 'app', `v${i}.py`), view(i));
+    const report = await runScan({ path: join(dir, 'app'), parseBudget: 250_000 });
+    const skipped = report.errors.filter((e) => /parse budget .* is spent/.test(e.message));
+    assert.equal(skipped.length, 3, JSON.stringify(report.errors));
+    const files = new Set(report.findings.filter((f) => f.ruleId === 'cert-presence-only').map((f) => f.location.file));
+    assert.equal(files.size, 2);
+  } finally {
+    done();
+  }
+});
