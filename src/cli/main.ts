@@ -75,6 +75,7 @@ function buildProgram(): Command {
     .option('-e, --exclude <glob>', 'skip paths matching GLOB, relative to PATH (repeatable)', collect, [])
     .option('--include-tests', 'also scan tests.py, test_*.py and tests/ (skipped by default)', false)
     .option('--no-color', 'no colours in the text report')
+    .option('--strict', 'exit 2 when any input could not be analysed (the report still lists them under errors)', false)
     .action(async (path: string, o, cmd: Command) => {
       const [{ loadConfig }, { runScan }] = await Promise.all([import('../config/load.js'), import('../scan/engine.js')]);
       const config = loadConfig(path, o.config);
@@ -97,6 +98,12 @@ function buildProgram(): Command {
       writeOutput(renderReport(report, o.format as Format, { color: o.color !== false && !o.output && isTerminal(1), root: path }), o.output);
       mark('report');
       process.exitCode = exitCodeFor(report, failOn);
+      // An input that could not be analysed may hide a finding: with --strict that is a failure of
+      // its own, never a better verdict.
+      if (o.strict && report.errors.length) {
+        writeStderr(`mtls-audit: ${report.errors.length} input(s) could not be analysed (--strict); first: ${visibleLine(`${report.errors[0].file}: ${report.errors[0].message}`)}\n`);
+        process.exitCode = 2;
+      }
     });
 
   program

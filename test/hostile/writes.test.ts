@@ -327,3 +327,21 @@ test('a parse budget bounds how much Python one scan parses; what it leaves out 
     done();
   }
 });
+
+test('scan --strict: an input the scan could not analyse turns the verdict into exit 2 (the report is still written)', async () => {
+  const { dir, done } = sandbox();
+  try {
+    mkdirSync(join(dir, 'src'));
+    writeFileSync(join(dir, 'src', 'views.py'), 'x = 1\n');
+    writeFileSync(join(dir, 'src', 'deploy.conf'), 'server {\n  listen 443 ssl;\n  ssl_verify_client on;\n  location / { proxy_pass http://127.0.0.1:8000;\n');
+    const plain = await cli(['scan', join(dir, 'src'), '--format', 'json']);
+    assert.equal(plain.code, 0, plain.stderr);
+    assert.equal(JSON.parse(plain.stdout).errors.length, 1);
+    const strict = await cli(['scan', join(dir, 'src'), '--format', 'json', '--strict']);
+    assert.equal(strict.code, 2);
+    assert.match(strict.stderr, /^mtls-audit: 1 input\(s\) could not be analysed \(--strict\); first: deploy\.conf: nginx configuration syntax error/);
+    assert.equal(JSON.parse(strict.stdout).errors.length, 1);
+  } finally {
+    done();
+  }
+});
