@@ -8,7 +8,7 @@
 import type { InputError } from '../core/types.js';
 import type { ConfigSite, EntryPoint, RemovedHeader, UpstreamHeader, VerifyMode } from './model.js';
 import { wsgiKey } from './model.js';
-import { isVerifySource, site, type SourceFile } from './common.js';
+import { continuedLine, isVerifySource, site, type SourceFile } from './common.js';
 
 export interface ApDirective {
   name: string;
@@ -67,8 +67,9 @@ export function parseApache(text: string, file: string): ApDirective[] {
   const stack: { d: ApDirective | null; list: ApDirective[] }[] = [{ d: null, list: root }];
   for (let i = 0; i < lines.length; i++) {
     const start = i;
-    let l = lines[i];
-    while (/\\\s*$/.test(l) && i + 1 < lines.length) l = l.replace(/\\\s*$/, ' ') + lines[++i];
+    const joined = continuedLine(lines, i);
+    const l = joined.text;
+    i = joined.end;
     const t = l.trim();
     if (!t || t.startsWith('#')) continue;
     const col = l.length - l.trimStart().length + 1;

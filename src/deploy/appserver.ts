@@ -9,7 +9,7 @@ import type { Parser } from 'web-tree-sitter';
 import { parseWith, type PyNode } from '../python/parser.js';
 import { field, named, stringValue, unparen, walk } from '../python/ast.js';
 import type { AppServer, ConfigSite } from './model.js';
-import { site } from './common.js';
+import { continuedLine, site } from './common.js';
 
 export interface BindSpec {
   spec: string;
@@ -311,9 +311,10 @@ export function dockerfileCommands(path: string, text: string): { cmd?: { words:
   const lines = text.split('\n');
   const res: ReturnType<typeof dockerfileCommands> = { expose: [] };
   for (let i = 0; i < lines.length; i++) {
-    let l = lines[i];
     const start = i;
-    while (/\\\s*$/.test(l) && i + 1 < lines.length) l = l.replace(/\\\s*$/, ' ') + lines[++i];
+    const joined = continuedLine(lines, i);
+    const l = joined.text;
+    i = joined.end;
     const m = /^\s*(CMD|ENTRYPOINT|EXPOSE|FROM)\s+(.*)$/i.exec(l);
     if (!m) continue;
     const kw = m[1].toUpperCase();
@@ -360,9 +361,10 @@ export function systemdExecStarts(text: string): { words: string[]; line: number
     if (!inService) continue;
     const m = /^\s*ExecStart\s*=\s*[-@:+!]*(.*)$/.exec(raw);
     if (!m) continue;
-    let v = m[1];
     const start = i;
-    while (/\\\s*$/.test(v) && i + 1 < lines.length) v = v.replace(/\\\s*$/, ' ') + lines[++i];
+    const joined = continuedLine(lines, i, m[1]);
+    const v = joined.text;
+    i = joined.end;
     out.push({ words: shellWords(v), line: start + 1, text: raw.trim() });
   }
   return out;

@@ -93,3 +93,26 @@ export function isLoopbackHost(h: string | undefined): boolean {
 export function isAnyHost(h: string | undefined): boolean {
   return h === undefined || h === '' || h === '*' || h === '0.0.0.0' || h === '::' || h === '[::]' || h === '0';
 }
+
+/**
+ * A logical line made of `lines[i]` and the lines its trailing backslashes continue (Dockerfile,
+ * Apache, systemd). Each physical line is looked at once, so a file of many continued lines is
+ * read in linear time (testing the growing joined string was quadratic).
+ */
+export function continuedLine(lines: string[], i: number, first = lines[i]): { text: string; end: number } {
+  const parts: string[] = [];
+  let j = i;
+  let cur = first;
+  while (j + 1 < lines.length && endsWithBackslash(cur)) {
+    parts.push(cur.slice(0, cur.lastIndexOf('\\')) + ' ');
+    cur = lines[++j];
+  }
+  parts.push(cur);
+  return { text: parts.join(''), end: j };
+}
+
+function endsWithBackslash(line: string): boolean {
+  let k = line.length - 1;
+  while (k >= 0 && (line[k] === ' ' || line[k] === '\t' || line[k] === '\r')) k--;
+  return k >= 0 && line[k] === '\\';
+}

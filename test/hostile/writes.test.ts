@@ -345,3 +345,18 @@ test('scan --strict: an input the scan could not analyse turns the verdict into 
     done();
   }
 });
+
+test('line continuations are joined in linear time (a Dockerfile, an Apache config and a unit of 100k continued lines)', async () => {
+  const { continuedLine } = await import('../../src/deploy/common.js');
+  const { dockerfileCommands, systemdExecStarts } = await import('../../src/deploy/appserver.js');
+  const { parseApache } = await import('../../src/deploy/apache.js');
+  const many = Array.from({ length: 100_000 }, (_, i) => `  arg${i} \\`);
+  const t0 = Date.now();
+  const docker = dockerfileCommands('Dockerfile', ['FROM python:3', 'CMD gunicorn app.wsgi \\', ...many, '  --bind 0.0.0.0:8000'].join('\n'));
+  assert.match(docker.cmd?.words.join(' ') ?? '', /arg99999 +--bind 0\.0\.0\.0:8000$/);
+  parseApache(['<VirtualHost *:443>', 'RequestHeader set X-A \\', ...many, '  "x"', '</VirtualHost>'].join('\n'), 'a.conf');
+  systemdExecStarts(['[Service]', 'ExecStart=/usr/bin/gunicorn app.wsgi \\', ...many, '  -b 127.0.0.1:8000'].join('\n'));
+  const ms = Date.now() - t0;
+  assert.ok(ms < 5000, `took ${ms} ms`);
+  assert.deepEqual(continuedLine(['a \\', 'b \\  ', 'c', 'd'], 0), { text: 'a  b  c', end: 2 });
+});
