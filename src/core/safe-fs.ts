@@ -11,7 +11,7 @@ import { crypto } from './lazy.js';
 import { basename, dirname, join, relative, resolve, isAbsolute } from 'node:path';
 
 /** Where a path really leads: realpath of the path, or of its deepest existing ancestor plus the rest. */
-export function realTarget(path: string): string {
+function realTarget(path: string): string {
   const abs = resolve(path);
   const rest: string[] = [];
   let cur = abs;

@@ -5,7 +5,7 @@
 // Unicode tag block): each is shown as a visible escape instead.
 
 /** C0 and C1 controls (tab and newline aside), DEL, and format characters that hide or reorder text. */
-const HIDDEN = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\u2028\u2029]|\u{e0000}|[\u{e0001}-\u{e007f}]/gu;
+const HIDDEN = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\u2028\u2029]|[\u{e0000}-\u{e007f}]/gu;
 
 function escapeChar(c: string): string {
   const cp = c.codePointAt(0)!;
@@ -20,12 +20,4 @@ export function visible(s: string): string {
 /** One line for a terminal: hidden characters escaped, and newlines too (`\n`). */
 export function visibleLine(s: string): string {
   return visible(s).replace(/\n/g, '\\n');
-}
-
-/** Does `s` contain a character `visible` would escape? */
-export function hasHidden(s: string): boolean {
-  HIDDEN.lastIndex = 0;
-  const r = HIDDEN.test(s);
-  HIDDEN.lastIndex = 0;
-  return r;
 }

@@ -284,7 +284,7 @@ function build(files: DiscoveredFile[], errors: InputError[], extras: BuildExtra
     const [ns, nm] = ref.includes('/') ? ref.split('/') : [(ep as EntryPoint & { ingressNamespace?: string }).ingressNamespace ?? 'default', ref];
     const sec = k8s.secrets.find((s) => s.name === nm && s.namespace === ns) ?? k8s.secrets.find((s) => s.name === nm);
     if (sec?.keys.includes('ca.crl') && ep.verifySite) ep.crl = ep.verifySite;
-    (ep as EntryPoint & { crlUnknown?: boolean }).crlUnknown = !sec;
+    ep.crlUnknown = !sec;
     delete (ep as EntryPoint & { ingressNamespace?: string }).ingressNamespace;
   }
   for (const t of traefik) entryPoints.push(...traefikEntryPoints(t, traefik));

@@ -71,7 +71,7 @@ export function envoyEntryPoints(file: string, text: string, doc: YNode): EntryP
           verify = req ? 'on' : 'optional';
         } else if (trusted && !untrusted) verify = req ? 'on' : 'optional';
         else if (req || vc) verify = 'optional_no_ca';
-        verifySite = yget(tls, 'require_client_certificate') ? S(ykeyPos(tls, 'require_client_certificate')) : v.keyOwner && v.key ? S(ykeyPos(v.keyOwner, v.key)) : undefined;
+        verifySite = yget(tls, 'require_client_certificate') ? S(ykeyPos(tls, 'require_client_certificate')) : v.key ? S(ykeyPos(yget(tls, 'common_tls_context'), v.key)) : undefined;
       }
       for (const f of yitems(yget(fc, 'filters'))) {
         const hcm = yget(f, 'typed_config');
@@ -139,7 +139,7 @@ export function envoyEntryPoints(file: string, text: string, doc: YNode): EntryP
             if (verifySite) ep.verifySite = verifySite;
             if (ca) ep.caFile = ca;
             if (crl) ep.crl = crl;
-            if (crlUnknown) (ep as EntryPoint & { crlUnknown?: boolean }).crlUnknown = true;
+            if (crlUnknown) ep.crlUnknown = true;
             if (fc === dfc) ep.name += ' (default filter chain)';
             ep.underscoreSite = yget(hcm, 'common_http_protocol_options', 'headers_with_underscores_action') ? S(ykeyPos(yget(hcm, 'common_http_protocol_options'), 'headers_with_underscores_action')) : lsite;
             const vf = headers.find((h) => /%DOWNSTREAM_PEER_CERT_V|VERIFY/i.test(h.source) && h.action !== 'remove');
@@ -158,10 +158,10 @@ export function envoyEntryPoints(file: string, text: string, doc: YNode): EntryP
  * a `combined_validation_context` (whose SDS part is merged over it), or an SDS secret by name —
  * resolved from this file's `static_resources.secrets` when it is there, else `external` names it.
  */
-function validationContext(ctx: YNode | undefined, secrets: Map<string, YNode>): { node?: YNode; external?: string; keyOwner?: YNode; key?: string } {
+function validationContext(ctx: YNode | undefined, secrets: Map<string, YNode>): { node?: YNode; external?: string; key?: string } {
   if (!ctx) return {};
   const direct = yget(ctx, 'validation_context');
-  if (direct) return { node: direct, keyOwner: ctx, key: 'validation_context' };
+  if (direct) return { node: direct, key: 'validation_context' };
   const sdsOf = (cfg: YNode | undefined): { node?: YNode; external?: string } => {
     const name = ystr(yget(cfg, 'name'));
     if (!name) return {};
@@ -174,11 +174,11 @@ function validationContext(ctx: YNode | undefined, secrets: Map<string, YNode>):
     const dflt = yget(combined, 'default_validation_context');
     const sds = sdsOf(yget(combined, 'validation_context_sds_secret_config'));
     // Envoy merges the SDS context over the default one: a CA from either side counts.
-    if (sds.node && !yget(dflt, 'trusted_ca')) return { node: sds.node, keyOwner: ctx, key: 'combined_validation_context' };
-    if (sds.external && !yget(dflt, 'trusted_ca')) return { external: sds.external, keyOwner: ctx, key: 'combined_validation_context' };
-    return { node: dflt, keyOwner: ctx, key: 'combined_validation_context' };
+    if (sds.node && !yget(dflt, 'trusted_ca')) return { node: sds.node, key: 'combined_validation_context' };
+    if (sds.external && !yget(dflt, 'trusted_ca')) return { external: sds.external, key: 'combined_validation_context' };
+    return { node: dflt, key: 'combined_validation_context' };
   }
   const sdsCfg = yget(ctx, 'validation_context_sds_secret_config');
-  if (sdsCfg) return { ...sdsOf(sdsCfg), keyOwner: ctx, key: 'validation_context_sds_secret_config' };
+  if (sdsCfg) return { ...sdsOf(sdsCfg), key: 'validation_context_sds_secret_config' };
   return {};
 }

@@ -133,33 +133,25 @@ export function looksLikeHaproxy(text: string): boolean {
 }
 
 /**
- * What `ca-ignore-err` / `crt-ignore-err` leave of verification. HAProxy's verify callback ignores
- * the listed OpenSSL errors: ca-ignore-err for errors raised at depth > 0, crt-ignore-err for those
- * at depth 0 — which is where an unknown issuer, a bad signature or a revoked client certificate
- * is reported. Ignoring an issuer/chain error lets a certificate from any CA through
- * (observed live: `crt-ignore-err all` with `verify required` accepted an unrelated CA's
- * certificate); ignoring 23 (certificate revoked) makes the CRL decide nothing.
+ * What `crt-ignore-err` leaves of verification. HAProxy's verify callback ignores the listed
+ * OpenSSL errors: crt-ignore-err those raised at depth 0, which is where an unknown issuer, a bad
+ * signature or a revoked client certificate is reported; ca-ignore-err those at depth > 0, which
+ * concern intermediates only (measured live: `ca-ignore-err all` alone still refused a certificate
+ * whose sender supplied its own root), so it decides nothing here. Ignoring an issuer/chain error
+ * lets a certificate from any CA through (observed live: `crt-ignore-err all` with `verify required`
+ * accepted an unrelated CA's certificate); ignoring 23 (certificate revoked) makes the CRL decide nothing.
  */
-export function ignoredVerifyErrors(caIgnore: string | undefined, crtIgnore: string | undefined): { chain: boolean; revocation: boolean } {
-  const codes = (v: string | undefined): Set<string> | 'all' => {
-    if (!v) return new Set();
-    if (v.split(',').some((x) => x.trim().toLowerCase() === 'all')) return 'all';
-    return new Set(v.split(',').map((x) => x.trim()).filter(Boolean));
-  };
+function ignoredVerifyErrors(crtIgnore: string | undefined): { chain: boolean; revocation: boolean } {
+  const list = (crtIgnore ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  const all = list.some((x) => x.toLowerCase() === 'all');
   // Errors that say the chain does not lead to a trusted CA (or its signature is wrong):
   // 2 unable to get issuer certificate, 4/7 signature decryption/failure, 18 self-signed leaf,
   // 19 self-signed in chain, 20 unable to get local issuer, 21 unable to verify leaf signature,
   // 24 invalid CA, 30/31/32 issuer mismatch.
   const CHAIN = ['2', '4', '7', '18', '19', '20', '21', '24', '30', '31', '32', 'X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT', 'X509_V_ERR_CERT_SIGNATURE_FAILURE', 'X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT', 'X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN', 'X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'X509_V_ERR_INVALID_CA'];
   const REVOKED = ['23', 'X509_V_ERR_CERT_REVOKED'];
-  const ca = codes(caIgnore);
-  const crt = codes(crtIgnore);
-  const any = (set: Set<string> | 'all', list: string[]) => set === 'all' || list.some((c) => set.has(c));
-  // Errors about the client's certificate are raised at depth 0 (crt-ignore-err): measured live,
-  // `ca-ignore-err all` alone still refused a certificate whose sender supplied its own root.
-  // What ca-ignore-err lets through concerns intermediates only; it is read but decides nothing here.
-  void ca;
-  return { chain: any(crt, CHAIN), revocation: any(crt, REVOKED) };
+  const any = (codes: string[]) => all || codes.some((c) => list.includes(c));
+  return { chain: any(CHAIN), revocation: any(REVOKED) };
 }
 
 export function parseHaproxyFile(f: SourceFile, errors: InputError[]): HaSection[] | null {
@@ -369,10 +361,9 @@ export function haproxyEntryPoints(file: string, sections: HaSection[]): EntryPo
       };
       const vIdx = bw.indexOf('verify');
       const v = opt('verify') ?? 'none';
-      const ignored = ignoredVerifyErrors(opt('ca-ignore-err'), opt('crt-ignore-err'));
-      const ignoreAll = ignored.chain;
+      const ignored = ignoredVerifyErrors(opt('crt-ignore-err'));
       let verify: VerifyMode = !ssl ? 'off' : v === 'required' ? 'on' : v === 'optional' ? 'optional' : 'off';
-      if (ignoreAll && (verify === 'on' || verify === 'optional')) verify = 'optional_no_ca';
+      if (ignored.chain && (verify === 'on' || verify === 'optional')) verify = 'optional_no_ca';
       const bsite = lsite(file, bind);
       for (const r of routes) {
         const acls = new Map<string, string[][]>();
@@ -404,7 +395,7 @@ export function haproxyEntryPoints(file: string, sections: HaSection[]): EntryPo
         // A CRL whose "revoked" verdict is ignored checks nothing.
         if (opt('crl-file') && !ignored.revocation) ep.crl = bsite;
         else if (opt('crl-file')) ep.crlIgnored = bsite;
-        if (ignoreAll) ep.ignoresVerifyErrors = bsite;
+        if (ignored.chain) ep.ignoresVerifyErrors = bsite;
         if (rules.enforce) ep.enforceSite = rules.enforce;
         if (rules.uses) ep.usesCert = rules.uses;
         if (!ep.passesUnderscoreHeaders) ep.underscoreSite = rules.restrictsUnderscore;

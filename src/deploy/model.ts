@@ -84,6 +84,8 @@ export interface EntryPoint {
   xfcc?: { mode: string; site: ConfigSite };
   /** Chain verification errors are ignored (HAProxy `crt-ignore-err` with `all` or an issuer/signature error). */
   ignoresVerifyErrors?: ConfigSite;
+  /** Whether the proxy checks a CRL cannot be told from the tree (an ingress secret or an Envoy SDS secret served from elsewhere). */
+  crlUnknown?: boolean;
   /** A CRL is configured but its "revoked" verdict is ignored (HAProxy `crt-ignore-err 23` or `all`): it checks nothing. */
   crlIgnored?: ConfigSite;
   /** The proxy uses the client certificate itself (routing, access decisions) even if it forwards nothing. */

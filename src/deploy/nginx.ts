@@ -61,8 +61,8 @@ function packagedInclude(d: NgxDirective): NgxDirective[] | null {
   return body.map(([name, args]) => ({ ...d, name, args: args.split(' ').map((v) => ({ value: v, raw: v, quoted: false, line: d.line, column: d.column })) }));
 }
 
-/** How many directives include expansion may produce for one scan (each file is expanded at every place it is included). */
-export const INCLUDE_BUDGET = 50_000;
+/** How many directives the expansion of one main config may produce (an included file is copied at every place it is included). */
+const INCLUDE_BUDGET = 50_000;
 
 interface ExpandState {
   files: Map<string, NginxFile>;
@@ -94,8 +94,9 @@ function expand(dirs: NgxDirective[], from: string, main: string, st: ExpandStat
       const targets = resolveCached(st, d.args[0].value, from, main);
       const usable = targets.sort().filter((t) => st.files.has(t) && !stack.includes(t) && stack.length <= 16);
       if (!usable.length) {
-        const known = targets.length ? [] : packagedInclude(d);
-        out.push(...(known ?? (targets.length ? [] : [d])));
+        // Found but only along a cycle: nothing more to add. Not found: a file nginx's package
+        // ships, or else kept as an unread include (what it sets is unknown).
+        if (!targets.length) out.push(...(packagedInclude(d) ?? [d]));
         continue;
       }
       for (const t of usable) {
@@ -313,8 +314,9 @@ export function nginxEntryPoints(files: NginxFile[], treePaths: string[], errors
     st.exhausted = undefined;
     expanded.set(f.path, expand(f.directives, f.path, f.path, st, [f.path]));
     const cut = st.exhausted as NgxDirective | undefined; // set by expand()
-    if (cut) cutAt.set(f.path, cut);
-    if (cut) errors.push({ file: f.path, message: `nginx include expansion stopped after ${INCLUDE_BUDGET} directives (includes that include each other?) at ${cut.file}:${cut.line}; what the rest sets is unknown, so routes there prove nothing` });
+    if (!cut) continue;
+    cutAt.set(f.path, cut);
+    errors.push({ file: f.path, message: `nginx include expansion stopped after ${INCLUDE_BUDGET} directives (includes that include each other?) at ${cut.file}:${cut.line}; what the rest sets is unknown, so routes there prove nothing` });
   }
   const entryPoints: EntryPoint[] = [];
   for (const f of files) {

@@ -69,8 +69,8 @@ const SECRET_RE = /^[0-9a-f]{64}$/;
 /** Why an existing secret file cannot be trusted to be secret: tracked by git, or group/other-readable. */
 function secretExposure(root: string, rel: string): string | null {
   try {
-    const mode = statSync(join(root, rel)).mode & 0o077;
-    if (mode) return `readable by group or others (mode ${(statSync(join(root, rel)).mode & 0o777).toString(8)})`;
+    const mode = statSync(join(root, rel)).mode & 0o777;
+    if (mode & 0o077) return `readable by group or others (mode ${mode.toString(8)})`;
   } catch {
     return null;
   }

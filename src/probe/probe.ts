@@ -41,7 +41,7 @@ function parseUrl(value: string, what: string, protocols: string[]): URL {
  * An origin-relative path: `/…`, never `//host/…` or `/\\host/…` (which a URL parser resolves to
  * another host), a scheme, a backslash or a control character. The probe only talks to the target.
  */
-export function normPath(p: string, what: string): string {
+function normPath(p: string, what: string): string {
   const path = p.trim();
   if (!path.startsWith('/') || /[\s\\\x00-\x1f\x7f]/.test(path) || /^\/\//.test(path)) throw new UsageError(`${what} must be a path on the target, starting with a single / (e.g. /api/me/): ${JSON.stringify(p)}`);
   return path;
@@ -80,12 +80,11 @@ export function toFinding(p: ProbeFinding): Finding {
 
 function unreachable(learned: Learned): Outcome | null {
   const all = learned.paths.flatMap((b) => [b.legit, b.none]);
-  const dead = (o: Outcome) => o.kind === 'network-error' || o.kind === 'timeout';
-  if (all.length && all.every(dead)) return all[0];
-  // No TLS handshake completed at all, the legitimate certificate's included (a server that does
-  // not speak TLS, or one that refuses every certificate): nothing can be tested, so it is not a
-  // pass with "every case refused".
-  if (all.length && all.every((o) => dead(o) || o.kind === 'tls-refused')) return learned.paths.map((b) => b.legit).find((o) => o.kind === 'tls-refused') ?? all[0];
+  // Nothing answered, or no TLS handshake completed at all, the legitimate certificate's included
+  // (a server that does not speak TLS, or one that refuses every certificate): nothing can be
+  // tested, so it is not a pass with "every case refused".
+  const noAnswer = (o: Outcome) => o.kind === 'network-error' || o.kind === 'timeout' || o.kind === 'tls-refused';
+  if (all.length && all.every(noAnswer)) return learned.paths.map((b) => b.legit).find((o) => o.kind === 'tls-refused') ?? all[0];
   const trust = all.find((o) => o.kind === 'network-error' && /server certificate not trusted/.test(o.error ?? ''));
   return trust ?? null;
 }

@@ -8,14 +8,18 @@ import type { PyFunction } from '../python/module.js';
 import { dotted, field, named, stringValue, walk } from '../python/ast.js';
 import type { ViewFacts } from './views.js';
 
-/** Marker attributes read by MIDDLEWARE-listed `process_view` hooks that deny on certificate data. */
-const markersOf = new WeakMap<ProjectModel, Set<string>>();
+/** Memo per model and MIDDLEWARE list (settings profiles may list different middleware). */
+const markersOf = new WeakMap<ProjectModel, Map<string, Set<string>>>();
 
+/** Marker attributes read by MIDDLEWARE-listed `process_view` hooks that deny on certificate data. */
 export function gateMarkers(model: ProjectModel, middleware: string[] | null): Set<string> {
-  const known = markersOf.get(model);
+  const key = (middleware ?? []).join('\n');
+  let byList = markersOf.get(model);
+  if (!byList) markersOf.set(model, (byList = new Map()));
+  const known = byList.get(key);
   if (known) return known;
   const out = new Set<string>();
-  markersOf.set(model, out);
+  byList.set(key, out);
   if (!middleware?.length) return out;
   for (const f of model.code.flows) {
     const fn = f.root.fn;

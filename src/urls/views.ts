@@ -192,18 +192,18 @@ export function onlyAnswers(fn: PyFunction): boolean {
   return calls === 1;
 }
 
-/** Password-checking evidence in view code: `authenticate(..., password=...)`, `check_password(...)`, `AuthenticationForm`. */
-export function passwordEvidence(text: string): boolean {
-  return /\bauthenticate\s*\([^)]*\bpassword\s*=/.test(text) || /\bcheck_password\s*\(/.test(text) || /\bAuthenticationForm\b/.test(text) || /\bAuthTokenSerializer\b/.test(text) || /\bTokenObtain\w*Serializer\b/.test(text);
+/**
+ * Password-checking evidence in a view: in its code (the functions given), a call to
+ * `authenticate`/`aauthenticate` with a `password=` keyword — whatever its other arguments contain
+ * (`username=request.POST.get("email")` has parentheses a text pattern stops at) — or a
+ * `check_password(...)` call; in its code text, the same as written, `AuthenticationForm`, DRF's
+ * `AuthTokenSerializer` or simplejwt's `TokenObtain…Serializer`.
+ */
+export function passwordEvidence(text: string, code: { module: PyModule; node: PyNode }[]): boolean {
+  return /\bauthenticate\s*\([^)]*\bpassword\s*=/.test(text) || /\bcheck_password\s*\(/.test(text) || /\bAuthenticationForm\b/.test(text) || /\bAuthTokenSerializer\b/.test(text) || /\bTokenObtain\w*Serializer\b/.test(text) || code.some((c) => passwordCallIn(c.module, c.node));
 }
 
-/**
- * The same evidence read from the tree: a call to `authenticate`/`aauthenticate` with a
- * `password=` keyword, whatever its other arguments contain (`username=request.POST.get("email")`
- * has parentheses a text pattern stops at), or a `check_password(...)` call. Comments and strings
- * are not code, so they are not evidence.
- */
-export function passwordCallIn(mod: PyModule, node: PyNode): boolean {
+function passwordCallIn(mod: PyModule, node: PyNode): boolean {
   let found = false;
   walk(node, (n) => {
     if (found) return false;
@@ -342,7 +342,7 @@ function functionView(python: PythonProject, route: Route, fn: PyFunction, urlDe
       changes = 'writes to the database';
     }
   }
-  const pw = passwordEvidence(text) || passwordCallIn(mod, fn.node);
+  const pw = passwordEvidence(text, [fn]);
   return {
     route,
     target: route.view,
@@ -388,7 +388,7 @@ function classView(python: PythonProject, route: Route, cls: PyClass, urlDecos: 
     const pwText = loginish.map((m) => codeText(m.node, m.module.src)).join('\n');
     const serializer = python.classAttr(cls, 'serializer_class');
     const serText = serializer ? serializer.cls.module.text(serializer.value) : '';
-    if (passwordEvidence(pwText) || loginish.some((m) => passwordCallIn(m.module, m.node)) || /\b(AuthTokenSerializer|TokenObtain\w*Serializer)\b/.test(serText)) login = tokenEvidence(pwText) || /Token/.test(serText) ? 'token' : 'password';
+    if (passwordEvidence(pwText, loginish) || /\b(AuthTokenSerializer|TokenObtain\w*Serializer)\b/.test(serText)) login = tokenEvidence(pwText) || /Token/.test(serText) ? 'token' : 'password';
   }
   if (login && /django_otp|two_factor|webauthn|fido2|OTPAuthenticationForm/.test(text)) secondFactorLogin = true;
   // State change: handlers for unsafe methods, generic editing views, viewsets' write actions.
@@ -457,7 +457,6 @@ export function viewChecksAccess(v: ViewFacts): string | null {
 
 /** Checks a view's own code may make (user, permission, signature, certificate). */
 const OWN_AUTH_RE = /\b(is_authenticated|is_anonymous|has_perms?|is_staff|is_superuser|PermissionDenied|HttpResponseForbidden|HttpResponseUnauthorized|NotAuthenticated|AuthenticationFailed|compare_digest|check_password|authenticate\s*\(|verify_signature|construct_event|validate_signature|SSL_CLIENT|CLIENT_CERT|CLIENT_S_DN|CLIENT_VERIFY|x509|X509|load_certificate|status\s*=\s*40[13]|status\.HTTP_40[13])/;
-
 
 /** A view's DRF class attribute (through project bases), or an `as_view(attr=...)` initkwarg. */
 export function drfAttr(python: PythonProject, v: ViewFacts, name: string): { node: PyNode; mod: PyModule } | null {

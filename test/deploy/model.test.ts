@@ -587,7 +587,7 @@ test('Envoy: combined_validation_context and SDS validation contexts carry the C
   assert.equal(viaSds.verify, 'on', 'an SDS validation context served elsewhere still names a CA');
   assert.match(viaSds.caFile ?? '', /SDS secret spiffe/);
   assert.equal(viaSds.crl, undefined);
-  assert.equal((viaSds as EntryPoint & { crlUnknown?: boolean }).crlUnknown, true, 'whether that secret has a CRL is unknown');
+  assert.equal(viaSds.crlUnknown, true, 'whether that secret has a CRL is unknown');
   assert.equal(fallback.verify, 'off', 'the default filter chain has no TLS context');
 });
 

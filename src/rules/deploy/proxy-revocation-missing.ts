@@ -42,7 +42,7 @@ export default defineRule<MessageIds>({
       if (ep.verify !== 'on' && ep.verify !== 'optional') return false;
       if (ep.ignoresVerifyErrors) return false;
       if (ep.crl || ep.ocsp) return false;
-      if ((ep as EntryPoint & { crlUnknown?: boolean }).crlUnknown) return false;
+      if (ep.crlUnknown) return false;
       return true;
     });
     for (const [, eps] of bySite(cands, (e) => e.verifySite ?? e.site)) {
