@@ -331,14 +331,41 @@ interface Ctx {
   shapes: Map<EntryPoint, RouteShape | null>;
   /** Findings placed inside some handler (the rest of the Django findings are shown at node level). */
   placed: Set<Finding>;
+  /** Findings with a file and line, per file, sorted by line (each flow looks up its own ranges). */
+  byFile: Map<string, { line: number; index: number; f: Finding }[]>;
 }
 
-function inFlow(f: { file?: string; line?: number }, flow: CertFlow): boolean {
-  if (!f.file || !f.line) return false;
-  for (const fn of flow.functions) {
-    if (fn.module.path === f.file && f.line >= fn.node.line && f.line <= fn.node.endLine) return true;
-  }
-  return f.file === flow.root.file && f.line === flow.root.line;
+function indexByFile(findings: Finding[]): Ctx['byFile'] {
+  const out: Ctx['byFile'] = new Map();
+  findings.forEach((f, index) => {
+    const { file, line } = f.location;
+    if (!file || !line) return;
+    const list = out.get(file);
+    if (list) list.push({ line, index, f });
+    else out.set(file, [{ line, index, f }]);
+  });
+  for (const list of out.values()) list.sort((a, b) => a.line - b.line || a.index - b.index);
+  return out;
+}
+
+/** The findings inside a flow's functions (or on its root), in report order: binary search per function range, not a pass over every finding per flow. */
+function findingsInFlow(ctx: Ctx, flow: CertFlow): Finding[] {
+  const hit = new Map<number, Finding>();
+  const take = (file: string, from: number, to: number) => {
+    const list = ctx.byFile.get(file);
+    if (!list) return;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid].line < from) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < list.length && list[i].line <= to; i++) hit.set(list[i].index, list[i].f);
+  };
+  for (const fn of flow.functions) take(fn.module.path, fn.node.line, fn.node.endLine);
+  if (flow.root.file && flow.root.line) take(flow.root.file, flow.root.line, flow.root.line);
+  return [...hit.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
 }
 
 function eventSite(e: FlowEvent): FlowRef {
@@ -434,7 +461,7 @@ function readFacts(flow: CertFlow, ep: EntryPoint | null): FlowFact[] {
 }
 
 function handlerOf(ctx: Ctx, flow: CertFlow, ep: EntryPoint | null, routes: string[]): FlowHandler {
-  const flowFindings = ctx.findings.filter((f) => inFlow(f.location, flow));
+  const flowFindings = findingsInFlow(ctx, flow);
   for (const f of flowFindings) ctx.placed.add(f);
   return {
     kind: flow.root.kind,
@@ -679,6 +706,7 @@ function build(model: ProjectModel, findings: Finding[]): IdentityFlow[] {
     routes: code?.flows?.some((f) => f.root.kind === 'view') ? routesByView(model) : { byView: new Map(), byDef: new Map() },
     shapes: new Map(routes.map((e) => [e, routeShape(e)])),
     placed: new Set(),
+    byFile: indexByFile(findings),
   };
   const eps: (EntryPoint | null)[] = routes.length ? routes : [null];
   const flows = eps.map((ep, i) => buildOne(ctx, ep, i));

@@ -22,29 +22,38 @@ export interface TrustedKey {
  * check (HMAC, trusted-proxy allow-list) in the code path.
  */
 export function trustedHeaderKeys(model: ProjectModel): TrustedKey[] {
+  const have = trustedMemo.get(model);
+  if (have) return have;
   const byKey = new Map<string, { read: SourceRead; flow: CertFlow }[]>();
+  const seen = new Set<string>();
+  const flowIds = new Map<CertFlow, number>();
   for (const flow of model.code.flows) {
     if (!flow.grants.length) continue;
     if (codeProvenance(model, flow)) continue;
+    flowIds.set(flow, flowIds.size);
     for (const r of flow.reads) {
       const src = r.origin === 'copied' && r.copiedFrom ? r.copiedFrom : r.origin === 'header' ? r : null;
       if (!src || !/^HTTP_/.test(src.key)) continue;
-      const list = byKey.get(src.key) ?? [];
-      if (!list.some((x) => x.read.file === src.file && x.read.line === src.line && x.flow === flow)) list.push({ read: src, flow });
-      byKey.set(src.key, list);
+      const id = `${src.key}\u0000${src.file}\u0000${src.line}\u0000${flowIds.get(flow)}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const list = byKey.get(src.key);
+      if (list) list.push({ read: src, flow });
+      else byKey.set(src.key, [{ read: src, flow }]);
     }
   }
-  return [...byKey.entries()]
+  const out = [...byKey.entries()]
     .map(([key, uses]) => {
       uses.sort((a, b) => a.flow.root.file.localeCompare(b.flow.root.file) || a.flow.root.line - b.flow.root.line || a.read.file.localeCompare(b.read.file) || a.read.line - b.read.line);
-      const reads: SourceRead[] = [];
-      for (const u of uses) if (!reads.includes(u.read)) reads.push(u.read);
-      const flows: CertFlow[] = [];
-      for (const u of uses) if (!flows.includes(u.flow)) flows.push(u.flow);
-      return { key, reads, flows };
+      return { key, reads: [...new Set(uses.map((u) => u.read))], flows: [...new Set(uses.map((u) => u.flow))] };
     })
     .sort((a, b) => a.key.localeCompare(b.key));
+  trustedMemo.set(model, out);
+  return out;
 }
+
+/** Three deploy rules ask for the trusted keys of the same (frozen) model: computed once. */
+const trustedMemo = new WeakMap<ProjectModel, TrustedKey[]>();
 
 const ROOT_LABEL: Record<string, string> = { view: 'view', middleware: 'middleware', backend: 'authentication backend', 'drf-auth': 'DRF authentication class', function: 'function' };
 
