@@ -3,6 +3,7 @@
 
 import type { LineCounter, Node as YamlNode } from 'yaml';
 import { yaml } from '../core/lazy.js';
+import { blockTooDeep, flowTooDeep, MAX_FLOW_DEPTH } from '../core/nesting.js';
 
 export type YNode =
   | { kind: 'map'; entries: Map<string, { keyLine: number; keyCol: number; value: YNode }>; line: number; col: number }
@@ -15,8 +16,13 @@ export interface YamlParse {
 }
 
 export function parseYaml(text: string): YamlParse {
-  const lc = new (yaml().LineCounter)();
   const out: YamlParse = { docs: [], errors: [] };
+  const deep = flowTooDeep(text) ?? blockTooDeep(text);
+  if (deep) {
+    out.errors.push({ message: `collections nested more than ${MAX_FLOW_DEPTH} levels deep`, ...deep });
+    return out;
+  }
+  const lc = new (yaml().LineCounter)();
   let docs;
   try {
     docs = yaml().parseAllDocuments(text, { lineCounter: lc, uniqueKeys: false, prettyErrors: false });

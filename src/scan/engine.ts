@@ -17,6 +17,7 @@ import { buildCodeModel, describeFlows } from '../python/flow.js';
 import { buildSettings } from '../settings/resolve.js';
 import { buildDeployment } from '../deploy/build.js';
 import { assignFingerprints } from './fingerprint.js';
+import { FindingCap, MAX_FINDINGS_HELD_PER_RULE_AND_FILE } from './cap.js';
 import { applyInlineSuppressions, applyBaseline } from './suppress.js';
 import { VERSION } from '../version.js';
 import { mark, addTime, now } from '../core/timing.js';
@@ -136,6 +137,7 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
   const ruleOptions: RuleOptions = { ...DEFAULT_RULE_OPTIONS, ...opts.ruleOptions };
   const selected = selectRules(opts);
   const findings: Finding[] = [];
+  const held = new FindingCap(MAX_FINDINGS_HELD_PER_RULE_AND_FILE);
   for (const rule of selected) {
     try {
       rule.check({
@@ -146,7 +148,7 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
           if (opts.severity?.[rule.meta.id]) f.severity = opts.severity[rule.meta.id];
           if (!f.evidence && f.location.file && f.location.line) f.evidence = sourceLine(model, f.location.file, f.location.line);
           (f as Finding & { _anchor?: string })._anchor = d.anchor;
-          findings.push(f);
+          if (held.admit(f)) findings.push(f);
         },
       });
     } catch (e) {
@@ -154,6 +156,9 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
     }
   }
 
+  const heldBack = held.finish();
+  findings.push(...heldBack.extra);
+  errors.push(...heldBack.errors);
   mark('rules');
   const unique = dedupe(findings);
   unique.sort(compareFindings);
@@ -165,6 +170,11 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
     kept = r.kept;
     suppressed = [...suppressed, ...r.suppressed];
   }
+  const listed = new FindingCap();
+  kept = kept.filter((f) => listed.admit(f));
+  const capped = listed.finish();
+  if (capped.extra.length) kept = [...kept, ...capped.extra].sort(compareFindings);
+  errors.push(...capped.errors);
   for (const f of [...kept, ...suppressed]) delete (f as Finding & { _anchor?: string })._anchor;
 
   return {
