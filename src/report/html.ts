@@ -9,6 +9,7 @@
 // evidence and the fix; suppressed findings, input errors and probe cases. Filtering by severity,
 // rule and text works offline (the script toggles `hidden`); without script everything is shown.
 
+import { noFindingHeadline } from './headline.js';
 import { sha256 } from '../core/hash.js';
 import type { Finding, Report, Severity } from '../core/types.js';
 import { SEVERITIES, severityRank } from '../core/types.js';
@@ -187,7 +188,7 @@ function summary(report: Report, anchorsBySev: Map<Severity, number>, flows: Ide
     : `<div class="card flows-card zero"><span class="card-n">–</span><span class="card-l">no identity flow</span></div>`;
   return `<section class="summary" id="summary">
 <div class="cards"><div class="card total"><span class="card-n">${total}</span><span class="card-l">${total === 1 ? 'finding' : 'findings'}</span></div>${cards}${flowCard}</div>
-<div class="panel-box"><div class="panel-title">By CWE</div>${rows.length ? `<table class="tbl cwe-tbl"><thead><tr><th>CWE</th><th>weakness</th><th class="num">findings</th><th>by severity</th></tr></thead><tbody>${cweRows}</tbody></table>` : `<p class="clean">${ICON.ok}${report.kind === 'probe' ? 'No finding: every case that ran was refused.' : 'No findings.'}</p>`}</div>
+<div class="panel-box"><div class="panel-title">By CWE</div>${rows.length ? `<table class="tbl cwe-tbl"><thead><tr><th>CWE</th><th>weakness</th><th class="num">findings</th><th>by severity</th></tr></thead><tbody>${cweRows}</tbody></table>` : noFindingHtml(report)}</div>
 <div class="panel-box"><div class="panel-title">By layer</div>${layerRows ? `<table class="tbl"><thead><tr><th>layer</th>${SEVERITIES.map((sv) => `<th class="num">${sv}</th>`).join('')}</tr></thead><tbody>${layerRows}</tbody></table>` : '<p class="muted small">No findings.</p>'}
 <div class="panel-title spaced">Run</div><p class="stats">${stats.join(' · ')}</p></div>
 </section>`;
@@ -266,6 +267,7 @@ a.card{text-decoration:none;border-top-width:4px;border-top-color:var(--bad)}a.c
 .bar{display:block}.bar-critical{fill:var(--crit)}.bar-high{fill:var(--high)}.bar-medium{fill:#d4a017}.bar-low{fill:var(--low)}
 .stats{margin:8px 0 2px;color:var(--muted);font-size:.88rem}
 .clean{display:flex;gap:8px;align-items:center;color:var(--ok);font-weight:600;margin:6px 0}
+.unproven{display:flex;gap:8px;align-items:center;color:var(--warn);font-weight:600;margin:6px 0}
 .sev{display:inline-block;border-radius:4px;padding:1px 7px;font-size:.72rem;font-weight:700;text-transform:uppercase;letter-spacing:.6px}
 .sev-critical.sev{background:var(--crit);color:#fff}.sev-high.sev{background:var(--high);color:#fff}.sev-medium.sev{background:#eab308;color:#3b2a00}.sev-low.sev{background:var(--low);color:#fff}
 .sev-dot{display:inline-block;width:9px;height:9px;border-radius:50%;flex:none}
@@ -484,6 +486,11 @@ function anchorIds(report: Report): { ids: Map<Finding, string>; byKey: Map<stri
   return { ids, byKey };
 }
 
+function noFindingHtml(report: Report): string {
+  const h = noFindingHeadline(report);
+  return h.clean ? `<p class="clean">${ICON.ok}${h.text}</p>` : `<p class="unproven">${ICON.warn}${h.text}</p>`;
+}
+
 export function renderHtml(report: Report, opts: RenderOptions = {}): string {
   const root = opts.root ?? (report.kind === 'scan' ? report.target : undefined);
   const src = new SourceLines(root);
@@ -495,7 +502,7 @@ export function renderHtml(report: Report, opts: RenderOptions = {}): string {
   const title = `mtls-audit ${report.kind}: ${visible(report.target)}`;
   const findingsHtml = report.findings.length
     ? `${toolbar(report.findings, bySev)}<div id="none-shown" class="none-shown" hidden>No finding matches the filters.</div>${renderGroups(report.findings, ids, src)}`
-    : `<p class="clean">${ICON.ok}${report.kind === 'probe' ? 'No finding: every case that ran was refused.' : 'No findings.'}</p>`;
+    : noFindingHtml(report);
 
   const extra: string[] = [];
   if (report.suppressed?.length) {

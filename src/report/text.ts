@@ -4,6 +4,7 @@
 // ANSI colours only when asked (the CLI asks for a TTY without --output). Output is deterministic:
 // no timings unless --verbose.
 
+import { noFindingHeadline } from './headline.js';
 import type { Finding, Report, Severity } from '../core/types.js';
 import { SEVERITIES } from '../core/types.js';
 import { compareInGroup, groupFindings, groupKey } from './order.js';
@@ -218,7 +219,10 @@ export function renderText(report: Report, opts: RenderOptions = {}): string {
   const out: string[] = [];
 
   if (report.findings.length) out.push(...renderGroups(report.findings, src, paint, verbose));
-  else out.push(paint.green(report.kind === 'probe' ? 'No finding: every case that ran was refused.' : 'No findings.'), '');
+  else {
+    const h = noFindingHeadline(report);
+    out.push(h.clean ? paint.green(h.text) : paint.yellow(h.text), '');
+  }
 
   if (verbose && report.suppressed?.length) {
     out.push(paint.bold(`suppressed (${report.suppressed.length}):`));
