@@ -71,9 +71,13 @@ function build(files: DiscoveredFile[], errors: InputError[], extras: BuildExtra
       if (isTemplate || /\{\{/.test(src.text) && /(^|\/)templates\//.test(src.path)) continue; // Helm/Jinja templates are not YAML yet
       const y = parseYaml(src.text);
       if (y.errors.length) {
+        // One bad document of a multi-document stream (a CRD bundle, a Helm render) costs that
+        // document only; its facts stay unknown and the error says so.
         const e = y.errors[0];
-        errors.push({ file: src.path, message: `YAML syntax error${e.line ? ` at line ${e.line}, column ${e.col}` : ''}: ${e.message}; file skipped, the rest of the scan goes on` });
-        continue;
+        const partial = y.docs.length > 0;
+        const what = partial ? `${y.skippedDocs} of ${y.skippedDocs + y.docs.length} documents skipped, the others read` : 'file skipped, the rest of the scan goes on';
+        errors.push({ file: src.path, message: `YAML syntax error${e.line ? ` at line ${e.line}, column ${e.col}` : ''}: ${e.message}; ${what}` });
+        if (!partial) continue;
       }
       readYamlDocs(src, y.docs);
       continue;

@@ -13,10 +13,12 @@ export type YNode =
 export interface YamlParse {
   docs: YNode[];
   errors: { message: string; line?: number; col?: number }[];
+  /** Documents of a multi-document stream that did not parse (the others are in `docs`). */
+  skippedDocs: number;
 }
 
 export function parseYaml(text: string): YamlParse {
-  const out: YamlParse = { docs: [], errors: [] };
+  const out: YamlParse = { docs: [], errors: [], skippedDocs: 0 };
   const deep = flowTooDeep(text) ?? blockTooDeep(text);
   if (deep) {
     out.errors.push({ message: `collections nested more than ${MAX_FLOW_DEPTH} levels deep`, ...deep });
@@ -33,10 +35,13 @@ export function parseYaml(text: string): YamlParse {
   const list = Array.isArray(docs) ? docs : [docs];
   for (const d of list) {
     for (const e of d.errors) {
-      const p = e.linePos?.[0];
+      const p = e.linePos?.[0] ?? (e.pos ? lc.linePos(e.pos[0]) : undefined);
       out.errors.push({ message: e.message.split('\n')[0], line: p?.line, col: p?.col });
     }
-    if (d.errors.length) continue;
+    if (d.errors.length) {
+      out.skippedDocs++;
+      continue;
+    }
     if (d.contents) out.docs.push(convert(d.contents as YamlNode, lc, 0));
   }
   return out;

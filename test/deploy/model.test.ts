@@ -391,6 +391,35 @@ test('Kubernetes: multi-document manifests, Service types, ingress annotations a
   assert.equal(ing.reachesApp, true);
 });
 
+test('Kubernetes: one document that does not parse (a CRD with an under-indented quoted rule) costs that document only', async () => {
+  const m = await deployOf({
+    'k8s/all.yaml': `
+      apiVersion: apiextensions.k8s.io/v1
+      kind: CustomResourceDefinition
+      metadata: { name: things.example.com }
+      spec:
+        validations:
+          - rule: 'self.all(p1, p1.kind
+        == p2.kind)'
+      ---
+      apiVersion: networking.k8s.io/v1
+      kind: Ingress
+      metadata:
+        name: web
+        annotations:
+          nginx.ingress.kubernetes.io/auth-tls-secret: default/ca
+          nginx.ingress.kubernetes.io/auth-tls-verify-client: "on"
+      spec:
+        defaultBackend: { service: { name: web, port: { number: 80 } } }
+    `,
+  });
+  assert.equal(m.allErrors.length, 1);
+  assert.match(m.allErrors[0].message, /^YAML syntax error at line \d+, column \d+: .*; 1 of 2 documents skipped, the others read$/);
+  assert.equal(m.entryPoints.length, 1);
+  assert.equal(m.entryPoints[0].kind, 'ingress-nginx');
+  assert.equal(m.entryPoints[0].verify, 'on');
+});
+
 test('app servers: gunicorn conf.py (-c and default), $PORT, uWSGI ini socket, runserver default, systemd, Compose network_mode host', async () => {
   const m = await deployOf({
     'svc/gunicorn.conf.py': 'import os\nbind = ["unix:/run/app.sock", os.getenv("EXTRA_BIND", "127.0.0.1:8001")]\n',
