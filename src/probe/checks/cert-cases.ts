@@ -1,10 +1,15 @@
 // Shared machinery of the certificate cases: one request per attack certificate and protected
 // path, judged against the path's baselines; rows become findings (accepted) or case notes.
+// In session mode (the path needs the session a certificate login gives) each attack certificate
+// makes its own fresh login first, and the path is then requested with that certificate and
+// whatever cookies its login obtained.
 
 import { noteCase, PRIORITY, req, type CheckContext, type PathBaseline } from '../check.js';
 import { describe, judge, separation, type VerdictKind } from '../judge.js';
 import { exchange } from '../evidence.js';
 import type { AttackSet, MintedIdentity } from '../identities.js';
+import { cookieHeader } from '../cookies.js';
+import { echoedIdentity, login, loginLines, type LoginResult } from '../login.js';
 import type { Assessment, CaseNote, Outcome, ProbeFinding } from '../types.js';
 
 export interface CaseRow {
@@ -17,6 +22,8 @@ export interface CaseRow {
   reason: string;
   outcome?: Outcome;
   baseline?: PathBaseline;
+  /** Session mode: this certificate's own login before the request on the path. */
+  login?: LoginResult;
   data: Record<string, string | number>;
 }
 
@@ -39,7 +46,25 @@ export interface CertCaseSpec {
 }
 
 export function baselineLine(b: PathBaseline): string {
+  if (b.session) {
+    return `# baselines on ${b.path}: legitimate certificate with the session of its login at ${b.session.loginPath} → ${describe(b.legit)}, without it → ${describe(b.session.legitAlone)}; no certificate → ${describe(b.none)}`;
+  }
   return `# baselines on ${b.path}: legitimate certificate → ${describe(b.legit)}; no certificate → ${describe(b.none)}`;
+}
+
+/**
+ * Session mode: a fresh login with `identity`, then the path with that identity and the login's
+ * cookies (the login's own last answer when its redirect already fetched the path).
+ */
+export async function loginThenGet(ctx: CheckContext, b: PathBaseline, identity: MintedIdentity, caseId: string): Promise<{ login: LoginResult; outcome: Outcome }> {
+  const s = b.session!;
+  const l = await login(ctx, s.loginPath, { identity, who: identity.label }, { priority: PRIORITY.cert, purpose: `${caseId}: login at ${s.loginPath}` });
+  const url = ctx.url(b.path);
+  const last = l.final;
+  if (last.kind === 'tls-refused' || last.kind === 'not-sent') return { login: l, outcome: last };
+  if (last.kind === 'response' && last.request.method === 'GET' && last.request.url.href === url.href && l.steps.length > 1) return { login: l, outcome: last };
+  const [o] = await ctx.send([req(url, identity, `${caseId} on ${b.path} after its login`, PRIORITY.cert, { headers: l.cookies.size ? { Cookie: cookieHeader(l.cookies) } : {} })]);
+  return { login: l, outcome: o };
 }
 
 export function protectedBaselines(ctx: CheckContext): PathBaseline[] {
@@ -70,7 +95,9 @@ export async function runCertCases(ctx: CheckContext, specs: CertCaseSpec[]): Pr
         row.reason = skip;
         continue;
       }
-      if (spec.learned === 'other') {
+      if (b.session) {
+        pending.push({ row, spec, id, b, k: -2 });
+      } else if (spec.learned === 'other') {
         pending.push({ row, spec, id, b, k: -1 });
       } else {
         pending.push({ row, spec, id, b, k: jobs.length });
@@ -78,9 +105,11 @@ export async function runCertCases(ctx: CheckContext, specs: CertCaseSpec[]): Pr
       }
     }
   }
-  const outs = await ctx.send(jobs);
-  for (const p of pending) {
-    const o = p.k >= 0 ? outs[p.k] : p.b.other;
+  const [outs, logins] = await Promise.all([ctx.send(jobs), Promise.all(pending.map((p) => (p.k === -2 ? loginThenGet(ctx, p.b, p.id, p.spec.caseId) : null)))]);
+  for (const [i, p] of pending.entries()) {
+    const session = logins[i];
+    if (session) p.row.login = session.login;
+    const o = session ? session.outcome : p.k >= 0 ? outs[p.k] : p.b.other;
     if (!o) {
       p.row.verdict = 'not-run';
       p.row.reason = 'certificate B was not sent';
@@ -102,6 +131,12 @@ export async function runCertCases(ctx: CheckContext, specs: CertCaseSpec[]): Pr
   return { rows };
 }
 
+/** `# the response names: alice` when the app echoes the user it served. */
+export function servedAs(o: Outcome): string {
+  const who = echoedIdentity(o);
+  return who ? `\n# the response names the user it served: ${who}` : '';
+}
+
 export function assessRows(rows: CaseRow[]): Assessment {
   const findings: ProbeFinding[] = [];
   const notes: CaseNote[] = [];
@@ -113,7 +148,7 @@ export function assessRows(rows: CaseRow[]): Assessment {
         data: { ...r.data, path: r.path, status: describe(r.outcome) },
         url: r.url,
         case: r.caseId,
-        evidence: `${exchange(r.outcome)}${r.baseline ? `\n${baselineLine(r.baseline)}` : ''}`,
+        evidence: `${exchange(r.outcome)}${r.login ? `\n# its own login: ${loginLines(r.login)}` : ''}${servedAs(r.outcome)}${r.baseline ? `\n${baselineLine(r.baseline)}` : ''}`,
       });
       continue;
     }
