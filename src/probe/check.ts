@@ -19,6 +19,8 @@ export interface SessionBaseline {
   login: LoginResult;
   /** The legitimate certificate without the session (what the path answered before the login). */
   legitAlone: Outcome;
+  /** Certificate B's own login and the path after it (the unknown-identity case in session mode). */
+  other?: { login: LoginResult; outcome: Outcome };
 }
 
 /** What the target answered to the learning requests on one path. */

@@ -221,3 +221,17 @@ export function loginLines(r: LoginResult): string {
   const lines = r.steps.map((s) => `${s.request.method} ${s.request.url.pathname}${s.request.url.search} → ${describe(s)}`);
   return `${lines.join('; ')}${r.stopped ? ` (${r.stopped})` : ''}; cookies after: ${[...r.cookies.keys()].join(', ') || 'none'}`;
 }
+
+/**
+ * Session mode: a fresh login with `identity` at `loginPath`, then `path` with that identity and the
+ * login's cookies (the login's own last answer when its redirect already fetched `path`).
+ */
+export async function loginAndGet(ctx: LoginCtx, loginPath: string, path: string, identity: ClientIdentity, priority: number, what: string): Promise<{ login: LoginResult; outcome: Outcome }> {
+  const l = await login(ctx, loginPath, { identity, who: identity.label }, { priority, purpose: `${what}: login at ${loginPath}` });
+  const url = ctx.url(path);
+  const last = l.final;
+  if (last.kind === 'tls-refused' || last.kind === 'not-sent') return { login: l, outcome: last };
+  if (last.kind === 'response' && last.request.method === 'GET' && last.request.url.href === url.href && l.steps.length > 1) return { login: l, outcome: last };
+  const [o] = await ctx.send([req(url, identity, `${what} on ${path} after its login`, priority, { headers: l.cookies.size ? { Cookie: cookieHeader(l.cookies) } : {} })]);
+  return { login: l, outcome: o };
+}

@@ -96,8 +96,11 @@ describe('probe against the lab’s session target (certificate read once at /lo
     assert.ok(legitOnWhoami.some((o) => o.status === 401), 'alone: 401');
     assert.ok(legitOnWhoami.some((o) => o.status === 200 && /"user": "alice"/.test(o.body ?? '') && /sessionid=/.test(o.request.headers.Cookie ?? '')), 'with its session: served as alice');
     // Every attack certificate went through /login/ itself (nginx refuses most at the door).
-    const loginsByCase = log.filter((o) => /^(impostor-ca|unrelated-ca|unknown-identity|expired-cert|not-yet-valid-cert|server-auth-eku|revoked-cert|dn-injection-o|dn-injection-comma): login at \/login\//.test(o.request.purpose));
-    assert.equal(new Set(loginsByCase.map((o) => o.request.purpose.split(':')[0])).size, CERT_CASES.length);
+    const loginsByCase = log.filter((o) => /^(impostor-ca|unrelated-ca|expired-cert|not-yet-valid-cert|server-auth-eku|revoked-cert|dn-injection-o|dn-injection-comma): login at \/login\//.test(o.request.purpose));
+    assert.equal(new Set(loginsByCase.map((o) => o.request.purpose.split(':')[0])).size, CERT_CASES.length - 1);
+    // Certificate B (unknown-identity) logged in while learning: mallory maps to no user.
+    const bLogin = log.find((o) => /^baseline: certificate B \(unknown subject\): login at \/login\//.test(o.request.purpose))!;
+    assert.equal(bLogin.status, 403);
     const reason = (c: string) => report.notes!.find((n) => n.case === c)!.reason;
     assert.match(reason('unknown-identity /api/whoami/'), /answered 401 Unauthorized/);
     assert.match(reason('revoked-cert /api/whoami/'), /400 Bad Request/);

@@ -8,8 +8,7 @@ import { noteCase, PRIORITY, req, type CheckContext, type PathBaseline } from '.
 import { describe, judge, separation, type VerdictKind } from '../judge.js';
 import { exchange } from '../evidence.js';
 import type { AttackSet, MintedIdentity } from '../identities.js';
-import { cookieHeader } from '../cookies.js';
-import { echoedIdentity, login, loginLines, type LoginResult } from '../login.js';
+import { echoedIdentity, loginAndGet, loginLines, type LoginResult } from '../login.js';
 import type { Assessment, CaseNote, Outcome, ProbeFinding } from '../types.js';
 
 export interface CaseRow {
@@ -52,21 +51,6 @@ export function baselineLine(b: PathBaseline): string {
   return `# baselines on ${b.path}: legitimate certificate → ${describe(b.legit)}; no certificate → ${describe(b.none)}`;
 }
 
-/**
- * Session mode: a fresh login with `identity`, then the path with that identity and the login's
- * cookies (the login's own last answer when its redirect already fetched the path).
- */
-export async function loginThenGet(ctx: CheckContext, b: PathBaseline, identity: MintedIdentity, caseId: string): Promise<{ login: LoginResult; outcome: Outcome }> {
-  const s = b.session!;
-  const l = await login(ctx, s.loginPath, { identity, who: identity.label }, { priority: PRIORITY.cert, purpose: `${caseId}: login at ${s.loginPath}` });
-  const url = ctx.url(b.path);
-  const last = l.final;
-  if (last.kind === 'tls-refused' || last.kind === 'not-sent') return { login: l, outcome: last };
-  if (last.kind === 'response' && last.request.method === 'GET' && last.request.url.href === url.href && l.steps.length > 1) return { login: l, outcome: last };
-  const [o] = await ctx.send([req(url, identity, `${caseId} on ${b.path} after its login`, PRIORITY.cert, { headers: l.cookies.size ? { Cookie: cookieHeader(l.cookies) } : {} })]);
-  return { login: l, outcome: o };
-}
-
 export function protectedBaselines(ctx: CheckContext): PathBaseline[] {
   return ctx.learned.paths.filter((b) => b.role === 'protected');
 }
@@ -105,7 +89,17 @@ export async function runCertCases(ctx: CheckContext, specs: CertCaseSpec[]): Pr
       }
     }
   }
-  const [outs, logins] = await Promise.all([ctx.send(jobs), Promise.all(pending.map((p) => (p.k === -2 ? loginThenGet(ctx, p.b, p.id, p.spec.caseId) : null)))]);
+  const [outs, logins] = await Promise.all([
+    ctx.send(jobs),
+    Promise.all(
+      pending.map((p) => {
+        if (p.k !== -2) return null;
+        // Certificate B's login was made while learning (it is also the refused reference of others).
+        if (p.spec.learned === 'other' && p.b.session!.other) return p.b.session!.other;
+        return loginAndGet(ctx, p.b.session!.loginPath, p.b.path, p.id, PRIORITY.cert, p.spec.caseId);
+      }),
+    ),
+  ]);
   for (const [i, p] of pending.entries()) {
     const session = logins[i];
     if (session) p.row.login = session.login;

@@ -12,7 +12,7 @@
 import { PRIORITY, req, type CheckContext, type Learned, type PathBaseline } from '../check.js';
 import { cookieHeader } from '../cookies.js';
 import { acceptedBaselineProblem, describe, header, isLoginRedirect } from '../judge.js';
-import { login, loginLines, type LoginResult } from '../login.js';
+import { login, loginAndGet, loginLines, type LoginResult } from '../login.js';
 import type { Outcome, ProbeRequest } from '../types.js';
 
 type LearnCtx = Omit<CheckContext, 'learned' | 'refs'>;
@@ -48,7 +48,11 @@ async function sessionBaselines(ctx: LearnCtx, paths: PathBaseline[]): Promise<v
         pending = login(ctx, loginPath, { identity: ctx.ids.legit.identity, who: 'the legitimate certificate' }, { ...(learned ? { first: learned.legit } : {}), priority: PRIORITY.learn, purpose: `baseline: certificate login at ${loginPath}` });
         logins.set(loginPath, pending);
       }
+      // Certificate B logs in too, meanwhile: in session mode that is the unknown-identity case.
+      const B = ctx.ids.attacks.unknown;
+      const otherLogin = B ? loginAndGet(ctx, loginPath, b.path, B, PRIORITY.learn, `baseline: certificate B (unknown subject)`) : undefined;
       const session = await pending;
+      const other = await otherLogin;
       const url = ctx.url(b.path);
       const last = session.final;
       // The login's redirect may already have fetched the path with the session: that is the baseline.
@@ -61,7 +65,7 @@ async function sessionBaselines(ctx: LearnCtx, paths: PathBaseline[]): Promise<v
         b.sessionProblem = `after the certificate login at ${loginPath} (${loginLines(session)}), ${problem ?? `the login set no cookie (${b.path}: ${describe(withSession)})`}`;
         return;
       }
-      b.session = { loginPath, login: session, legitAlone: b.legit };
+      b.session = { loginPath, login: session, legitAlone: b.legit, ...(other ? { other } : {}) };
       b.legit = withSession;
     }),
   );
