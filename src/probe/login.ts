@@ -75,7 +75,8 @@ export function postHeaders(page: URL, cookies: Map<string, string>, form: Form 
   const headers: Record<string, string> = { Referer: page.href, Origin: page.origin, 'Content-Type': json ? 'application/json' : 'application/x-www-form-urlencoded' };
   if (cookies.size) headers.Cookie = cookieHeader(cookies);
   const csrf = cookies.get('csrftoken') ?? form?.hidden.csrfmiddlewaretoken;
-  if (csrf) headers['X-CSRFToken'] = csrf;
+  // A token is a short printable string; anything else (line breaks from a hostile page) is not sent.
+  if (csrf && /^[\x21-\x7e]{1,512}$/.test(csrf)) headers['X-CSRFToken'] = csrf;
   return headers;
 }
 

@@ -129,6 +129,29 @@ describe('the certificate login against hostile servers', () => {
     assert.equal(b.runner.requestsSent, 1);
   });
 
+  test('a hidden field carrying a line break never becomes a header (it goes in the urlencoded body only)', async () => {
+    let seen: IncomingMessage | undefined;
+    let seenBody = '';
+    const t = await listen((q, r, body) => {
+      if (q.method === 'POST') {
+        seen = q;
+        seenBody = body;
+        r.writeHead(200, { 'Content-Type': 'application/json' });
+        return r.end('{"user": "alice"}');
+      }
+      r.writeHead(200, { 'Content-Type': 'text/html' });
+      r.end('<form method="post"><input type="hidden" name="csrfmiddlewaretoken" value="a\r\nX-Evil: 1"></form>');
+    });
+    const { ctx } = ctxFor(t.url);
+    const l = await login(ctx, '/login/', alice());
+    assert.equal(l.steps.length, 2);
+    assert.equal(l.final.status, 200);
+    assert.ok(seen);
+    assert.equal(seen.headers['x-evil'], undefined);
+    assert.equal(seen.headers['x-csrftoken'], undefined);
+    assert.equal(seenBody, 'csrfmiddlewaretoken=a%0D%0AX-Evil%3A+1');
+  });
+
   test('a login page that never answers: the probe ends within its timeouts, nothing passed', async () => {
     const t = await listen((q, r) => {
       if (q.url === '/login/') return; // never answers
