@@ -300,6 +300,17 @@ export async function buildPlan(opts: PlanOptions): Promise<FixPlan> {
     if (atRunTime.has(f.ruleId)) notes.push(`handled at run time by ${APP_NAME}: ${where(f)} ${f.ruleId} (every request needs an enrolled certificate; authentication rotates the session; failed password logins are throttled).`);
     else notes.push(`not changed: ${where(f)} ${f.ruleId}: ${f.message}`);
   }
+  // What the fix cannot know: which CA issues the client certificates (and its CRL), when neither
+  // a flag nor a proxy config in the tree names it. Said where it must go, for Django and each proxy.
+  const proxyPlace = (kind: ProxyKind, file: string) => (kind === 'nginx' ? `<nginx conf dir>/mtls-audit/${file} for nginx (this directory installed there)` : `/etc/mtls-audit/${file} for ${kind}`);
+  const unknown: [string, string, string, string, string][] = [];
+  if (!proxyCa && disk(`${DEPLOY_DIR}/client-ca.pem`) === null) unknown.push(['the CA that issues your client certificates', 'its certificate (PEM)', '--ca', 'client-ca.pem', 'MTLS_CA_FILE']);
+  if (!proxyCrl && disk(`${DEPLOY_DIR}/client-ca.crl`) === null) unknown.push(["the client CA's CRL", 'the CRL that CA publishes (PEM or DER)', '--crl', 'client-ca.crl', 'MTLS_CRL_FILE']);
+  for (const [what, thing, flag, file, env] of unknown) {
+    notes.push(
+      `${what} is not known (no ${flag}, and no proxy config in the tree names one): place ${thing} at ${DEPLOY_DIR}/${file} (Django reads it there unless ${env} is set) and at ${[...new Set(kinds)].map((k) => proxyPlace(k, file)).join(', ')}; until then every request is refused and \`manage.py mtls_bind\` says the same. Or run fix again with ${flag} FILE.`,
+    );
+  }
   notes.push(`enrol each certificate: python3 manage.py migrate && python3 manage.py mtls_bind USER CERT_PEM (mtls_unbind CERT_PEM revokes).`);
 
   const changed = files.filter((f) => f.before !== f.after);

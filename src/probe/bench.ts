@@ -94,7 +94,7 @@ export async function benchProbe(opts: { runs?: number; warmup?: boolean } = {})
 }
 
 export function formatProbeBench(r: ProbeBenchResult): string[] {
-  const lines = [`lab (nginx, HAProxy, gunicorn ×3, fresh PKI) started in ${r.labStartMs} ms`];
+  const lines = [`lab (nginx, HAProxy, gunicorn ×${r.rows.length}, fresh PKI) started in ${r.labStartMs} ms`];
   for (const row of r.rows) {
     lines.push(
       `${row.target.padEnd(11)} wall median ${row.medianMs} ms, max ${row.maxMs} ms (${row.runsMs.join(', ')}); probe ${row.probeMs} ms; ${row.requests} requests, ${row.findings} findings, ${row.inconclusive.length} inconclusive, ${row.notRun.length} not run`,

@@ -5,7 +5,23 @@
 
 import type { Identities } from './identities.js';
 import type { Refs } from './judge.js';
+import type { LoginResult } from './login.js';
 import type { Assessment, ClientIdentity, Outcome, ProbeRequest } from './types.js';
+
+/**
+ * Session mode of a protected path: the legitimate certificate alone was not served there (401,
+ * 403, a login redirect), so the probe logged in with it and took the baseline with that session.
+ */
+export interface SessionBaseline {
+  /** Where the certificate login happens (--login-path, or the login page the path redirects to). */
+  loginPath: string;
+  /** The legitimate certificate's login. */
+  login: LoginResult;
+  /** The legitimate certificate without the session (what the path answered before the login). */
+  legitAlone: Outcome;
+  /** Certificate B's own login and the path after it (the unknown-identity case in session mode). */
+  other?: { login: LoginResult; outcome: Outcome };
+}
 
 /** What the target answered to the learning requests on one path. */
 export interface PathBaseline {
@@ -13,8 +29,12 @@ export interface PathBaseline {
   /** `protected`: a --protected-path; `login`: the --login-path. */
   role: 'protected' | 'login';
   url: string;
-  /** The legitimate certificate. */
+  /** The legitimate certificate (in session mode: with the session its login obtained). */
   legit: Outcome;
+  /** Set in session mode (see SessionBaseline); certificate cases then log in per certificate. */
+  session?: SessionBaseline;
+  /** Why session mode was tried on this path and gave no usable session. */
+  sessionProblem?: string;
   /** No certificate. */
   none: Outcome;
   /** Certificate B: minted from the CA for an unknown subject (with --ca-key). */

@@ -141,6 +141,9 @@ export async function runProbe(opts: ProbeOptions): Promise<ProbeRun> {
     errors.push({ message: `${legitProblems[0]} on ${learned.paths[0].path}${learned.paths.length > 1 ? ' (and on every other path)' : ''}: no case could be judged; check --cert/--key and the paths` });
   }
   for (const b of learned.paths) {
+    if (b.sessionProblem) errors.push({ message: `${b.path}: the legitimate certificate alone was answered ${describe(b.legit)}; ${b.sessionProblem}: the cases on ${b.path} cannot be judged` });
+  }
+  for (const b of learned.paths) {
     if (b.backendNone && (b.backendNone.kind === 'network-error' || b.backendNone.kind === 'timeout')) errors.push({ message: `--backend ${b.backendNone.request.url.href}: ${describe(b.backendNone)}` });
   }
   const findings: Finding[] = [];

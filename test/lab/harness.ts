@@ -18,6 +18,11 @@
 //   haproxy     HAProxy `verify required` with `crt-ignore-err 9,10` (expiry ignored, a common
 //               workaround) and no CRL, setting X-SSL-Client-Cert to base64 DER; the app trusts the
 //               header from anywhere, enrols unknown CNs, keeps an unbound session.
+//   session     nginx `ssl_verify_client on` + CRL, X-SSL-Client-Cert overwritten; Django reads the
+//               certificate once, at /login/ (CN → user, login()), and /api/whoami/ only needs
+//               request.user.is_authenticated (the session outlives and ignores the certificate).
+//               The same login behind a CSRF form (/login/form/) and as JSON (/login/json/);
+//               gunicorn reachable directly.
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -31,7 +36,7 @@ import { sha256Fingerprint } from '../../src/pki/mint.js';
 
 export const LAB_APPS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'test', 'lab', 'apps');
 export const PYTHON = '/usr/bin/python3';
-export const TARGET_NAMES = ['vulnerable', 'secure', 'haproxy'] as const;
+export const TARGET_NAMES = ['vulnerable', 'secure', 'haproxy', 'session'] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
 
 export interface LabTarget {
@@ -208,12 +213,8 @@ interface Built {
   ports: number[];
 }
 
-async function buildVulnerable(root: string, pki: LabPki): Promise<Built> {
-  const dir = join(root, 'vulnerable');
-  mkdirSync(dir, { recursive: true });
-  const [port, gport] = [await freePort(), await freePort()];
-  const appDir = join(LAB_APPS, 'vulnerable');
-  const env = { DJANGO_SETTINGS_MODULE: 'vulnerable.settings', DJANGO_DB_PATH: join(dir, 'db.sqlite3'), DJANGO_SECRET_KEY: randomBytes(24).toString('hex') };
+/** Migrates a lab Django project's database and creates alice, bob and carol (random passwords). */
+export function migrateWithUsers(name: string, appDir: string, env: Record<string, string>): void {
   const setup = spawnSync(
     PYTHON,
     ['-c', `import django; django.setup()
@@ -225,7 +226,16 @@ for name in ('alice', 'bob', 'carol'):
 `],
     { cwd: appDir, env: pythonEnv(env), encoding: 'utf8' },
   );
-  if (setup.status !== 0) throw new Error(`vulnerable: migrate failed: ${setup.stderr}`);
+  if (setup.status !== 0) throw new Error(`${name}: migrate failed: ${setup.stderr}`);
+}
+
+async function buildVulnerable(root: string, pki: LabPki): Promise<Built> {
+  const dir = join(root, 'vulnerable');
+  mkdirSync(dir, { recursive: true });
+  const [port, gport] = [await freePort(), await freePort()];
+  const appDir = join(LAB_APPS, 'vulnerable');
+  const env = { DJANGO_SETTINGS_MODULE: 'vulnerable.settings', DJANGO_DB_PATH: join(dir, 'db.sqlite3'), DJANGO_SECRET_KEY: randomBytes(24).toString('hex') };
+  migrateWithUsers('vulnerable', appDir, env);
   const g = gunicorn('vulnerable', dir, appDir, 'vulnerable.wsgi:application', gport, env);
   const n = nginx(
     'vulnerable',
@@ -344,10 +354,37 @@ backend app
   };
 }
 
+/** The nginx server block of the session target (verification on, CRL, the certificate header overwritten). */
+export function sessionNginxServer(pki: LabPki): string {
+  return `    ssl_certificate ${pki.files['server:crt']};
+    ssl_certificate_key ${pki.files['server:key']};
+    ssl_client_certificate ${pki.files['ca:crt']};
+    ssl_crl ${pki.files['ca:crl']};
+    ssl_verify_client on;
+    ssl_verify_depth 2;`;
+}
+
+async function buildSession(root: string, pki: LabPki): Promise<Built> {
+  const dir = join(root, 'session');
+  mkdirSync(dir, { recursive: true });
+  const [port, gport] = [await freePort(), await freePort()];
+  const appDir = join(LAB_APPS, 'sessions');
+  const env = { DJANGO_SETTINGS_MODULE: 'sessionsite.settings', DJANGO_DB_PATH: join(dir, 'db.sqlite3'), DJANGO_SECRET_KEY: randomBytes(24).toString('hex') };
+  migrateWithUsers('session', appDir, env);
+  const g = gunicorn('session', dir, appDir, 'sessionsite.wsgi:application', gport, env);
+  const n = nginx('session', dir, nginxConf(dir, port, gport, sessionNginxServer(pki), `      proxy_set_header X-SSL-Client-Cert $ssl_client_escaped_cert;`));
+  return {
+    target: { name: 'session', url: `https://127.0.0.1:${port}`, backend: `http://127.0.0.1:${gport}`, protectedPaths: ['/api/whoami/'], loginPath: '/login/', dir },
+    procs: [g, n],
+    ports: [gport, port],
+  };
+}
+
 const BUILDERS: Record<TargetName, (root: string, pki: LabPki) => Promise<Built>> = {
   vulnerable: buildVulnerable,
   secure: buildSecure,
   haproxy: buildHaproxy,
+  session: buildSession,
 };
 
 export async function startLab(names: readonly TargetName[] = TARGET_NAMES): Promise<Lab> {

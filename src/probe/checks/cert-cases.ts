@@ -1,10 +1,14 @@
 // Shared machinery of the certificate cases: one request per attack certificate and protected
 // path, judged against the path's baselines; rows become findings (accepted) or case notes.
+// In session mode (the path needs the session a certificate login gives) each attack certificate
+// makes its own fresh login first, and the path is then requested with that certificate and
+// whatever cookies its login obtained.
 
 import { noteCase, PRIORITY, req, type CheckContext, type PathBaseline } from '../check.js';
 import { describe, judge, separation, type VerdictKind } from '../judge.js';
 import { exchange } from '../evidence.js';
 import type { AttackSet, MintedIdentity } from '../identities.js';
+import { echoedIdentity, loginAndGet, loginLines, type LoginResult } from '../login.js';
 import type { Assessment, CaseNote, Outcome, ProbeFinding } from '../types.js';
 
 export interface CaseRow {
@@ -17,6 +21,8 @@ export interface CaseRow {
   reason: string;
   outcome?: Outcome;
   baseline?: PathBaseline;
+  /** Session mode: this certificate's own login before the request on the path. */
+  login?: LoginResult;
   data: Record<string, string | number>;
 }
 
@@ -39,6 +45,9 @@ export interface CertCaseSpec {
 }
 
 export function baselineLine(b: PathBaseline): string {
+  if (b.session) {
+    return `# baselines on ${b.path}: legitimate certificate with the session of its login at ${b.session.loginPath} → ${describe(b.legit)}, without it → ${describe(b.session.legitAlone)}; no certificate → ${describe(b.none)}`;
+  }
   return `# baselines on ${b.path}: legitimate certificate → ${describe(b.legit)}; no certificate → ${describe(b.none)}`;
 }
 
@@ -70,7 +79,9 @@ export async function runCertCases(ctx: CheckContext, specs: CertCaseSpec[]): Pr
         row.reason = skip;
         continue;
       }
-      if (spec.learned === 'other') {
+      if (b.session) {
+        pending.push({ row, spec, id, b, k: -2 });
+      } else if (spec.learned === 'other') {
         pending.push({ row, spec, id, b, k: -1 });
       } else {
         pending.push({ row, spec, id, b, k: jobs.length });
@@ -78,9 +89,21 @@ export async function runCertCases(ctx: CheckContext, specs: CertCaseSpec[]): Pr
       }
     }
   }
-  const outs = await ctx.send(jobs);
-  for (const p of pending) {
-    const o = p.k >= 0 ? outs[p.k] : p.b.other;
+  const [outs, logins] = await Promise.all([
+    ctx.send(jobs),
+    Promise.all(
+      pending.map((p) => {
+        if (p.k !== -2) return null;
+        // Certificate B's login was made while learning (it is also the refused reference of others).
+        if (p.spec.learned === 'other' && p.b.session!.other) return p.b.session!.other;
+        return loginAndGet(ctx, p.b.session!.loginPath, p.b.path, p.id, PRIORITY.cert, p.spec.caseId);
+      }),
+    ),
+  ]);
+  for (const [i, p] of pending.entries()) {
+    const session = logins[i];
+    if (session) p.row.login = session.login;
+    const o = session ? session.outcome : p.k >= 0 ? outs[p.k] : p.b.other;
     if (!o) {
       p.row.verdict = 'not-run';
       p.row.reason = 'certificate B was not sent';
@@ -102,6 +125,12 @@ export async function runCertCases(ctx: CheckContext, specs: CertCaseSpec[]): Pr
   return { rows };
 }
 
+/** `# the response names: alice` when the app echoes the user it served. */
+export function servedAs(o: Outcome): string {
+  const who = echoedIdentity(o);
+  return who ? `\n# the response names the user it served: ${who}` : '';
+}
+
 export function assessRows(rows: CaseRow[]): Assessment {
   const findings: ProbeFinding[] = [];
   const notes: CaseNote[] = [];
@@ -113,7 +142,7 @@ export function assessRows(rows: CaseRow[]): Assessment {
         data: { ...r.data, path: r.path, status: describe(r.outcome) },
         url: r.url,
         case: r.caseId,
-        evidence: `${exchange(r.outcome)}${r.baseline ? `\n${baselineLine(r.baseline)}` : ''}`,
+        evidence: `${exchange(r.outcome)}${r.login ? `\n# its own login: ${loginLines(r.login)}` : ''}${servedAs(r.outcome)}${r.baseline ? `\n${baselineLine(r.baseline)}` : ''}`,
       });
       continue;
     }

@@ -9,8 +9,10 @@ import { assessRows, runCertCases, type CaseResult } from './cert-cases.js';
 
 function unknownHolds(b: PathBaseline, ctx: CheckContext): string | null {
   const other = ctx.ids.attacks.unknown;
-  if (!b.other || !other?.marker) return null;
-  const v = judge(b.other, ctx.refs(b, b.none), { name: other.marker, marker: other.marker });
+  // In session mode certificate B's answer is the one after its own login.
+  const o = b.session ? b.session.other?.outcome : b.other;
+  if (!o || !other?.marker) return null;
+  const v = judge(o, ctx.refs(b, b.none), { name: other.marker, marker: other.marker });
   return v.verdict === 'accepted' ? 'not reported: accepts-unknown-identity holds on this path (any subject is served)' : null;
 }
 

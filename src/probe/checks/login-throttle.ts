@@ -6,7 +6,8 @@
 
 import { randomBytes } from 'node:crypto';
 import { defineCheck, PRIORITY, req } from '../check.js';
-import { cookieHeader, jar } from '../cookies.js';
+import { jar } from '../cookies.js';
+import { parseForm, postHeaders } from '../login.js';
 import { describe, header } from '../judge.js';
 import { exchanges } from '../evidence.js';
 import type { Assessment, ClientIdentity, Outcome } from '../types.js';
@@ -22,37 +23,6 @@ export interface ThrottleResult {
   url?: string;
   attempts?: Outcome[];
   statuses?: string;
-}
-
-interface Form {
-  json: boolean;
-  userField: string;
-  passField: string;
-  hidden: Record<string, string>;
-}
-
-function attr(tag: string, name: string): string | undefined {
-  const m = new RegExp(`\\b${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s>]+))`, 'i').exec(tag);
-  return m ? (m[1] ?? m[2] ?? m[3]) : undefined;
-}
-
-export function parseForm(o: Outcome): Form {
-  const type = header(o, 'content-type') ?? '';
-  if (/json/i.test(type)) return { json: true, userField: 'username', passField: 'password', hidden: {} };
-  const body = o.body ?? '';
-  const inputs = body.match(/<input\b[^>]*>/gi) ?? [];
-  const hidden: Record<string, string> = {};
-  let passField = 'password';
-  let userField: string | undefined;
-  for (const tag of inputs) {
-    const name = attr(tag, 'name');
-    if (!name) continue;
-    const t = (attr(tag, 'type') ?? 'text').toLowerCase();
-    if (t === 'hidden') hidden[name] = attr(tag, 'value') ?? '';
-    else if (t === 'password') passField = name;
-    else if (!userField && ['text', 'email'].includes(t)) userField = name;
-  }
-  return { json: false, userField: userField ?? 'username', passField, hidden };
 }
 
 function median(xs: number[]): number {
@@ -99,13 +69,9 @@ export default defineCheck<ThrottleResult>({
       }
       page = again;
     }
+    // The form and CSRF handling of the certificate login (src/probe/login.ts), with credentials.
     const form = parseForm(page);
-    const cookies = jar(page);
-    const csrf = form.hidden.csrfmiddlewaretoken ?? cookies.get('csrftoken');
-    const headers: Record<string, string> = { Referer: url.href, Origin: url.origin };
-    if (cookies.size) headers.Cookie = cookieHeader(cookies);
-    if (csrf) headers['X-CSRFToken'] = csrf;
-    headers['Content-Type'] = form.json ? 'application/json' : 'application/x-www-form-urlencoded';
+    const headers = postHeaders(url, jar(page), form, form.json);
     const body = () => {
       const fields: Record<string, string> = { ...form.hidden, [form.userField]: ctx.ids.legit.name, [form.passField]: `mtls-audit-${randomBytes(8).toString('hex')}` };
       return form.json ? JSON.stringify(fields) : new URLSearchParams(fields).toString();

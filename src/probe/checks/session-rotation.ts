@@ -2,10 +2,11 @@
 // baseline of --login-path, else of the first protected path) are sent along with the legitimate
 // certificate's login. A cookie that keeps its value through the login and then serves a protected
 // path as the legitimate owner without the certificate is a fixed session. Not applicable when the
-// target sets no cookie before authentication.
+// target sets no cookie before authentication. The login is the shared one (src/probe/login.ts).
 
 import { defineCheck, PRIORITY, req, type CheckContext, type PathBaseline } from '../check.js';
-import { cookieHeader, jar, setCookies } from '../cookies.js';
+import { cookieHeader, jar } from '../cookies.js';
+import { login as doLogin } from '../login.js';
 import { describe, judge, separation } from '../judge.js';
 import { exchanges } from '../evidence.js';
 import type { Assessment, ClientIdentity, Outcome } from '../types.js';
@@ -40,14 +41,12 @@ export default defineCheck<RotationResult>({
     const pre = source.none;
     const preJar = pre.kind === 'response' ? jar(pre) : new Map<string, string>();
     if (!preJar.size) return { status: 'not-run', reason: `not applicable: the target issues no cookie before authentication (${source.path} without a certificate: ${describe(pre)})` };
-    const [login] = await ctx.send([req(ctx.url(source.path), ctx.ids.legit.identity, `session rotation: login on ${source.path} with the pre-authentication cookies`, PRIORITY.session, { headers: { Cookie: cookieHeader(preJar) } })]);
+    // The same login as everywhere (forms, CSRF, same-origin redirects), starting from those cookies.
+    const flow = await doLogin(ctx, source.path, { identity: ctx.ids.legit.identity, who: 'the legitimate certificate' }, { cookies: preJar, purpose: `session rotation: login at ${source.path} with the pre-authentication cookies`, submit: source.role === 'login' });
+    const login = flow.steps[0];
     if (login.kind === 'not-sent') return { status: 'not-run', reason: login.error ?? 'not sent' };
     if (login.kind !== 'response') return { status: 'inconclusive', reason: `the login with the pre-authentication cookies failed: ${describe(login)}` };
-    const after = new Map(setCookies(login).map((c) => [c.name, c]));
-    const survivors = [...preJar.keys()].filter((n) => {
-      const c = after.get(n);
-      return !c || (!c.deleted && c.value === preJar.get(n));
-    });
+    const survivors = [...preJar.keys()].filter((n) => flow.cookies.get(n) === preJar.get(n));
     if (!survivors.length) return { status: 'passed', reason: `rotated: the login replaced every pre-authentication cookie (${[...preJar.keys()].join(', ')})` };
     const target = pickTarget(ctx);
     if (!target) return { status: 'inconclusive', reason: `${survivors.join(', ')} kept their value through the login, but no protected path separates its baselines to tell whether they now carry the identity` };

@@ -2,6 +2,7 @@
 
 Idempotent: binding the same certificate to the same user again changes nothing. The certificate
 must pass the same checks as at login (pinned CA, validity, usage, CRL) unless --skip-verify.
+When the pinned CA (or the CRL) is not where the settings say, it says where to place it.
 """
 from datetime import timezone
 
@@ -13,7 +14,7 @@ from django.utils import timezone as dj_timezone
 
 from ...models import CertificateBinding
 from ...verify import CertificateRejected, fingerprint, verified_certificate
-from ._certfile import read_certificate
+from ._certfile import missing_material, read_certificate
 
 
 class Command(BaseCommand):
@@ -32,6 +33,11 @@ class Command(BaseCommand):
         except UserModel.DoesNotExist as exc:
             raise CommandError('no user %r' % user) from exc
         cert = read_certificate(cert_pem)
+        missing = missing_material()
+        if missing and not skip_verify:
+            raise CommandError('cannot verify %s: %s. Then run mtls_bind again.' % (cert_pem, '; '.join(missing)))
+        for problem in missing:
+            self.stderr.write('warning: %s; until then every request is refused' % problem)
         if not skip_verify:
             try:
                 verified_certificate(_pem(cert))
