@@ -94,7 +94,7 @@ export class FlowAnalyzer implements FlowInterp {
     const s = stringValue(v, fn.module.src);
     if (s !== null) return { ...EMPTY(), strs: [s] };
     const u = unparen(v);
-    const c = u?.type === 'identifier' ? this.project.withoutLoading(() => this.keys.constantOf(fn.module, fn.module.text(u))) : null;
+    const c = u?.type === 'identifier' ? this.project.withoutLoading(() => this.keys.constantOf(fn.module, fn.module.text(u), u)) : null;
     return c ? { ...EMPTY(), strs: [c.key] } : EMPTY();
   }
 

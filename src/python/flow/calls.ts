@@ -189,7 +189,7 @@ export function call(this: FlowInterp, n: PyNode, st: FnState, ctx: FlowCtx, pee
   }
 
   // Regex on DN / XFCC.
-  if (/^re\.compile$/.test(fname) || (fname === 'compile' && this.project.qualify(mod, fname) === 're.compile')) return val('pattern');
+  if (/^re\.compile$/.test(fname) || (fname === 'compile' && this.project.qualifyNode(mod, fnNode) === 're.compile')) return val('pattern');
   if (/^re\.(search|match|fullmatch|findall|finditer|split|sub)$/.test(fname) || (/^(search|match|fullmatch|findall|finditer)$/.test(last) && recv && (/(_RE|_re|regex|pattern|PATTERN|_rx)$/.test(mod.text(recv)) || rv.kinds.has('pattern') || isCompiledRegex(this.project, recv, mod, st.fn.cls, st.fn)))) {
     const subject = /^re\./.test(fname) ? a.pos[1] : a.pos[0];
     if (subject && (isDnLike(subject) || isXfcc(subject))) {
@@ -341,7 +341,7 @@ export function call(this: FlowInterp, n: PyNode, st: FnState, ctx: FlowCtx, pee
   }
 
   // hashlib over the certificate's bytes (or its PEM) is its fingerprint; over a name, it is still that name.
-  if (tainted(a.all) && /(^|\.)(sha\d+|sha3_\d+|md5|blake2[bs]|new)$/.test(fname) && /^hashlib\./.test(this.project.qualify(st.mod, fname) ?? '')) {
+  if (tainted(a.all) && /(^|\.)(sha\d+|sha3_\d+|md5|blake2[bs]|new)$/.test(fname) && /^hashlib\./.test(this.project.qualifyNode(st.mod, fnNode) ?? '')) {
     const named_ = a.all.kinds.has('dn-string') || a.all.kinds.has('subject') || a.all.kinds.has('issuer') || a.all.kinds.has('subject-attr') || a.all.kinds.has('issuer-attr') || a.all.kinds.has('serial') || rawKinds(a.all).has('dn') || rawKinds(a.all).has('cn') || rawKinds(a.all).has('issuer-dn') || rawKinds(a.all).has('serial') || rawKinds(a.all).has('user');
     return named_ ? derive(a.all, ...keepStr(a.all)) : derive(a.all, 'fingerprint');
   }
