@@ -19,6 +19,7 @@ import * as statements from './statements.js';
 import * as decisions from './decisions.js';
 import * as expressions from './expressions.js';
 import * as calls from './calls.js';
+import * as libraryCalls from './library-calls.js';
 import * as projectCalls from './project-calls.js';
 
 export class FlowAnalyzer implements FlowInterp {
@@ -212,6 +213,7 @@ export class FlowAnalyzer implements FlowInterp {
   // calls.ts
   readonly args = calls.args;
   readonly call = calls.call;
+  readonly libraryCall = libraryCalls.libraryCall;
 
   // project-calls.ts
   readonly createsUser = projectCalls.createsUser;
