@@ -10,7 +10,7 @@ import { writeTree, dedent } from '../helpers/rule-tester.js';
 import { runScan } from '../../src/scan/engine.js';
 import { describeFlows } from '../../src/python/flow.js';
 import type { ProjectModel } from '../../src/model/project.js';
-import { CERTIFICATE_VALUES, LIBRARY_CALLS, MATCH_OBJECTS } from '../../src/python/library/index.js';
+import { ATTRIBUTES, CERTIFICATE_VALUES, LIBRARY_CALLS, MATCH_OBJECTS } from '../../src/python/library/index.js';
 
 async function flowsOf(files: Record<string, string>): Promise<string> {
   const dir = writeTree(Object.fromEntries(Object.entries(files).map(([k, v]) => [k, dedent(v)])));
@@ -80,9 +80,32 @@ test('a project function with a library method’s name is analysed, not taken f
   assert.ok(!/ chain$/m.test(flows), `no chain check from a project function named verify_certificate:\n${flows}`);
 });
 
+test('attributes of certificate values come from one table, read directly or through getattr()', async () => {
+  const flows = await flowsOf({
+    'app/views.py': `
+      from django.http import HttpResponse, HttpResponseForbidden
+      from django.utils import timezone
+      from cryptography import x509
+
+      def cert_view(request):
+          cert = x509.load_pem_x509_certificate(request.META["HTTP_X_SSL_CLIENT_CERT"].encode())
+          if getattr(cert, "not_valid_after_utc") < timezone.now():
+              return HttpResponseForbidden()
+          if cert.not_valid_before_utc > timezone.now():
+              return HttpResponseForbidden()
+          return HttpResponse("ok")
+    `,
+  });
+  const lines = flows.split('\n').map((l) => l.trim());
+  assert.ok(lines.includes('validity-read@app/views.py:7 getattr(cert, "not_valid_after_utc")'), flows);
+  assert.ok(lines.includes('validity-compare@app/views.py:7 getattr(cert, "not_valid_after_utc") < timezone.now()'), flows);
+  assert.ok(lines.includes('validity-read@app/views.py:9 cert.not_valid_before_utc'), flows);
+});
+
 test('every table entry says what it is about: a receiver kind with methods, or qualified names / text fallbacks', () => {
   for (const e of [...CERTIFICATE_VALUES, ...MATCH_OBJECTS, ...LIBRARY_CALLS]) {
     if (e.receiver) assert.ok(e.methods?.length, `${e.lib}: a receiver entry needs methods`);
     else assert.ok(e.qualified?.length || e.names?.length || e.lastRe || e.dottedRe, `${e.lib}: no qualified name or fallback`);
   }
+  for (const e of ATTRIBUTES) assert.ok(e.attrs.length, `${e.lib}: an attribute entry needs attribute names`);
 });

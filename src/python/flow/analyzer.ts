@@ -214,6 +214,7 @@ export class FlowAnalyzer implements FlowInterp {
   readonly args = calls.args;
   readonly call = calls.call;
   readonly libraryCall = libraryCalls.libraryCall;
+  readonly libraryAttribute = libraryCalls.libraryAttribute;
 
   // project-calls.ts
   readonly createsUser = projectCalls.createsUser;

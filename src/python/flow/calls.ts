@@ -74,15 +74,10 @@ export function call(this: FlowInterp, n: PyNode, st: FnState, ctx: FlowCtx, pee
     const an = stringValue(a.posNodes[1], mod.src);
     if (base.kinds.has('request') && (an === 'META' || an === 'environ')) return val('meta');
     if (base.kinds.has('request') && an === 'headers') return val('headers');
-    if (base.kinds.has('cert') && an) {
-      if (/^not_valid_(after|before)(_utc)?$/.test(an)) {
-        const which = an.includes('after') ? 'after' : 'before';
-        const v = derive(base, which === 'after' ? 'not-after' : 'not-before');
-        if (an.endsWith('_utc')) v.kinds.add('now');
-        if (!peeking) this.event(ctx, st, n, { t: 'validity-read', which, val: v });
-        return v;
-      }
-      return derive(base, an === 'subject' ? 'subject' : an === 'issuer' ? 'issuer' : an === 'serial_number' ? 'serial' : 'cert');
+    // `getattr(cert, "not_valid_after")` is the attribute: the same table as `cert.not_valid_after`.
+    if (an) {
+      const attr = this.libraryAttribute(base, an, n, st, ctx, peeking);
+      if (attr) return attr;
     }
   }
 

@@ -47,6 +47,7 @@ export interface FlowInterp {
   expr(n: PyNode, st: FnState, ctx: FlowCtx, peeking?: boolean): AVal;
   ifStmt(s: PyNode, st: FnState, ctx: FlowCtx): void;
   isDjangoAuthenticate(fname: string, st: FnState): boolean;
+  libraryAttribute(ov: AVal, attr: string, n: PyNode, st: FnState, ctx: FlowCtx, peeking: boolean): AVal | null;
   libraryCall(table: readonly LibEntry[], c: CallSite): AVal | null;
   joinAfterHandler(hb: PyNode, afterBody: Map<string, AVal>, st: FnState): void;
   membershipRead(n: PyNode, st: FnState, ctx: FlowCtx, peeking: boolean): AVal | null;

@@ -5,9 +5,9 @@
 
 import type { PyNode } from '../parser.js';
 import { isCompiledRegex } from '../members.js';
-import type { LibEntry } from '../library/index.js';
+import { ATTRIBUTES, type LibEntry } from '../library/index.js';
 import { derive, EMPTY, isDnLike, isXfcc, keepStr, rawKinds, tainted, val, type AVal, type FlowEvent, type VKind } from './values.js';
-import type { CallSite } from './state.js';
+import type { CallSite, FlowCtx, FnState } from './state.js';
 import type { FlowInterp } from './interp.js';
 
 
@@ -48,6 +48,24 @@ function matches(this: FlowInterp, e: LibEntry, c: CallSite): boolean {
   if (e.argKind && !c.a.pos.some((v) => v.kinds.has(e.argKind!))) return false;
   if (e.argText && !e.argText.test(c.a.posNodes.map((x) => c.st.mod.text(x)).join(' '))) return false;
   return true;
+}
+
+/**
+ * An attribute of a library value (`cert.not_valid_after`, `subject.CN`, `getattr(cert, name)`):
+ * the first entry for a kind the object has and the attribute; null when none applies.
+ */
+export function libraryAttribute(this: FlowInterp, ov: AVal, attr: string, n: PyNode, st: FnState, ctx: FlowCtx, peeking: boolean): AVal | null {
+  for (const e of ATTRIBUTES) {
+    if (!ov.kinds.has(e.receiver) || !(e.attrs.includes(attr) || e.attrs.includes('*'))) continue;
+    const d = e.does;
+    if (d.t === 'derive') return derive(ov, ...d.kinds);
+    if (d.t === 'keep') return derive(ov, ...d.kinds.filter((k) => ov.kinds.has(k)));
+    const v = derive(ov, d.which === 'after' ? 'not-after' : 'not-before');
+    if (!peeking) this.event(ctx, st, n, { t: 'validity-read', which: d.which, val: v });
+    if (d.aware) v.kinds.add('now');
+    return v;
+  }
+  return null;
 }
 
 /** The value of a call the table knows, or null (no entry applies: the caller goes on). */

@@ -3,7 +3,7 @@
 // validity, EKU) and revocation. Receiver entries are by what the receiver is in the value domain;
 // the first entry that matches wins, so each receiver kind ends with its `*` default.
 
-import type { LibEntry } from './types.js';
+import type { AttrEntry, LibEntry } from './types.js';
 
 const X509 = 'cryptography.x509';
 const CRYPTO = 'OpenSSL.crypto';
@@ -54,6 +54,31 @@ export const CERTIFICATE_METHODS: LibEntry[] = [
   { lib: 'cryptography', receiver: 'extensions', methods: ['*'], argText: /SubjectAlternativeName|SUBJECT_ALTERNATIVE_NAME/, does: { t: 'derive', kinds: ['subject-attr'] } },
   { lib: 'cryptography', receiver: 'extensions', methods: ['get_values_for_type'], does: { t: 'derive', kinds: ['subject-attr', 'parts'] } },
   { lib: 'cryptography', receiver: 'extensions', methods: ['*'], does: { t: 'derive', kinds: ['extensions'] } },
+];
+
+/** pyOpenSSL `X509Name` attributes (`.CN`, `.emailAddress`, …). */
+const X509NAME_ATTRS = ['CN', 'O', 'OU', 'L', 'ST', 'C', 'emailAddress', 'commonName', 'organizationName', 'organizationalUnitName', 'UID', 'serialNumber'];
+
+/** Attributes of certificate values (`cert.subject`, `getattr(cert, "not_valid_after")`), first match wins. */
+export const CERTIFICATE_ATTRIBUTES: AttrEntry[] = [
+  { lib: 'cryptography', receiver: 'cert', attrs: ['subject'], does: { t: 'derive', kinds: ['subject'] } },
+  { lib: 'cryptography', receiver: 'cert', attrs: ['issuer'], does: { t: 'derive', kinds: ['issuer'] } },
+  { lib: 'cryptography', receiver: 'cert', attrs: ['serial_number'], does: { t: 'derive', kinds: ['serial'] } },
+  { lib: 'cryptography', receiver: 'cert', attrs: ['not_valid_after'], does: { t: 'validity-read', which: 'after' } },
+  { lib: 'cryptography', receiver: 'cert', attrs: ['not_valid_after_utc'], does: { t: 'validity-read', which: 'after', aware: true } },
+  { lib: 'cryptography', receiver: 'cert', attrs: ['not_valid_before'], does: { t: 'validity-read', which: 'before' } },
+  { lib: 'cryptography', receiver: 'cert', attrs: ['not_valid_before_utc'], does: { t: 'validity-read', which: 'before', aware: true } },
+  { lib: 'cryptography', receiver: 'cert', attrs: ['extensions'], does: { t: 'derive', kinds: ['extensions'] } },
+  // `signature`, `tbs_certificate_bytes` and the rest: derived from the certificate, not it.
+  { lib: 'cryptography', receiver: 'cert', attrs: ['*'], does: { t: 'derive', kinds: [] } },
+  { lib: 'pyOpenSSL', receiver: 'issuer', attrs: X509NAME_ATTRS, does: { t: 'derive', kinds: ['issuer-attr'] } },
+  { lib: 'cryptography / pyOpenSSL', receiver: 'issuer', attrs: ['*'], does: { t: 'derive', kinds: ['issuer'] } },
+  { lib: 'pyOpenSSL', receiver: 'subject', attrs: X509NAME_ATTRS, does: { t: 'derive', kinds: ['subject-attr'] } },
+  { lib: 'cryptography / pyOpenSSL', receiver: 'subject', attrs: ['*'], does: { t: 'derive', kinds: ['subject'] } },
+  // `attrs[0].value`, `attr.oid`: still the attribute.
+  { lib: 'cryptography', receiver: 'subject-attr', attrs: ['*'], does: { t: 'keep', kinds: ['subject-attr', 'issuer-attr'] } },
+  { lib: 'cryptography', receiver: 'issuer-attr', attrs: ['*'], does: { t: 'keep', kinds: ['subject-attr', 'issuer-attr'] } },
+  { lib: 'cryptography', receiver: 'extensions', attrs: ['*'], does: { t: 'derive', kinds: ['extensions'] } },
 ];
 
 export const VERIFICATION: LibEntry[] = [

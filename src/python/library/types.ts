@@ -42,6 +42,24 @@ export type LibAction =
   /** An address type built from `REMOTE_ADDR` (`ip_address(...)`): still the client address. */
   | { t: 'remote-addr' };
 
+/** What reading an attribute of a library value gives. */
+export type AttrAction =
+  /** A value derived from the object, of these kinds (none: derived, kinds dropped). */
+  | { t: 'derive'; kinds: VKind[] }
+  /** Those of these kinds the object has (a subject attribute's `.value` is still one). */
+  | { t: 'keep'; kinds: VKind[] }
+  /** The certificate's validity bound (`not_valid_after`; `_utc`: timezone-aware). */
+  | { t: 'validity-read'; which: 'after' | 'before'; aware?: boolean };
+
+export interface AttrEntry {
+  lib: string;
+  /** The object is a value of this kind. */
+  receiver: VKind;
+  /** Attribute names; `*` is any attribute. */
+  attrs: string[];
+  does: AttrAction;
+}
+
 export interface LibEntry {
   /** What the library is (for the reader and the docs). */
   lib: string;
