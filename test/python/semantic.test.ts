@@ -75,7 +75,7 @@ test('a function-local import binds in that function only; the module-level bind
   assert.equal(project.qualify(mod, 'P', fn), 'rest_framework.permissions.AllowAny', 'a function stands for its body scope');
 });
 
-test('parameters and locals shadow module names; global/nonlocal names are looked up outside', async (t) => {
+test('parameters and locals shadow module names (with/for targets, comprehension variables and lambda parameters where they bind); global names are looked up outside', async (t) => {
   const project = await projectOf(t, {
     'app/mw.py': [
       'from django.conf import settings',
@@ -92,6 +92,14 @@ test('parameters and locals shadow module names; global/nonlocal names are looke
       '    return settings.HEADER',
       'def d():',
       '    return re.compile("x")',
+      'def e():',
+      '    with open("f") as re:',
+      '        pass',
+      '    return re.compile("y")',
+      'def g(items):',
+      '    found = [re.compile(x) for re in items]',
+      '    key = lambda re: re.compile("z")',
+      '    return re.compile("w")',
     ].join('\n'),
   });
   const mod = project.moduleByName('app.mw')!;
@@ -100,6 +108,10 @@ test('parameters and locals shadow module names; global/nonlocal names are looke
   assert.equal(project.qualifyNode(mod, at(mod, 'compile', 7)), null, 'a loop variable');
   assert.equal(project.qualifyNode(mod, at(mod, 'settings.HEADER', 12, 'attribute')), 'django.conf.settings.HEADER', '`global` sends the lookup to the module');
   assert.equal(project.qualifyNode(mod, at(mod, 're.compile("x")', 14, 'call')), 're.compile', 'a call is its callee');
+  assert.equal(project.qualifyNode(mod, at(mod, 're.compile("y")', 18, 'call')), null, 'a `with … as` target');
+  assert.equal(project.qualifyNode(mod, at(mod, 're.compile(x)', 20, 'call')), null, 'a comprehension variable, inside the comprehension');
+  assert.equal(project.qualifyNode(mod, at(mod, 're.compile("z")', 21, 'call')), null, 'a lambda parameter, in the lambda');
+  assert.equal(project.qualifyNode(mod, at(mod, 're.compile("w")', 22, 'call')), 're.compile', 'comprehension variables and lambda parameters do not leak');
 });
 
 test('class bodies: their own names inside, not for their methods; bases resolve where the class statement is', async (t) => {

@@ -8,7 +8,7 @@
 import type { PyNode } from '../parser.js';
 import type { PyClass, PyFunction, PyModule } from '../module.js';
 import { dotted, field, unparen } from '../ast.js';
-import { moduleScopeOf, scopeAt, scopeOfClass, scopeOfFunction, type Scope } from './scopes.js';
+import { boundByExpressionScope, moduleScopeOf, scopeAt, scopeOfClass, scopeOfFunction, type Scope } from './scopes.js';
 
 export type Resolved =
   | { kind: 'function'; fn: PyFunction }
@@ -46,6 +46,8 @@ export class SemanticModel {
   resolve(mod: PyModule, name: string, at?: ScopeRef, depth = 0): Resolved | null {
     if (depth > MAX_DEPTH) return null;
     const [head, ...rest] = name.split('.');
+    // A comprehension variable or lambda parameter (scopes of their own, inside the statement).
+    if (at && 'children' in at && boundByExpressionScope(mod, at, head)) return null;
     let base = this.lookup(mod, head, this.scope(mod, at), depth);
     if (!base) return null;
     for (const part of rest) {

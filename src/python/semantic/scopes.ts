@@ -121,7 +121,7 @@ export function scopesOf(mod: PyModule): ModuleScopes {
       }
       const target =
         c.type === 'assignment' || c.type === 'augmented_assignment' ? field(c, 'left')
-        : c.type === 'for_statement' || c.type === 'for_in_clause' ? field(c, 'left')
+        : c.type === 'for_statement' ? field(c, 'left')
         : c.type === 'named_expression' ? field(c, 'name')
         : c.type === 'as_pattern' ? field(c, 'alias')
         : null;
@@ -176,6 +176,38 @@ export function scopeAt(mod: PyModule, node: PyNode): Scope {
     p = p.parent;
   }
   return moduleScopeOf(mod);
+}
+
+const COMPREHENSIONS = new Set(['list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression']);
+
+/**
+ * Is `name` bound, at `node`, by an enclosing comprehension's `for` target or lambda parameter?
+ * Those are scopes of their own (Python 3: a comprehension variable does not leak out).
+ */
+export function boundByExpressionScope(mod: PyModule, node: PyNode, name: string): boolean {
+  let c: PyNode = node;
+  for (let p = node.parent; p; c = p, p = p.parent) {
+    if (p.type === 'function_definition' || p.type === 'class_definition') return false;
+    if (COMPREHENSIONS.has(p.type)) {
+      for (const clause of named(p)) {
+        if (clause.type !== 'for_in_clause') continue;
+        const t = field(clause, 'left');
+        if (t && targetNames(mod, t).includes(name)) return true;
+      }
+    } else if (p.type === 'lambda' && c.field === 'body') {
+      const ps = field(p, 'parameters');
+      for (const x of ps ? named(ps) : []) {
+        const id = x.type === 'identifier' ? x : x.children.find((y) => y.type === 'identifier');
+        if (id && mod.text(id) === name) return true;
+      }
+    }
+  }
+  return false;
+}
+
+function targetNames(mod: PyModule, t: PyNode): string[] {
+  if (t.type === 'identifier') return [mod.text(t)];
+  return named(t).flatMap((x) => targetNames(mod, x));
 }
 
 /** The scope of a function's body. */
