@@ -53,7 +53,7 @@ export function classMember(project: PythonProject, cls: PyClass, name: string, 
     if (a) return { kind: 'attr', cls, value: a.value, node: a.node };
   }
   for (const b of cls.bases) {
-    const r = project.resolve(cls.module, b);
+    const r = project.resolveBase(cls, b);
     if (r?.kind === 'class') {
       const found = classMember(project, r.cls, name, seen);
       if (found) return found;
@@ -92,7 +92,7 @@ function bindingOf(project: PythonProject, n: PyNode, mod: PyModule, cls: PyClas
       if (local) return { node: local, mod, cls, fn };
     }
     if (fn && fn.params.includes(name)) return null;
-    const r = project.resolve(mod, name);
+    const r = project.resolveNode(mod, n);
     if (r?.kind === 'assign') return { node: r.value, mod: r.mod, cls: null, fn: null };
     if (r?.kind === 'external') return 'external';
     return null;
@@ -105,8 +105,7 @@ function bindingOf(project: PythonProject, n: PyNode, mod: PyModule, cls: PyClas
     let owner: PyClass | null = null;
     if (obj.type === 'identifier' && (mod.text(obj) === 'self' || mod.text(obj) === 'cls') && cls) owner = cls;
     else {
-      const name = dotted(obj, mod.src);
-      const r = name ? project.resolve(mod, name) : null;
+      const r = project.resolveNode(mod, obj);
       if (r?.kind === 'class') owner = r.cls;
       else if (r?.kind === 'module') {
         const m = project.resolve(r.mod, an);
@@ -130,7 +129,7 @@ export function isCompiledRegex(project: PythonProject, n: PyNode | null, mod: P
   if (u.type === 'call') {
     const f = dotted(field(u, 'function'), mod.src);
     if (!f) return false;
-    const q = project.qualify(mod, f) ?? f;
+    const q = project.qualifyNode(mod, u) ?? f;
     return q === 're.compile' || q === 'regex.compile';
   }
   const b = bindingOf(project, u, mod, cls, fn);
@@ -183,7 +182,7 @@ export function isUserModel(project: PythonProject, n: PyNode | null, mod: PyMod
   if (!u || depth > MAX_DEPTH) return false;
   if (u.type === 'call') {
     const f = dotted(field(u, 'function'), mod.src) ?? '';
-    const q = project.qualify(mod, f) ?? f;
+    const q = project.qualifyNode(mod, u) ?? f;
     if (/(^|\.)get_user_model$/.test(q)) return true;
     if (/(^|\.)get_model$/.test(q)) {
       const args = field(u, 'arguments');
@@ -200,7 +199,7 @@ export function isUserModel(project: PythonProject, n: PyNode | null, mod: PyMod
   if (u.type === 'identifier' || u.type === 'attribute') {
     const name = dotted(u, mod.src);
     if (name && u.type === 'attribute' && /^settings\.AUTH_USER_MODEL$/.test(name)) return true;
-    const resolved = name && !(u.type === 'identifier' && fn && (fn.params.includes(name) || localValue(fn, name))) && !/^(self|cls)\./.test(name) ? project.resolve(mod, name) : null;
+    const resolved = name && !(u.type === 'identifier' && fn && (fn.params.includes(name) || localValue(fn, name))) && !/^(self|cls)\./.test(name) ? project.resolveNode(mod, u) : null;
     if (resolved?.kind === 'class') return classIsUserModel(project, resolved.cls, authUserModel);
     if (resolved?.kind === 'external') {
       const q = resolved.qualified;

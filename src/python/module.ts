@@ -62,6 +62,7 @@ export interface PyModule {
   isPackage: boolean;
   src: string;
   root: PyNode;
+  /** Module-scope imports (function- and class-level ones are bound in their scope: semantic/scopes.ts). */
   imports: Map<string, ImportBinding>;
   /** `from x import *` modules, in order. */
   starImports: { module: string; line: number }[];
@@ -90,6 +91,54 @@ export function resolveRelative(mod: { name: string; isPackage: boolean }, level
   for (let i = 1; i < level; i++) pkgParts.pop();
   if (rel) pkgParts.push(...rel.split('.'));
   return pkgParts.join('.');
+}
+
+/**
+ * The names an `import` / `from … import` statement binds, in order (`import a.b` binds `a`, and is
+ * also recorded under `a.b`), and the module of a `from x import *` (else null).
+ */
+export function importBindings(mod: { name: string; isPackage: boolean; src: string }, n: PyNode): { names: [string, ImportBinding][]; star: string | null } {
+  const src = mod.src;
+  const text = (x: PyNode) => src.slice(x.start, x.end);
+  const names: [string, ImportBinding][] = [];
+  if (n.type === 'import_statement') {
+    for (const c of fields(n, 'name')) {
+      if (c.type === 'aliased_import') {
+        const full = dotted(field(c, 'name'), src) ?? '';
+        const alias = field(c, 'alias');
+        if (alias) names.push([text(alias), { module: full, name: null, line: n.line }]);
+      } else {
+        const full = dotted(c, src) ?? '';
+        // `import a.b` binds `a`; record the full path under its first component and itself.
+        names.push([full.split('.')[0], { module: full.split('.')[0], name: null, line: n.line }]);
+        if (full.includes('.')) names.push([full, { module: full, name: null, line: n.line }]);
+      }
+    }
+    return { names, star: null };
+  }
+  if (n.type !== 'import_from_statement') return { names, star: null };
+  const modNode = field(n, 'module_name');
+  let target = '';
+  if (modNode?.type === 'relative_import') {
+    const prefix = modNode.children.find((c) => c.type === 'import_prefix');
+    const level = prefix ? text(prefix).length : 1;
+    const rest = modNode.children.find((c) => c.type === 'dotted_name');
+    target = resolveRelative(mod, level, rest ? text(rest) : '');
+  } else if (modNode) {
+    target = text(modNode);
+  }
+  if (n.children.some((c) => c.type === 'wildcard_import')) return { names, star: target };
+  for (const c of fields(n, 'name')) {
+    if (c.type === 'aliased_import') {
+      const nm = dotted(field(c, 'name'), src) ?? '';
+      const alias = field(c, 'alias');
+      if (alias) names.push([text(alias), { module: target, name: nm, line: n.line }]);
+    } else {
+      const nm = text(c);
+      names.push([nm, { module: target, name: nm, line: n.line }]);
+    }
+  }
+  return { names, star: null };
 }
 
 const SUPPRESS_RE = /#\s*mtls-audit:\s*ignore(?:\[([a-z0-9,\s-]*)\])?\s*(.*)$/;
@@ -125,48 +174,14 @@ export function buildModule(path: string, src: string, root: PyNode): PyModule {
   };
   const text = mod.text;
 
-  // Imports anywhere in the module (function-level imports are common in Django code).
+  // Module-scope imports (including those under top-level `if`/`try`); imports inside a function or
+  // class body bind in that scope and are the semantic model's (semantic/scopes.ts).
   walk(root, (n) => {
-    if (n.type === 'import_statement') {
-      for (const c of fields(n, 'name')) {
-        if (c.type === 'aliased_import') {
-          const full = dotted(field(c, 'name'), src) ?? '';
-          const alias = field(c, 'alias');
-          if (alias) mod.imports.set(text(alias), { module: full, name: null, line: n.line });
-        } else {
-          const full = dotted(c, src) ?? '';
-          // `import a.b` binds `a`; record the full path under its first component and itself.
-          mod.imports.set(full.split('.')[0], { module: full.split('.')[0], name: null, line: n.line });
-          if (full.includes('.')) mod.imports.set(full, { module: full, name: null, line: n.line });
-        }
-      }
-      return false;
-    }
-    if (n.type === 'import_from_statement') {
-      const modNode = field(n, 'module_name');
-      let target = '';
-      if (modNode?.type === 'relative_import') {
-        const prefix = modNode.children.find((c) => c.type === 'import_prefix');
-        const level = prefix ? text(prefix).length : 1;
-        const rest = modNode.children.find((c) => c.type === 'dotted_name');
-        target = resolveRelative(mod, level, rest ? text(rest) : '');
-      } else if (modNode) {
-        target = text(modNode);
-      }
-      if (n.children.some((c) => c.type === 'wildcard_import')) {
-        mod.starImports.push({ module: target, line: n.line });
-        return false;
-      }
-      for (const c of fields(n, 'name')) {
-        if (c.type === 'aliased_import') {
-          const nm = dotted(field(c, 'name'), src) ?? '';
-          const alias = field(c, 'alias');
-          if (alias) mod.imports.set(text(alias), { module: target, name: nm, line: n.line });
-        } else {
-          const nm = text(c);
-          mod.imports.set(nm, { module: target, name: nm, line: n.line });
-        }
-      }
+    if (n.type === 'function_definition' || n.type === 'class_definition') return false;
+    if (n.type === 'import_statement' || n.type === 'import_from_statement') {
+      const b = importBindings(mod, n);
+      for (const [k, v] of b.names) mod.imports.set(k, v);
+      if (b.star !== null) mod.starImports.push({ module: b.star, line: n.line });
       return false;
     }
     return true;

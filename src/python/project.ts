@@ -9,13 +9,9 @@ import { buildModule, moduleNameFromPath, type PyClass, type PyFunction, type Py
 import { parseWith, type PyNode } from './parser.js';
 import type { Parser } from 'web-tree-sitter';
 import { addTime, now } from '../core/timing.js';
+import { SemanticModel, type Resolved, type ScopeRef } from './semantic/model.js';
 
-export type Resolved =
-  | { kind: 'function'; fn: PyFunction }
-  | { kind: 'class'; cls: PyClass }
-  | { kind: 'module'; mod: PyModule }
-  | { kind: 'external'; qualified: string }
-  | { kind: 'assign'; mod: PyModule; name: string; value: PyNode };
+export type { Resolved } from './semantic/model.js';
 
 /** Default parse budget per scan: 24 MiB of Python source. */
 export const DEFAULT_PARSE_BUDGET = 24 * 1024 * 1024;
@@ -151,142 +147,50 @@ export class PythonProject {
     return [...this.modules.values()];
   }
 
+  /** The semantic model over this project's modules: scopes, bindings, qualified names, class hierarchy. */
+  readonly semantic: SemanticModel = new SemanticModel(this);
+
+  // Thin wrappers over the semantic model (`at`: where the name is written; default module scope).
+
   /** Resolves a (possibly dotted) name used in `mod` to a project definition or an external qualified name. */
-  resolve(mod: PyModule, name: string, depth = 0): Resolved | null {
-    if (depth > 8) return null;
-    const [head, ...rest] = name.split('.');
-    let base: Resolved | null = null;
-    const localFn = mod.functions.get(head);
-    const localCls = mod.classes.get(head);
-    if (localFn) base = { kind: 'function', fn: localFn };
-    else if (localCls) base = { kind: 'class', cls: localCls };
-    else {
-      const imp = mod.imports.get(head);
-      if (imp) {
-        if (imp.name === null) {
-          const m = this.moduleByName(imp.module);
-          base = m ? { kind: 'module', mod: m } : { kind: 'external', qualified: imp.module };
-        } else {
-          base = this.resolveIn(imp.module, imp.name, depth + 1);
-        }
-      } else {
-        const assign = [...mod.assigns].reverse().find((a) => a.name === head && a.op === '=');
-        if (assign) base = { kind: 'assign', mod, name: head, value: assign.value };
-        else {
-          for (const s of [...mod.starImports].reverse()) {
-            const r = this.resolveIn(s.module, head, depth + 1);
-            if (r && r.kind !== 'external') {
-              base = r;
-              break;
-            }
-          }
-        }
-      }
-    }
-    if (!base) return null;
-    for (const part of rest) {
-      base = this.member(base, part, depth + 1);
-      if (!base) return null;
-    }
-    return base;
+  resolve(mod: PyModule, name: string, at?: ScopeRef): Resolved | null {
+    return this.semantic.resolve(mod, name, at);
   }
 
   /** `from module import name`: a definition inside a project module, a submodule, or external. */
-  resolveIn(moduleName: string, name: string, depth = 0): Resolved | null {
-    const m = this.moduleByName(moduleName);
-    if (m) {
-      const r = this.resolve(m, name, depth + 1);
-      if (r) return r;
-    }
-    const sub = this.moduleByName(`${moduleName}.${name}`);
-    if (sub) return { kind: 'module', mod: sub };
-    if (m) return null;
-    return { kind: 'external', qualified: moduleName ? `${moduleName}.${name}` : name };
-  }
-
-  private member(base: Resolved, part: string, depth: number): Resolved | null {
-    switch (base.kind) {
-      case 'module':
-        return this.resolve(base.mod, part, depth) ?? this.resolveIn(base.mod.name, part, depth);
-      case 'class': {
-        const m = this.findMethod(base.cls, part);
-        return m ? { kind: 'function', fn: m } : null;
-      }
-      case 'external':
-        return { kind: 'external', qualified: `${base.qualified}.${part}` };
-      default:
-        return null;
-    }
+  resolveIn(moduleName: string, name: string): Resolved | null {
+    return this.semantic.resolveIn(moduleName, name);
   }
 
   /** The qualified name a name refers to, whether it is a project definition or external. */
-  qualify(mod: PyModule, name: string): string | null {
-    const r = this.resolve(mod, name);
-    if (!r) return null;
-    switch (r.kind) {
-      case 'external':
-        return r.qualified;
-      case 'function':
-        return `${r.fn.module.name}.${r.fn.qualname}`;
-      case 'class':
-        return `${r.cls.module.name}.${r.cls.qualname}`;
-      case 'module':
-        return r.mod.name;
-      case 'assign':
-        return `${r.mod.name}.${r.name}`;
-    }
+  qualify(mod: PyModule, name: string, at?: ScopeRef): string | null {
+    return this.semantic.qualify(mod, name, at);
   }
 
-  /** Method lookup through project base classes (depth-first, like a simple MRO). */
-  findMethod(cls: PyClass, name: string, seen = new Set<PyClass>()): PyFunction | null {
-    if (seen.has(cls)) return null;
-    seen.add(cls);
-    const m = cls.methods.get(name);
-    if (m) return m;
-    for (const b of cls.bases) {
-      const r = this.resolve(cls.module, b);
-      if (r?.kind === 'class') {
-        const found = this.findMethod(r.cls, name, seen);
-        if (found) return found;
-      }
-    }
-    return null;
+  /** The qualified name of an identifier, attribute chain or call's callee, in the scope that holds it. */
+  qualifyNode(mod: PyModule, node: PyNode | null, at?: ScopeRef): string | null {
+    return this.semantic.qualifyNode(mod, node, at);
   }
 
-  /** Qualified names of all ancestors of a class (project classes and the external bases they end in). */
-  ancestry(cls: PyClass, seen = new Set<PyClass>()): string[] {
-    if (seen.has(cls)) return [];
-    seen.add(cls);
-    const out: string[] = [];
-    for (const b of cls.bases) {
-      const r = this.resolve(cls.module, b);
-      if (!r) {
-        out.push(b);
-        continue;
-      }
-      if (r.kind === 'class') {
-        out.push(`${r.cls.module.name}.${r.cls.qualname}`);
-        out.push(...this.ancestry(r.cls, seen));
-      } else if (r.kind === 'external') out.push(r.qualified);
-      else out.push(b);
-    }
-    return out;
+  resolveNode(mod: PyModule, node: PyNode | null, at?: ScopeRef): Resolved | null {
+    return this.semantic.resolveNode(mod, node, at);
   }
 
-  /** Class-level attribute lookup through project bases. */
-  classAttr(cls: PyClass, name: string, seen = new Set<PyClass>()): { value: PyNode; node: PyNode; cls: PyClass } | null {
-    if (seen.has(cls)) return null;
-    seen.add(cls);
-    const a = cls.attrs.get(name);
-    if (a) return { ...a, cls };
-    for (const b of cls.bases) {
-      const r = this.resolve(cls.module, b);
-      if (r?.kind === 'class') {
-        const found = this.classAttr(r.cls, name, seen);
-        if (found) return found;
-      }
-    }
-    return null;
+  /** A base class of `cls` as written (`auth.backends.RemoteUserBackend`), resolved where the class is. */
+  resolveBase(cls: PyClass, base: string): Resolved | null {
+    return this.semantic.base(cls, base);
+  }
+
+  findMethod(cls: PyClass, name: string): PyFunction | null {
+    return this.semantic.findMethod(cls, name);
+  }
+
+  ancestry(cls: PyClass): string[] {
+    return this.semantic.ancestry(cls);
+  }
+
+  classAttr(cls: PyClass, name: string): { value: PyNode; node: PyNode; cls: PyClass } | null {
+    return this.semantic.classAttr(cls, name);
   }
 }
 

@@ -164,7 +164,7 @@ export class UrlResolver {
         return [...(l ? this.elements(mod, l, depth + 1) : []), ...(r ? this.elements(mod, r, depth + 1) : [])];
       }
       case 'call': {
-        const q = this.python.qualify(mod, dotted(field(n, 'function'), mod.src) ?? '') ?? dotted(field(n, 'function'), mod.src);
+        const q = this.python.qualifyNode(mod, n) ?? dotted(field(n, 'function'), mod.src);
         const args = field(n, 'arguments');
         const a = args ? named(args).filter((x) => x.type !== 'keyword_argument') : [];
         if (endsWith(q, 'i18n_patterns')) return a.flatMap((x) => (x.type === 'list_splat' ? this.elements(mod, named(x)[0] ?? x, depth + 1) : [{ mod, node: x }]));
@@ -187,9 +187,7 @@ export class UrlResolver {
 
   /** A name standing for a list of patterns (`api_patterns`, `from .api import urlpatterns as api`). */
   private refElements(mod: PyModule, n: PyNode, depth: number): { mod: PyModule; node: PyNode }[] {
-    const name = dotted(n, mod.src);
-    if (!name) return [];
-    const r = this.python.resolve(mod, name);
+    const r = this.python.resolveNode(mod, n);
     if (r?.kind === 'assign') {
       if (r.name === 'urlpatterns') return this.urlpatterns(r.mod);
       return this.elements(r.mod, r.value, depth + 1);
@@ -208,7 +206,7 @@ export class UrlResolver {
     if (n.type !== 'call') return;
     const fnText = dotted(field(n, 'function'), mod.src);
     if (!fnText) return;
-    const q = this.python.qualify(mod, fnText) ?? fnText;
+    const q = this.python.qualifyNode(mod, n) ?? fnText;
     if (!endsWith(q, 'path', 're_path', 'url')) return;
     const { pos, kw } = callArgNodes(n, mod.src);
     const routeNode = pos[0] ?? kw.get('route') ?? kw.get('regex') ?? null;
@@ -230,7 +228,7 @@ export class UrlResolver {
     // include(...)
     if (v.type === 'call') {
       const ft = dotted(field(v, 'function'), mod.src);
-      const fq = ft ? this.python.qualify(mod, ft) ?? ft : null;
+      const fq = ft ? this.python.qualifyNode(mod, v) ?? ft : null;
       if (endsWith(fq, 'include')) {
         const args = field(v, 'arguments');
         const a = args ? named(args).filter((x) => x.type !== 'keyword_argument') : [];
@@ -286,9 +284,7 @@ export class UrlResolver {
       this.urlsAttr(mod, a, routeCall, ctx, '', here);
       return;
     }
-    const name = dotted(a, mod.src);
-    if (!name) return;
-    const r = this.python.resolve(mod, name);
+    const r = this.python.resolveNode(mod, a);
     if (r?.kind === 'module') this.conf(r.mod, ctx);
     else if (r?.kind === 'assign') {
       for (const el of r.name === 'urlpatterns' ? this.urlpatterns(r.mod) : this.elements(r.mod, r.value, 0)) this.entry(el.mod, el.node, ctx);
@@ -318,7 +314,7 @@ export class UrlResolver {
     const objName = dotted(obj, mod.src);
     if (!objName) return;
     const here = includeSite ?? siteOf(mod, routeCall);
-    const admin = this.adminSite(mod, objName);
+    const admin = this.adminSite(mod, obj, objName);
     if (admin) {
       this.routes.push({
         path: '/' + ctx.prefix,
@@ -330,7 +326,7 @@ export class UrlResolver {
       });
       return;
     }
-    for (const r of this.routerRegistrations(mod, objName)) {
+    for (const r of this.routerRegistrations(mod, obj, objName)) {
       const wrappers = [...ctx.wrappers];
       const target = this.viewTarget(r.mod, r.viewset, wrappers, 0);
       if (target.kind === 'class') target.viaRouter = true;
@@ -346,21 +342,19 @@ export class UrlResolver {
   }
 
   /** Is `objName` (in `mod`) an admin site? Returns the target with the site's class. */
-  private adminSite(mod: PyModule, objName: string): ViewTarget | null {
-    const q = this.python.qualify(mod, objName);
+  private adminSite(mod: PyModule, obj: PyNode, objName: string): ViewTarget | null {
+    const q = this.python.qualifyNode(mod, obj);
     if (q && /^django\.contrib\.admin(\.sites)?\.site$/.test(q)) {
       const patched = this.adminPatch();
       const cls = patched ?? 'django.contrib.admin.sites.AdminSite';
       const r = patched ? this.classByQualified(patched) : null;
       return { kind: 'admin', expr: objName, siteClass: cls, siteCls: r };
     }
-    const r = this.python.resolve(mod, objName);
+    const r = this.python.resolveNode(mod, obj);
     if (r?.kind === 'assign') {
       const v = unparen(r.value);
       if (v?.type === 'call') {
-        const cn = dotted(field(v, 'function'), r.mod.src);
-        if (!cn) return null;
-        const cr = this.python.resolve(r.mod, cn);
+        const cr = this.python.resolveNode(r.mod, v);
         if (cr?.kind === 'class') {
           const anc = this.python.ancestry(cr.cls);
           if (anc.some((a) => /AdminSite\w*$/.test(a))) return { kind: 'admin', expr: objName, siteClass: `${cr.cls.module.name}.${cr.cls.qualname}`, siteCls: cr.cls };
@@ -391,7 +385,7 @@ export class UrlResolver {
           if (!/^admin(\.sites)?\.site\.__class__$/.test(a.name)) continue;
           const cn = dotted(a.value, m.src);
           if (!cn) continue;
-          const r = this.python.resolve(m, cn);
+          const r = this.python.resolveNode(m, a.value);
           const q = r?.kind === 'class' ? `${r.cls.module.name}.${r.cls.qualname}` : r?.kind === 'external' ? r.qualified : cn;
           this.adminPatches.set(m.path, q);
         }
@@ -401,16 +395,16 @@ export class UrlResolver {
   }
 
   /** `router.register(prefix, ViewSet)` calls for the router named `name` in `mod` (or where it is defined). */
-  private routerRegistrations(mod: PyModule, name: string): { mod: PyModule; prefix: string; viewset: PyNode; call: PyNode }[] {
+  private routerRegistrations(mod: PyModule, obj: PyNode, name: string): { mod: PyModule; prefix: string; viewset: PyNode; call: PyNode }[] {
     let home = mod;
     let local = name;
-    const r = this.python.resolve(mod, name);
+    const r = this.python.resolveNode(mod, obj);
     if (r?.kind === 'assign') {
       home = r.mod;
       local = r.name;
       const v = unparen(r.value);
       const ctor = v?.type === 'call' ? dotted(field(v, 'function'), r.mod.src) : null;
-      const cq = ctor ? this.python.qualify(r.mod, ctor) ?? ctor : null;
+      const cq = ctor ? this.python.qualifyNode(r.mod, v) ?? ctor : null;
       if (!cq || !/Router$/.test(cq)) return [];
     } else if (r) return [];
     const out: { mod: PyModule; prefix: string; viewset: PyNode; call: PyNode }[] = [];
@@ -453,7 +447,7 @@ export class UrlResolver {
           if (k && v) initkwargs.set(mod.text(k), { node: v, mod });
         }
         if (!clsName) return { kind: 'unknown', text: mod.text(n) };
-        const r = this.python.resolve(mod, clsName);
+        const r = this.python.resolveNode(mod, field(fn, 'object'));
         if (r?.kind === 'class') return { kind: 'class', cls: r.cls, qualified: `${r.cls.module.name}.${r.cls.qualname}`, initkwargs };
         if (r?.kind === 'external') return { kind: 'external', qualified: r.qualified, isClass: true, initkwargs };
         return { kind: 'external', qualified: clsName, isClass: true, initkwargs };
@@ -462,7 +456,7 @@ export class UrlResolver {
       if (fn && pos[0]) {
         const decoName = fn.type === 'call' ? dotted(field(fn, 'function'), mod.src) : dotted(fn, mod.src);
         if (decoName) {
-          const q = this.python.qualify(mod, decoName) ?? decoName;
+          const q = this.python.qualifyNode(mod, fn) ?? decoName;
           wrappers.push({ qualified: q, node: fn.type === 'call' ? fn : n, mod });
           return this.viewTarget(mod, pos[0], wrappers, depth + 1);
         }
@@ -471,7 +465,7 @@ export class UrlResolver {
     }
     const name = dotted(n, mod.src);
     if (!name) return { kind: 'unknown', text: mod.text(n) };
-    const r: Resolved | null = this.python.resolve(mod, name);
+    const r: Resolved | null = this.python.resolveNode(mod, n);
     if (!r) return { kind: 'unknown', text: name };
     switch (r.kind) {
       case 'function':

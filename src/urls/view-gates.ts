@@ -63,7 +63,7 @@ export function markedForGate(model: ProjectModel, v: ViewFacts, markers: Set<st
     const callee = d.node.type === 'call' ? field(d.node, 'function') : d.node;
     const name = callee ? dotted(callee, d.mod.src) : null;
     if (!name) continue;
-    const r = model.python.withoutLoading(() => model.python.resolve(d.mod, name));
+    const r = model.python.withoutLoading(() => model.python.resolveNode(d.mod, callee));
     if (r?.kind !== 'function') continue;
     let set: string | null = null;
     walk(r.fn.node, (n) => {

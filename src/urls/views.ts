@@ -126,7 +126,7 @@ export function expandDeco(python: PythonProject, mod: PyModule, e0: PyNode, met
   if (e.type === 'list' || e.type === 'tuple') return named(e).flatMap((x) => expandDeco(python, mod, x, method));
   const callee = e.type === 'call' ? dotted(field(e, 'function'), mod.src) : dotted(e, mod.src);
   if (!callee) return [];
-  const q = python.qualify(mod, callee) ?? callee;
+  const q = python.qualifyNode(mod, e) ?? callee;
   if (endsWith(q, 'method_decorator') && e.type === 'call') {
     const args = field(e, 'arguments');
     const a = args ? named(args) : [];
@@ -230,7 +230,7 @@ function classText(python: PythonProject, cls: PyClass, seen = new Set<PyClass>(
   seen.add(cls);
   let t = codeText(cls.node, cls.module.src);
   for (const b of cls.bases) {
-    const r = python.resolve(cls.module, b);
+    const r = python.resolveBase(cls, b);
     if (r?.kind === 'class') t += '\n' + classText(python, r.cls, seen);
   }
   return t;
@@ -242,7 +242,7 @@ function allMethods(python: PythonProject, cls: PyClass, seen = new Set<PyClass>
   seen.add(cls);
   const out = [...cls.methods.values()];
   for (const b of cls.bases) {
-    const r = python.resolve(cls.module, b);
+    const r = python.resolveBase(cls, b);
     if (r?.kind === 'class') for (const m of allMethods(python, r.cls, seen)) if (!out.some((o) => o.name === m.name)) out.push(m);
   }
   return out;
@@ -255,7 +255,7 @@ function classDecos(python: PythonProject, cls: PyClass, seen = new Set<PyClass>
   const out = decoratorsOf(python, cls.module, cls.node);
   for (const m of cls.methods.values()) out.push(...decoratorsOf(python, cls.module, m.node, m.name));
   for (const b of cls.bases) {
-    const r = python.resolve(cls.module, b);
+    const r = python.resolveBase(cls, b);
     if (r?.kind === 'class') out.push(...classDecos(python, r.cls, seen));
   }
   return out;
@@ -482,7 +482,7 @@ export function classList(python: PythonProject, mod: PyModule, n: PyNode): stri
       out.push(mod.text(x));
       continue;
     }
-    out.push(python.qualify(mod, name) ?? name);
+    out.push(python.qualifyNode(mod, x) ?? name);
   }
   return out;
 }

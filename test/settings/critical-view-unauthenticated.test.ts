@@ -311,8 +311,60 @@ ruleTester.run('critical-view-unauthenticated', {
         `,
       },
     },
+    {
+      name: 'a function-local `import AllowAny as P` binds P in that function only: the module-level P (IsAuthenticated) guards the view',
+      files: {
+        'proj/settings.py': settings(),
+        'proj/urls.py': URLS,
+        'payments/auth.py': CERT_AUTH,
+        'payments/views.py': `
+          from django.http import HttpResponse
+          from rest_framework.permissions import IsAuthenticated as P
+          from rest_framework.views import APIView
+          from rest_framework import viewsets
+          from .auth import CertificateAuthentication
+
+          def public_permissions():
+              from rest_framework.permissions import AllowAny as P
+              return [P]
+
+          class TransferViewSet(viewsets.ModelViewSet):
+              authentication_classes = [CertificateAuthentication]
+              permission_classes = [P]
+
+          class RefundView(APIView):
+              authentication_classes = [CertificateAuthentication]
+              permission_classes = [P]
+              def post(self, request):
+                  return HttpResponse('refunded')
+
+          def hook(request):
+              return HttpResponse('ok')
+        `,
+      },
+    },
   ],
   invalid: [
+    {
+      name: 'the other way round: module-level `AllowAny as P`, a function importing IsAuthenticated as P does not guard the view',
+      files: {
+        'proj/settings.py': settings(),
+        'proj/urls.py': "from django.urls import path\nfrom payments import views\nurlpatterns = [path('api/refund/', views.RefundView.as_view())]\n",
+        'payments/auth.py': CERT_AUTH,
+        'payments/views.py': `
+          from rest_framework.permissions import AllowAny as P
+          from rest_framework.views import APIView
+          def strict_permissions():
+              from rest_framework.permissions import IsAuthenticated as P
+              return [P]
+          class RefundView(APIView):
+              permission_classes = [P]
+              def post(self, request):
+                  Refund.objects.create(amount=request.data['amount'])
+        `,
+      },
+      errors: [{ ruleId: 'critical-view-unauthenticated', file: 'payments/views.py', line: 6, messageId: 'allowAny' }],
+    },
     {
       name: 'a lookup by an identifier anyone can name (pk) is no secret: still anonymous',
       files: {

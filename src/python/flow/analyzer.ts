@@ -19,6 +19,7 @@ import * as statements from './statements.js';
 import * as decisions from './decisions.js';
 import * as expressions from './expressions.js';
 import * as calls from './calls.js';
+import * as libraryCalls from './library-calls.js';
 import * as projectCalls from './project-calls.js';
 
 export class FlowAnalyzer implements FlowInterp {
@@ -94,7 +95,7 @@ export class FlowAnalyzer implements FlowInterp {
     const s = stringValue(v, fn.module.src);
     if (s !== null) return { ...EMPTY(), strs: [s] };
     const u = unparen(v);
-    const c = u?.type === 'identifier' ? this.project.withoutLoading(() => this.keys.constantOf(fn.module, fn.module.text(u))) : null;
+    const c = u?.type === 'identifier' ? this.project.withoutLoading(() => this.keys.constantOf(fn.module, fn.module.text(u), u)) : null;
     return c ? { ...EMPTY(), strs: [c.key] } : EMPTY();
   }
 
@@ -212,6 +213,8 @@ export class FlowAnalyzer implements FlowInterp {
   // calls.ts
   readonly args = calls.args;
   readonly call = calls.call;
+  readonly libraryCall = libraryCalls.libraryCall;
+  readonly libraryAttribute = libraryCalls.libraryAttribute;
 
   // project-calls.ts
   readonly createsUser = projectCalls.createsUser;

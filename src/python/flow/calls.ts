@@ -3,10 +3,10 @@
 
 import type { PyNode } from '../parser.js';
 import { dotted, field, firstNamed, named, stringValue, unparen } from '../ast.js';
-import { isCompiledRegex } from '../members.js';
 import { derive, EMPTY, formattedKinds, isDnLike, isXfcc, keepStr, rawKinds, tainted, union, val, type AVal, type FlowEvent, type VKind } from './values.js';
-import { builtinResult, CREATE_OPS, DENY_RESPONSE_RE, OK_RESPONSE, ORM_LOOKUP, PARSE_FNS, QUERYSET_CHAIN, statusBranches, SUBJECT_OIDS } from './library.js';
-import type { FlowCtx, FnState } from './state.js';
+import { builtinResult, CREATE_OPS, DENY_RESPONSE_RE, OK_RESPONSE, ORM_LOOKUP, QUERYSET_CHAIN, statusBranches } from './library.js';
+import { CERTIFICATE_VALUES, LIBRARY_CALLS, MATCH_OBJECTS } from '../library/index.js';
+import type { CallSite, FlowCtx, FnState } from './state.js';
 import type { FlowInterp } from './interp.js';
 
 export function args(this: FlowInterp, call: PyNode, st: FnState, ctx: FlowCtx, peeking: boolean): { pos: AVal[]; posNodes: PyNode[]; kw: Map<string, AVal>; kwNodes: Map<string, PyNode>; all: AVal } {
@@ -74,94 +74,18 @@ export function call(this: FlowInterp, n: PyNode, st: FnState, ctx: FlowCtx, pee
     const an = stringValue(a.posNodes[1], mod.src);
     if (base.kinds.has('request') && (an === 'META' || an === 'environ')) return val('meta');
     if (base.kinds.has('request') && an === 'headers') return val('headers');
-    if (base.kinds.has('cert') && an) {
-      if (/^not_valid_(after|before)(_utc)?$/.test(an)) {
-        const which = an.includes('after') ? 'after' : 'before';
-        const v = derive(base, which === 'after' ? 'not-after' : 'not-before');
-        if (an.endsWith('_utc')) v.kinds.add('now');
-        if (!peeking) this.event(ctx, st, n, { t: 'validity-read', which, val: v });
-        return v;
-      }
-      return derive(base, an === 'subject' ? 'subject' : an === 'issuer' ? 'issuer' : an === 'serial_number' ? 'serial' : 'cert');
+    // `getattr(cert, "not_valid_after")` is the attribute: the same table as `cert.not_valid_after`.
+    if (an) {
+      const attr = this.libraryAttribute(base, an, n, st, ctx, peeking);
+      if (attr) return attr;
     }
   }
 
-  // Certificate parsing.
-  // Certificate bytes come from a certificate read (PEM, XFCC, an unclassified certificate key) or
-  // an earlier parse; a DN, CN, fingerprint or serial cannot be parsed into the client's certificate
-  // (`load_pem_x509_certificate(ca.sign(csr, hostname=cn))` parses what the app's own CA issued).
-  const certBytes = a.all.parses.size > 0 || [...a.all.reads].some((r) => r.kind === 'pem' || r.kind === 'xfcc' || r.kind === 'cert-other');
-  if (PARSE_FNS.includes(last) && tainted(a.all) && certBytes) {
-    let p = this.parseCache.get(n);
-    if (!p) {
-      p = { id: this.nextId++, node: n, module: mod, fn: st.fn, reads: new Set(a.all.reads) };
-      if (!peeking) this.parseCache.set(n, p);
-    }
-    if (!peeking && !ctx.parses.includes(p)) ctx.parses.push(p);
-    ev({ t: 'parse', parse: p });
-    const v = derive(a.all, 'cert');
-    v.parses.add(p);
-    return v;
-  }
-  if (last === 'from_cryptography' && tainted(a.all)) return derive(a.all, 'cert');
-  if (last === 'to_cryptography' && rv.kinds.has('cert')) return derive(rv, 'cert');
-
-  // Methods on parsed certificates (cryptography and pyOpenSSL).
-  if (rv.kinds.has('cert')) {
-    switch (last) {
-      case 'get_subject':
-        return derive(rv, 'subject');
-      case 'get_issuer':
-        return derive(rv, 'issuer');
-      case 'get_serial_number':
-        return derive(rv, 'serial');
-      case 'digest':
-      case 'fingerprint':
-        return derive(rv, 'fingerprint');
-      case 'get_notAfter':
-      case 'get_notBefore': {
-        const which = last === 'get_notAfter' ? 'after' : 'before';
-        const v = derive(rv, which === 'after' ? 'not-after' : 'not-before');
-        ev({ t: 'validity-read', which, val: v });
-        return v;
-      }
-      case 'has_expired':
-        ev({ t: 'check', what: 'validity', detail: 'has_expired()' });
-        return derive(rv, 'verified');
-      case 'verify_directly_issued_by':
-        // Against an issuer taken from request data (the certificate itself, a forwarded chain) it is no pinning.
-        if (a.pos[0] && tainted(a.pos[0])) return derive(rv);
-        ev({ t: 'check', what: 'chain', detail: 'verify_directly_issued_by()' });
-        return derive(rv, 'verified');
-      case 'get_extension_for_class':
-      case 'get_extension_for_oid':
-      case 'get_extension':
-        return derive(rv, 'extensions');
-      case 'public_bytes':
-      case 'public_key':
-        return derive(rv);
-      default:
-        return derive(rv);
-    }
-  }
-  if (rv.kinds.has('subject') || rv.kinds.has('issuer')) {
-    const isIssuer = rv.kinds.has('issuer');
-    if (last === 'get_attributes_for_oid') {
-      const oid = a.posNodes[0] ? mod.text(a.posNodes[0]) : '';
-      if (SUBJECT_OIDS.test(oid) || !oid) return derive(rv, isIssuer ? 'issuer-attr' : 'subject-attr');
-      return derive(rv, isIssuer ? 'issuer-attr' : 'subject-attr');
-    }
-    if (last === 'rfc4514_string' || last === '__str__') return isIssuer ? derive(rv, 'dn-string', 'issuer') : derive(rv, 'dn-string');
-    if (last === 'get_components') return derive(rv, isIssuer ? 'issuer-attr' : 'subject-attr', 'parts');
-    if (last === 'der' || last === 'hash' || last === 'public_bytes') return derive(rv, isIssuer ? 'issuer' : 'subject');
-    return derive(rv, isIssuer ? 'issuer' : 'subject');
-  }
-  if (rv.kinds.has('extensions')) {
-    if (/ExtendedKeyUsage|EXTENDED_KEY_USAGE/.test(a.posNodes.map((x) => mod.text(x)).join(' '))) return derive(rv, 'extensions');
-    if (/SubjectAlternativeName|SUBJECT_ALTERNATIVE_NAME/.test(a.posNodes.map((x) => mod.text(x)).join(' '))) return derive(rv, 'subject-attr');
-    if (last === 'get_values_for_type') return derive(rv, 'subject-attr', 'parts');
-    return derive(rv, 'extensions');
-  }
+  // Library knowledge (src/python/library/): certificate parsing, and the methods of a parsed
+  // certificate, its subject/issuer and its extensions, by what the receiver is.
+  const site: CallSite = { n, fnNode, fname, last, recv, rv, a, st, ctx, peeking };
+  const known = this.libraryCall(CERTIFICATE_VALUES, site);
+  if (known) return known;
 
   // String operations on raw certificate/identity values and DN strings.
   if (rv.kinds.has('raw') || rv.kinds.has('dn-string') || rv.kinds.has('subject-attr')) {
@@ -181,72 +105,18 @@ export function call(this: FlowInterp, n: PyNode, st: FnState, ctx: FlowCtx, pee
     if (/^(format|join)$/.test(last)) return derive(rv, ...keepStr(rv));
     if (/^(startswith|endswith|isdigit|isalnum)$/.test(last)) return derive(rv);
   }
-  if (rv.kinds.has('regex-match') && /^(group|groups|groupdict|__getitem__)$/.test(last)) return derive(rv, 'raw', 'regex-match');
+  const matched = this.libraryCall(MATCH_OBJECTS, site);
+  if (matched) return matched;
   if (rv.kinds.has('parts') && /^(get|pop|__getitem__)$/.test(last)) {
     // `fields.get("emailAddress")` on a DN split into a dict: that attribute's value.
     const named_ = a.posNodes[0] && stringValue(a.posNodes[0], mod.src) !== null && isDnLike(rv) && !rv.kinds.has('issuer');
     return derive(rv, ...keepStr(rv), ...(named_ ? (['subject-attr'] as VKind[]) : []));
   }
 
-  // Regex on DN / XFCC.
-  if (/^re\.compile$/.test(fname) || (fname === 'compile' && this.project.qualify(mod, fname) === 're.compile')) return val('pattern');
-  if (/^re\.(search|match|fullmatch|findall|finditer|split|sub)$/.test(fname) || (/^(search|match|fullmatch|findall|finditer)$/.test(last) && recv && (/(_RE|_re|regex|pattern|PATTERN|_rx)$/.test(mod.text(recv)) || rv.kinds.has('pattern') || isCompiledRegex(this.project, recv, mod, st.fn.cls, st.fn)))) {
-    const subject = /^re\./.test(fname) ? a.pos[1] : a.pos[0];
-    if (subject && (isDnLike(subject) || isXfcc(subject))) {
-      ev({ t: 'dnop', op: `${fname}()`, val: subject, target: isXfcc(subject) ? 'xfcc' : 'dn' });
-    }
-    if (subject && tainted(subject)) return derive(subject, 'regex-match', ...(last === 'findall' || last === 'split' ? (['parts', 'raw'] as VKind[]) : []));
-    return EMPTY();
-  }
-
-  // Verification calls.
-  // pyOpenSSL's `X509StoreContext(...).verify_certificate()` — not a project function of that name,
-  // which is analysed as project code below.
-  if ((last === 'verify_certificate' && !this.resolveCall(fname, st)) || fname.endsWith('X509StoreContext')) {
-    ev({ t: 'check', what: 'chain', detail: 'X509StoreContext.verify_certificate()' });
-    ev({ t: 'check', what: 'validity', detail: 'X509StoreContext.verify_certificate()' });
-    return derive(a.all, 'verified');
-  }
-  if (last === 'build_client_verifier' || last === 'build_server_verifier' || fname.endsWith('PolicyBuilder')) {
-    ev({ t: 'check', what: 'chain', detail: 'cryptography PolicyBuilder verifier' });
-    ev({ t: 'check', what: 'validity', detail: 'cryptography PolicyBuilder verifier' });
-    if (last === 'build_client_verifier') ev({ t: 'check', what: 'eku', detail: 'client verifier requires clientAuth' });
-    return derive(a.all, 'verified');
-  }
-  if (last === 'verify' && recv && (/public_key\(\)|_key$|key$|ca_pub|issuer_pub/.test(mod.text(recv)) || a.posNodes.some((x) => /\.tbs_certificate_bytes\b/.test(mod.text(x)))) && a.posNodes.some((x) => /\.signature\b/.test(mod.text(x)))) {
-    // The key must be a pinned one: a key taken from request data — the presented certificate's
-    // own `public_key()` above all — proves only that the certificate is self-consistent.
-    if (tainted(rv)) return derive(a.all);
-    ev({ t: 'check', what: 'chain', detail: `${mod.text(recv)}.verify(… signature …)` });
-    return derive(a.all, 'verified');
-  }
-  if (/^(load_pem_x509_crl|load_der_x509_crl|get_revoked_certificate_by_serial_number|add_crl|load_crl)$/.test(last) || /ocsp\./i.test(fname) || /OCSPRequestBuilder/.test(fname)) {
-    ev({ t: 'check', what: 'revocation', detail: `${fname}()` });
-    return derive(a.all);
-  }
-  if (last === 'compare_digest') {
-    // The session's stored certificate value against the presented one: a session re-check (an
-    // identity decision), not proof of where the request came from.
-    const sess = a.pos.find((v) => v.kinds.has('session-val'));
-    const presented = a.pos.find((v) => v !== sess && tainted(v));
-    if (sess && presented) {
-      ev({ t: 'compare', vals: a.pos, op: 'compare_digest', withConst: false, substring: false, presenceLike: false });
-      if (presented.kinds.has('fingerprint') || rawKinds(presented).has('fingerprint')) ev({ t: 'session-compare', key: sess.sessionKey ?? null, other: presented });
-      return derive(a.all);
-    }
-    ev({ t: 'check', what: 'provenance', detail: `${fname}()` });
-    return derive(a.all, 'verified');
-  }
-  if (/ip_address|ip_network/.test(last) && a.pos.some((v) => v.kinds.has('remote-addr'))) return val('remote-addr');
-
-  // now()
-  if (/(^|\.)(datetime\.)?(utcnow)$/.test(fname)) return val('now');
-  if (/(^|\.)datetime\.now$|^now$/.test(fname) && fnNode.type === 'attribute') {
-    if (a.pos.length || a.kw.has('tz')) return val('now');
-    return val('now-naive');
-  }
-  if (/timezone\.now$|^now$/.test(fname) && /timezone/.test(fname)) return val('now');
-  if (/time\.time$/.test(fname)) return val('now');
+  // Library functions and methods: regex (a compiled pattern by its value or binding), chain and
+  // validity verification, revocation, constant-time comparison, time, digests, decoders.
+  const lib = this.libraryCall(LIBRARY_CALLS, site);
+  if (lib) return lib;
 
   // ORM lookups and user creation.
   if (ORM_LOOKUP.has(last) && recv && (/\bobjects\b|_default_manager|_base_manager|\.filter\(|get_user_model\(\)|UserModel|User\b/.test(mod.text(recv)) || rv.kinds.has('binding') || rv.kinds.has('user'))) {
@@ -317,7 +187,6 @@ export function call(this: FlowInterp, n: PyNode, st: FnState, ctx: FlowCtx, pee
     return derive(v, ...keepStr(v));
   }
   if (/^(bool|len)$/.test(fname)) return derive(a.all, ...keepStr(a.all));
-  if (/^(unquote|unquote_plus|urllib\.parse\.unquote|parse\.unquote|b64decode|base64\.b64decode|b64encode|base64\.b64encode|bytes|b16decode|a2b_base64)$/.test(fname) || /(unquote|b64decode|b64encode|standard_b64decode|urlsafe_b64decode)$/.test(last)) return derive(a.all, ...keepStr(a.all));
 
   // Project function calls: analyse in this context — only when something worth following goes
   // in (the request, a certificate value, a session) or it is a method on self; nothing else can
@@ -340,11 +209,6 @@ export function call(this: FlowInterp, n: PyNode, st: FnState, ctx: FlowCtx, pee
     return this.analyseFn(target.fn, mapped, ctx, false);
   }
 
-  // hashlib over the certificate's bytes (or its PEM) is its fingerprint; over a name, it is still that name.
-  if (tainted(a.all) && /(^|\.)(sha\d+|sha3_\d+|md5|blake2[bs]|new)$/.test(fname) && /^hashlib\./.test(this.project.qualify(st.mod, fname) ?? '')) {
-    const named_ = a.all.kinds.has('dn-string') || a.all.kinds.has('subject') || a.all.kinds.has('issuer') || a.all.kinds.has('subject-attr') || a.all.kinds.has('issuer-attr') || a.all.kinds.has('serial') || rawKinds(a.all).has('dn') || rawKinds(a.all).has('cn') || rawKinds(a.all).has('issuer-dn') || rawKinds(a.all).has('serial') || rawKinds(a.all).has('user');
-    return named_ ? derive(a.all, ...keepStr(a.all)) : derive(a.all, 'fingerprint');
-  }
   // Builtins and string formatting keep what their input is.
   const builtin = !recv ? builtinResult(fname, a) : null;
   if (builtin) return builtin;

@@ -25,7 +25,7 @@ export function buildCodeModel(model: ProjectModel): CodeModel {
         if (n.type === 'call') {
           const f = dotted(field(n, 'function'), mod.src);
           if (f && !f.startsWith('self.') && !f.startsWith('super()')) {
-            const r = project.resolve(mod, f);
+            const r = project.resolve(mod, f, n);
             if (r?.kind === 'function' && r.fn !== fn) called.add(r.fn);
           } else if (f && f.startsWith('self.') && fn.cls && f.split('.').length === 2) {
             const m = project.findMethod(fn.cls, f.split('.')[1]);

@@ -238,44 +238,9 @@ export function attribute(this: FlowInterp, n: PyNode, st: FnState, ctx: FlowCtx
     }
     return EMPTY();
   }
-  if (ov.kinds.has('cert')) {
-    switch (attr) {
-      case 'subject':
-        return derive(ov, 'subject');
-      case 'issuer':
-        return derive(ov, 'issuer');
-      case 'serial_number':
-        return derive(ov, 'serial');
-      case 'not_valid_after':
-      case 'not_valid_after_utc':
-      case 'not_valid_before':
-      case 'not_valid_before_utc': {
-        const which = attr.includes('after') ? 'after' : 'before';
-        const v = derive(ov, which === 'after' ? 'not-after' : 'not-before');
-        if (!peeking) this.event(ctx, st, n, { t: 'validity-read', which, val: v });
-        if (attr.endsWith('_utc')) v.kinds.add('now'); // aware
-        return v;
-      }
-      case 'extensions':
-        return derive(ov, 'extensions');
-      case 'signature':
-      case 'tbs_certificate_bytes':
-        return derive(ov);
-      default:
-        return derive(ov);
-    }
-  }
-  if (ov.kinds.has('subject') || ov.kinds.has('issuer')) {
-    const isIssuer = ov.kinds.has('issuer');
-    // pyOpenSSL X509Name attributes: .CN, .O, .OU, .emailAddress, .commonName
-    if (/^(CN|O|OU|L|ST|C|emailAddress|commonName|organizationName|organizationalUnitName|UID|serialNumber)$/.test(attr)) return derive(ov, isIssuer ? 'issuer-attr' : 'subject-attr');
-    return derive(ov, isIssuer ? 'issuer' : 'subject');
-  }
-  if (ov.kinds.has('subject-attr') || ov.kinds.has('issuer-attr')) {
-    // `attrs[0].value`
-    return derive(ov, ...[...ov.kinds].filter((k) => k === 'subject-attr' || k === 'issuer-attr'));
-  }
-  if (ov.kinds.has('extensions')) return derive(ov, 'extensions');
+  // Attributes of certificate values (src/python/library/): subject, issuer, serial, validity, extensions.
+  const known = this.libraryAttribute(ov, attr, n, st, ctx, peeking);
+  if (known) return known;
   if (ov.kinds.has('binding') || ov.kinds.has('user')) {
     if (/^(revoked|is_revoked|revoked_at|active|is_active|enabled|disabled)$/.test(attr) && ov.kinds.has('binding') && !peeking) {
       this.event(ctx, st, n, { t: 'check', what: 'revocation', detail: `binding flag \`${st.mod.text(n)}\`` });

@@ -8,8 +8,9 @@ import type { PyNode } from '../parser.js';
 import type { PyFunction } from '../module.js';
 import type { PythonProject } from '../project.js';
 import type { AVal, FlowEvent, ParseSite, SourceRead } from './values.js';
-import type { FlowCtx, FnState } from './state.js';
+import type { CallSite, FlowCtx, FnState } from './state.js';
 import type { KeyResolver } from './keys.js';
+import type { LibEntry } from '../library/index.js';
 
 export interface FlowInterp {
   readonly project: PythonProject;
@@ -46,6 +47,8 @@ export interface FlowInterp {
   expr(n: PyNode, st: FnState, ctx: FlowCtx, peeking?: boolean): AVal;
   ifStmt(s: PyNode, st: FnState, ctx: FlowCtx): void;
   isDjangoAuthenticate(fname: string, st: FnState): boolean;
+  libraryAttribute(ov: AVal, attr: string, n: PyNode, st: FnState, ctx: FlowCtx, peeking: boolean): AVal | null;
+  libraryCall(table: readonly LibEntry[], c: CallSite): AVal | null;
   joinAfterHandler(hb: PyNode, afterBody: Map<string, AVal>, st: FnState): void;
   membershipRead(n: PyNode, st: FnState, ctx: FlowCtx, peeking: boolean): AVal | null;
   namedExpr(n: PyNode, st: FnState, ctx: FlowCtx, peeking: boolean): AVal;

@@ -7,6 +7,8 @@ import type { PyNode } from '../parser.js';
 import type { PyClass, PyFunction, PyModule } from '../module.js';
 import { dotted, field, firstNamed, named, stringValue, unparen, walkScope } from '../ast.js';
 import type { PythonProject } from '../project.js';
+import type { ScopeRef } from '../semantic/model.js';
+import { scopeOfFunction } from '../semantic/scopes.js';
 import { classMember, localValue, memberValues, returnExprs } from '../members.js';
 import { isCertKey, MAX_STRS, percentFormat, product } from './values.js';
 import type { FnState } from './state.js';
@@ -34,7 +36,7 @@ export class KeyResolver {
         if (st.env.has(name)) return st.env.get(name)!.strs ?? null;
         const cl = closureString(st.fn, name);
         if (cl !== null) return [cl];
-        const c = this.constantOf(st.mod, name);
+        const c = this.constantOf(st.mod, name, n);
         return c ? [c.key] : null;
       }
       case 'attribute': {
@@ -165,7 +167,7 @@ export class KeyResolver {
       }
       const cl = closureString(st.fn, text);
       if (cl !== null) return { key: cl };
-      return this.constantOf(st.mod, text);
+      return this.constantOf(st.mod, text, n);
     }
     if (n.type === 'binary_operator' || n.type === 'string' || n.type === 'conditional_expression' || (n.type === 'call' && field(n, 'function')?.type === 'attribute' && st.mod.text(field(field(n, 'function')!, 'attribute')!) === 'format')) {
       const strs = this.strsOf(n, st);
@@ -186,7 +188,7 @@ export class KeyResolver {
         return this.memberKey(st.fn.cls, an);
       }
       if (st.mod.text(obj) === 'settings') return this.settingKey(an);
-      const r = this.project.resolve(st.mod, text);
+      const r = this.project.resolve(st.mod, text, n);
       if (r?.kind === 'assign') return this.valueKey(r.value, r.mod);
       return null;
     }
@@ -194,8 +196,8 @@ export class KeyResolver {
     return null;
   }
 
-  constantOf(mod: PyModule, name: string): { key: string; site?: { file: string; line: number } } | null {
-    const r = this.project.resolve(mod, name);
+  constantOf(mod: PyModule, name: string, at?: ScopeRef): { key: string; site?: { file: string; line: number } } | null {
+    const r = this.project.resolve(mod, name, at);
     if (r?.kind === 'assign') return this.valueKey(r.value, r.mod);
     return null;
   }
@@ -226,15 +228,15 @@ export class KeyResolver {
           if (ds !== null) return { key: ds, site: { file: mod.path, line: d.line } };
         }
       }
-      const target = fname ? this.project.resolve(mod, fname) : null;
+      const target = fname ? this.project.resolveNode(mod, n) : null;
       if (target?.kind === 'function') return this.returnedKey(target.fn);
     }
-    if (n?.type === 'identifier') return this.constantOf(mod, mod.text(n));
+    if (n?.type === 'identifier') return this.constantOf(mod, mod.text(n), n);
     if (n?.type === 'attribute') {
       const obj = field(n, 'object');
       const attr = field(n, 'attribute');
       if (obj && attr && mod.text(obj) === 'settings') return this.settingKey(mod.text(attr));
-      const r = this.project.resolve(mod, mod.text(n));
+      const r = this.project.resolveNode(mod, n);
       if (r?.kind === 'assign') return this.valueKey(r.value, r.mod);
     }
     return null;
@@ -296,6 +298,11 @@ export class KeyResolver {
  */
 function closureString(fn: PyFunction, name: string): string | null {
   for (let outer = fn.outer; outer; outer = outer.outer) {
+    // The innermost enclosing function that binds the name (the semantic model's scope) holds it.
+    const scope = scopeOfFunction(outer);
+    if (scope.outer.has(name)) continue;
+    if (scope.imports.has(name) || scope.functions.has(name) || scope.classes.has(name)) return null;
+    if (!scope.locals.has(name)) continue;
     let found: string | null = null;
     let bound = outer.params.includes(name);
     walkScope(outer.body, (n) => {
@@ -309,7 +316,7 @@ function closureString(fn: PyFunction, name: string): string | null {
       bound = true;
       return true;
     });
-    if (bound) return found;
+    return bound ? found : null;
   }
   return null;
 }

@@ -30,7 +30,7 @@ export function createsUser(this: FlowInterp, op: string, recv: PyNode, st: FnSt
  */
 export function constructedFields(this: FlowInterp, fname: string, st: FnState, a: { pos: AVal[]; kw: Map<string, AVal> }): { fields: Map<string, AVal>; data: boolean } | null {
   if (!fname || /^(self|super\(\))\./.test(fname)) return null;
-  const r = this.project.resolve(st.mod, fname);
+  const r = this.project.resolve(st.mod, fname, st.fn);
   let names: string[] | null = null;
   let data = false;
   if (r?.kind === 'class') {
@@ -65,7 +65,7 @@ export function constructedFields(this: FlowInterp, fname: string, st: FnState, 
 }
 
 export function isDjangoAuthenticate(this: FlowInterp, fname: string, st: FnState): boolean {
-  const q = this.project.qualify(st.mod, fname);
+  const q = this.project.qualify(st.mod, fname, st.fn);
   return q === 'django.contrib.auth.authenticate' || fname === 'auth.authenticate';
 }
 
@@ -135,6 +135,6 @@ export function resolveCall(this: FlowInterp, fname: string, st: FnState): { fn:
     return m ? { fn: m, viaSelf: true } : null;
   }
   if (fname.startsWith('super().')) return null;
-  const r = this.project.resolve(st.mod, fname);
+  const r = this.project.resolve(st.mod, fname, st.fn);
   return r?.kind === 'function' ? { fn: r.fn, viaSelf: false } : null;
 }

@@ -30,3 +30,17 @@ export interface FnState {
 export const MAX_DEPTH = 6;
 /** Loops over constant tables of up to this many rows are analysed row by row. */
 export const MAX_UNROLLED_ROWS = 16;
+
+/** One call as the library tables see it (flow/library-calls.ts). */
+export interface CallSite {
+  n: PyNode;
+  fnNode: PyNode;
+  fname: string;
+  last: string;
+  recv: PyNode | null;
+  rv: AVal;
+  a: { pos: AVal[]; posNodes: PyNode[]; kw: Map<string, AVal>; kwNodes: Map<string, PyNode>; all: AVal };
+  st: FnState;
+  ctx: FlowCtx;
+  peeking: boolean;
+}

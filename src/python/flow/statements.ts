@@ -136,7 +136,7 @@ export function constantRows(this: FlowInterp, it: PyNode, st: FnState): string[
       n = unparen(a.value);
       mod = a.cls.module;
     } else {
-      const r = this.project.resolve(st.mod, st.mod.text(n));
+      const r = this.project.resolve(st.mod, st.mod.text(n), n);
       if (r?.kind !== 'assign') return null;
       n = unparen(r.value);
       mod = r.mod;
@@ -147,7 +147,7 @@ export function constantRows(this: FlowInterp, it: PyNode, st: FnState): string[
     const v = stringValue(x, mod.src);
     if (v !== null) return v;
     const u = unparen(x);
-    if (u?.type === 'identifier') return this.keys.constantOf(mod, mod.text(u))?.key ?? null;
+    if (u?.type === 'identifier') return this.keys.constantOf(mod, mod.text(u), u)?.key ?? null;
     return null;
   };
   const rowOf = (x: PyNode): string[] | null => {

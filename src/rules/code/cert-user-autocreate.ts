@@ -106,7 +106,7 @@ function truthOf(model: ProjectModel, n: PyNode, mod: PyModule, depth = 0): bool
     return null;
   }
   if (u.type === 'identifier') {
-    const r = model.python.resolve(mod, text);
+    const r = model.python.resolve(mod, text, u);
     if (r?.kind === 'assign') return truthOf(model, r.value, r.mod, depth + 1);
   }
   return null;

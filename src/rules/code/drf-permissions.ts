@@ -52,9 +52,9 @@ function exprNeeds(python: PythonProject, mod: PyModule, n: PyNode): Needs {
   }
   const name = dotted(u, mod.src);
   if (!name) return 'unknown';
-  const r = python.resolve(mod, name);
+  const r = python.resolveNode(mod, u);
   if (r?.kind === 'class') return classNeeds(python, r.cls);
-  return byQualified(python.qualify(mod, name) ?? name);
+  return byQualified(python.qualifyNode(mod, u) ?? name);
 }
 
 /** All of the list must pass (DRF ANDs permission classes). */

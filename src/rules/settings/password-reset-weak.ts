@@ -5,6 +5,7 @@ import type { PyNode } from '../../python/parser.js';
 import type { PyFunction } from '../../python/module.js';
 import { codeText, dotted, field, walk } from '../../python/ast.js';
 import type { PythonProject } from '../../python/project.js';
+import { allImports } from '../../python/semantic/scopes.js';
 import { authSurface } from '../../urls/surface.js';
 import { at, duration, envNote, once, siteKey } from './support.js';
 
@@ -65,7 +66,7 @@ export default defineRule<MessageIds>({
     authSurface(model);
     // Token helpers live in modules named for them (`tokens.py`, `recovery.py`): load those the parsed code imports.
     for (const mod of [...model.python.loaded]) {
-      for (const imp of mod.imports.values()) {
+      for (const imp of allImports(mod)) {
         if (/token|reset|recover|password/i.test(`${imp.module}.${imp.name ?? ''}`)) model.python.moduleByName(imp.name ? `${imp.module}.${imp.name}` : imp.module) ?? model.python.moduleByName(imp.module);
       }
     }
@@ -107,7 +108,7 @@ function predictableSource(python: PythonProject, fn: PyFunction, body: PyNode):
     if (n !== body && (n.type === 'function_definition' || n.type === 'class_definition')) return false;
     if (n.type === 'call') {
       const name = dotted(field(n, 'function'), mod.src) ?? '';
-      const q = python.withoutLoading(() => python.qualify(mod, name)) ?? name;
+      const q = python.withoutLoading(() => python.qualifyNode(mod, n)) ?? name;
       if (/^random\.(?!SystemRandom)\w+$/.test(q)) hits.push({ node: n, what: `the \`random\` module (\`${name}()\`)`, rank: 0 });
       else if (/^(time\.time|time\.time_ns|datetime\.datetime\.now|datetime\.datetime\.utcnow|datetime\.now|django\.utils\.timezone\.now|timezone\.now)$/.test(q) || /(^|\.)(utcnow|time_ns)$/.test(name) || name === 'time.time') hits.push({ node: n, what: `the current time (\`${name}()\`)`, rank: 2 });
       else if (/^uuid\.uuid1$/.test(q)) hits.push({ node: n, what: '`uuid1()` (time and MAC address)', rank: 1 });

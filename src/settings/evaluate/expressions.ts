@@ -3,6 +3,7 @@
 // helpers that only return an expression).
 
 import type { PyNode } from '../../python/parser.js';
+import type { PyModule } from '../../python/module.js';
 import { field, named, stringValue, unparen } from '../../python/ast.js';
 import { isUnknown, pyTruthy, type SettingSite, type SValue } from '../model.js';
 import { cmp, dictValue, listValue, markEnv, pyEquals, siteOf, unknown, withSite, type State } from './values.js';
@@ -14,6 +15,9 @@ export abstract class ExpressionEvaluator extends EnvReaders {
   // ---------------------------------------------------------------- expressions
 
   /** Qualified name of a name/attribute chain, through import bindings in the namespace. */
+  /** The semantic model's qualified name for a name node (null when it binds nothing it can resolve). */
+  protected abstract semantic(mod: PyModule, n: PyNode): string | null;
+
   qualify(st: State, n: PyNode | null): string | null {
     const u = unparen(n);
     if (!u) return null;
@@ -25,9 +29,8 @@ export abstract class ExpressionEvaluator extends EnvReaders {
       const name = st.mod.text(u);
       const b = st.ns.get(name);
       if (b) return b.qual ?? null;
-      const imp = st.mod.imports.get(name);
-      if (imp) return imp.name ? `${imp.module}.${imp.name}` : imp.module;
-      return name;
+      // Not bound (yet) by the execution: what the semantic model says the name is, where it is written.
+      return this.semantic(st.mod, u) ?? name;
     }
     if (u.type === 'attribute') {
       const obj = field(u, 'object');

@@ -23,6 +23,11 @@ export class SettingsEvaluator extends ControlFlowEvaluator {
     super();
   }
 
+  protected semantic(mod: PyModule, n: PyNode): string | null {
+    // Only modules already parsed: evaluating settings does not parse more of the tree.
+    return this.python.withoutLoading(() => this.python.qualifyNode(mod, n));
+  }
+
   /** Evaluates a module on its own (as `import` / `from … import *` would). Memoised. */
   evaluateModule(mod: PyModule): EvalResult {
     const have = this.memo.get(mod.path);
