@@ -370,11 +370,18 @@ function publicOps(tree: NonNullable<ReturnType<Parser['parse']>>): { ops: Curso
 }
 
 /** Builds the plain tree from the walk's records (see walker.ts for their layout). */
-function fromRecords(heap: Int32Array, base: number, count: number, source: string, lang: Language): ParsedPython {
+export function fromRecords(heap: Int32Array, base: number, count: number, source: string, lang: Language): ParsedPython {
   const { types, fields, named } = tablesFor(lang);
   const lines = new LineTable(source);
   const syntaxErrors: ParsedPython['syntaxErrors'] = [];
   const nodes: PyNode[] = new Array<PyNode>(count);
+  // Children lists of exactly their size: counted first (a list grown by push keeps room for ~17,
+  // which was a third of a tree's memory).
+  const kids = new Int32Array(count);
+  for (let i = 1, o = base + 4; i < count; i++, o += 4) {
+    const parentIndex = (heap[o + 3] & 0x7fffffff) - 1;
+    if (parentIndex >= 0) kids[parentIndex]++;
+  }
   for (let i = 0, o = base; i < count; i++, o += 4) {
     const tf = heap[o];
     const typeId = tf & 0xffff;
@@ -387,7 +394,11 @@ function fromRecords(heap: Int32Array, base: number, count: number, source: stri
     const parent = parentIndex >= 0 ? nodes[parentIndex] : null;
     const node = makeNode(lines, syntaxErrors, types[typeId] || 'ERROR', fieldId ? fields[fieldId] ?? null : null, named[typeId] === 1, start, end, missing, parent);
     nodes[i] = node;
-    if (parent) addChild(parent, node);
+    if (kids[i]) {
+      node.children = new Array<PyNode>(kids[i]);
+      kids[i] = 0; // from here on: how many are filled
+    }
+    if (parent) parent.children[kids[parentIndex]++] = node;
   }
   return { root: nodes[0], syntaxErrors, nodeCount: count };
 }

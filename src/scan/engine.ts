@@ -6,7 +6,7 @@ import { statSync } from 'node:fs';
 import type { Finding, InputError, Report } from '../core/types.js';
 import { severityRank } from '../core/types.js';
 import { DEFAULT_RULE_OPTIONS, findingFromReport, type RuleOptions, type ScanRule } from '../core/rule.js';
-import { discover, readFiltered, readText, type DiscoveredFile } from './discover.js';
+import { discover, readBytes, readFiltered, readText, type DiscoveredFile } from './discover.js';
 import { AtomMatcher, wantsParse } from './prefilter.js';
 import { getPythonParser } from '../python/parser.js';
 import { PythonProject } from '../python/project.js';
@@ -72,7 +72,13 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
   optimiseIfLong({ files: pyFiles.length });
   let bytes = 0;
   let parseBytes = 0;
-  const skipped = new Map<string, Buffer>();
+  /**
+   * Files the pre-filter skipped, for `pullImporters`: their bytes while they add up to at most
+   * SKIPPED_KEPT_BYTES (a project's worth), beyond that only their path (read again if needed), so
+   * memory does not grow with the tree.
+   */
+  const skipped = new Map<string, Buffer | null>();
+  let skippedKept = 0;
   /** Per Python file, in order: why it could not be read, or its text when it is to be parsed. */
   const outcome: ({ error: string } | { text: string } | null)[] = new Array(pyFiles.length).fill(null);
   for (let i = 0; i < pyFiles.length; i++) {
@@ -90,7 +96,11 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
     }
     bytes += (raw as Buffer | null)?.length ?? 0;
     if (r.text === null) {
-      if (raw) skipped.set(f.path, raw);
+      const b = raw as Buffer | null;
+      if (b && skippedKept + b.length <= SKIPPED_KEPT_BYTES) {
+        skipped.set(f.path, b);
+        skippedKept += b.length;
+      } else if (b) skipped.set(f.path, null);
       continue;
     }
     outcome[i] = { text: r.text };
@@ -117,7 +127,9 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
     if (mod) analysed.push(mod);
   }
   const tp = now();
-  pullImporters(python, analysed, skipped);
+  let absByPath: Map<string, string> | null = null;
+  const absOf = (p: string) => (absByPath ??= new Map(pyFiles.map((f) => [f.path, f.abs]))).get(p);
+  pullImporters(python, analysed, skipped, absOf, opts.maxFileBytes);
   addTime('pull', now() - tp);
   mark('parse');
   const configFiles: DiscoveredFile[] = files.filter((f) => f.kind === 'config');
@@ -185,6 +197,9 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
   };
 }
 
+/** How many bytes of pre-filter-skipped files a scan keeps in memory for `pullImporters`. */
+const SKIPPED_KEPT_BYTES = 16 * 1024 * 1024;
+
 /** Words that make a top-level function a certificate helper others may import. */
 const CERT_HELPER_RE = /SSL_CLIENT|CLIENT_CERT|CLIENT_S_DN|CLIENT_I_DN|CLIENT_VERIFY|CLIENT_FINGERPRINT|FORWARDED_CLIENT|REMOTE_USER|x509|load_certificate/;
 
@@ -194,7 +209,7 @@ const CERT_HELPER_RE = /SSL_CLIENT|CLIENT_CERT|CLIENT_S_DN|CLIENT_I_DN|CLIENT_VE
  * The skipped files are still raw bytes: one pass of an automaton of the helpers' names finds the
  * few that mention one, and only those are decoded and matched exactly.
  */
-function pullImporters(python: PythonProject, analysed: PyModule[], skipped: Map<string, Buffer>): void {
+function pullImporters(python: PythonProject, analysed: PyModule[], skipped: Map<string, Buffer | null>, absOf: (path: string) => string | undefined, maxFileBytes?: number): void {
   const done = new Set<string>();
   for (let round = 0; round < 3 && skipped.size; round++) {
     const helpers: { mod: string; name: string }[] = [];
@@ -212,7 +227,14 @@ function pullImporters(python: PythonProject, analysed: PyModule[], skipped: Map
     const fromImport = new RegExp(`^[ \\t]*from\\s+\\S+\\s+import\\s+[^\\n]*\\b(${names.map(esc).join('|')})\\b`, 'm');
     const qualified = new RegExp(`\\b(${helpers.map((h) => `${esc(h.mod)}\\.${esc(h.name)}`).join('|')})\\b`);
     let added = false;
-    for (const [path, buf] of skipped) {
+    for (const [path, kept] of skipped) {
+      let buf = kept;
+      if (!buf) {
+        const abs = absOf(path);
+        const r = abs ? readBytes(abs, maxFileBytes, true) : null;
+        if (!r?.ok) continue;
+        buf = r.buf;
+      }
       if (!mentions.groups(buf)) continue;
       const raw = buf.toString('latin1');
       if (!fromImport.test(raw) && !qualified.test(raw)) continue;
