@@ -403,8 +403,11 @@ export function fromRecords(heap: Int32Array, base: number, count: number, sourc
   return { root: nodes[0], syntaxErrors, nodeCount: count };
 }
 
-/** The walk over a fresh cursor in the transfer buffer; null if it needs more records than fit. */
-function walkRecords(w: WasmWalk, api: RawCursorApi, tree: NonNullable<ReturnType<Parser['parse']>>, source: string, lang: Language, cap: number): ParsedPython | null {
+/**
+ * The walk over a fresh cursor in the transfer buffer; null if it needs more records than fit.
+ * `keep` receives a copy of the records (the parse cache stores them).
+ */
+function walkRecords(w: WasmWalk, api: RawCursorApi, tree: NonNullable<ReturnType<Parser['parse']>>, source: string, lang: Language, cap: number, keep?: (records: Int32Array) => void): ParsedPython | null {
   if (w.cap < cap) {
     if (w.out) w.free(w.out);
     w.out = w.malloc(cap * RECORD_BYTES);
@@ -415,32 +418,46 @@ function walkRecords(w: WasmWalk, api: RawCursorApi, tree: NonNullable<ReturnTyp
   try {
     const count = w.walk(t, w.out, w.cap);
     if (count < 0) return null;
-    return fromRecords(w.heap32(), w.out >> 2, count, source, lang);
+    const heap = w.heap32();
+    keep?.(heap.slice(w.out >> 2, (w.out >> 2) + count * 4));
+    return fromRecords(heap, w.out >> 2, count, source, lang);
   } finally {
     api.del(t);
   }
 }
 
 export function parseWith(parser: Parser, source: string): ParsedPython {
+  return recordsOf(parser, source, false).parsed;
+}
+
+/**
+ * Parses `source`; with `keepRecords`, also returns the walk's records (four 32-bit words per
+ * node, walker.ts), from which `fromRecords` rebuilds the same tree. `records` is null when the
+ * WebAssembly walk is not available (the tree then comes from a cursor walk).
+ */
+export function recordsOf(parser: Parser, source: string, keepRecords = true): { parsed: ParsedPython; records: Int32Array | null } {
   const tree = parser.parse(source);
   if (!tree) throw new Error('tree-sitter returned no tree');
+  let records: Int32Array | null = null;
+  const keep = keepRecords ? (r: Int32Array) => (records = r) : undefined;
   if (wasmWalk && raw && parser.language) {
     try {
       // Real Python has at most ~0.5 nodes per character (0.21 on average over Django's source); a
       // tree that needs more room (pathological input) is walked again with four per character.
       const cap = Math.ceil(0.75 * source.length) + 1024;
-      const r = walkRecords(wasmWalk, raw, tree, source, parser.language, cap) ?? walkRecords(wasmWalk, raw, tree, source, parser.language, 4 * source.length + 1024);
+      const r = walkRecords(wasmWalk, raw, tree, source, parser.language, cap, keep) ?? walkRecords(wasmWalk, raw, tree, source, parser.language, 4 * source.length + 1024, keep);
       if (r) {
         tree.delete();
-        return r;
+        return { parsed: r, records };
       }
     } catch {
       // Fall back to the cursor walk below (it gives the same tree).
+      records = null;
     }
   }
   const { ops, free } = raw && parser.language ? rawOps(raw, parser, tree) : publicOps(tree);
   try {
-    return convert(ops, source);
+    return { parsed: convert(ops, source), records: null };
   } finally {
     free();
     tree.delete();

@@ -6,7 +6,7 @@ import type { InputError } from '../core/types.js';
 import type { DiscoveredFile } from '../scan/discover.js';
 import { readText } from '../scan/discover.js';
 import { buildModule, moduleNameFromPath, type PyClass, type PyFunction, type PyModule } from './module.js';
-import { parseWith, type PyNode } from './parser.js';
+import { parseWith, type ParsedPython, type PyNode } from './parser.js';
 import type { Parser } from 'web-tree-sitter';
 import { addTime, now } from '../core/timing.js';
 
@@ -33,6 +33,8 @@ export class PythonProject {
    * here; what is left unparsed goes to `errors` (never silently).
    */
   parseBudget = DEFAULT_PARSE_BUDGET;
+  /** How a module's text becomes a tree: tree-sitter here; the scan may go through its parse cache. */
+  parseSource: (src: string) => ParsedPython = (src) => parseWith(this.parser, src);
 
   constructor(
     private readonly parser: Parser,
@@ -95,7 +97,7 @@ export class PythonProject {
     }
     try {
       const t0 = now();
-      const parsed = parseWith(this.parser, src);
+      const parsed = this.parseSource(src);
       const t1 = now();
       addTime('parse', t1 - t0);
       for (const e of parsed.syntaxErrors.slice(0, 3)) {

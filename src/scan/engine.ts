@@ -9,6 +9,7 @@ import { DEFAULT_RULE_OPTIONS, findingFromReport, type RuleOptions, type ScanRul
 import { discover, readBytes, readFiltered, readText, type DiscoveredFile } from './discover.js';
 import { AtomMatcher, wantsParse } from './prefilter.js';
 import { getPythonParser } from '../python/parser.js';
+import { cacheSalt, isInside, ParseCache, parserFor } from './cache.js';
 import { PythonProject } from '../python/project.js';
 import type { PyModule } from '../python/module.js';
 import { scanRules } from '../rules/index.js';
@@ -37,6 +38,12 @@ export interface ScanOptions {
   /** Python source parsed at most per scan, in characters (default 24 MiB; tests set it lower). */
   parseBudget?: number;
   onProgress?: (done: number, total: number, what: string) => void;
+  /**
+   * The per-file parse cache (scan/cache.ts): a directory, or a cache object (tests read its
+   * stats). Absent: no cache (the CLI passes the user cache directory unless --no-cache). A
+   * directory inside the scanned tree is not used: nothing is ever written there.
+   */
+  cache?: string | ParseCache;
   /** Receives the project model once built (`mtls-audit fix` plans from it). */
   onModel?: (model: ProjectModel) => void;
 }
@@ -114,6 +121,16 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
   mark('parser-ready');
   const python = new PythonProject(parser, files, errors);
   if (opts.parseBudget !== undefined) python.parseBudget = opts.parseBudget;
+  const cache = openCache(opts, root);
+  if (cache) {
+    const parse = parserFor(parser, cache);
+    python.parseSource = (src) => {
+      const tc = now();
+      const r = parse(src);
+      addTime('parse+cache', now() - tc);
+      return r;
+    };
+  }
   const analysed: PyModule[] = [];
   // Errors in file order, as a single pass would give them.
   for (let i = 0; i < pyFiles.length; i++) {
@@ -178,6 +195,14 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
     suppressed = [...suppressed, ...r.suppressed];
   }
   for (const f of [...kept, ...suppressed]) delete (f as Finding & { _anchor?: string })._anchor;
+  if (cache) {
+    // Modules are also parsed lazily during the analysis: the limit is applied once all are in.
+    const tc = now();
+    cache.prune();
+    addTime('cache-prune', now() - tc);
+    addTime('cache-hits', cache.stats.hits);
+    addTime('cache-misses', cache.stats.misses);
+  }
 
   return {
     tool: { name: 'mtls-audit', version: VERSION },
@@ -247,6 +272,14 @@ function pullImporters(python: PythonProject, analysed: PyModule[], skipped: Map
     }
     if (!added) return;
   }
+}
+
+/** The scan's parse cache, keyed also by the rule set; none when off or inside the scanned tree. */
+function openCache(opts: ScanOptions, root: string): ParseCache | null {
+  if (!opts.cache) return null;
+  if (typeof opts.cache !== 'string') return opts.cache;
+  if (isInside(opts.cache, root)) return null;
+  return new ParseCache(opts.cache, cacheSalt(selectRules(opts).map((r) => r.meta.id)));
 }
 
 function selectRules(opts: ScanOptions): ScanRule<string>[] {
