@@ -24,6 +24,8 @@ export class PythonProject {
   readonly modules = new Map<string, PyModule>(); // by path
   /** Last component of the dotted module name → files; built on the first lookup by name. */
   private byNameIndex: Map<string, DiscoveredFile[]> | null = null;
+  /** Dotted module names of the files lookups have met (worked out once, not on every lookup). */
+  private readonly dottedByPath = new Map<string, string>();
   private readonly filesByPath = new Map<string, DiscoveredFile>();
   private readonly failed = new Set<string>();
   bytesParsed = 0;
@@ -67,7 +69,8 @@ export class PythonProject {
     if (!list) return [];
     const out: DiscoveredFile[] = [];
     for (const f of list) {
-      const dotted = moduleNameFromPath(f.path).name;
+      let dotted = this.dottedByPath.get(f.path);
+      if (dotted === undefined) this.dottedByPath.set(f.path, (dotted = moduleNameFromPath(f.path).name));
       if (dotted === name || (dotted.length > name.length && dotted.endsWith(name) && dotted[dotted.length - name.length - 1] === '.')) out.push(f);
     }
     return out;
@@ -120,7 +123,7 @@ export class PythonProject {
     const cands = this.filesNamed(name);
     if (cands.length === 0) return null;
     // Prefer exact path match, then a package __init__, then the shortest path.
-    const exact = cands.find((f) => moduleNameFromPath(f.path).name === name);
+    const exact = cands.find((f) => this.dottedByPath.get(f.path) === name);
     const pick = exact ?? [...cands].sort((a, b) => a.path.length - b.path.length)[0];
     if (this.loadingPaused) return this.modules.get(pick.path) ?? null;
     return this.load(pick.path);
