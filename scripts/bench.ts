@@ -15,9 +15,15 @@ import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { probeBenchSection } from '../src/probe/bench.js';
+import { bigTreeSection, parseHeavySection } from './bench-trees.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CLI = join(REPO_ROOT, 'bin', 'mtls-audit.js');
+/**
+ * The CLI the benches run (`--cli FILE`: another build, e.g. an older checkout, to compare in one
+ * run). `--cli-without-cache` for a build that has no parse cache (no --no-cache/--cache-dir).
+ */
+const cliUnderTest = { path: CLI, cacheFlags: true };
 export const DEFAULT_TREE = '/usr/lib/python3/dist-packages/django';
 
 export interface BenchContext {
@@ -85,7 +91,7 @@ export function median(xs: number[]): number {
 
 export const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(0)} ms`);
 
-interface AuditRun extends ChildRun {
+export interface AuditRun extends ChildRun {
   maxRssMB: number | null;
   cpuMs: number | null;
   stats: { filesScanned?: number; filesParsed?: number; bytesScanned?: number; durationMs?: number } | null;
@@ -98,8 +104,9 @@ interface AuditRun extends ChildRun {
 }
 
 /** One `mtls-audit scan TREE --format json` run, with the child's own peak RSS (MTLS_AUDIT_STATS). */
-async function runAudit(tree: string, env: NodeJS.ProcessEnv): Promise<AuditRun> {
-  const r = await timeChild(process.execPath, [CLI, 'scan', tree, '--format', 'json'], { env: { ...env, MTLS_AUDIT_STATS: '1' } });
+export async function runAudit(tree: string, env: NodeJS.ProcessEnv, extraArgs: string[] = []): Promise<AuditRun> {
+  const args = cliUnderTest.cacheFlags ? extraArgs : extraArgs.filter((a, i) => a !== '--no-cache' && a !== '--cache-dir' && extraArgs[i - 1] !== '--cache-dir');
+  const r = await timeChild(process.execPath, [cliUnderTest.path, 'scan', tree, '--format', 'json', ...args], { env: { ...env, MTLS_AUDIT_STATS: '1' } });
   if (r.code !== 0 && r.code !== 1) throw new Error(`mtls-audit exited ${r.code}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   let maxRssMB: number | null = null;
   let cpuMs: number | null = null;
@@ -137,7 +144,7 @@ async function runAudit(tree: string, env: NodeJS.ProcessEnv): Promise<AuditRun>
  * Bandit with its CPU time: bash's `times` builtin prints the user and system time of the shell's
  * children (here: bandit) on its second line. Bandit's JSON goes to `outFile`.
  */
-async function runBandit(tree: string, outFile: string): Promise<ChildRun & { cpuMs: number | null }> {
+export async function runBandit(tree: string, outFile: string): Promise<ChildRun & { cpuMs: number | null }> {
   const r = await timeChild('bash', ['-c', 'bandit -r -q -f json -o "$1" "$2" ; rc=$?; times >&2; exit $rc', 'bench', outFile, tree]);
   const lines = r.stderr.trim().split('\n');
   const m = /^(\d+)m([\d.]+)s (\d+)m([\d.]+)s$/.exec(lines[lines.length - 1] ?? '');
@@ -145,7 +152,7 @@ async function runBandit(tree: string, outFile: string): Promise<ChildRun & { cp
   return { ...r, cpuMs };
 }
 
-function haveCommand(cmd: string, args: string[]): boolean {
+export function haveCommand(cmd: string, args: string[]): boolean {
   const r = spawnSync(cmd, args, { stdio: 'ignore' });
   return !r.error;
 }
@@ -187,7 +194,7 @@ const TARGET_RSS_MB = 150;
 /** mtls-audit against Debian's Bandit, end to end, on the same tree in the same run. */
 export const scanVsBandit: BenchSection = {
   name: 'scan',
-  description: `mtls-audit scan vs bandit -r on the same tree (targets: ≥ ${TARGET_RATIO}× faster, < ${TARGET_RSS_MB} MB peak RSS)`,
+  description: `mtls-audit scan (--no-cache) vs bandit -r on the same tree (targets: ≥ ${TARGET_RATIO}× faster, < ${TARGET_RSS_MB} MB peak RSS)`,
   async run(ctx) {
     const lines: string[] = [];
     const checks: BenchCheck[] = [];
@@ -202,9 +209,10 @@ export const scanVsBandit: BenchSection = {
 
     // One untimed run first so both tools meet a warm page cache (Bandit's first timed run warms
     // it too, and we keep its best).
-    await runAudit(ctx.tree, process.env);
+    // Cold: without the parse cache (a warm re-run is the parse-heavy section's second figure).
+    await runAudit(ctx.tree, process.env, ['--no-cache']);
     const audit: AuditRun[] = [];
-    for (let i = 0; i < ctx.runs; i++) audit.push(await runAudit(ctx.tree, process.env));
+    for (let i = 0; i < ctx.runs; i++) audit.push(await runAudit(ctx.tree, process.env, ['--no-cache']));
     const aMs = audit.map((r) => r.ms);
     const rss = audit.map((r) => r.maxRssMB).filter((x): x is number => x !== null);
     const last = audit[audit.length - 1];
@@ -234,7 +242,7 @@ export const scanVsBandit: BenchSection = {
         bareCa.push((await timeChild(process.execPath, ['-e', '0'])).ms);
       }
       const noCa: number[] = [];
-      for (let i = 0; i < ctx.runs; i++) noCa.push((await runAudit(ctx.tree, env)).ms);
+      for (let i = 0; i < ctx.runs; i++) noCa.push((await runAudit(ctx.tree, env, ['--no-cache'])).ms);
       lines.push(
         `  note: NODE_EXTRA_CA_CERTS is set here; a bare \`node -e 0\` takes ${fmtMs(best(bareCa))} with it, ${fmtMs(best(bare))} without. ` +
           `mtls-audit without it: best ${fmtMs(best(noCa))}, median ${fmtMs(median(noCa))}.`,
@@ -291,7 +299,7 @@ export const scanVsBandit: BenchSection = {
 };
 
 /** Every bench, in order. Append new sections here (or call registerBench from an imported module). */
-export const SECTIONS: BenchSection[] = [scanVsBandit, probeBenchSection];
+export const SECTIONS: BenchSection[] = [scanVsBandit, parseHeavySection, bigTreeSection, probeBenchSection];
 
 export function registerBench(section: BenchSection): void {
   if (SECTIONS.some((s) => s.name === section.name)) throw new Error(`bench section ${section.name} registered twice`);
@@ -312,8 +320,10 @@ function parseArgs(argv: string[]): { ctx: BenchContext; only: string[] } {
     else if (a === '--runs') ctx.runs = positiveInt(a, val());
     else if (a === '--ref-runs' || a === '--bandit-runs') ctx.refRuns = positiveInt(a, val());
     else if (a === '--only') only.push(val());
+    else if (a === '--cli') cliUnderTest.path = resolve(val());
+    else if (a === '--cli-without-cache') cliUnderTest.cacheFlags = false;
     else if (a === '-h' || a === '--help') {
-      process.stdout.write(`usage: npm run bench -- [--tree DIR] [--runs N] [--ref-runs N] [--only SECTION]...\nsections:\n${SECTIONS.map((s) => `  ${s.name}: ${s.description}`).join('\n')}\n`);
+      process.stdout.write(`usage: npm run bench -- [--tree DIR] [--runs N] [--ref-runs N] [--only SECTION]... [--cli FILE [--cli-without-cache]]\nsections:\n${SECTIONS.map((s) => `  ${s.name}: ${s.description}`).join('\n')}\n`);
       process.exit(0);
     } else usage(`unknown argument ${a}`);
   }

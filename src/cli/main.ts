@@ -76,6 +76,8 @@ function buildProgram(): Command {
     .option('--include-tests', 'also scan tests.py, test_*.py and tests/ (skipped by default)', false)
     .option('--no-color', 'no colours in the text report')
     .option('--strict', 'exit 2 when any input could not be analysed (the report still lists them under errors)', false)
+    .option('--no-cache', 'do not read or write the per-file parse cache')
+    .option('--cache-dir <dir>', 'parse cache directory (default: $XDG_CACHE_HOME/mtls-audit or ~/.cache/mtls-audit)')
     .action(async (path: string, o, cmd: Command) => {
       const [{ loadConfig }, { runScan }] = await Promise.all([import('../config/load.js'), import('../scan/engine.js')]);
       const config = loadConfig(path, o.config);
@@ -90,6 +92,7 @@ function buildProgram(): Command {
         severity: config.severity,
         ruleOptions: config.ruleOptions,
         onProgress: progress.update,
+        cache: o.cache === false ? undefined : o.cacheDir ?? (await import('../scan/cache.js')).defaultCacheDir(),
       });
       progress.done();
       const failOn: Severity = cmd.getOptionValueSource('failOn') === 'cli' ? o.failOn : config.failOn ?? o.failOn;

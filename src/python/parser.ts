@@ -175,24 +175,76 @@ function tablesFor(lang: Language) {
   return t;
 }
 
-/** Line-start table and index → [line, col] (1-based; tree-sitter counts only `\n` as a line break). */
-function positions(source: string): (index: number) => [number, number] {
-  const lineStarts: number[] = [0];
-  for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) lineStarts.push(i + 1);
-  let hint = 0;
-  return (index) => {
-    // Pre-order visits mostly increase; try the last hit first, then bisect.
-    if (lineStarts[hint] <= index && (hint + 1 >= lineStarts.length || lineStarts[hint + 1] > index)) return [hint + 1, index - lineStarts[hint] + 1];
+/**
+ * A file's line starts; index → line and column (1-based; tree-sitter counts only `\n` as a line
+ * break). Shared by every node of a file: a node's position is worked out when it is asked for,
+ * not when the tree is built (most nodes' positions are never read, and working them out for every
+ * node was a bisection and two small arrays each, a fifth of the conversion).
+ */
+export class LineTable {
+  private readonly starts: Int32Array;
+  constructor(source: string) {
+    let n = 1;
+    for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) n++;
+    const starts = new Int32Array(n);
+    let k = 1;
+    for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) starts[k++] = i + 1;
+    this.starts = starts;
+  }
+  /** 0-based index of the line holding `index`. */
+  private row(index: number): number {
+    const s = this.starts;
     let lo = 0;
-    let hi = lineStarts.length - 1;
+    let hi = s.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (lineStarts[mid] <= index) lo = mid;
+      if (s[mid] <= index) lo = mid;
       else hi = mid - 1;
     }
-    hint = lo;
-    return [lo + 1, index - lineStarts[lo] + 1];
-  };
+    return lo;
+  }
+  line(index: number): number {
+    return this.row(index) + 1;
+  }
+  col(index: number): number {
+    return index - this.starts[this.row(index)] + 1;
+  }
+}
+
+/** A leaf's children: one shared, frozen empty list (half the nodes are leaves). */
+const NO_CHILDREN: PyNode[] = Object.freeze([]) as unknown as PyNode[];
+
+/** The plain tree's node; positions come from the file's LineTable on demand. */
+class Node implements PyNode {
+  children: PyNode[] = NO_CHILDREN;
+  constructor(
+    readonly type: string,
+    readonly field: string | null,
+    readonly named: boolean,
+    readonly start: number,
+    readonly end: number,
+    readonly parent: PyNode | null,
+    readonly error: boolean,
+    private readonly lines: LineTable,
+  ) {}
+  get line(): number {
+    return this.lines.line(this.start);
+  }
+  get col(): number {
+    return this.lines.col(this.start);
+  }
+  get endLine(): number {
+    return this.lines.line(this.end);
+  }
+  get endCol(): number {
+    return this.lines.col(this.end);
+  }
+}
+
+/** Appends `child` to `parent`'s children (a leaf's shared empty list is replaced on the first). */
+function addChild(parent: PyNode, child: PyNode): void {
+  if (parent.children === NO_CHILDREN) parent.children = [child];
+  else parent.children.push(child);
 }
 
 /** What the walk needs from a tree cursor; implemented over the raw API and the public one. */
@@ -211,7 +263,7 @@ interface CursorOps {
 
 /** One node of the plain tree (both walks build them here); error and MISSING nodes are noted. */
 function makeNode(
-  pos: (index: number) => [number, number],
+  lines: LineTable,
   syntaxErrors: ParsedPython['syntaxErrors'],
   type: string,
   field: string | null,
@@ -221,16 +273,14 @@ function makeNode(
   missing: boolean,
   parent: PyNode | null,
 ): PyNode {
-  const [line, col] = pos(start);
-  const [endLine, endCol] = pos(end);
   const error = type === 'ERROR' || missing;
-  if (error && syntaxErrors.length < 20) syntaxErrors.push({ line, col, message: missing ? `syntax error: missing ${type}` : 'syntax error' });
-  return { type, field, named, start, end, line, col, endLine, endCol, children: [], parent, error };
+  if (error && syntaxErrors.length < 20) syntaxErrors.push({ line: lines.line(start), col: lines.col(start), message: missing ? `syntax error: missing ${type}` : 'syntax error' });
+  return new Node(type, field, named, start, end, parent, error, lines);
 }
 
 /** Pre-order walk building the plain tree; one implementation for both cursor kinds. */
 function convert(c: CursorOps, source: string): ParsedPython {
-  const pos = positions(source);
+  const lines = new LineTable(source);
   const syntaxErrors: ParsedPython['syntaxErrors'] = [];
   let count = 0;
   const mk = (parent: PyNode | null): PyNode => {
@@ -239,7 +289,7 @@ function convert(c: CursorOps, source: string): ParsedPython {
     const end = c.end();
     const missing = start === end && c.missing();
     count++;
-    return makeNode(pos, syntaxErrors, type, c.field(), c.named(), start, end, missing, parent);
+    return makeNode(lines, syntaxErrors, type, c.field(), c.named(), start, end, missing, parent);
   };
   const root = mk(null);
   // `stack` holds the parents of the cursor's node.
@@ -248,7 +298,7 @@ function convert(c: CursorOps, source: string): ParsedPython {
   while (more) {
     const parent = stack[stack.length - 1];
     const node = mk(parent);
-    parent.children.push(node);
+    addChild(parent, node);
     if (c.firstChild()) {
       stack.push(node);
       continue;
@@ -320,11 +370,18 @@ function publicOps(tree: NonNullable<ReturnType<Parser['parse']>>): { ops: Curso
 }
 
 /** Builds the plain tree from the walk's records (see walker.ts for their layout). */
-function fromRecords(heap: Int32Array, base: number, count: number, source: string, lang: Language): ParsedPython {
+export function fromRecords(heap: Int32Array, base: number, count: number, source: string, lang: Language): ParsedPython {
   const { types, fields, named } = tablesFor(lang);
-  const pos = positions(source);
+  const lines = new LineTable(source);
   const syntaxErrors: ParsedPython['syntaxErrors'] = [];
   const nodes: PyNode[] = new Array<PyNode>(count);
+  // Children lists of exactly their size, counted first (lists grown by push keep spare room:
+  // ~20 % more heap for the parse-heavy bench tree's trees).
+  const kids = new Int32Array(count);
+  for (let i = 1, o = base + 4; i < count; i++, o += 4) {
+    const parentIndex = (heap[o + 3] & 0x7fffffff) - 1;
+    if (parentIndex >= 0) kids[parentIndex]++;
+  }
   for (let i = 0, o = base; i < count; i++, o += 4) {
     const tf = heap[o];
     const typeId = tf & 0xffff;
@@ -335,15 +392,22 @@ function fromRecords(heap: Int32Array, base: number, count: number, source: stri
     const missing = pm < 0;
     const parentIndex = (pm & 0x7fffffff) - 1;
     const parent = parentIndex >= 0 ? nodes[parentIndex] : null;
-    const node = makeNode(pos, syntaxErrors, types[typeId] || 'ERROR', fieldId ? fields[fieldId] ?? null : null, named[typeId] === 1, start, end, missing, parent);
+    const node = makeNode(lines, syntaxErrors, types[typeId] || 'ERROR', fieldId ? fields[fieldId] ?? null : null, named[typeId] === 1, start, end, missing, parent);
     nodes[i] = node;
-    if (parent) parent.children.push(node);
+    if (kids[i]) {
+      node.children = new Array<PyNode>(kids[i]);
+      kids[i] = 0; // from here on: how many are filled
+    }
+    if (parent) parent.children[kids[parentIndex]++] = node;
   }
   return { root: nodes[0], syntaxErrors, nodeCount: count };
 }
 
-/** The walk over a fresh cursor in the transfer buffer; null if it needs more records than fit. */
-function walkRecords(w: WasmWalk, api: RawCursorApi, tree: NonNullable<ReturnType<Parser['parse']>>, source: string, lang: Language, cap: number): ParsedPython | null {
+/**
+ * The walk over a fresh cursor in the transfer buffer; null if it needs more records than fit.
+ * `keep` receives a copy of the records (the parse cache stores them).
+ */
+function walkRecords(w: WasmWalk, api: RawCursorApi, tree: NonNullable<ReturnType<Parser['parse']>>, source: string, lang: Language, cap: number, keep?: (records: Int32Array) => void): ParsedPython | null {
   if (w.cap < cap) {
     if (w.out) w.free(w.out);
     w.out = w.malloc(cap * RECORD_BYTES);
@@ -354,32 +418,46 @@ function walkRecords(w: WasmWalk, api: RawCursorApi, tree: NonNullable<ReturnTyp
   try {
     const count = w.walk(t, w.out, w.cap);
     if (count < 0) return null;
-    return fromRecords(w.heap32(), w.out >> 2, count, source, lang);
+    const heap = w.heap32();
+    keep?.(heap.slice(w.out >> 2, (w.out >> 2) + count * 4));
+    return fromRecords(heap, w.out >> 2, count, source, lang);
   } finally {
     api.del(t);
   }
 }
 
 export function parseWith(parser: Parser, source: string): ParsedPython {
+  return recordsOf(parser, source, false).parsed;
+}
+
+/**
+ * Parses `source`; with `keepRecords`, also returns the walk's records (four 32-bit words per
+ * node, walker.ts), from which `fromRecords` rebuilds the same tree. `records` is null when the
+ * WebAssembly walk is not available (the tree then comes from a cursor walk).
+ */
+export function recordsOf(parser: Parser, source: string, keepRecords = true): { parsed: ParsedPython; records: Int32Array | null } {
   const tree = parser.parse(source);
   if (!tree) throw new Error('tree-sitter returned no tree');
+  let records: Int32Array | null = null;
+  const keep = keepRecords ? (r: Int32Array) => (records = r) : undefined;
   if (wasmWalk && raw && parser.language) {
     try {
       // Real Python has at most ~0.5 nodes per character (0.21 on average over Django's source); a
       // tree that needs more room (pathological input) is walked again with four per character.
       const cap = Math.ceil(0.75 * source.length) + 1024;
-      const r = walkRecords(wasmWalk, raw, tree, source, parser.language, cap) ?? walkRecords(wasmWalk, raw, tree, source, parser.language, 4 * source.length + 1024);
+      const r = walkRecords(wasmWalk, raw, tree, source, parser.language, cap, keep) ?? walkRecords(wasmWalk, raw, tree, source, parser.language, 4 * source.length + 1024, keep);
       if (r) {
         tree.delete();
-        return r;
+        return { parsed: r, records };
       }
     } catch {
       // Fall back to the cursor walk below (it gives the same tree).
+      records = null;
     }
   }
   const { ops, free } = raw && parser.language ? rawOps(raw, parser, tree) : publicOps(tree);
   try {
-    return convert(ops, source);
+    return { parsed: convert(ops, source), records: null };
   } finally {
     free();
     tree.delete();

@@ -6,7 +6,7 @@ import type { InputError } from '../core/types.js';
 import type { DiscoveredFile } from '../scan/discover.js';
 import { readText } from '../scan/discover.js';
 import { buildModule, moduleNameFromPath, type PyClass, type PyFunction, type PyModule } from './module.js';
-import { parseWith, type PyNode } from './parser.js';
+import { parseWith, type ParsedPython, type PyNode } from './parser.js';
 import type { Parser } from 'web-tree-sitter';
 import { addTime, now } from '../core/timing.js';
 import { SemanticModel, type Resolved, type ScopeRef } from './semantic/model.js';
@@ -20,6 +20,8 @@ export class PythonProject {
   readonly modules = new Map<string, PyModule>(); // by path
   /** Last component of the dotted module name → files; built on the first lookup by name. */
   private byNameIndex: Map<string, DiscoveredFile[]> | null = null;
+  /** Dotted module names of the files lookups have met (worked out once, not on every lookup). */
+  private readonly dottedByPath = new Map<string, string>();
   private readonly filesByPath = new Map<string, DiscoveredFile>();
   private readonly failed = new Set<string>();
   bytesParsed = 0;
@@ -29,6 +31,8 @@ export class PythonProject {
    * here; what is left unparsed goes to `errors` (never silently).
    */
   parseBudget = DEFAULT_PARSE_BUDGET;
+  /** How a module's text becomes a tree: tree-sitter here; the scan may go through its parse cache. */
+  parseSource: (src: string) => ParsedPython = (src) => parseWith(this.parser, src);
 
   constructor(
     private readonly parser: Parser,
@@ -61,7 +65,8 @@ export class PythonProject {
     if (!list) return [];
     const out: DiscoveredFile[] = [];
     for (const f of list) {
-      const dotted = moduleNameFromPath(f.path).name;
+      let dotted = this.dottedByPath.get(f.path);
+      if (dotted === undefined) this.dottedByPath.set(f.path, (dotted = moduleNameFromPath(f.path).name));
       if (dotted === name || (dotted.length > name.length && dotted.endsWith(name) && dotted[dotted.length - name.length - 1] === '.')) out.push(f);
     }
     return out;
@@ -91,7 +96,7 @@ export class PythonProject {
     }
     try {
       const t0 = now();
-      const parsed = parseWith(this.parser, src);
+      const parsed = this.parseSource(src);
       const t1 = now();
       addTime('parse', t1 - t0);
       for (const e of parsed.syntaxErrors.slice(0, 3)) {
@@ -114,7 +119,7 @@ export class PythonProject {
     const cands = this.filesNamed(name);
     if (cands.length === 0) return null;
     // Prefer exact path match, then a package __init__, then the shortest path.
-    const exact = cands.find((f) => moduleNameFromPath(f.path).name === name);
+    const exact = cands.find((f) => this.dottedByPath.get(f.path) === name);
     const pick = exact ?? [...cands].sort((a, b) => a.path.length - b.path.length)[0];
     if (this.loadingPaused) return this.modules.get(pick.path) ?? null;
     return this.load(pick.path);

@@ -6,9 +6,10 @@ import { statSync } from 'node:fs';
 import type { Finding, InputError, Report } from '../core/types.js';
 import { severityRank } from '../core/types.js';
 import { DEFAULT_RULE_OPTIONS, findingFromReport, type RuleOptions, type ScanRule } from '../core/rule.js';
-import { discover, readFiltered, readText, type DiscoveredFile } from './discover.js';
+import { discover, readBytes, readFiltered, readText, type DiscoveredFile } from './discover.js';
 import { AtomMatcher, wantsParse } from './prefilter.js';
 import { getPythonParser } from '../python/parser.js';
+import { cacheSalt, isInside, ParseCache, parserFor } from './cache.js';
 import { PythonProject } from '../python/project.js';
 import type { PyModule } from '../python/module.js';
 import { scanRules } from '../rules/index.js';
@@ -38,6 +39,12 @@ export interface ScanOptions {
   /** Python source parsed at most per scan, in characters (default 24 MiB; tests set it lower). */
   parseBudget?: number;
   onProgress?: (done: number, total: number, what: string) => void;
+  /**
+   * The per-file parse cache (scan/cache.ts): a directory, or a cache object (tests read its
+   * stats). Absent: no cache (the CLI passes the user cache directory unless --no-cache). A
+   * directory inside the scanned tree is not used: nothing is ever written there.
+   */
+  cache?: string | ParseCache;
   /** Receives the project model once built (`mtls-audit fix` plans from it). */
   onModel?: (model: ProjectModel) => void;
 }
@@ -73,7 +80,13 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
   optimiseIfLong({ files: pyFiles.length });
   let bytes = 0;
   let parseBytes = 0;
-  const skipped = new Map<string, Buffer>();
+  /**
+   * Files the pre-filter skipped, for `pullImporters`: their bytes while they add up to at most
+   * SKIPPED_KEPT_BYTES (a project's worth), beyond that only their path (read again if needed), so
+   * memory does not grow with the tree.
+   */
+  const skipped = new Map<string, Buffer | null>();
+  let skippedKept = 0;
   /** Per Python file, in order: why it could not be read, or its text when it is to be parsed. */
   const outcome: ({ error: string } | { text: string } | null)[] = new Array(pyFiles.length).fill(null);
   for (let i = 0; i < pyFiles.length; i++) {
@@ -91,7 +104,11 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
     }
     bytes += (raw as Buffer | null)?.length ?? 0;
     if (r.text === null) {
-      if (raw) skipped.set(f.path, raw);
+      const b = raw as Buffer | null;
+      if (b && skippedKept + b.length <= SKIPPED_KEPT_BYTES) {
+        skipped.set(f.path, b);
+        skippedKept += b.length;
+      } else if (b) skipped.set(f.path, null);
       continue;
     }
     outcome[i] = { text: r.text };
@@ -105,6 +122,16 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
   mark('parser-ready');
   const python = new PythonProject(parser, files, errors);
   if (opts.parseBudget !== undefined) python.parseBudget = opts.parseBudget;
+  const cache = openCache(opts, root);
+  if (cache) {
+    const parse = parserFor(parser, cache);
+    python.parseSource = (src) => {
+      const tc = now();
+      const r = parse(src);
+      addTime('parse+cache', now() - tc);
+      return r;
+    };
+  }
   const analysed: PyModule[] = [];
   // Errors in file order, as a single pass would give them.
   for (let i = 0; i < pyFiles.length; i++) {
@@ -118,7 +145,9 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
     if (mod) analysed.push(mod);
   }
   const tp = now();
-  pullImporters(python, analysed, skipped);
+  let absByPath: Map<string, string> | null = null;
+  const absOf = (p: string) => (absByPath ??= new Map(pyFiles.map((f) => [f.path, f.abs]))).get(p);
+  pullImporters(python, analysed, skipped, absOf, opts.maxFileBytes);
   addTime('pull', now() - tp);
   mark('parse');
   const configFiles: DiscoveredFile[] = files.filter((f) => f.kind === 'config');
@@ -176,6 +205,14 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
   if (capped.extra.length) kept = [...kept, ...capped.extra].sort(compareFindings);
   errors.push(...capped.errors);
   for (const f of [...kept, ...suppressed]) delete (f as Finding & { _anchor?: string })._anchor;
+  if (cache) {
+    // Modules are also parsed lazily during the analysis: the limit is applied once all are in.
+    const tc = now();
+    cache.prune();
+    addTime('cache-prune', now() - tc);
+    addTime('cache-hits', cache.stats.hits);
+    addTime('cache-misses', cache.stats.misses);
+  }
 
   return {
     tool: { name: 'mtls-audit', version: VERSION },
@@ -195,6 +232,9 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
   };
 }
 
+/** How many bytes of pre-filter-skipped files a scan keeps in memory for `pullImporters`. */
+const SKIPPED_KEPT_BYTES = 16 * 1024 * 1024;
+
 /** Words that make a top-level function a certificate helper others may import. */
 const CERT_HELPER_RE = /SSL_CLIENT|CLIENT_CERT|CLIENT_S_DN|CLIENT_I_DN|CLIENT_VERIFY|CLIENT_FINGERPRINT|FORWARDED_CLIENT|REMOTE_USER|x509|load_certificate/;
 
@@ -204,7 +244,7 @@ const CERT_HELPER_RE = /SSL_CLIENT|CLIENT_CERT|CLIENT_S_DN|CLIENT_I_DN|CLIENT_VE
  * The skipped files are still raw bytes: one pass of an automaton of the helpers' names finds the
  * few that mention one, and only those are decoded and matched exactly.
  */
-function pullImporters(python: PythonProject, analysed: PyModule[], skipped: Map<string, Buffer>): void {
+function pullImporters(python: PythonProject, analysed: PyModule[], skipped: Map<string, Buffer | null>, absOf: (path: string) => string | undefined, maxFileBytes?: number): void {
   const done = new Set<string>();
   for (let round = 0; round < 3 && skipped.size; round++) {
     const helpers: { mod: string; name: string }[] = [];
@@ -222,7 +262,14 @@ function pullImporters(python: PythonProject, analysed: PyModule[], skipped: Map
     const fromImport = new RegExp(`^[ \\t]*from\\s+\\S+\\s+import\\s+[^\\n]*\\b(${names.map(esc).join('|')})\\b`, 'm');
     const qualified = new RegExp(`\\b(${helpers.map((h) => `${esc(h.mod)}\\.${esc(h.name)}`).join('|')})\\b`);
     let added = false;
-    for (const [path, buf] of skipped) {
+    for (const [path, kept] of skipped) {
+      let buf = kept;
+      if (!buf) {
+        const abs = absOf(path);
+        const r = abs ? readBytes(abs, maxFileBytes, true) : null;
+        if (!r?.ok) continue;
+        buf = r.buf;
+      }
       if (!mentions.groups(buf)) continue;
       const raw = buf.toString('latin1');
       if (!fromImport.test(raw) && !qualified.test(raw)) continue;
@@ -235,6 +282,14 @@ function pullImporters(python: PythonProject, analysed: PyModule[], skipped: Map
     }
     if (!added) return;
   }
+}
+
+/** The scan's parse cache, keyed also by the rule set; none when off or inside the scanned tree. */
+function openCache(opts: ScanOptions, root: string): ParseCache | null {
+  if (!opts.cache) return null;
+  if (typeof opts.cache !== 'string') return opts.cache;
+  if (isInside(opts.cache, root)) return null;
+  return new ParseCache(opts.cache, cacheSalt(selectRules(opts).map((r) => r.meta.id)));
 }
 
 function selectRules(opts: ScanOptions): ScanRule<string>[] {
