@@ -2,7 +2,7 @@
 // the certificate flows found in the code. Built once per scan by src/scan/engine.ts.
 
 import type { InputError } from '../core/types.js';
-import type { DiscoveredFile } from '../scan/discover.js';
+import type { DiscoveredFile } from '../core/read.js';
 import type { PythonProject } from '../python/project.js';
 import type { PyModule } from '../python/module.js';
 import type { SettingsModel } from '../settings/model.js';

@@ -3,8 +3,7 @@
 // and name resolution across modules (absolute and relative imports, star imports, methods).
 
 import type { InputError } from '../core/types.js';
-import type { DiscoveredFile } from '../scan/discover.js';
-import { readText } from '../scan/discover.js';
+import { readText, type DiscoveredFile } from '../core/read.js';
 import { buildModule, moduleNameFromPath, type PyClass, type PyFunction, type PyModule } from './module.js';
 import { parseWith, type ParsedPython, type PyNode } from './parser.js';
 import type { Parser } from 'web-tree-sitter';

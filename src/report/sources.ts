@@ -3,7 +3,7 @@
 
 import { isAbsolute, resolve } from 'node:path';
 import { statSync } from 'node:fs';
-import { readText } from '../scan/discover.js';
+import { readText } from '../core/read.js';
 
 /** Files larger than this get no code frame (the evidence line is shown instead). */
 const MAX_FRAME_FILE_BYTES = 8 * 1024 * 1024;

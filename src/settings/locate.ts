@@ -5,8 +5,7 @@
 
 import type { PyModule } from '../python/module.js';
 import type { PythonProject } from '../python/project.js';
-import type { DiscoveredFile } from '../scan/discover.js';
-import { readText } from '../scan/discover.js';
+import { readText, type DiscoveredFile } from '../core/read.js';
 import { field, named, stringValue, unparen, walk, dotted } from '../python/ast.js';
 import type { SettingsSource } from './model.js';
 

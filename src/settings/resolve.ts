@@ -5,7 +5,7 @@
 import type { PythonProject } from '../python/project.js';
 import type { PyModule } from '../python/module.js';
 import type { DeploymentModel } from '../deploy/model.js';
-import type { DiscoveredFile } from '../scan/discover.js';
+import type { DiscoveredFile } from '../core/read.js';
 import { emptySettings, type ResolvedSetting, type SettingsModel, type SettingsProfile, type SettingsSource } from './model.js';
 import { SettingsEvaluator, type Binding, type EvalResult } from './evaluate.js';
 import { chooseNamed, findNamedSettings, isDevModuleName, isProdModuleName, isSettingsPath, isTestModuleName, looksLikeSettings } from './locate.js';
