@@ -2,7 +2,8 @@
 
 import { defineRule } from '../../core/rule.js';
 import { authSurface } from '../../urls/surface.js';
-import { drfThrottle, viewThrottle } from '../../urls/protections.js';
+import { drfThrottle } from '../../urls/protections.js';
+import { loginThrottle } from '../../urls/login-throttle.js';
 import type { ViewFacts } from '../../urls/views.js';
 import { at, once, siteKey } from './support.js';
 
@@ -27,7 +28,7 @@ export default defineRule<MessageIds>({
       whyBad:
         'Without a limit on failed attempts an attacker can guess passwords as fast as the server answers. In an mTLS deployment this password door is often the only one that does not need a certificate, so it is where attackers go.',
       notReported:
-        "Logins protected by django-axes (`axes` in `INSTALLED_APPS` with `AxesBackend`/`AxesStandaloneBackend` or `AxesMiddleware`; it sees every `authenticate()` call), django-defender (admin), `@ratelimit` (unless `block=False` and the view ignores `request.limited`), DRF `throttle_classes` or `DEFAULT_THROTTLE_CLASSES` with a rate for the scope, allauth's built-in login limits, a cache counter (`cache.incr`) or attempt/lockout logic in the view; projects whose settings the scanner cannot fully see.",
+        "Logins protected by django-axes (`axes` in `INSTALLED_APPS` with `AxesBackend`/`AxesStandaloneBackend` or `AxesMiddleware`; it sees every `authenticate()` call), django-defender (admin), `@ratelimit` (unless `block=False` and the view ignores `request.limited`), DRF `throttle_classes` or `DEFAULT_THROTTLE_CLASSES` with a rate for the scope, allauth's built-in login limits, a cache counter (`cache.incr`) or attempt/lockout logic in the view; `if is_ratelimited(...)` (django-ratelimit's function form, or a project function of that kind of name) followed by a denial, or a call to a project helper named for rate limiting that raises; the same inside the `AuthenticationForm` subclass the view uses (`authentication_form=` in `as_view()` or as a class attribute) or `admin.site.login_form`; a password check that is not a guess (the view first looks the record up by a long random token the client sends, such as an invitation link, or checks the password it has just set); projects whose settings the scanner cannot fully see.",
       example: {
         lang: 'python',
         bad: "# urls.py\nurlpatterns = [path('admin/', admin.site.urls), path('api/token/', obtain_auth_token)]",
@@ -53,7 +54,7 @@ export default defineRule<MessageIds>({
       const prot = sp.prot;
       for (const v of sp.views) {
         if (!v.login) continue;
-        if (viewThrottle(v)) continue;
+        if (loginThrottle(model, v)) continue;
         if (prot.axes && usesAuthenticate(v)) continue;
         if (prot.mtlsAuditApp && v.login === 'password') continue;
         if (v.admin && prot.defenderAdmin) continue;
