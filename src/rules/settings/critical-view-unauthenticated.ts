@@ -10,7 +10,7 @@ import { analyseView, classList, decoList, drfAttr, endsWith, viewChecksAccess, 
 import { at, once } from './support.js';
 import { refusesAnonymous } from '../../urls/drf-authenticators.js';
 import { gateMarkers, markedForGate } from '../../urls/view-gates.js';
-import { secretLookup } from '../../urls/secret-gates.js';
+import { credentialSerializer, secretLookup } from '../../urls/secret-gates.js';
 
 export type MessageIds = 'allowAny' | 'noAuthentication' | 'csrfExemptNoAuth';
 
@@ -60,7 +60,7 @@ export default defineRule<MessageIds>({
         const verdict = judge(model, sp.prot, v);
         if (!verdict) continue;
         if (!first(v.key)) continue;
-        const route = v.route.path ? ` (routed at \`${v.route.path}\`)` : '';
+        const route = v.route.path ? ` (routed at \`${v.route.path}\`${v.route.path.includes('*') ? '; * is a part of the URL map the scanner could not read' : ''})` : '';
         ctx.report({ messageId: verdict.messageId, data: { view: capital(v.label), route, changes: v.changes, mtls, ...verdict.data }, at: at(v.defSite), anchor: v.key });
       }
     }
@@ -72,6 +72,7 @@ function judge(model: ProjectModel, prot: Protections, v: ViewFacts): { messageI
   if (prot.certMiddleware) return null;
   if (markedForGate(model, v, gateMarkers(model, prot.middleware))) return null;
   if (secretLookup(v)) return null;
+  if (credentialSerializer(model.python, v)) return null;
   if (v.route.path && certRequiredAt(model, v.route.path)) return null;
   if (viewChecksAccess(v)) return null;
   const python = model.python;
