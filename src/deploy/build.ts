@@ -341,9 +341,10 @@ function build(files: DiscoveredFile[], errors: InputError[], extras: BuildExtra
     if (p.port !== undefined) s.port = p.port;
     if (p.unix) s.unixPath = p.unix;
     if (service) s.service = service;
-    // runserver and waitress drop header names with underscores; the others (ASGI servers feed
-    // Django's ASGIRequest, which maps them like dashes) do not.
-    s.mapsUnderscoreHeaders = kind !== 'runserver' && kind !== 'waitress';
+    // runserver, waitress and Daphne drop header names with underscores. gunicorn 22+ does too, and
+    // Django's ASGIRequest from 4.2.30/5.2.13/6.0.4: those depend on pinned versions, which
+    // header-underscore-smuggling reads (deploy/pins.ts); here they count as mapping.
+    s.mapsUnderscoreHeaders = kind !== 'runserver' && kind !== 'waitress' && kind !== 'daphne';
     if (p.unix) {
       s.exposure = 'unix';
       s.exposureReason = `listens on the unix socket ${p.unix}`;

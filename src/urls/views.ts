@@ -204,20 +204,70 @@ export function passwordEvidence(text: string, code: { module: PyModule; node: P
 }
 
 function passwordCallIn(mod: PyModule, node: PyNode): boolean {
-  let found = false;
+  return passwordCallNode(mod, node) !== null;
+}
+
+/** The first call that checks a password: `check_password(...)`, or `authenticate(..., password=...)`. */
+function passwordCallNode(mod: PyModule, node: PyNode): PyNode | null {
+  let found: PyNode | null = null;
   walk(node, (n) => {
     if (found) return false;
     if (n.type !== 'call') return true;
     const f = dotted(field(n, 'function'), mod.src) ?? '';
     const last = f.split('.').pop() ?? '';
-    if (last === 'check_password') found = true;
+    if (last === 'check_password') found = n;
     else if (last === 'authenticate' || last === 'aauthenticate') {
       const args = field(n, 'arguments');
-      found = !!args && named(args).some((a) => a.type === 'keyword_argument' && mod.text(field(a, 'name')!) === 'password');
+      if (args && named(args).some((a) => a.type === 'keyword_argument' && mod.text(field(a, 'name')!) === 'password')) found = n;
     }
     return !found;
   });
   return found;
+}
+
+/** Keyword names of long random secrets looked up in the database; OTPs, PINs and short codes are guessable and not listed. */
+const UNGUESSABLE_KW = /^(key|token|secret|nonce|uuid|pairing_key|enroll(ment)?_(key|token)|claim_token|invite_token|invitation_token|invite_key|invitation_key|activation_key|signup_token|magic_token|login_token)$/;
+const LOOKUP_CALL = /^(get|aget|get_object_or_404|aget_object_or_404)$/;
+
+/**
+ * A password check that is not a guess: the view first looks a record up by a long random secret
+ * the client sends (an invitation or activation token in the body or the URL), so an unknown value
+ * ends in DoesNotExist/404 before any password is checked; or the password checked is the one the
+ * view has just set (`user.set_password(p)` … `authenticate(password=p)`). Returns why, or null.
+ */
+export function notAPasswordGuess(code: { module: PyModule; node: PyNode; params?: string[] }[]): string | null {
+  for (const c of code) {
+    const mod = c.module;
+    const pw = passwordCallNode(mod, c.node);
+    if (!pw) continue;
+    const fromClient = new RegExp(`\\brequest\\.(data|POST|GET|query_params|body)\\b|\\bvalidated_data\\b|\\bcleaned_data\\b|\\bkwargs\\b${(c.params ?? []).filter((p) => !/^(self|cls|request|args|kwargs)$/.test(p)).map((p) => `|^${p}$`).join('')}`);
+    let why: string | null = null;
+    walk(c.node, (n) => {
+      if (why) return false;
+      if (n.type !== 'call') return true;
+      const name = dotted(field(n, 'function'), mod.src) ?? '';
+      const last = name.split('.').pop() ?? '';
+      const args = field(n, 'arguments');
+      if (LOOKUP_CALL.test(last) && args && n.start < pw.start) {
+        for (const a of named(args)) {
+          if (a.type !== 'keyword_argument') continue;
+          const k = mod.text(field(a, 'name')!);
+          const v = field(a, 'value');
+          if (UNGUESSABLE_KW.test(k) && v && fromClient.test(mod.text(v).trim())) why = `it first looks the record up by a secret the client must know (\`${k}=\`)`;
+        }
+      }
+      if (last === 'set_password' && args && n.start < pw.start) {
+        const set = named(args)[0];
+        const pwArgs = field(pw, 'arguments');
+        const given = pwArgs ? named(pwArgs).find((a) => a.type === 'keyword_argument' && mod.text(field(a, 'name')!) === 'password') : null;
+        const gv = given ? field(given, 'value') : null;
+        if (set && gv && mod.text(set).trim() === mod.text(gv).trim()) why = 'the password it checks is the one it has just set';
+      }
+      return true;
+    });
+    if (why) return why;
+  }
+  return null;
 }
 
 export function tokenEvidence(text: string): boolean {
@@ -342,7 +392,7 @@ function functionView(python: PythonProject, route: Route, fn: PyFunction, urlDe
       changes = 'writes to the database';
     }
   }
-  const pw = passwordEvidence(text, [fn]);
+  const pw = passwordEvidence(text, [fn]) && !(!known?.login && notAPasswordGuess([{ module: mod, node: fn.node, params: fn.params }]));
   return {
     route,
     target: route.view,
@@ -388,7 +438,8 @@ function classView(python: PythonProject, route: Route, cls: PyClass, urlDecos: 
     const pwText = loginish.map((m) => codeText(m.node, m.module.src)).join('\n');
     const serializer = python.classAttr(cls, 'serializer_class');
     const serText = serializer ? serializer.cls.module.text(serializer.value) : '';
-    if (passwordEvidence(pwText, loginish) || /\b(AuthTokenSerializer|TokenObtain\w*Serializer)\b/.test(serText)) login = tokenEvidence(pwText) || /Token/.test(serText) ? 'token' : 'password';
+    const guess = !notAPasswordGuess(loginish.map((m) => ({ module: m.module, node: m.node, params: m.params })));
+    if ((passwordEvidence(pwText, loginish) && guess) || /\b(AuthTokenSerializer|TokenObtain\w*Serializer)\b/.test(serText)) login = tokenEvidence(pwText) || /Token/.test(serText) ? 'token' : 'password';
   }
   if (login && /django_otp|two_factor|webauthn|fido2|OTPAuthenticationForm/.test(text)) secondFactorLogin = true;
   // State change: handlers for unsafe methods, generic editing views, viewsets' write actions.

@@ -457,7 +457,7 @@ test('app servers: granian, hypercorn, uvicorn, daphne and waitress binds and de
   });
   const binds = m.appServers.map((a) => `${a.kind} ${a.bind} ${a.exposure} ${a.mapsUnderscoreHeaders}`).sort();
   assert.deepEqual(binds, [
-    'daphne 0.0.0.0:9001 all-interfaces true',
+    'daphne 0.0.0.0:9001 all-interfaces false', // Daphne skips header names with underscores when it builds the ASGI scope
     'granian 0.0.0.0:8000 all-interfaces true',
     'granian 127.0.0.1:8000 loopback true',
     'hypercorn unix:/run/app.sock unix true',

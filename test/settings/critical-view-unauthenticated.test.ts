@@ -136,6 +136,47 @@ ruleTester.run('critical-view-unauthenticated', {
       },
     },
     {
+      name: 'a token exchange: the body goes to a serializer whose validate_<field> verifies a signed JWT and raises, and nothing is written unless is_valid()',
+      files: {
+        'proj/settings.py': settings(),
+        'proj/urls.py': "from django.urls import path\nfrom payments import views\nurlpatterns = [path('api/exchange/<int:issuer>/', views.ExchangeView.as_view())]\n",
+        'payments/auth.py': CERT_AUTH,
+        'payments/serializers.py': `
+          import jwt
+          from rest_framework import serializers
+          from .models import ApiKey, Issuer
+          class ExchangeSerializer(serializers.Serializer):
+              assertion = serializers.CharField()
+              def validate_assertion(self, value):
+                  issuer = self.context['issuer']
+                  try:
+                      return jwt.decode(value, issuer.public_key, algorithms=['RS256'], audience='payments')
+                  except jwt.InvalidTokenError as exc:
+                      raise serializers.ValidationError('assertion does not verify') from exc
+              def create(self, validated):
+                  return ApiKey.objects.create(subject=validated['assertion']['sub'])
+        `,
+        'payments/views.py': `
+          from django.shortcuts import get_object_or_404
+          from rest_framework.permissions import AllowAny
+          from rest_framework.response import Response
+          from rest_framework.views import APIView
+          from .models import Issuer
+          from .serializers import ExchangeSerializer
+
+          class ExchangeView(APIView):
+              authentication_classes = []
+              permission_classes = [AllowAny]
+              def post(self, request, issuer):
+                  ser = ExchangeSerializer(data=request.data, context={'issuer': get_object_or_404(Issuer, pk=issuer)})
+                  if ser.is_valid():
+                      key = ser.save()
+                      return Response({'key': key.secret})
+                  return Response(ser.errors, status=400)
+        `,
+      },
+    },
+    {
       name: 'an AllowAny POST handler that only answers (one return of a response, no other call) changes nothing',
       files: {
         'proj/settings.py': settings(),
@@ -372,6 +413,40 @@ ruleTester.run('critical-view-unauthenticated', {
         'proj/urls.py': URLS,
         'payments/auth.py': CERT_AUTH,
         'payments/views.py': ENROL_VIEW("EnrolmentKey.objects.get(pk=request.data['id'])"),
+      },
+      errors: [{ ruleId: 'critical-view-unauthenticated', file: 'payments/views.py', line: 6, messageId: 'allowAny' }],
+    },
+    {
+      name: 'a serializer that only checks the shape of the body (no credential verified) leaves the view anonymous',
+      files: {
+        'proj/settings.py': settings(),
+        'proj/urls.py': "from django.urls import path\nfrom payments import views\nurlpatterns = [path('api/exchange/', views.ExchangeView.as_view())]\n",
+        'payments/auth.py': CERT_AUTH,
+        'payments/serializers.py': `
+          from rest_framework import serializers
+          from .models import ApiKey
+          class ExchangeSerializer(serializers.Serializer):
+              subject = serializers.CharField()
+              def validate_subject(self, value):
+                  if len(value) > 64:
+                      raise serializers.ValidationError('too long')
+                  return value
+              def create(self, validated):
+                  return ApiKey.objects.create(subject=validated['subject'])
+        `,
+        'payments/views.py': `
+          from rest_framework.permissions import AllowAny
+          from rest_framework.response import Response
+          from rest_framework.views import APIView
+          from .serializers import ExchangeSerializer
+
+          class ExchangeView(APIView):
+              permission_classes = [AllowAny]
+              def post(self, request):
+                  ser = ExchangeSerializer(data=request.data)
+                  ser.is_valid(raise_exception=True)
+                  return Response({'key': ser.save().secret})
+        `,
       },
       errors: [{ ruleId: 'critical-view-unauthenticated', file: 'payments/views.py', line: 6, messageId: 'allowAny' }],
     },

@@ -174,6 +174,127 @@ ruleTester.run('login-not-throttled', {
       },
     },
     {
+      name: 'LoginView.as_view(authentication_form=…) with a form that refuses once is_ratelimited() says so',
+      files: {
+        'proj/settings.py': settings(),
+        'proj/urls.py': `
+          from django.contrib.auth.views import LoginView
+          from django.urls import path
+          from accounts.forms import GuardedLoginForm
+          urlpatterns = [path('login/', LoginView.as_view(authentication_form=GuardedLoginForm))]
+        `,
+        'accounts/forms.py': `
+          from django import forms
+          from django.contrib.auth.forms import AuthenticationForm
+          from django_ratelimit.core import is_ratelimited
+
+          class GuardedLoginForm(AuthenticationForm):
+              def clean(self):
+                  if is_ratelimited(self.request, group='login', key='post:username', rate='5/m', increment=True):
+                      raise forms.ValidationError('Too many attempts, try again later.')
+                  return super().clean()
+        `,
+      },
+    },
+    {
+      name: 'a LoginView subclass whose authentication_form calls a project helper that raises when over the limit',
+      files: {
+        'proj/settings.py': settings(),
+        'proj/urls.py': "from django.urls import path\nfrom accounts.views import PortalLogin\nurlpatterns = [path('portal/login/', PortalLogin.as_view())]\n",
+        'accounts/views.py': `
+          from django.contrib.auth.views import LoginView
+          from .forms import PortalLoginForm
+          class PortalLogin(LoginView):
+              authentication_form = PortalLoginForm
+        `,
+        'accounts/forms.py': `
+          from django.contrib.auth.forms import AuthenticationForm
+          from .limits import check_login_rate_limit
+          class PortalLoginForm(AuthenticationForm):
+              def clean(self):
+                  check_login_rate_limit(self.request)
+                  return super().clean()
+        `,
+        'accounts/limits.py': `
+          from django.core.cache import cache
+          from django.core.exceptions import ValidationError
+          def check_login_rate_limit(request):
+              hits = cache.get_or_set('login:' + request.META['REMOTE_ADDR'], 0, 300)
+              if hits > 10:
+                  raise ValidationError('slow down')
+        `,
+      },
+    },
+    {
+      name: 'admin.site.login_form set to a form with a cache-based attempt counter',
+      files: {
+        'proj/settings.py': settings(),
+        'proj/urls.py': "from django.contrib import admin\nfrom django.urls import path\nurlpatterns = [path('admin/', admin.site.urls)]\n",
+        'accounts/admin.py': `
+          from django.contrib import admin
+          from .forms import CountingAdminLoginForm
+          admin.site.login_form = CountingAdminLoginForm
+        `,
+        'accounts/forms.py': `
+          from django.contrib.admin.forms import AdminAuthenticationForm
+          from django.core.cache import cache
+          from django.core.exceptions import ValidationError
+          class CountingAdminLoginForm(AdminAuthenticationForm):
+              def clean(self):
+                  key = 'admin-login:' + self.request.META['REMOTE_ADDR']
+                  if cache.get(key, 0) >= 5:
+                      raise ValidationError('locked for a while')
+                  try:
+                      return super().clean()
+                  except ValidationError:
+                      cache.add(key, 0, 900)
+                      cache.incr(key)
+                      raise
+        `,
+      },
+    },
+    {
+      name: 'a custom view that returns 429 when a rate-limit test says so',
+      files: {
+        'proj/settings.py': settings(),
+        'proj/urls.py': "from django.urls import path\nfrom accounts import views\nurlpatterns = [path('api/login/', views.api_login)]\n",
+        'accounts/views.py': `
+          from django.contrib.auth import authenticate, login
+          from django.http import JsonResponse
+          from ratelimit.utils import is_ratelimited
+          def api_login(request):
+              if is_ratelimited(request, group='api-login', key='ip', rate='10/m', increment=True):
+                  return JsonResponse({'error': 'rate limited'}, status=429)
+              user = authenticate(request, username=request.POST.get('u'), password=request.POST.get('p'))
+              if user is None:
+                  return JsonResponse({'error': 'bad credentials'}, status=401)
+              login(request, user)
+              return JsonResponse({'ok': True})
+        `,
+      },
+    },
+    {
+      name: 'accepting an invitation: a 128-bit token from the link is looked up first, then the password just chosen is checked',
+      files: {
+        'proj/settings.py': settings(),
+        'proj/urls.py': "from django.urls import path\nfrom accounts import views\nurlpatterns = [path('invite/<str:token>/', views.accept_invite)]\n",
+        'accounts/views.py': `
+          from django.contrib.auth import authenticate, login
+          from django.shortcuts import get_object_or_404, redirect
+          from .models import Invitation
+          def accept_invite(request, token):
+              invitation = get_object_or_404(Invitation, token=token, used=False)
+              user = invitation.user
+              if request.method == 'POST':
+                  user.set_password(request.POST['new_password'])
+                  user.save()
+                  user = authenticate(request, username=user.username, password=request.POST['new_password'])
+                  login(request, user)
+                  return redirect('/')
+        `,
+      },
+    },
+    {
       name: 'settings the scanner cannot see may enable axes',
       files: { 'proj/settings.py': `from shared.django_base import *\n${settings()}`, 'proj/urls.py': URLS },
     },
@@ -229,6 +350,73 @@ ruleTester.run('login-not-throttled', {
         'proj/urls.py': "from django.urls import path\nfrom accounts import views\nurlpatterns = [path('sign-in/', views.sign_in)]\n",
       },
       errors: [{ ruleId: 'login-not-throttled', line: 6 }],
+    },
+    {
+      name: 'an authentication_form that calls is_ratelimited() but never acts on the answer',
+      files: {
+        'proj/urls.py': `
+          from django.contrib.auth.views import LoginView
+          from django.urls import path
+          from accounts.forms import CountingForm
+          urlpatterns = [path('login/', LoginView.as_view(authentication_form=CountingForm))]
+        `,
+        'proj/settings.py': settings(),
+        'accounts/forms.py': `
+          import logging
+          from django.contrib.auth.forms import AuthenticationForm
+          from django_ratelimit.core import is_ratelimited
+          class CountingForm(AuthenticationForm):
+              def clean(self):
+                  if is_ratelimited(self.request, group='login', key='ip', rate='5/m', increment=True):
+                      logging.getLogger(__name__).info('many login attempts')
+                  return super().clean()
+        `,
+      },
+      errors: [{ ruleId: 'login-not-throttled', line: 4 }],
+    },
+    {
+      name: 'an invitation view that also checks a password the client guesses against the invited account (no lookup by the token first)',
+      files: {
+        'accounts/views.py': `
+          from django.contrib.auth import authenticate, login
+          from django.http import HttpResponse
+          from .models import Invitation
+          def join(request):
+              user = authenticate(request, username=request.POST.get('email'), password=request.POST.get('password'))
+              if user is None:
+                  return HttpResponse(status=401)
+              invitation = Invitation.objects.get(token=request.POST['token'])
+              invitation.accept(user)
+              login(request, user)
+              return HttpResponse('joined')
+        `,
+        'proj/settings.py': settings(),
+        'proj/urls.py': "from django.urls import path\nfrom accounts import views\nurlpatterns = [path('join/', views.join)]\n",
+      },
+      errors: [{ ruleId: 'login-not-throttled', line: 4 }],
+    },
+    {
+      name: 'a class-based login whose post() passes calls to authenticate()',
+      files: {
+        'accounts/views.py': `
+          from django.contrib.auth import authenticate, login
+          from django.http import JsonResponse
+          from django.views import View
+          from .forms import SignInForm
+          class SignIn(View):
+              def post(self, request):
+                  form = SignInForm(request.POST)
+                  form.is_valid()
+                  user = authenticate(request, username=form.cleaned_data.get('u'), password=request.POST.get('p'))
+                  if user is None:
+                      return JsonResponse({'ok': False}, status=401)
+                  login(request, user)
+                  return JsonResponse({'ok': True})
+        `,
+        'proj/settings.py': settings(),
+        'proj/urls.py': "from django.urls import path\nfrom accounts.views import SignIn\nurlpatterns = [path('sign-in/', SignIn.as_view())]\n",
+      },
+      errors: [{ ruleId: 'login-not-throttled', line: 5 }],
     },
     {
       name: 'ratelimit with block=False and no request.limited check',

@@ -55,6 +55,23 @@ ruleTester.run('password-reset-weak', {
         `,
       },
     },
+    {
+      name: "a cache key built from the token or the user's id is where a token is kept, not the token",
+      files: {
+        'proj/settings.py': BASE,
+        'accounts/recovery.py': `
+          from django.core.cache import cache
+          def remember_reset_token(user, token):
+              cache.set(f"password-reset:{token}", user.pk, timeout=3600)
+              return token
+          def pending_reset_token(user):
+              return cache.get(f"password-reset-for:{user.pk}")
+          def reset_token_owner(token):
+              owner_id = cache.get("pwreset:" + token)
+              return owner_id
+        `,
+      },
+    },
   ],
   invalid: [
     {
@@ -84,6 +101,21 @@ ruleTester.run('password-reset-weak', {
         `,
       },
       errors: [{ ruleId: 'password-reset-weak', file: 'accounts/reset.py', line: 4, messageId: 'predictable' }],
+    },
+    {
+      name: 'a token made from the time and the user id, then kept in the cache under a key built from it',
+      files: {
+        'proj/settings.py': BASE,
+        'accounts/recovery.py': `
+          import time
+          from django.core.cache import cache
+          def new_reset_token(user):
+              token = f"{user.pk:x}{int(time.time()):x}"
+              cache.set(f"password-reset:{token}", user.pk, timeout=3600)
+              return token
+        `,
+      },
+      errors: [{ ruleId: 'password-reset-weak', file: 'accounts/recovery.py', line: 4, messageId: 'predictable' }],
     },
     {
       name: 'md5 of the user id and email without a secret',

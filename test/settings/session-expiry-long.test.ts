@@ -66,7 +66,7 @@ test('session-expiry-long: maxSessionAgeSeconds option and message', async () =>
   try {
     const dflt = await runScan({ path: dir, rules: ['session-expiry-long'] });
     assert.equal(dflt.findings.length, 1);
-    assert.equal(dflt.findings[0].message, '`SESSION_COOKIE_AGE` is 1 day (86400 s), above 12 hours, and sessions do not end when the browser closes.');
+    assert.equal(dflt.findings[0].message, '`SESSION_COOKIE_AGE` is 1 day (86400 s), above 12 hours, and sessions do not end when the browser closes (`SESSION_EXPIRE_AT_BROWSER_CLOSE` is not set; Django defaults it to False).');
     const lax = await runScan({ path: dir, rules: ['session-expiry-long'], ruleOptions: { maxSessionAgeSeconds: 86400 } });
     assert.equal(lax.findings.length, 0);
   } finally {

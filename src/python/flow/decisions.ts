@@ -144,6 +144,9 @@ export function tryStmt(this: FlowInterp, s: PyNode, st: FnState, ctx: FlowCtx):
     const handlerEvents = ctx.events.slice(handlerStart);
     const handlerGrants = handlerEvents.some((e) => e.t === 'grant' || e.t === 'login');
     if (cls.kind === 'deny') continue;
+    // "Not found → create it" (`except User.DoesNotExist: user = User.objects.create_user(…)`) catches
+    // no parsing or validation error: it is account creation (cert-user-autocreate's business), not a check failing open.
+    if (createsOnNotFound(h, hb, st.mod)) continue;
     if (cls.kind === 'returns-success' || handlerGrants) {
       this.event(ctx, st, h, { t: 'fail-open', how: 'returns-success', detail: cls.detail });
     } else if (cls.kind === 'returns-error-object') {
@@ -155,6 +158,17 @@ export function tryStmt(this: FlowInterp, s: PyNode, st: FnState, ctx: FlowCtx):
       else this.event(ctx, st, h, { t: 'fail-open', how: 'swallowed', detail: cls.detail });
     }
   }
+}
+
+const NOT_FOUND_RE = /(^|\.)(DoesNotExist|ObjectDoesNotExist|NoResultFound|KeyError|LookupError)$/;
+const CREATE_RE = /\.(create|create_user|create_superuser|get_or_create|update_or_create|bulk_create)\s*\(|\.save\s*\(/;
+
+/** An `except` that catches only not-found exceptions and whose handler creates the missing record. */
+function createsOnNotFound(h: PyNode, hb: PyNode, mod: FnState['mod']): boolean {
+  const head = mod.src.slice(h.start, hb.start).replace(/^\s*except\*?/, '').replace(/:\s*$/, '').replace(/\bas\s+\w+\s*$/, '').trim();
+  const names = head.replace(/^\(|\)$/g, '').split(',').map((x) => x.trim()).filter(Boolean);
+  if (!names.length || !names.every((n) => NOT_FOUND_RE.test(n))) return false;
+  return CREATE_RE.test(mod.text(hb));
 }
 
 /**

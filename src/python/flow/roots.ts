@@ -27,6 +27,8 @@ export function rootKindOf(fn: PyFunction, project: PythonProject): RootKind | n
     if (fn.name === 'has_permission' || fn.name === 'has_object_permission') return 'view';
     if (MIDDLEWARE_METHODS.has(fn.name) && fn.params.length >= 2) return 'middleware';
     if (VIEW_METHODS.has(fn.name) && fn.params.length >= 2) return 'view';
+    // A DRF ViewSet's extra action (`@action(detail=True, methods=['post'])`, DRF < 3.9 `@detail_route`/`@list_route`): routed like a handler.
+    if (fn.params.length >= 2 && fn.decorators.some((d) => isDrfAction(project, fn, d))) return 'view';
     return null;
   }
   if (fn.outer) {
@@ -38,6 +40,12 @@ export function rootKindOf(fn: PyFunction, project: PythonProject): RootKind | n
   }
   if (fn.params[0] === 'request' || fn.params[0] === 'req') return 'view';
   return null;
+}
+
+function isDrfAction(project: PythonProject, fn: PyFunction, deco: string): boolean {
+  const name = deco.replace(/\(.*$/s, '').trim();
+  const q = project.withoutLoading(() => project.qualify(fn.module, name)) ?? name;
+  return /(^|\.)(action|detail_route|list_route)$/.test(q) && (q.startsWith('rest_framework.') || !q.includes('.') || /(^|\.)decorators\.(action|detail_route|list_route)$/.test(q));
 }
 
 /** Project middleware classes listed in a MIDDLEWARE setting. */

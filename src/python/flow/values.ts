@@ -168,7 +168,9 @@ export function isCertKey(key: string): boolean {
 
 export function classifyKey(key: string): RawKind {
   const k = key.toUpperCase();
-  if (/FORWARDED_CLIENT_CERT|XFCC/.test(k)) return 'xfcc';
+  // Envoy's header is exactly X-Forwarded-Client-Cert; a longer name that only starts like it
+  // (X-Forwarded-Client-Cert-Subject, …-Fingerprint) carries one value, classified below by its suffix.
+  if (/(^|_)FORWARDED_CLIENT_CERT$|(^|_)XFCC$/.test(k)) return 'xfcc';
   if (/VERIFY|VERIFIED|SSL_AUTHENTICATED/.test(k)) return 'verify';
   if (/FINGERPRINT|SHA256|SHA1|THUMBPRINT|_HASH$|DIGEST/.test(k)) return 'fingerprint';
   if (/SERIAL/.test(k)) return 'serial';

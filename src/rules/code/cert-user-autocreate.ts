@@ -32,11 +32,11 @@ export default defineRule({
     },
     fix: 'Do not create users during authentication: set `create_unknown_user = False` on RemoteUserBackend subclasses, and enrol certificates through an admin step (e.g. `manage.py mtls_bind USER CERT_PEM`).',
     messages: {
-      orm: '`{{call}}` creates a user from certificate data during authentication; any certificate the CA issues becomes an account.',
+      orm: '`{{call}}` in `{{fn}}` creates a user from certificate data ({{source}}) during authentication; any certificate the CA issues becomes an account.',
       backendClass: '{{name}} extends RemoteUserBackend without `create_unknown_user = False`: every identity the front end asserts becomes a new user.',
-      backendAttr: '`create_unknown_user = True`: every identity the front end asserts becomes a new user.',
-      backendProperty: '`create_unknown_user` returns True: every identity the front end asserts becomes a new user.',
-      backendSetting: '`django.contrib.auth.backends.RemoteUserBackend` creates unknown users by default: every identity the front end asserts becomes a new user.',
+      backendAttr: '{{name}} sets `create_unknown_user = {{value}}`{{truth}}: every identity the front end asserts becomes a new user.',
+      backendProperty: "{{name}}'s `create_unknown_user` property returns True: every identity the front end asserts becomes a new user.",
+      backendSetting: '`AUTHENTICATION_BACKENDS` lists `django.contrib.auth.backends.RemoteUserBackend`, whose `create_unknown_user` is True by default: every identity the front end asserts becomes a new user.',
     },
   },
   check(ctx) {
@@ -49,7 +49,9 @@ export default defineRule({
       // From a certificate: REMOTE_USER-style identities are the RemoteUserBackend case below.
       if (![...e.kw.values(), ...e.args].some((v) => v.parses.size > 0 || [...v.reads].some((r) => r.kind !== 'user'))) continue;
       if (f.root.fn.decorators.some((d) => ENROLMENT_GUARD.test(d))) continue;
-      ctx.report({ messageId: 'orm', data: { call: e.module.text(e.node).split('\n')[0].slice(0, 80) }, at: at(e.module, e.node) });
+      const keys = [...new Set([...e.kw.values(), ...e.args].flatMap((v) => [...v.reads].filter((r) => r.kind !== 'user').map((r) => r.key)))].filter(Boolean);
+      const source = keys.length ? keys.slice(0, 2).join(', ') : 'a parsed client certificate';
+      ctx.report({ messageId: 'orm', data: { call: e.module.text(e.node).split('\n')[0].slice(0, 80), fn: f.root.fn.qualname, source }, at: at(e.module, e.node) });
     }
     for (const mod of model.analysed) {
       for (const cls of mod.allClasses) {
@@ -59,7 +61,7 @@ export default defineRule({
         const attr = classMember(model.python, cls, 'create_unknown_user');
         if (attr) {
           const truths = memberValues(attr).map((v) => truthOf(model, v, attr.cls.module));
-          if (truths.includes(true) && attr.cls === cls) ctx.report({ messageId: attr.kind === 'attr' ? 'backendAttr' : 'backendProperty', at: at(attr.cls.module, attr.node) });
+          if (truths.includes(true) && attr.cls === cls) ctx.report({ messageId: attr.kind === 'attr' ? 'backendAttr' : 'backendProperty', data: { name: cls.name, value: attr.kind === 'attr' ? attr.cls.module.text(attr.value).split('\n')[0].slice(0, 60) : '', truth: attr.kind === 'attr' && attr.cls.module.text(attr.value).trim() !== 'True' ? ', which is true' : '' }, at: at(attr.cls.module, attr.node) });
           continue;
         }
         const def = cls.node.type === 'decorated_definition' ? cls.node.children.find((c) => c.type === 'class_definition') ?? cls.node : cls.node;
@@ -111,3 +113,4 @@ function truthOf(model: ProjectModel, n: PyNode, mod: PyModule, depth = 0): bool
   }
   return null;
 }
+

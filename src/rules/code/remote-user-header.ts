@@ -29,7 +29,7 @@ export default defineRule({
     },
     fix: 'Read the identity from the server-set `REMOTE_USER` environ variable, or authenticate the proxy (HMAC/shared secret checked with `hmac.compare_digest`) and make the app reachable only through it.',
     messages: {
-      header: '{{cls}} takes the user from the request header {{key}}; anyone who reaches the app can log in as any user by sending it.',
+      header: '{{cls}} takes the user from the request header {{key}} ({{source}}); anyone who reaches the app can log in as any user by sending it.',
     },
   },
   check(ctx) {
@@ -53,7 +53,9 @@ export default defineRule({
         // Provenance in the code: this middleware's own gate, or one every request passes (MIDDLEWARE).
         if (trustedProxyGate(analyser, model.python, cls) || model.code.globalProvenance.length) continue;
         reported.add(attr.node);
-        ctx.report({ messageId: 'header', data: { cls: cls.name, key }, at: at(owner, attr.node) });
+        const written = attr.kind === 'attr' ? owner.text(attr.value).split('\n')[0].slice(0, 80) : '';
+        const source = attr.kind !== 'attr' ? `its \`header\` property returns ${key}` : stringValue(attr.value, owner.src) !== null ? `\`header = ${written}\`` : `\`header = ${written}\`, which is ${key}`;
+        ctx.report({ messageId: 'header', data: { cls: cls.name, key, source }, at: at(owner, attr.node) });
       }
     }
   },

@@ -5,6 +5,8 @@ import { defineRule } from '../../core/rule.js';
 import type { RelatedLocation } from '../../core/types.js';
 import { knownRoutes, coverage, spellings } from '../../deploy/facts.js';
 import type { EntryPoint } from '../../deploy/model.js';
+import type { ProjectModel } from '../../model/project.js';
+import { atLeast, pinsOf, type Pin } from '../../deploy/pins.js';
 import { at, bySite, codeStory, grantsRelated, kindLabel, readRelated, siteRelated, trustedHeaderKeys, type TrustedKey } from './support.js';
 
 export type MessageIds = 'explicit' | 'byDefault';
@@ -19,9 +21,9 @@ export default defineRule<MessageIds>({
     docs: {
       summary: 'A proxy in front of the app passes request headers whose names contain underscores, while the Django code trusts an `HTTP_…` certificate or identity key.',
       whyBad:
-        'WSGI servers (gunicorn up to 21, uWSGI, mod_proxy backends) turn both `X-SSL-Client-Cert` and `X_SSL_Client_Cert` into `HTTP_X_SSL_CLIENT_CERT`. A proxy that overwrites `X-SSL-Client-Cert` but passes the underscore spelling lets a client smuggle its own value into the same key — gunicorn then joins the two values or keeps the client\'s. nginx drops such names by default (`underscores_in_headers off`); HAProxy, Envoy, Traefik and Apache mod_proxy pass them unless told not to.',
+        'WSGI servers (gunicorn up to 21, uWSGI, mod_wsgi) and Django\'s ASGIRequest before 4.2.30/5.2.13/6.0.4 turn both `X-SSL-Client-Cert` and `X_SSL_Client_Cert` into `HTTP_X_SSL_CLIENT_CERT`. A proxy that overwrites `X-SSL-Client-Cert` but passes the underscore spelling lets a client smuggle its own value into the same key — gunicorn then joins the two values or keeps the client\'s. nginx drops such names by default (`underscores_in_headers off`); HAProxy, Envoy, Traefik and Apache mod_proxy pass them unless told not to.',
       notReported:
-        'Proxies that drop underscore names (nginx and ingress-nginx defaults, HAProxy `option http-restrict-req-hdr-names delete|reject`, Envoy `headers_with_underscores_action: DROP_HEADER|REJECT_REQUEST`, mod_wsgi in-process); routes that delete every spelling or forward no client header; app servers that drop them (Django runserver); code that does not trust `HTTP_…` identity headers.',
+        'Proxies that drop underscore names (nginx and ingress-nginx defaults, HAProxy `option http-restrict-req-hdr-names delete|reject`, Envoy `headers_with_underscores_action: DROP_HEADER|REJECT_REQUEST`, mod_wsgi in-process); routes that delete every spelling or forward no client header; app servers that drop them: Django runserver, waitress, Daphne, gunicorn 22+ pinned in the tree (requirements, pyproject, poetry/Pipfile/uv lock; with no pin the finding stays and says the version is unknown), uvicorn/hypercorn/granian in front of a pinned Django whose ASGIRequest ignores them (4.2.30+, 5.2.13+, 6.0.4+); code that does not trust `HTTP_…` identity headers.',
       example: {
         lang: 'nginx',
         bad: 'server {\n    underscores_in_headers on;\n    location / { proxy_set_header X-SSL-Client-Cert $ssl_client_escaped_cert; proxy_pass http://app; }\n}',
@@ -47,9 +49,9 @@ export default defineRule<MessageIds>({
   check(ctx) {
     const trusted = trustedHeaderKeys(ctx.model);
     if (!trusted.length) return;
-    const apps = ctx.model.deploy.appServers;
-    if (apps.length && apps.every((a) => a.mapsUnderscoreHeaders === false)) return;
-    const server = apps.find((a) => a.mapsUnderscoreHeaders !== false)?.kind ?? 'the WSGI server (gunicorn up to 21, uWSGI)';
+    const verdicts = underscoreServers(ctx.model);
+    if (verdicts.every((v) => !v.maps)) return;
+    const server = verdicts.find((v) => v.maps)!.text;
     const groups = new Map<string, { eps: EntryPoint[]; keys: TrustedKey[] }>();
     for (const t of trusted) {
       const leaky: EntryPoint[] = knownRoutes(ctx.model.deploy).filter((ep) => !coverage(ep, t.key).underscore);
@@ -88,6 +90,66 @@ export default defineRule<MessageIds>({
     }
   },
 });
+
+/** Django releases whose ASGIRequest ignores header names with underscores (CVE-2026-3902): 4.2.30+, 5.2.13+, 6.0.4+ and later series. */
+function djangoAsgiDrops(v: string): boolean {
+  if (atLeast(v, [6, 1])) return true;
+  if (atLeast(v, [6, 0])) return atLeast(v, [6, 0, 4]);
+  if (atLeast(v, [5, 2])) return atLeast(v, [5, 2, 13]);
+  if (atLeast(v, [5, 0])) return false; // 5.0 and 5.1: unsupported, not fixed
+  if (atLeast(v, [4, 2])) return atLeast(v, [4, 2, 30]);
+  return false;
+}
+
+const where = (p: Pin) => `${p.file}:${p.line}`;
+
+/**
+ * Does each app server in front of Django map \`X_SSL_Client_Cert\` onto the same \`HTTP_\` key as
+ * \`X-SSL-Client-Cert\`? With the evidence, for the message.
+ * - gunicorn 22.0+ drops header names with underscores (its \`header_map\` setting, default \`drop\`); older releases map them.
+ *   The version comes from the tree's pins; none found → mapped, and the message says the version is unknown.
+ * - Daphne drops them (it skips them when it builds the ASGI scope); Django's runserver and waitress drop them.
+ * - uvicorn, hypercorn and granian pass them in the ASGI scope; Django's ASGIRequest maps them before 4.2.30 / 5.2.13 / 6.0.4 and ignores them from then on (CVE-2026-3902), so the pinned Django decides.
+ * - uWSGI and mod_wsgi map them.
+ * With no app server in the deployment files: gunicorn when it is the only server the dependency files pin, else unknown (mapped).
+ */
+export function underscoreServers(model: ProjectModel): { kind: string; maps: boolean; text: string }[] {
+  const root = model.root;
+  const gunicorn = (): { maps: boolean; text: string } => {
+    const ps = pinsOf(root, 'gunicorn');
+    if (!ps.length) return { maps: true, text: 'gunicorn (version unknown: no pin in requirements, pyproject or lock files; gunicorn 22+ drops such names, earlier releases map them)' };
+    const old = ps.find((p) => !atLeast(p.version, [22]));
+    if (old) return { maps: true, text: `gunicorn ${old.version} (pinned at ${where(old)}; releases before 22 map them)` };
+    return { maps: false, text: `gunicorn ${ps[0].version} (pinned at ${where(ps[0])}) drops them` };
+  };
+  const asgi = (kind: string): { maps: boolean; text: string } => {
+    const ps = pinsOf(root, 'django');
+    if (!ps.length) return { maps: true, text: `${kind} with Django's ASGIRequest (Django version unknown: releases before 4.2.30, 5.2.13 and 6.0.4 map them)` };
+    const old = ps.find((p) => !djangoAsgiDrops(p.version));
+    if (old) return { maps: true, text: `${kind} with Django ${old.version}'s ASGIRequest (pinned at ${where(old)}; fixed in 4.2.30, 5.2.13, 6.0.4)` };
+    return { maps: false, text: `${kind} with Django ${ps[0].version} (ASGIRequest ignores such names)` };
+  };
+  const verdict = (kind: string, flag: boolean | undefined) => {
+    if (kind === 'gunicorn') return { kind, ...gunicorn() };
+    if (kind === 'daphne') return { kind, maps: false, text: 'Daphne drops them' };
+    if (kind === 'uvicorn' || kind === 'hypercorn' || kind === 'granian') return { kind, ...asgi(kind) };
+    return { kind, maps: flag !== false, text: kind };
+  };
+  const apps = model.deploy.appServers;
+  if (apps.length) {
+    const seen = new Set<string>();
+    const out: { kind: string; maps: boolean; text: string }[] = [];
+    for (const a of apps) {
+      if (seen.has(a.kind)) continue;
+      seen.add(a.kind);
+      out.push(verdict(a.kind, a.mapsUnderscoreHeaders));
+    }
+    return out;
+  }
+  const others = ['uwsgi', 'uvicorn', 'hypercorn', 'granian', 'daphne', 'mod-wsgi', 'waitress'].filter((k) => pinsOf(root, k).length);
+  if (!others.length && pinsOf(root, 'gunicorn').length) return [verdict('gunicorn', undefined)];
+  return [{ kind: 'unknown', maps: true, text: 'the app server (none found in the tree: gunicorn before 22, uWSGI and mod_wsgi map them)' }];
+}
 
 function join(xs: string[]): string {
   return xs.length <= 1 ? xs.join('') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`;

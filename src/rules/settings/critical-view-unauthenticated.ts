@@ -10,7 +10,7 @@ import { analyseView, classList, decoList, drfAttr, endsWith, viewChecksAccess, 
 import { at, once } from './support.js';
 import { refusesAnonymous } from '../../urls/drf-authenticators.js';
 import { gateMarkers, markedForGate } from '../../urls/view-gates.js';
-import { secretLookup } from '../../urls/secret-gates.js';
+import { credentialSerializer, secretLookup } from '../../urls/secret-gates.js';
 
 export type MessageIds = 'allowAny' | 'noAuthentication' | 'csrfExemptNoAuth';
 
@@ -42,14 +42,15 @@ export default defineRule<MessageIds>({
     },
     fix: 'Require an authenticated identity on every state-changing endpoint: `permission_classes = [IsAuthenticated]` (with the certificate authentication class in `authentication_classes`), `@login_required`, or `LoginRequiredMiddleware`; keep CSRF protection on session-authenticated views; verify webhook signatures with `hmac.compare_digest`.',
     messages: {
-      allowAny: '{{view}} {{changes}} and its `permission_classes` {{perm}}: anonymous clients can change state in a certificate-authenticated app.',
-      noAuthentication: '{{view}} {{changes}} with `authentication_classes` empty and permissions that admit anonymous users: no one is authenticated here.',
-      csrfExemptNoAuth: '{{view}} {{changes}}, is `csrf_exempt` and checks no identity: anyone (and any web page) can call it.',
+      allowAny: '{{view}}{{route}} {{changes}} and its `permission_classes` {{perm}} ({{permSrc}}): anonymous clients can change state in a certificate-authenticated app ({{mtls}}).',
+      noAuthentication: '{{view}}{{route}} {{changes}} with `authentication_classes` empty ({{authSrc}}) and permissions that admit anonymous users ({{permSrc}}): no one is authenticated here ({{mtls}}).',
+      csrfExemptNoAuth: '{{view}}{{route}} {{changes}}, is `csrf_exempt` ({{csrfSrc}}) and checks no identity (no login decorator, mixin, permission or certificate check): anyone (and any web page) can call it ({{mtls}}).',
     },
   },
   check(ctx) {
     const { model } = ctx;
-    if (!usesMtls(model)) return;
+    const mtls = usesMtls(model);
+    if (!mtls) return;
     const first = once();
     const surface = authSurface(model);
     for (const sp of surface) {
@@ -59,7 +60,8 @@ export default defineRule<MessageIds>({
         const verdict = judge(model, sp.prot, v);
         if (!verdict) continue;
         if (!first(v.key)) continue;
-        ctx.report({ messageId: verdict.messageId, data: { view: capital(v.label), changes: v.changes, ...verdict.data }, at: at(v.defSite), anchor: v.key });
+        const route = v.route.path ? ` (routed at \`${v.route.path}\`${v.route.path.includes('*') ? '; * is a part of the URL map the scanner could not read' : ''})` : '';
+        ctx.report({ messageId: verdict.messageId, data: { view: capital(v.label), route, changes: v.changes, mtls, ...verdict.data }, at: at(v.defSite), anchor: v.key });
       }
     }
   },
@@ -70,6 +72,7 @@ function judge(model: ProjectModel, prot: Protections, v: ViewFacts): { messageI
   if (prot.certMiddleware) return null;
   if (markedForGate(model, v, gateMarkers(model, prot.middleware))) return null;
   if (secretLookup(v)) return null;
+  if (credentialSerializer(model.python, v)) return null;
   if (v.route.path && certRequiredAt(model, v.route.path)) return null;
   if (viewChecksAccess(v)) return null;
   const python = model.python;
@@ -81,17 +84,27 @@ function judge(model: ProjectModel, prot: Protections, v: ViewFacts): { messageI
     // An authentication class that refuses requests without a credential leaves no anonymous caller.
     const auths = ownAuth ?? prot.drf.authentications ?? [];
     if (auths.some((q) => refusesAnonymous(python, q))) return null;
+    const permSrc = evidenceOf(model, v, 'permission_classes') ?? `the project default, \`DEFAULT_PERMISSION_CLASSES\` (DRF's \`AllowAny\` when unset): ${(prot.drf.permissions ?? []).map((q) => q.split('.').pop()).join(', ') || 'empty'}`;
     if (ownPerm && (ownPerm.length === 0 || ownPerm.every(isAllowAny))) {
-      return { messageId: 'allowAny', data: { perm: ownPerm.length ? 'allow any client (`AllowAny`)' : 'are empty' } };
+      return { messageId: 'allowAny', data: { perm: ownPerm.length ? 'allow any client' : 'are empty', permSrc } };
     }
     if (ownAuth && ownAuth.length === 0) {
       const perms = ownPerm ?? prot.drf.permissions;
-      if (perms && (perms.length === 0 || perms.every(isAllowAny))) return { messageId: 'noAuthentication', data: {} };
+      if (perms && (perms.length === 0 || perms.every(isAllowAny))) return { messageId: 'noAuthentication', data: { permSrc, authSrc: evidenceOf(model, v, 'authentication_classes') ?? '`authentication_classes = []`' } };
     }
     return null;
   }
   const csrf = v.decos.find((d) => endsWith(d.q, 'csrf_exempt') && (!d.method || ['dispatch', 'post', 'put', 'patch', 'delete'].includes(d.method)));
-  if (csrf) return { messageId: 'csrfExemptNoAuth', data: {} };
+  if (csrf) return { messageId: 'csrfExemptNoAuth', data: { csrfSrc: `${csrf.mod.path}:${csrf.node.line}` } };
+  return null;
+}
+
+/** Where a DRF list comes from, as written: `@permission_classes([AllowAny])` at file:line, or `permission_classes = [...]` at file:line. */
+function evidenceOf(model: ProjectModel, v: ViewFacts, name: string): string | null {
+  const d = v.decos.find((x) => endsWith(x.q, name) && x.node.type === 'call');
+  if (d) return `\`@${d.mod.text(d.node).split('\n')[0].slice(0, 70)}\` at ${d.mod.path}:${d.node.line}`;
+  const a = drfAttr(model.python, v, name);
+  if (a) return `\`${name} = ${a.mod.text(a.node).split('\n')[0].slice(0, 70)}\` at ${a.mod.path}:${a.node.line}`;
   return null;
 }
 

@@ -3,7 +3,7 @@
 import { defineRule } from '../../core/rule.js';
 import type { PyNode } from '../../python/parser.js';
 import type { PyFunction } from '../../python/module.js';
-import { codeText, dotted, field, walk } from '../../python/ast.js';
+import { codeText, dotted, field, named, walk } from '../../python/ast.js';
 import type { PythonProject } from '../../python/project.js';
 import { allImports } from '../../python/semantic/scopes.js';
 import { authSurface } from '../../urls/surface.js';
@@ -100,13 +100,29 @@ function isTokenGenerator(model: import('../../model/project.js').ProjectModel, 
   return /password_reset|reset_password|reset_link|forgot_password/i.test(fn.module.src);
 }
 
-/** The first predictable value that feeds the function's result. */
+type Hit = { node: PyNode; what: string; rank: number };
+
+/** The first predictable value that feeds the function's result (its `return` values and the assignments they read). */
 function predictableSource(python: PythonProject, fn: PyFunction, body: PyNode): { node: PyNode; what: string } | null {
-  const mod = fn.module;
-  const hits: { node: PyNode; what: string; rank: number }[] = [];
-  walk(body, (n) => {
-    if (n !== body && (n.type === 'function_definition' || n.type === 'class_definition')) return false;
+  const hits: Hit[] = [];
+  for (const expr of feedingExprs(fn, body)) hitsIn(python, fn.module, expr, hits);
+  if (!hits.length) return null;
+  hits.sort((x, y) => x.rank - y.rank || x.node.start - y.node.start);
+  return hits[0];
+}
+
+function hitsIn(python: PythonProject, mod: PyFunction['module'], expr: PyNode, hits: Hit[]): void {
+  walk(expr, (n) => {
+    if (n.type === 'function_definition' || n.type === 'class_definition' || n.type === 'lambda') return false;
     if (n.type === 'call') {
+      // A cache key (`cache.get(f"reset:{user.pk}")`) names where a token is kept; it is not the token.
+      const key = cacheKeyArg(n, mod);
+      if (key) {
+        const f = field(n, 'function');
+        if (f) hitsIn(python, mod, f, hits);
+        for (const a of named(field(n, 'arguments')!)) if (a !== key) hitsIn(python, mod, a, hits);
+        return false;
+      }
       const name = dotted(field(n, 'function'), mod.src) ?? '';
       const q = python.withoutLoading(() => python.qualifyNode(mod, n)) ?? name;
       if (/^random\.(?!SystemRandom)\w+$/.test(q)) hits.push({ node: n, what: `the \`random\` module (\`${name}()\`)`, rank: 0 });
@@ -124,9 +140,65 @@ function predictableSource(python: PythonProject, fn: PyFunction, body: PyNode):
     }
     return true;
   });
-  if (!hits.length) return null;
-  hits.sort((x, y) => x.rank - y.rank || x.node.start - y.node.start);
-  return hits[0];
 }
 
+/**
+ * The expressions whose values reach the function's result: each `return` value, then (to a fixed
+ * point) the right-hand side of every assignment to a name or attribute those expressions read.
+ * A value written elsewhere (a cache entry, a log line) does not make the token.
+ */
+function feedingExprs(fn: PyFunction, body: PyNode): PyNode[] {
+  const mod = fn.module;
+  const returns: PyNode[] = [];
+  const assigns: { left: PyNode; right: PyNode }[] = [];
+  walk(body, (n) => {
+    if (n !== body && (n.type === 'function_definition' || n.type === 'class_definition' || n.type === 'lambda')) return false;
+    if (n.type === 'return_statement') {
+      const e = named(n)[0];
+      if (e) returns.push(e);
+    } else if (n.type === 'assignment' || n.type === 'augmented_assignment') {
+      const left = field(n, 'left');
+      const right = field(n, 'right');
+      if (left && right) assigns.push({ left, right });
+    }
+    return true;
+  });
+  const needed = new Set<string>();
+  const out: PyNode[] = [];
+  const need = (e: PyNode) => {
+    out.push(e);
+    walk(e, (n) => {
+      if (n.type === 'identifier' || n.type === 'attribute') needed.add(mod.text(n));
+      return true;
+    });
+  };
+  returns.forEach(need);
+  const taken = new Set<number>();
+  for (let changed = true; changed; ) {
+    changed = false;
+    assigns.forEach((a, i) => {
+      if (taken.has(i)) return;
+      const targets = a.left.type === 'identifier' || a.left.type === 'attribute' || a.left.type === 'subscript' ? [a.left] : named(a.left);
+      if (!targets.some((t) => needed.has(mod.text(t.type === 'subscript' ? field(t, 'value') ?? t : t)))) return;
+      taken.add(i);
+      need(a.right);
+      changed = true;
+    });
+  }
+  return out;
+}
 
+/** The key argument of a cache/redis call (`cache.get(key)`, `caches['x'].set(key, v)`, `redis.get(key)`), or null. */
+function cacheKeyArg(call: PyNode, mod: PyFunction['module']): PyNode | null {
+  const f = field(call, 'function');
+  if (f?.type !== 'attribute') return null;
+  const m = field(f, 'attribute');
+  if (!m || !/^(get|set|add|delete|get_or_set|incr|decr|touch|has_key|setex|getdel|expire|exists)$/.test(mod.text(m))) return null;
+  const obj = field(f, 'object');
+  if (!obj || !/cache|redis/i.test(mod.text(obj))) return null;
+  const args = field(call, 'arguments');
+  if (!args) return null;
+  const list = named(args).filter((a) => a.type !== 'comment');
+  const kw = list.find((a) => a.type === 'keyword_argument' && mod.text(field(a, 'name')!) === 'key');
+  return kw ?? list.find((a) => a.type !== 'keyword_argument') ?? null;
+}

@@ -32,7 +32,7 @@ export default defineRule<MessageIds>({
     },
     fix: 'Lower `SESSION_COOKIE_AGE` to the working day or less (e.g. `8 * 60 * 60`), and/or set `SESSION_EXPIRE_AT_BROWSER_CLOSE = True`; bind sessions to the certificate so they end when it does.',
     messages: {
-      tooLong: '`SESSION_COOKIE_AGE` is {{age}} ({{seconds}} s){{env}}, above {{max}}, and sessions do not end when the browser closes.',
+      tooLong: '`SESSION_COOKIE_AGE` is {{age}} ({{seconds}} s){{env}}, above {{max}}, and sessions do not end when the browser closes ({{close}}).',
     },
   },
   check(ctx) {
@@ -46,7 +46,8 @@ export default defineRule<MessageIds>({
       if (close && pyTruthy(close.value) !== false) continue;
       if (!close && p.opaque) continue;
       if (!first(siteKey(s.site))) continue;
-      ctx.report({ messageId: 'tooLong', data: { age: duration(s.value), seconds: s.value, env: envNote(s.tree), max: duration(max) }, at: at(s.site) });
+      const closeNote = close ? `\`SESSION_EXPIRE_AT_BROWSER_CLOSE\` is False at ${close.site.file}:${close.site.line}` : '`SESSION_EXPIRE_AT_BROWSER_CLOSE` is not set; Django defaults it to False';
+      ctx.report({ messageId: 'tooLong', data: { age: duration(s.value), seconds: s.value, env: envNote(s.tree), max: duration(max), close: closeNote }, at: at(s.site) });
     }
   },
 });

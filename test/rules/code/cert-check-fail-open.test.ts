@@ -101,6 +101,30 @@ ruleTester.run('cert-check-fail-open', {
         `,
       },
     },
+    {
+      name: 'a user not found for the certificate is created (autocreate, not a check failing open)',
+      files: {
+        'app/backends.py': `${HEAD}
+          from django.contrib.auth import get_user_model
+          from cryptography.x509.oid import NameOID
+
+          class IssuedCertBackend:
+              def authenticate(self, request, **kwargs):
+                  pem = request.META.get('SSL_CLIENT_CERT')
+                  if not pem:
+                      return None
+                  cert = x509.load_pem_x509_certificate(pem.encode())
+                  cert.verify_directly_issued_by(CA)
+                  name = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value
+                  account_model = get_user_model()
+                  try:
+                      account = account_model.objects.get(username=name)
+                  except account_model.DoesNotExist:
+                      account = account_model.objects.create_user(username=name)
+                  return account
+        `,
+      },
+    },
   ],
   invalid: [
     {

@@ -31,6 +31,21 @@ ruleTester.run('xfcc-untrusted-element', {
       },
       rules: ['xfcc-untrusted-element'],
     },
+    {
+      name: 'a single-value header whose name only starts like XFCC (X-Forwarded-Client-Cert-Subject) is a DN, not an element list',
+      files: {
+        'app/views.py': `
+          from django.contrib.auth.models import User
+          from django.http import JsonResponse
+          def who(request):
+              subject = request.headers['X-Forwarded-Client-Cert-Subject']
+              first_rdn = subject.split(',')[0]
+              user = User.objects.get(username=first_rdn)
+              return JsonResponse({'user': user.username})
+        `,
+      },
+      rules: ['xfcc-untrusted-element'],
+    },
   ],
   invalid: [
     {
@@ -64,6 +79,30 @@ ruleTester.run('xfcc-untrusted-element', {
         `,
       },
       errors: [{ ruleId: 'xfcc-untrusted-element', line: 5 }],
+      rules: ['xfcc-untrusted-element'],
+    },
+    {
+      name: "a DRF ViewSet's extra @action parses XFCC naively",
+      files: {
+        'api/viewsets.py': `
+          from rest_framework import viewsets
+          from rest_framework.decorators import action
+          from rest_framework.response import Response
+          from .models import Sensor
+
+          class SensorViewSet(viewsets.ModelViewSet):
+              queryset = Sensor.objects.all()
+
+              @action(detail=True, methods=['post'], url_path='check-in')
+              def check_in(self, request, pk=None):
+                  header = request.META.get('HTTP_X_FORWARDED_CLIENT_CERT', '')
+                  uri = header.split(',')[0].partition('URI=')[2]
+                  sensor = Sensor.objects.get(pk=pk, spiffe_id=uri)
+                  sensor.touch()
+                  return Response({'ok': True})
+        `,
+      },
+      errors: [{ ruleId: 'xfcc-untrusted-element', line: 12 }],
       rules: ['xfcc-untrusted-element'],
     },
   ],
