@@ -6,7 +6,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { insideRoot } from '../core/safe-fs.js';
-import { readText } from '../scan/discover.js';
+import { readText } from '../core/read.js';
 
 export interface Pin {
   version: string;
