@@ -8,7 +8,7 @@ import type { Format } from '../report/index.js';
 import { DEFAULTS } from '../probe/defaults.js';
 import { createProgress } from './progress.js';
 import { registerFixCommand } from '../fix/command.js';
-import { exitCodeFor, FORMATS, writeOutput } from './main.js';
+import { exitCodeFor, FORMATS, writeOutput } from './output.js';
 import { isTerminal, writeStdout } from '../core/stdio.js';
 
 function collect(value: string, prev: string[]): string[] {

@@ -5,11 +5,12 @@
 // rule catalogue, the probe/pki/fix commands) are imported only by the command that needs them.
 
 import { Command, CommanderError, Option } from 'commander';
-import { writeFileSync, statSync } from 'node:fs';
-import { writeFileAtomic } from '../core/safe-fs.js';
+import { exitCodeFor, FORMATS, writeOutput } from './output.js';
+
+export { exitCodeFor, FORMATS, writeOutput };
 import { visibleLine } from '../core/sanitize.js';
 import { UsageError } from '../core/errors.js';
-import { SEVERITIES, severityRank, type Report, type Severity } from '../core/types.js';
+import { SEVERITIES, type Severity } from '../core/types.js';
 import { VERSION } from '../version.js';
 import type { Format } from '../report/index.js';
 import { createProgress } from './progress.js';
@@ -17,40 +18,12 @@ import { isTerminal, writeStderr, writeStdout } from '../core/stdio.js';
 import { mark, now, phaseMarks, timeTotals } from '../core/timing.js';
 import { jitState, wasmState } from '../core/tiering.js';
 
-export const FORMATS = ['text', 'json', 'sarif', 'html'] as const;
 
 function collect(value: string, prev: string[]): string[] {
   return [...prev, value];
 }
 
-export function writeOutput(text: string, output: string | undefined): void {
-  if (!output) {
-    writeStdout(text.endsWith('\n') ? text : text + '\n');
-    return;
-  }
-  // A regular file (or a new one) is replaced atomically: readers never see half a report. Anything
-  // else (`/dev/null`, `/dev/stdout`, a FIFO) is written to in place: renaming over it would
-  // replace the device or pipe with a file.
-  let special = false;
-  try {
-    special = !statSync(output).isFile();
-  } catch {
-    special = false;
-  }
-  try {
-    if (special) {
-      writeFileSync(output, text);
-      return;
-    }
-    writeFileAtomic(output, text, 0o644);
-  } catch (e) {
-    throw new UsageError(`cannot write --output ${output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-}
 
-export function exitCodeFor(report: Report, failOn: Severity): number {
-  return report.findings.some((f) => severityRank(f.severity) >= severityRank(failOn)) ? 1 : 0;
-}
 
 function buildProgram(): Command {
   const program = new Command();

@@ -2,6 +2,7 @@
 // `meta` is the single source of truth for the catalogue (`mtls-audit rules`), docs/rules/<id>.md
 // and the SARIF rule metadata. `check` queries the shared ProjectModel and reports through `ctx`.
 
+import type { DiagramPlace } from './identity-flow.js';
 import type { Finding, Layer, Location, RelatedLocation, Severity } from './types.js';
 import type { ProjectModel } from '../model/project.js';
 
@@ -29,6 +30,8 @@ export interface RuleMeta<M extends string = string> {
   fix: string;
   /** Message templates with {{placeholders}}. */
   messages: Record<M, string>;
+  /** Its place in the identity-flow picture (which link or check its findings break), if any. */
+  diagram?: DiagramPlace;
 }
 
 export interface ReportDescriptor<M extends string> {

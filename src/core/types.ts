@@ -82,5 +82,5 @@ export interface Report {
   /** Probe only: cases that could not be judged or were not run, with the reason. */
   notes?: { case: string; status: 'inconclusive' | 'not-run' | 'passed'; reason: string }[];
   /** Scan only: the path a client identity takes per proxy route, with the links findings break (drawn by `--format html`). */
-  identityFlows?: import('../report/identity-flow.js').IdentityFlow[];
+  identityFlows?: import('./identity-flow.js').IdentityFlow[];
 }

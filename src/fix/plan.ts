@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { insideRoot } from '../core/safe-fs.js';
-import { safeGit } from './apply.js';
+import { safeGit } from './git.js';
 import { join, posix, resolve } from 'node:path';
 import { UsageError } from '../core/errors.js';
 import type { Finding, Report } from '../core/types.js';

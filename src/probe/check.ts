@@ -5,8 +5,7 @@
 
 import type { Identities } from './identities.js';
 import type { Refs } from './judge.js';
-import type { LoginResult } from './login.js';
-import type { Assessment, ClientIdentity, Outcome, ProbeRequest } from './types.js';
+import type { Assessment, ClientIdentity, LoginResult, Outcome, ProbeRequest } from './types.js';
 
 /**
  * Session mode of a protected path: the legitimate certificate alone was not served there (401,

@@ -14,7 +14,9 @@
 import { PRIORITY, req, type CheckContext } from './check.js';
 import { cookieHeader, setCookies } from './cookies.js';
 import { describe, header, statusClass } from './judge.js';
-import type { ClientIdentity, Outcome, ProbeRequest } from './types.js';
+import type { ClientIdentity, LoginResult, Outcome, ProbeRequest } from './types.js';
+
+export type { LoginResult };
 
 export const MAX_REDIRECTS = 3;
 
@@ -98,17 +100,6 @@ export interface LoginRoute {
   who: string;
 }
 
-export interface LoginResult {
-  path: string;
-  /** Every exchange of the login, in order. */
-  steps: Outcome[];
-  /** The session: cookies as they stand after the login. */
-  cookies: Map<string, string>;
-  /** The last answer. */
-  final: Outcome;
-  /** Why the login stopped where it did (a redirect not followed, a form that posts elsewhere…), or null. */
-  stopped: string | null;
-}
 
 type LoginCtx = Pick<CheckContext, 'send' | 'url'>;
 

@@ -95,3 +95,16 @@ export interface ProbeOptions {
   /** Progress callback (stderr progress bar on a TTY). */
   onProgress?: (sent: number, max: number, what: string) => void;
 }
+
+/** A certificate login as the probe performed it (src/probe/login.ts). */
+export interface LoginResult {
+  path: string;
+  /** Every exchange of the login, in order. */
+  steps: Outcome[];
+  /** The session: cookies as they stand after the login. */
+  cookies: Map<string, string>;
+  /** The last answer. */
+  final: Outcome;
+  /** Why the login stopped where it did (a redirect not followed, a form that posts elsewhere…), or null. */
+  stopped: string | null;
+}

@@ -21,3 +21,4 @@ export { blockDenies } from './flow/conditions.js';
 export { rootKindOf } from './flow/roots.js';
 export { FlowAnalyzer } from './flow/analyzer.js';
 export { buildCodeModel, describeFlows, provenanceDenies } from './flow/entry-points.js';
+export { derivesFrom, isFingerprintish, isIssuerish, isSerialish, isSubjectish, pinnedByFingerprint } from './flow/value-queries.js';

@@ -8,8 +8,7 @@
 // the handlers that read the client identity with the checks they do (✓), leave to the proxy
 // (✓ proxy) or miss (✗). Everything is escaped (see html-util.ts).
 
-import type { FlowCheck, FlowFact, FlowHandler, FlowLink, FlowNode, IdentityFlow, LinkState } from './identity-flow.js';
-import { CHECK_LABEL } from './identity-flow.js';
+import { CHECK_LABEL, type FlowCheck, type FlowFact, type FlowHandler, type FlowLink, type FlowNode, type IdentityFlow, type LinkState } from '../core/identity-flow.js';
 import type { Severity } from '../core/types.js';
 import { esc, ICON, plural, inlineCode } from './html-util.js';
 

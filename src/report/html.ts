@@ -14,11 +14,12 @@ import { sha256 } from '../core/hash.js';
 import type { Finding, Report, Severity } from '../core/types.js';
 import { SEVERITIES, severityRank } from '../core/types.js';
 import { compareInGroup, groupFindings, groupKey } from './order.js';
-import type { RenderOptions } from './index.js';
+import type { RenderOptions } from './options.js';
 import { SourceLines } from './sources.js';
 import { CWE_NAMES, cweUrl } from './catalogue.js';
 import { ruleById } from '../rules/index.js';
-import { findingKey, probeIdentityFlows, type IdentityFlow } from './identity-flow.js';
+import { probeIdentityFlows } from './identity-flow.js';
+import { findingKey, type IdentityFlow } from '../core/identity-flow.js';
 import { brokenCount, renderFlows, type FindingAnchor } from './flow-diagram.js';
 import { esc, ICON, inlineCode, plural, token, visible } from './html-util.js';
 

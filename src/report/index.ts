@@ -6,14 +6,8 @@ import { renderText } from './text.js';
 import { renderSarif } from './sarif.js';
 import { renderHtml } from './html.js';
 
-export type Format = 'text' | 'json' | 'sarif' | 'html';
-
-export interface RenderOptions {
-  color?: boolean;
-  /** Scanned root as given, for resolving artifact locations. */
-  root?: string;
-  verbose?: boolean;
-}
+export type { Format, RenderOptions } from './options.js';
+import type { Format, RenderOptions } from './options.js';
 
 export function renderReport(report: Report, format: Format, opts: RenderOptions = {}): string {
   switch (format) {

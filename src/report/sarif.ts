@@ -10,7 +10,7 @@ import type { RuleMeta } from '../core/rule.js';
 import type { Finding, Report, Severity } from '../core/types.js';
 import { allRules } from '../rules/index.js';
 import { DOCS_BASE, VERSION } from '../version.js';
-import type { RenderOptions } from './index.js';
+import type { RenderOptions } from './options.js';
 import { cweNumber, helpUri, pascalCase, problemSeverity, rulesById, sarifLevel, SECURITY_SEVERITY } from './catalogue.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';

@@ -10,7 +10,7 @@ import { SEVERITIES } from '../core/types.js';
 import { compareInGroup, groupFindings, groupKey } from './order.js';
 import { SourceLines } from './sources.js';
 import { visible } from '../core/sanitize.js';
-import type { RenderOptions } from './index.js';
+import type { RenderOptions } from './options.js';
 
 /** Lines of context shown above and below the flagged line. */
 export const CONTEXT_LINES = 2;

@@ -12,7 +12,8 @@ import { getPythonParser } from '../python/parser.js';
 import { cacheSalt, isInside, ParseCache, parserFor } from './cache.js';
 import { PythonProject } from '../python/project.js';
 import type { PyModule } from '../python/module.js';
-import { scanRules } from '../rules/index.js';
+import { diagramOf, scanRules } from '../rules/index.js';
+import { buildIdentityFlows } from '../model/identity-flow.js';
 import type { ProjectModel } from '../model/project.js';
 import { buildCodeModel, describeFlows } from '../python/flow.js';
 import { buildSettings } from '../settings/resolve.js';
@@ -220,7 +221,7 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
     target: opts.path,
     findings: kept,
     suppressed,
-    identityFlows: (await import('../report/identity-flow.js')).buildIdentityFlows(model, kept),
+    identityFlows: buildIdentityFlows(model, kept, diagramOf),
     errors: dedupeErrors(errors),
     stats: {
       durationMs: Math.round((now() - t0) * 10) / 10,

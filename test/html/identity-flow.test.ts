@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runScan } from '../../src/scan/engine.js';
-import { findingKey, probeIdentityFlows, probeLeg, type IdentityFlow } from '../../src/report/identity-flow.js';
+import { probeIdentityFlows, probeLeg } from '../../src/report/identity-flow.js';
+import { findingKey, type IdentityFlow } from '../../src/core/identity-flow.js';
 import type { Report } from '../../src/core/types.js';
 import { REPO_ROOT, writeTree } from '../helpers/rule-tester.js';
 

@@ -10,6 +10,7 @@ export default defineRule({
     name: 'Client certificate trusted without verifying its chain',
     cwe: ['CWE-295', 'CWE-347'],
     severity: 'high',
+    diagram: { check: 'chain' },
     docs: {
       summary: 'A parsed client certificate is trusted without verifying that its signature chains to a pinned CA.',
       whyBad:

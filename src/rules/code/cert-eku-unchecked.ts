@@ -10,6 +10,7 @@ export default defineRule({
     name: 'Client certificate purpose (EKU) never checked',
     cwe: ['CWE-295'],
     severity: 'medium',
+    diagram: { check: 'eku' },
     docs: {
       summary: 'No check that the certificate\'s Extended Key Usage contains clientAuth (and that key usage allows digitalSignature).',
       whyBad:

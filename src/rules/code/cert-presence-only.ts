@@ -16,6 +16,7 @@ export default defineRule({
     name: 'Access decided by the presence of a client certificate',
     cwe: ['CWE-287', 'CWE-306'],
     severity: 'critical',
+    diagram: { check: 'identity' },
     docs: {
       summary: 'Access is granted because a client-certificate value (PEM, DN, verify flag) is present, with no identity decision on its contents.',
       whyBad:

@@ -10,6 +10,7 @@ export default defineRule({
     name: 'Client certificate revocation never checked',
     cwe: ['CWE-299'],
     severity: 'medium',
+    diagram: { check: 'revocation' },
     docs: {
       summary: 'No CRL, OCSP or deny-list check in the app, and none at the proxy in the scanned tree.',
       whyBad: 'A stolen or leaked client key stays valid until the certificate expires — often a year or more. Revocation is the only way to withdraw it sooner.',

@@ -11,6 +11,7 @@ export default defineRule({
     name: 'Client certificate parsed but its subject never decides',
     cwe: ['CWE-287', 'CWE-295'],
     severity: 'high',
+    diagram: { check: 'identity' },
     docs: {
       summary: 'A certificate is parsed, but no subject/SAN value (or fingerprint, or issuer+serial) feeds the authorization decision.',
       whyBad: 'Every certificate the CA ever issued — to any user, device or service — gets the same access. mTLS has proved transport identity, but the application never turned it into an application identity.',

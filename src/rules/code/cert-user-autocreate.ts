@@ -19,6 +19,7 @@ export default defineRule({
     name: 'Users created automatically from certificates',
     cwe: ['CWE-287'],
     severity: 'high',
+    diagram: { check: 'identity' },
     docs: {
       summary: 'A Django user is created on first sight of any trusted certificate (`RemoteUserBackend` with `create_unknown_user` left True, `get_or_create(username=cn)`).',
       whyBad: 'Every certificate the CA issues — to a partner, a build agent, a test harness — silently becomes an account, and whatever default groups or permissions new users get. Enrolment is an authorisation decision; auto-creation skips it.',

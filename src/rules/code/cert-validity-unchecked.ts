@@ -10,6 +10,7 @@ export default defineRule({
     name: 'Client certificate expiry never checked',
     cwe: ['CWE-298'],
     severity: 'medium',
+    diagram: { check: 'validity' },
     docs: {
       summary: "The certificate's notAfter is never compared with the current time (the seed's \"implement proper datetime checks here\").",
       whyBad:

@@ -22,6 +22,7 @@ export default defineRule({
     name: 'User bound to a certificate by a weak attribute',
     cwe: ['CWE-287'],
     severity: 'medium',
+    diagram: { check: 'identity' },
     docs: {
       summary: 'The user is looked up by a subject attribute (CN, O, OU, email), a DN string, the serial without the issuer, or the issuer\'s CN.',
       whyBad:

@@ -10,6 +10,7 @@ export default defineRule({
     name: 'Authorization by string matching on a DN',
     cwe: ['CWE-287', 'CWE-20'],
     severity: 'high',
+    diagram: { check: 'identity' },
     docs: {
       summary: 'Authorization by substring, regex, `startswith` or `split(\',\')` on a DN string, including extracting the CN from a DN string that way.',
       whyBad:

@@ -12,6 +12,7 @@ export default defineRule({
     name: 'Session outlives the client certificate',
     cwe: ['CWE-613'],
     severity: 'medium',
+    diagram: { check: 'session' },
     docs: {
       summary: '`PersistentRemoteUserMiddleware`, `force_logout_if_no_header = False`, or an "already authenticated → return" short-cut lets the session outlive the certificate.',
       whyBad: 'After the first authenticated request the certificate is no longer consulted: requests without it (from another machine with the stolen cookie, or after the certificate was revoked) stay logged in until the session expires.',

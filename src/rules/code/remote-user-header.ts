@@ -16,6 +16,7 @@ export default defineRule({
     name: 'REMOTE_USER taken from a request header',
     cwe: ['CWE-290'],
     severity: 'critical',
+    diagram: { check: 'provenance', provenance: true },
     docs: {
       summary: 'A `RemoteUserMiddleware`/`RemoteUserBackend` subclass or DRF `RemoteUserAuthentication` reads the user from an `HTTP_…` header.',
       whyBad: 'Django\'s documentation warns about exactly this: a header is set by the client unless every path to the app strips and overwrites it. Anyone who reaches the app (or a route that does not overwrite the header) logs in as any user by sending `X-Remote-User: admin`.',

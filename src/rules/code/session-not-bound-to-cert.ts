@@ -16,6 +16,7 @@ export default defineRule({
     name: 'Session not bound to the client certificate',
     cwe: ['CWE-384', 'CWE-287'],
     severity: 'high',
+    diagram: { check: 'session' },
     docs: {
       summary: '`login()` or a session is created from a certificate identity without both storing the certificate fingerprint in the session and re-checking it on later requests.',
       whyBad: 'Once the session cookie exists, the certificate no longer matters: a stolen cookie works from a machine with another certificate or none, and a revoked certificate keeps its session alive. Storing the fingerprint alone is not binding — it must be compared on every request.',

@@ -11,6 +11,7 @@ export default defineRule({
     name: 'Certificate or identity trusted from a forgeable request header',
     cwe: ['CWE-290', 'CWE-287'],
     severity: 'critical',
+    diagram: { check: 'provenance', provenance: true },
     docs: {
       summary: 'A client certificate or identity is read from a request header and used for authentication with no proof that the trusted proxy set it.',
       whyBad:

@@ -4,7 +4,10 @@ import type { RelatedLocation } from '../../core/types.js';
 import type { PyNode } from '../../python/parser.js';
 import type { PyModule } from '../../python/module.js';
 import type { AVal, CertFlow, FlowEvent, ParseSite, SourceRead } from '../../python/flow.js';
-import { provenanceDenies, rawKinds, tainted } from '../../python/flow.js';
+import { derivesFrom, isFingerprintish, isIssuerish, isSerialish, isSubjectish, pinnedByFingerprint } from '../../python/flow.js';
+
+export { derivesFrom, isFingerprintish, isIssuerish, isSerialish, isSubjectish, pinnedByFingerprint };
+import { provenanceDenies, tainted } from '../../python/flow.js';
 import type { ProjectModel } from '../../model/project.js';
 import { provesProvenance, revocationAtProxy, verifiedAtProxy } from '../../deploy/facts.js';
 import { drfRequiresUser } from './drf-permissions.js';
@@ -103,29 +106,6 @@ export function checks(flow: CertFlow, what: Ev<'check'>['what']): Ev<'check'>[]
   return events(flow, 'check').filter((e) => e.what === what);
 }
 
-export function derivesFrom(v: AVal, p: ParseSite): boolean {
-  return v.parses.has(p) || [...v.parses].some((q) => q.node === p.node);
-}
-
-export function isSubjectish(v: AVal): boolean {
-  if (v.kinds.has('subject-attr') || v.kinds.has('subject')) return true;
-  if (v.kinds.has('dn-string') && !v.kinds.has('issuer')) return true;
-  const rk = rawKinds(v);
-  return rk.has('dn') || rk.has('cn');
-}
-
-export function isFingerprintish(v: AVal): boolean {
-  return v.kinds.has('fingerprint') || rawKinds(v).has('fingerprint');
-}
-
-export function isSerialish(v: AVal): boolean {
-  return v.kinds.has('serial') || rawKinds(v).has('serial');
-}
-
-export function isIssuerish(v: AVal): boolean {
-  return v.kinds.has('issuer') || v.kinds.has('issuer-attr') || rawKinds(v).has('issuer-dn');
-}
-
 export function uniqueBy<T>(xs: T[], key: (x: T) => string): T[] {
   const seen = new Set<string>();
   return xs.filter((x) => {
@@ -221,43 +201,3 @@ export function identityDecidedElsewhere(model: ProjectModel, flow: CertFlow): b
   return false;
 }
 
-/**
- * The certificate parsed at `p` decides only through its fingerprint matched against something
- * enrolled (a binding row, a pinned value, the fingerprint stored in the session): a self-minted
- * certificate cannot match, so the exact certificate is the trust anchor. Any decision on its
- * subject, issuer or serial (deny-lists and presence tests aside) takes that away.
- */
-export function pinnedByFingerprint(flow: CertFlow, p: ParseSite): boolean {
-  const fromP = (v: AVal) => derivesFrom(v, p);
-  const nameUse = (v: AVal) => fromP(v) && !isFingerprintish(v) && (isSubjectish(v) || isIssuerish(v) || isSerialish(v));
-  const pin = (v: AVal) => fromP(v) && isFingerprintish(v);
-  let pinned = false;
-  for (const e of flow.events) {
-    switch (e.t) {
-      case 'lookup': {
-        if (e.denyList) break;
-        const vals = [...e.kw.entries()].filter(([k]) => !/revoked|active|enabled|disabled/.test(k)).map(([, v]) => v).concat(e.args);
-        if (vals.some(nameUse)) return false;
-        if (vals.some(pin)) pinned = true;
-        break;
-      }
-      case 'session-compare':
-        if (pin(e.other)) pinned = true;
-        break;
-      case 'compare':
-        if (e.presenceLike) break;
-        if (e.vals.some(nameUse)) return false;
-        if (/^(==|!=|in|not in|compare_digest)$/.test(e.op) && e.vals.some(pin)) pinned = true;
-        break;
-      case 'dnop':
-        if (fromP(e.val)) return false;
-        break;
-      case 'cond':
-        if (!e.presence && !e.truthiness && (e.denies || e.grants) && nameUse(e.val)) return false;
-        break;
-      default:
-        break;
-    }
-  }
-  return pinned;
-}

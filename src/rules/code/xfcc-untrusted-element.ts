@@ -10,6 +10,7 @@ export default defineRule({
     name: 'Identity taken from an untrusted X-Forwarded-Client-Cert element',
     cwe: ['CWE-290'],
     severity: 'high',
+    diagram: { check: 'provenance', provenance: true },
     docs: {
       summary: 'Identity is taken from any element of `X-Forwarded-Client-Cert` (or a naive `split(\',\')` of it) instead of the element appended by the trusted hop.',
       whyBad:

@@ -15,6 +15,7 @@ export default defineRule<MessageIds>({
     name: 'App server reachable without the proxy while Django trusts proxy headers',
     cwe: ['CWE-290'],
     severity: 'high',
+    diagram: { link: 'bypass' },
     docs: {
       summary: 'The Django app server listens where clients can reach it directly (gunicorn/runserver on 0.0.0.0 outside a container, a Compose `ports:` entry on the app service, a Kubernetes NodePort/LoadBalancer Service, host networking) while the code trusts a certificate header the proxy is supposed to set.',
       whyBad:

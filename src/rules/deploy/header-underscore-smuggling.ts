@@ -18,6 +18,7 @@ export default defineRule<MessageIds>({
     name: 'Proxy passes underscore header names that Django maps onto the trusted key',
     cwe: ['CWE-290'],
     severity: 'high',
+    diagram: { link: 'headers' },
     docs: {
       summary: 'A proxy in front of the app passes request headers whose names contain underscores, while the Django code trusts an `HTTP_…` certificate or identity key.',
       whyBad:

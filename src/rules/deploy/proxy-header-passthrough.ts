@@ -16,6 +16,7 @@ export default defineRule<MessageIds>({
     name: 'Proxy passes a client-sent copy of the header Django trusts',
     cwe: ['CWE-290'],
     severity: 'critical',
+    diagram: { link: 'headers' },
     docs: {
       summary: 'A proxy route to the Django app does not overwrite, on every request, the certificate/identity header that the Django code trusts.',
       whyBad:

@@ -14,6 +14,7 @@ export default defineRule<MessageIds>({
     name: 'Client certificates verified without a revocation check',
     cwe: ['CWE-299'],
     severity: 'medium',
+    diagram: { link: 'tls' },
     docs: {
       summary: 'The proxy verifies client certificates against a CA (`on`/`optional`/`require`) but checks no CRL or OCSP, so a revoked certificate keeps working until it expires.',
       whyBad:

@@ -19,6 +19,7 @@ export default defineRule<MessageIds>({
     name: 'Client certificate forwarded or used without CA verification',
     cwe: ['CWE-295'],
     severity: 'critical',
+    diagram: { link: 'tls' },
     docs: {
       summary: 'The proxy requests a client certificate but does not verify it against a CA (`ssl_verify_client optional_no_ca`, `SSLVerifyClient optional_no_ca`, Traefik `RequestClientCert`/`RequireAnyClientCert`, ingress `auth-tls-verify-client: optional_no_ca`, HAProxy `verify none` or ignored verify errors, Envoy without `trusted_ca`) and still forwards or uses it.',
       whyBad:

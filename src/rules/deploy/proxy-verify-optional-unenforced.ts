@@ -17,6 +17,7 @@ export default defineRule<MessageIds>({
     name: 'Optional client verification whose result is not enforced',
     cwe: ['CWE-287'],
     severity: 'high',
+    diagram: { link: 'tls' },
     docs: {
       summary: 'Client certificates are optional at the proxy (nginx `optional`, Apache `SSLVerifyClient optional`, HAProxy `verify optional`, Traefik `VerifyClientCertIfGiven`, ingress `optional`) and the verification result (`$ssl_client_verify`, `ssl_c_used`/`ssl_c_verify`) is neither enforced at the proxy nor forwarded to and checked by Django.',
       whyBad:

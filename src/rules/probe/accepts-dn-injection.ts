@@ -6,6 +6,7 @@ export default defineProbeRule({
   name: 'DN injection accepted',
   cwe: ['CWE-287'],
   severity: 'high',
+  diagram: { check: 'identity' },
   docs: {
     summary: 'A certificate whose CN is unknown but whose subject embeds the legitimate CN in another attribute or an escaped value was served as the legitimate subject.',
     whyBad: 'A target that extracts the CN from a DN string by splitting on commas or searching for `CN=` can be fed `O=CN=alice` or `CN=x\\,CN=alice` by anyone the CA issues a certificate to.',

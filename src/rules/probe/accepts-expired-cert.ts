@@ -6,6 +6,7 @@ export default defineProbeRule({
   name: 'Expired or not-yet-valid certificate accepted',
   cwe: ['CWE-298'],
   severity: 'high',
+  diagram: { link: 'tls' },
   docs: {
     summary: 'A certificate for the legitimate subject outside its validity period was served as that subject.',
     whyBad: 'Expiry bounds how long a stolen or leaked key is useful; a target that ignores it (HAProxy `crt-ignore-err`, an app that never compares notAfter with now) accepts keys that were meant to be dead.',

@@ -6,6 +6,7 @@ export default defineProbeRule({
   name: 'Protected path served without a client certificate',
   cwe: ['CWE-306'],
   severity: 'critical',
+  diagram: { link: 'tls' },
   docs: {
     summary: 'A request with no client certificate on a protected path was served like the request with the legitimate certificate.',
     whyBad: 'Anyone who can reach the URL gets what the certificate was meant to protect: mutual TLS is not enforced on that path (an optional verification that is not checked, an unauthenticated view, or an app server reachable without the proxy).',

@@ -6,6 +6,7 @@ export default defineProbeRule({
   name: 'Revoked certificate accepted',
   cwe: ['CWE-299'],
   severity: 'high',
+  diagram: { link: 'tls' },
   docs: {
     summary: 'A certificate whose serial is listed on the CA\'s CRL was served as the legitimate subject.',
     whyBad: 'Revocation is how a lost laptop or a departed employee stops being trusted; a target that never checks the CRL keeps trusting them until expiry.',

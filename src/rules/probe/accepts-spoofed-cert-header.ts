@@ -6,6 +6,7 @@ export default defineProbeRule({
   name: 'Forged certificate header accepted',
   cwe: ['CWE-290'],
   severity: 'critical',
+  diagram: { link: 'headers' },
   docs: {
     summary: 'The legitimate certificate sent as a request header, without its private key, was served as its owner.',
     whyBad: 'A certificate is public data: anyone who has seen it (a TLS log, a mail signature, a CT-like inventory) can paste it into the header the app trusts. Validating the forwarded certificate\'s chain does not help; only provenance does.',

@@ -6,6 +6,7 @@ export default defineProbeRule({
   name: 'Forged identity header accepted',
   cwe: ['CWE-290'],
   severity: 'critical',
+  diagram: { link: 'headers' },
   docs: {
     summary: 'A forged identity header (subject DN, verify flag, XFCC, Remote-User…) was served as the legitimate subject.',
     whyBad: 'A header that says who the client is, or that verification succeeded, is only as trustworthy as the hop that set it; if a client can send it, a client can be anyone.',

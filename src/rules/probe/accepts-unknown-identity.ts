@@ -6,6 +6,7 @@ export default defineProbeRule({
   name: 'Certificate of an unknown subject accepted',
   cwe: ['CWE-287'],
   severity: 'high',
+  diagram: { check: 'identity' },
   docs: {
     summary: 'A valid certificate from the trusted CA whose subject maps to no user was served.',
     whyBad: 'mTLS proves transport identity only: a target that lets in every certificate the CA ever issued (or enrols unknown subjects on first sight) authorises services and people it never meant to.',

@@ -6,6 +6,7 @@ export default defineProbeRule({
   name: 'Certificate from an untrusted CA accepted',
   cwe: ['CWE-295'],
   severity: 'critical',
+  diagram: { link: 'tls' },
   docs: {
     summary: 'A certificate for the legitimate subject, issued by a CA the target must not trust, was served as that subject.',
     whyBad: 'Anyone can create a CA, including one that copies the trusted CA\'s name, and issue a certificate for any user: a target that does not verify the signature chain (nginx `optional_no_ca`, an app that compares issuer names) accepts it.',

@@ -6,6 +6,7 @@ export default defineProbeRule({
   name: 'Certificate without clientAuth EKU accepted',
   cwe: ['CWE-295'],
   severity: 'medium',
+  diagram: { link: 'tls' },
   docs: {
     summary: 'A certificate for the legitimate subject whose Extended Key Usage is serverAuth only was served as that subject.',
     whyBad: 'A server certificate (for example one of the CA\'s own web servers, whose key sits on many hosts) is then usable as a client identity.',

@@ -6,6 +6,7 @@ export default defineProbeRule({
   name: 'Password login not throttled',
   cwe: ['CWE-307'],
   severity: 'high',
+  diagram: { check: 'throttling' },
   docs: {
     summary: 'A bounded burst (at most 30) of failed password logins was answered with no 429, lockout or growing delay.',
     whyBad: 'A password login next to mTLS is the weakest door: without throttling it can be brute-forced at network speed.',

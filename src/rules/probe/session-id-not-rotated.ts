@@ -6,6 +6,7 @@ export default defineProbeRule({
   name: 'Pre-authentication session id survives login',
   cwe: ['CWE-384'],
   severity: 'high',
+  diagram: { check: 'session' },
   docs: {
     summary: 'A session id issued before authentication kept its value through the certificate login and then carried the authenticated identity.',
     whyBad: 'Session fixation: an attacker who plants a session id in the victim\'s browser owns the session once the victim authenticates.',

@@ -6,6 +6,7 @@ export default defineProbeRule({
   name: 'Session replayed under another certificate',
   cwe: ['CWE-384'],
   severity: 'high',
+  diagram: { check: 'session' },
   docs: {
     summary: 'A session cookie issued to the legitimate certificate was served as its owner when replayed with another certificate or with none, where that certificate or none alone is refused.',
     whyBad: 'A stolen cookie then outlives the certificate check: the session is not bound to the certificate that created it.',

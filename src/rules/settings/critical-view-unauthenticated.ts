@@ -23,6 +23,7 @@ export default defineRule<MessageIds>({
     name: 'State-changing view open to anonymous clients',
     cwe: ['CWE-306'],
     severity: 'critical',
+    diagram: { check: 'authentication' },
     docs: {
       summary: 'A state-changing view or endpoint in a certificate-authenticated application that allows anonymous access: DRF `permission_classes = [AllowAny]` (or `[]`), `authentication_classes = []` with permissions that let anonymous users through, or `csrf_exempt` with no authentication at all.',
       whyBad:

@@ -24,6 +24,7 @@ export default defineRule<MessageIds>({
     name: 'Login without brute-force protection',
     cwe: ['CWE-307'],
     severity: 'high',
+    diagram: { check: 'throttling' },
     docs: {
       summary: 'A password or token login (admin site, `LoginView`, DRF `obtain_auth_token`, simplejwt `TokenObtainPairView`, a custom view that checks passwords) with no throttling: no django-axes, django-ratelimit, DRF throttle class or attempt counter.',
       whyBad:

@@ -6,9 +6,9 @@
 import { spawn } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Report } from '../core/types.js';
+import type { Report } from '../src/core/types.js';
 
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = join(REPO_ROOT, 'bin', 'mtls-audit.js');
 
 /** Issue 5's goal: every target probed in at most 2 s wall. */
@@ -53,7 +53,7 @@ function runCli(args: string[]): Promise<{ ms: number; code: number | null; stdo
 }
 
 export async function benchProbe(opts: { runs?: number; warmup?: boolean } = {}): Promise<ProbeBenchResult> {
-  const { startLab, TARGET_NAMES } = await import('../../test/lab/harness.js');
+  const { startLab, TARGET_NAMES } = await import('../test/lab/harness.js');
   const runs = Math.max(1, opts.runs ?? 3);
   const t0 = performance.now();
   const lab = await startLab(TARGET_NAMES);
