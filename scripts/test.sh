@@ -25,4 +25,6 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 [ -d node_modules ] || npm ci
 npm run build --silent
-node --test --test-concurrency=2 dist/test/
+npm run lint --silent
+# Only *.test.js files are tests (dist/test also holds their helpers).
+node --test --test-concurrency=2 $(find dist/test -name '*.test.js' | sort)

@@ -41,6 +41,28 @@ function readBinary(path: string | undefined, flag: string): Buffer | undefined 
   }
 }
 
+/** The probe command's options, as commander parses them. */
+interface ProbeCliOptions {
+  cert: string;
+  key: string;
+  ca?: string;
+  caKey?: string;
+  crl?: string;
+  serverCa?: string;
+  backend?: string;
+  protectedPath: string[];
+  loginPath?: string;
+  passwordLogin?: string;
+  format: Format;
+  output?: string;
+  maxRequests: number;
+  timeout: number;
+  concurrency: number;
+  failOn: Severity;
+  verbose: boolean;
+  color: boolean;
+}
+
 export function registerProbeCommand(program: Command): void {
   program
     .command('probe')
@@ -64,7 +86,7 @@ export function registerProbeCommand(program: Command): void {
     .addOption(new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity').choices([...SEVERITIES]).default('low'))
     .option('-v, --verbose', 'list every request sent (and passed cases)', false)
     .option('--no-color', 'no colours in the text report')
-    .action(async (url: string, o) => {
+    .action(async (url: string, o: ProbeCliOptions) => {
       // The probe and its X.509 stack load only when the command runs.
       const [{ runProbe }, { renderRequestLog }, { renderReport }] = await Promise.all([import('../probe/probe.js'), import('../probe/evidence.js'), import('../report/index.js')]);
       const progress = createProgress('probe');
@@ -86,7 +108,7 @@ export function registerProbeCommand(program: Command): void {
         onProgress: (sent, max, what) => progress.update(sent, max, what),
       });
       progress.done();
-      const format = o.format as Format;
+      const format = o.format;
       let text = renderReport(report, format, { color: o.color !== false && !o.output && isTerminal(1), verbose: o.verbose });
       if (o.verbose) {
         const requests = renderRequestLog(log);
@@ -94,7 +116,7 @@ export function registerProbeCommand(program: Command): void {
         else process.stderr.write(requests);
       }
       writeOutput(text, o.output);
-      process.exitCode = exitCodeFor(report, o.failOn as Severity);
+      process.exitCode = exitCodeFor(report, o.failOn);
     });
 }
 
@@ -105,7 +127,7 @@ export function registerPkiCommand(program: Command): void {
     .argument('<dir>', 'directory to write (created if missing)')
     .option('--host <name>', 'a name for the server certificate (repeatable; default localhost and 127.0.0.1)', collect, [])
     .option('--force', 'overwrite existing files', false)
-    .action(async (dir: string, o) => {
+    .action(async (dir: string, o: { host: string[]; force: boolean }) => {
       const { createLabPki } = await import('../pki/lab.js');
       const pki = await createLabPki(dir, { hosts: o.host, force: o.force });
       const rel = (p: string) => relative(process.cwd(), p) || p;

@@ -25,6 +25,22 @@ function collect(value: string, prev: string[]): string[] {
 
 
 
+/** The scan command's options, as commander parses them. */
+interface ScanCliOptions {
+  config?: string;
+  rule: string[];
+  exclude: string[];
+  includeTests: boolean;
+  baseline?: string;
+  format: Format;
+  output?: string;
+  failOn: Severity;
+  color: boolean;
+  strict: boolean;
+  cache: boolean;
+  cacheDir?: string;
+}
+
 function buildProgram(): Command {
   const program = new Command();
   program
@@ -51,7 +67,7 @@ function buildProgram(): Command {
     .option('--strict', 'exit 2 when any input could not be analysed (the report still lists them under errors)', false)
     .option('--no-cache', 'do not read or write the per-file parse cache')
     .option('--cache-dir <dir>', 'parse cache directory (default: $XDG_CACHE_HOME/mtls-audit or ~/.cache/mtls-audit)')
-    .action(async (path: string, o, cmd: Command) => {
+    .action(async (path: string, o: ScanCliOptions, cmd: Command) => {
       const [{ loadConfig }, { runScan }] = await Promise.all([import('../config/load.js'), import('../scan/engine.js')]);
       const config = loadConfig(path, o.config);
       const progress = createProgress('scan');
@@ -71,7 +87,7 @@ function buildProgram(): Command {
       const failOn: Severity = cmd.getOptionValueSource('failOn') === 'cli' ? o.failOn : config.failOn ?? o.failOn;
       const { renderReport } = await import('../report/index.js');
       mark('scan');
-      writeOutput(renderReport(report, o.format as Format, { color: o.color !== false && !o.output && isTerminal(1), root: path }), o.output);
+      writeOutput(renderReport(report, o.format, { color: o.color !== false && !o.output && isTerminal(1), root: path }), o.output);
       mark('report');
       process.exitCode = exitCodeFor(report, failOn);
       // An input that could not be analysed may hide a finding: with --strict that is a failure of
@@ -86,7 +102,7 @@ function buildProgram(): Command {
     .command('rules')
     .description('the rule catalogue (RULES.md, as shipped)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
-    .action(async (o) => {
+    .action(async (o: { format: 'text' | 'json' | 'markdown' }) => {
       const [{ allRules }, { renderRulesCatalogue }] = await Promise.all([import('../rules/index.js'), import('../report/catalogue.js')]);
       writeStdout(renderRulesCatalogue(allRules, o.format));
     });

@@ -171,7 +171,7 @@ function parseConfig(path: string, text: string): unknown {
     const msg = oneLine(err.message).replace(/ at line \d+, column \d+:?$/, '');
     throw new UsageError(`invalid config ${path}: YAML syntax error${at ? ` at line ${at.line}, column ${at.col}` : ''}: ${msg}`);
   }
-  const value = doc.toJS({ maxAliasCount: 100 });
+  const value: unknown = doc.toJS({ maxAliasCount: 100 });
   return value === null || value === undefined ? {} : value;
 }
 

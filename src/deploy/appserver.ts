@@ -160,7 +160,10 @@ export function commandsIn(words: string[], mk: (kind: AppServer['kind'], binds:
       const binds: string[] = [];
       for (let i = 0; i < args.length; i++) {
         const a = args[i];
-        if (a === '-b' || a === '--bind' || a === '--host') (base === 'hypercorn' ? binds.push(args[++i] ?? '') : (host = args[++i]));
+        if (a === '-b' || a === '--bind' || a === '--host') {
+          if (base === 'hypercorn') binds.push(args[++i] ?? '');
+          else host = args[++i];
+        }
         else if (a.startsWith('--bind=') && base === 'hypercorn') binds.push(a.slice(7));
         else if (a.startsWith('--host=')) host = a.slice(7);
         else if (a === '-p' || a === '--port') port = args[++i];

@@ -208,7 +208,7 @@ export function parseNginx(src: string, file: string): NgxDirective[] {
         if (a.t === '}') throw new NgxSyntaxError(`unexpected "}" after "${name.value}", expecting ";"`, a.line, a.column);
         break;
       }
-      const end = toks[p]!;
+      const end = toks[p];
       p++;
       const d: NgxDirective = {
         name: name.value,

@@ -52,7 +52,7 @@ export function isTraefikToml(data: unknown): boolean {
   if (!data || typeof data !== 'object') return false;
   const d = data as Record<string, Record<string, unknown> | undefined>;
   if (d.http && (d.http.routers || d.http.middlewares || d.http.services)) return true;
-  if (d.tls && (d.tls as Record<string, unknown>).options) return true;
+  if (d.tls && (d.tls).options) return true;
   return !!(d.entryPoints && (d.providers || d.api));
 }
 

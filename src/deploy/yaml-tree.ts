@@ -42,7 +42,7 @@ export function parseYaml(text: string): YamlParse {
       out.skippedDocs++;
       continue;
     }
-    if (d.contents) out.docs.push(convert(d.contents as YamlNode, lc, 0));
+    if (d.contents) out.docs.push(convert(d.contents, lc, 0));
   }
   return out;
 }

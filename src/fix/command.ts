@@ -5,6 +5,20 @@
 import { Option, type Command } from 'commander';
 import { isTerminal } from '../core/stdio.js';
 
+/** The fix command's options, as commander parses them. */
+interface FixCliOptions {
+  write?: boolean;
+  force?: boolean;
+  secretEnv?: string;
+  ca?: string;
+  crl?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  upstream?: string;
+  proxy?: 'nginx' | 'haproxy' | 'apache' | 'envoy' | 'traefik' | 'ingress-nginx';
+  color: boolean;
+}
+
 export function registerFixCommand(program: Command): void {
   program
     .command('fix')
@@ -20,7 +34,7 @@ export function registerFixCommand(program: Command): void {
     .option('--upstream <target>', 'app server address the proxy snippets forward to (default: from the configs, else unix socket)')
     .addOption(new Option('--proxy <kind>', 'proxy to write the full site config for (default: the kind found in the tree, else nginx)').choices(['nginx', 'haproxy', 'apache', 'envoy', 'traefik', 'ingress-nginx']))
     .option('--no-color', 'no colours in the diff')
-    .action(async (path: string, o) => {
+    .action(async (path: string, o: FixCliOptions) => {
       const { runFix } = await import('./run.js');
       process.exitCode = await runFix({
         path,

@@ -22,5 +22,5 @@ export function safeGit(root: string, args: string[]): ReturnType<typeof spawnSy
     }
   }
   const overrides = [...drivers].flatMap((d) => ['-c', `filter.${d}.clean=`, '-c', `filter.${d}.smudge=`, '-c', `filter.${d}.process=`, '-c', `filter.${d}.required=false`]);
-  return spawnSync('git', [...base, ...overrides, '-C', root, ...args], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe'] }) as ReturnType<typeof spawnSync> & { stdout: string };
+  return spawnSync('git', [...base, ...overrides, '-C', root, ...args], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe'] });
 }

@@ -66,7 +66,7 @@ export function planSettings(inp: SettingsInputs): SettingsPlan {
   const wantApps = [...NEEDED_APPS.filter((a) => !haveApps.includes(a)), ...(haveApps.includes(APP_NAME) || haveApps.some((a) => a.startsWith(`${APP_NAME}.`)) ? [] : [APP_NAME])];
   if (wantApps.length) {
     const lit = apps && literalShape(apps, inp);
-    if (lit) add(apps!.site.file, insertIntoList(lit.shape, lit.mod.src, wantApps.map((a) => pyStr(a, lit.shape.quote)), null));
+    if (lit) add(apps.site.file, insertIntoList(lit.shape, lit.mod.src, wantApps.map((a) => pyStr(a, lit.shape.quote)), null));
     else if (apps) block.push(`INSTALLED_APPS = [*INSTALLED_APPS, ${wantApps.map((a) => pyStr(a)).join(', ')}]`);
     else block.push(`INSTALLED_APPS = [${wantApps.map((a) => pyStr(a)).join(', ')}]`);
     actions.push(`INSTALLED_APPS += ${wantApps.join(', ')}`);
@@ -87,7 +87,7 @@ export function planSettings(inp: SettingsInputs): SettingsPlan {
     const lit = mw && literalShape(mw, inp);
     if (lit) {
       const anchor = anchorName ? lit.shape.elements[haveMw.indexOf(anchorName)] ?? null : null;
-      add(mw!.site.file, insertIntoList(lit.shape, lit.mod.src, want.map((m) => pyStr(m, lit.shape.quote)), anchor));
+      add(mw.site.file, insertIntoList(lit.shape, lit.mod.src, want.map((m) => pyStr(m, lit.shape.quote)), anchor));
     } else if (mw) {
       block.push(`MIDDLEWARE = [*MIDDLEWARE, ${want.map((m) => pyStr(m)).join(', ')}]`);
       notes.push(`MIDDLEWARE is not a single list literal: ${MIDDLEWARE_PATH} was appended at its end; move it right after ${AUTH_MW} and before any middleware of the project that reads the certificate.`);
@@ -100,7 +100,7 @@ export function planSettings(inp: SettingsInputs): SettingsPlan {
   const haveBe = be ? stringItems(be) : [];
   if (!haveBe.includes(BACKEND_PATH)) {
     const lit = be && literalShape(be, inp);
-    if (lit) add(be!.site.file, insertIntoList(lit.shape, lit.mod.src, [pyStr(BACKEND_PATH, lit.shape.quote)], 'start'));
+    if (lit) add(be.site.file, insertIntoList(lit.shape, lit.mod.src, [pyStr(BACKEND_PATH, lit.shape.quote)], 'start'));
     else if (be) block.push(`AUTHENTICATION_BACKENDS = [${pyStr(BACKEND_PATH)}, *AUTHENTICATION_BACKENDS]`);
     else block.push(`AUTHENTICATION_BACKENDS = [${pyStr(BACKEND_PATH)}, ${pyStr(MODEL_BACKEND)}]`);
     actions.push(`AUTHENTICATION_BACKENDS: ${BACKEND_PATH} first`);

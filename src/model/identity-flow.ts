@@ -104,7 +104,7 @@ function forwardsTo(ep: EntryPoint, shape: RouteShape, siblings: { ep: EntryPoin
 function literalPath(p: string): string {
   let s = p.replace(/^\^/, '');
   if (!s.startsWith('/')) s = '/' + s;
-  const cut = s.search(/[<(\[\\.*+?$|{]/);
+  const cut = s.search(/[<([\\.*+?$|{]/);
   return cut >= 0 ? s.slice(0, cut) : s;
 }
 
@@ -493,8 +493,8 @@ function buildOne(ctx: Ctx, ep: EntryPoint | null, index: number): IdentityFlow 
         subtitle: apps.map((a) => a.bind).join(', '),
         state: bypass.state,
         facts: apps.flatMap((a) => [
-          { label: 'bind', value: a.bind, site: ref(a.site) } as FlowFact,
-          { label: 'reachable', value: isolated(a) ? `only locally (${a.exposure})` : a.exposureReason ?? a.exposure, state: isolated(a) ? 'ok' : bypass.state === 'broken' ? 'bad' : 'warn', site: ref(a.exposureSites[0]) } as FlowFact,
+          { label: 'bind', value: a.bind, site: ref(a.site) },
+          { label: 'reachable', value: isolated(a) ? `only locally (${a.exposure})` : a.exposureReason ?? a.exposure, state: isolated(a) ? 'ok' : bypass.state === 'broken' ? 'bad' : 'warn', site: ref(a.exposureSites[0]) },
           ...(a.mapsUnderscoreHeaders ? [{ label: 'underscore names', value: 'mapped onto HTTP_ keys', state: 'warn' } as FlowFact] : []),
         ]),
         findings: bypass.findings,

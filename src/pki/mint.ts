@@ -35,7 +35,7 @@ export interface Issuer {
 }
 
 export async function generateKeys(): Promise<CryptoKeyPair> {
-  return (await subtle.generateKey(EC_P256, true, ['sign', 'verify'])) as CryptoKeyPair;
+  return (await subtle.generateKey(EC_P256, true, ['sign', 'verify']));
 }
 
 /** A positive, non-zero 16-byte serial in hex (RFC 5280 allows up to 20 octets). */
@@ -82,7 +82,7 @@ export async function createCa(opts: CaOptions = {}): Promise<Minted & { issuer:
     notBefore: opts.notBefore ?? new Date(now - DAY),
     notAfter: opts.notAfter ?? new Date(now + 30 * DAY),
     keys,
-    signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' } as EcdsaParams,
+    signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
     extensions: [
       new x509.BasicConstraintsExtension(true, undefined, true),
       new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
@@ -90,7 +90,7 @@ export async function createCa(opts: CaOptions = {}): Promise<Minted & { issuer:
     ],
   });
   const m = await minted(cert, keys);
-  return { ...m, issuer: { cert, certPem: m.certPem, privateKey: keys.privateKey, signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' } as EcdsaParams } };
+  return { ...m, issuer: { cert, certPem: m.certPem, privateKey: keys.privateKey, signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' } } };
 }
 
 export interface LeafOptions {
@@ -211,11 +211,11 @@ export async function importSigningKey(pem: string | Buffer, what: string): Prom
     const curve = key.asymmetricKeyDetails?.namedCurve;
     const named = curve === 'prime256v1' ? 'P-256' : curve === 'secp384r1' ? 'P-384' : curve === 'secp521r1' ? 'P-521' : null;
     if (!named) throw new UsageError(`${what}: unsupported EC curve ${curve ?? '?'}`);
-    importAlg = { name: 'ECDSA', namedCurve: named } as EcKeyImportParams;
-    signingAlgorithm = { name: 'ECDSA', hash: named === 'P-256' ? 'SHA-256' : named === 'P-384' ? 'SHA-384' : 'SHA-512' } as EcdsaParams;
+    importAlg = { name: 'ECDSA', namedCurve: named };
+    signingAlgorithm = { name: 'ECDSA', hash: named === 'P-256' ? 'SHA-256' : named === 'P-384' ? 'SHA-384' : 'SHA-512' };
   } else if (type === 'rsa') {
-    importAlg = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as RsaHashedImportParams;
-    signingAlgorithm = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as Algorithm;
+    importAlg = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
+    signingAlgorithm = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
   } else if (type === 'ed25519') {
     importAlg = { name: 'Ed25519' };
     signingAlgorithm = { name: 'Ed25519' };

@@ -113,6 +113,7 @@ export function sendRequest(req: ProbeRequest, opts: SendOptions): Promise<Outco
 
   return new Promise<Outcome>((resolve) => {
     let settled = false;
+    // eslint-disable-next-line prefer-const -- set once below, after finish() (which reads it) is defined
     let timer: NodeJS.Timeout | undefined;
     const finish = (o: Omit<Outcome, 'request' | 'seq' | 'ms'>) => {
       if (settled) return;

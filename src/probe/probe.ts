@@ -3,7 +3,7 @@
 
 import { sha256 } from '../core/hash.js';
 import { UsageError } from '../core/errors.js';
-import { formatMessage, type RuleMeta } from '../core/rule.js';
+import { formatMessage } from '../core/rule.js';
 import type { Finding, InputError, Report } from '../core/types.js';
 import { probeRules } from '../rules/probe/index.js';
 import { VERSION } from '../version.js';
@@ -50,12 +50,12 @@ function normPath(p: string, what: string): string {
 /** Longest --timeout accepted (Node timers take at most 2^31-1 ms; an hour is plenty for one request). */
 export const MAX_TIMEOUT_MS = 3_600_000;
 
-const META = new Map(probeRules.map((r) => [r.meta.id, r.meta as RuleMeta]));
+const META = new Map(probeRules.map((r) => [r.meta.id, r.meta]));
 
 export function toFinding(p: ProbeFinding): Finding {
   const meta = META.get(p.ruleId);
   if (!meta) throw new Error(`probe: unknown rule ${p.ruleId}`);
-  const template = (meta.messages as Record<string, string>)[p.messageId];
+  const template = meta.messages[p.messageId];
   if (template === undefined) throw new Error(`probe rule ${p.ruleId}: unknown messageId ${p.messageId}`);
   const path = (() => {
     try {

@@ -113,7 +113,7 @@ async function createParser(): Promise<Parser> {
   // compiled modules by their bytes, so Language.load below finds this one done.
   const grammar = readFileSync(packageFile('tree-sitter-python', 'tree-sitter-python.wasm'));
   const precompiled = WebAssembly.compile(grammar).catch(() => null);
-  await Parser.init(binding as unknown as Parameters<typeof Parser.init>[0]);
+  await Parser.init(binding);
   raw = rawCursorApi(binding);
   wasmWalk = raw && !process.env.MTLS_AUDIT_JS_WALK ? createWasmWalk(binding, raw, memory) : null;
   await precompiled;
@@ -165,11 +165,11 @@ const langTables = new WeakMap<object, { types: string[]; fields: (string | null
 function tablesFor(lang: Language) {
   let t = langTables.get(lang);
   if (!t) {
-    const types = lang.types as string[];
+    const types = lang.types;
     const named = new Uint8Array(65536);
     for (let i = 0; i < types.length; i++) named[i] = lang.nodeTypeIsNamed(i) ? 1 : 0;
     named[65535] = 1; // ERROR
-    t = { types, fields: lang.fields as (string | null)[], named };
+    t = { types, fields: lang.fields, named };
     langTables.set(lang, t);
   }
   return t;

@@ -201,7 +201,7 @@ function metaSections(m: RuleMeta, level: string): string[] {
     if (ex.good) out.push('Fixed:', '', fence(ex.lang, ex.good), '');
   }
   out.push(`${level} How to fix`, '', m.fix.trim(), '');
-  const messages = Object.values(m.messages as Record<string, string>);
+  const messages = Object.values(m.messages);
   if (messages.length) {
     out.push(`${level} Messages`, '');
     for (const msg of messages) out.push(`- ${oneLine(msg)}`);

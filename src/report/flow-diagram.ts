@@ -75,7 +75,7 @@ function findingChips(keys: string[], anchors: Map<string, FindingAnchor>, limit
 
 /** Escaped identifier with break opportunities after underscores and dots (long WSGI keys). */
 function breakable(s: string): string {
-  return esc(s).replace(/([_.\/])/g, '$1<wbr>');
+  return esc(s).replace(/([_./])/g, '$1<wbr>');
 }
 
 function facts(list: FlowFact[], max = MAX_FACTS): string {

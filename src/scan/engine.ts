@@ -89,7 +89,7 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
   const skipped = new Map<string, Buffer | null>();
   let skippedKept = 0;
   /** Per Python file, in order: why it could not be read, or its text when it is to be parsed. */
-  const outcome: ({ error: string } | { text: string } | null)[] = new Array(pyFiles.length).fill(null);
+  const outcome: ({ error: string } | { text: string } | null)[] = new Array<{ error: string } | { text: string } | null>(pyFiles.length).fill(null);
   for (let i = 0; i < pyFiles.length; i++) {
     const f = pyFiles[i];
     opts.onProgress?.(i + 1, pyFiles.length, f.path);
@@ -311,7 +311,7 @@ export function sourceLine(model: ProjectModel, file: string, line: number): str
   const mod = model.python.modules.get(file);
   if (mod) return mod.lineText(line);
   let cache = lineCache.get(model);
-  if (!cache) lineCache.set(model, (cache = new Map()));
+  if (!cache) lineCache.set(model, (cache = new Map<string, string[]>()));
   let lines = cache.get(file);
   if (!lines) {
     const f = model.files.find((x) => x.path === file);

@@ -116,7 +116,7 @@ function build(groups: { atoms: string[] }[]): Automaton {
     }
   }
   // The trie.
-  const goto: Map<number, number>[] = [new Map()];
+  const goto: Map<number, number>[] = [new Map<number, number>()];
   const outList: number[] = [0];
   groups.forEach((g, gi) => {
     for (const a of g.atoms) {

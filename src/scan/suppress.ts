@@ -55,9 +55,18 @@ export function loadBaseline(path: string): Set<string> {
   const findings = (data as { findings?: unknown }).findings;
   if (!Array.isArray(findings)) throw new UsageError(`baseline ${path} is not an mtls-audit JSON report (no findings array)`);
   const out = new Set<string>();
-  for (const f of findings) if (f && typeof f.fingerprint === 'string') out.add(f.fingerprint);
+  const fp = (f: unknown): string | null => (f && typeof f === 'object' && typeof (f as { fingerprint?: unknown }).fingerprint === 'string' ? (f as { fingerprint: string }).fingerprint : null);
+  for (const f of findings as unknown[]) {
+    const k = fp(f);
+    if (k) out.add(k);
+  }
   const sup = (data as { suppressed?: unknown }).suppressed;
-  if (Array.isArray(sup)) for (const f of sup) if (f && typeof f.fingerprint === 'string') out.add(f.fingerprint);
+  if (Array.isArray(sup)) {
+    for (const f of sup as unknown[]) {
+      const k = fp(f);
+      if (k) out.add(k);
+    }
+  }
   return out;
 }
 

@@ -209,6 +209,8 @@ export function viewThrottle(v: ViewFacts): string | null {
 }
 
 /** DRF throttling effective on a DRF view: its own `throttle_classes` or the project defaults, with rates. */
+// 'unknown' is spelled out for the reader: a throttle class name, none, or not decidable.
+// eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents
 export function drfThrottle(model: ProjectModel, prot: Protections, v: ViewFacts): string | null | 'unknown' {
   const python = model.python;
   let classes: string[] | null;

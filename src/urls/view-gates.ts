@@ -15,7 +15,7 @@ const markersOf = new WeakMap<ProjectModel, Map<string, Set<string>>>();
 export function gateMarkers(model: ProjectModel, middleware: string[] | null): Set<string> {
   const key = (middleware ?? []).join('\n');
   let byList = markersOf.get(model);
-  if (!byList) markersOf.set(model, (byList = new Map()));
+  if (!byList) markersOf.set(model, (byList = new Map<string, Set<string>>()));
   const known = byList.get(key);
   if (known) return known;
   const out = new Set<string>();

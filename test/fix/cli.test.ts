@@ -80,9 +80,9 @@ describe('fix: plan and --write', () => {
       assert.equal(plan.code, 0, plan.stderr);
       assert.deepEqual(snapshot(a), before, 'plan mode writes nothing');
       assert.match(plan.stdout, /^# mtls-audit fix: plan \(apply with --write\)\n/);
-      assert.match(plan.stdout, /^#   certificate values the project's code reads: HTTP_X_SSL_CLIENT_S_DN \(header\), HTTP_X_SSL_CLIENT_CERT \(header\)$/m);
-      assert.match(plan.stdout, /^#   settings module: vulnerable\.settings \(vulnerable\/settings\.py\)$/m);
-      assert.match(plan.stdout, /^-    dn = request\.META\.get\('HTTP_X_SSL_CLIENT_S_DN'\)\n\+    dn = verified_cert_value\(request, 'HTTP_X_SSL_CLIENT_S_DN', 'dn'\)$/m);
+      assert.match(plan.stdout, /^# {3}certificate values the project's code reads: HTTP_X_SSL_CLIENT_S_DN \(header\), HTTP_X_SSL_CLIENT_CERT \(header\)$/m);
+      assert.match(plan.stdout, /^# {3}settings module: vulnerable\.settings \(vulnerable\/settings\.py\)$/m);
+      assert.match(plan.stdout, /^- {4}dn = request\.META\.get\('HTTP_X_SSL_CLIENT_S_DN'\)\n\+ {4}dn = verified_cert_value\(request, 'HTTP_X_SSL_CLIENT_S_DN', 'dn'\)$/m);
       assert.match(plan.stdout, /^\+proxy_set_header X-SSL-Client-S-DN \$ssl_client_s_dn;$/m);
       assert.doesNotMatch(plan.stdout, /[0-9a-f]{64}/, 'the secret is never printed');
       const patch = join(a, '..', 'plan.diff');
@@ -209,14 +209,14 @@ describe('fix: plan and --write', () => {
   test('the plan follows the tree: the example’s nginx (its CA, upstream and server name) and headers', async () => {
     const r = await cli(['fix', join(REPO_ROOT, 'examples', 'vulnerable-mtls-app')]);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^#   proxy: nginx \(found in the tree\); snippets for nginx$/m);
-    assert.match(r.stdout, /^#   settings module: mtlsapp\.settings \(mtlsapp\/settings\.py\)$/m);
+    assert.match(r.stdout, /^# {3}proxy: nginx \(found in the tree\); snippets for nginx$/m);
+    assert.match(r.stdout, /^# {3}settings module: mtlsapp\.settings \(mtlsapp\/settings\.py\)$/m);
     assert.match(r.stdout, /^\+ssl_client_certificate \/etc\/nginx\/tls\/client-ca\.pem;$/m);
-    assert.match(r.stdout, /^\+        proxy_pass http:\/\/web:8000;$/m);
-    assert.match(r.stdout, /^\+    server_name mtls\.example\.test;$/m);
-    assert.match(r.stdout, /^#   - deploy\/nginx\.conf:\d+ server mtls\.example\.test \(listen 443\): include mtls-audit\/nginx\/mtls-server\.conf in this server block instead of `ssl_verify_client optional_no_ca;`/m);
-    assert.match(r.stdout, /^#   - gunicorn\.conf\.py:\d+ gunicorn binds 0\.0\.0\.0:8000/m);
-    assert.match(r.stdout, /^\+    return unquote\(verified_cert_value\(request, 'HTTP_X_SSL_CLIENT_CERT', 'pem', ''\)\)$/m);
+    assert.match(r.stdout, /^\+ {8}proxy_pass http:\/\/web:8000;$/m);
+    assert.match(r.stdout, /^\+ {4}server_name mtls\.example\.test;$/m);
+    assert.match(r.stdout, /^# {3}- deploy\/nginx\.conf:\d+ server mtls\.example\.test \(listen 443\): include mtls-audit\/nginx\/mtls-server\.conf in this server block instead of `ssl_verify_client optional_no_ca;`/m);
+    assert.match(r.stdout, /^# {3}- gunicorn\.conf\.py:\d+ gunicorn binds 0\.0\.0\.0:8000/m);
+    assert.match(r.stdout, /^\+ {4}return unquote\(verified_cert_value\(request, 'HTTP_X_SSL_CLIENT_CERT', 'pem', ''\)\)$/m);
     // Not on loopback (Compose service): no gunicorn.conf.py is proposed.
     assert.doesNotMatch(r.stdout, /deploy\/mtls-audit\/gunicorn\.conf\.py/);
     assert.ok(!existsSync(join(REPO_ROOT, 'examples', 'vulnerable-mtls-app', 'deploy', 'mtls-audit')));

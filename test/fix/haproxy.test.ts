@@ -72,6 +72,6 @@ describe('fix --proxy haproxy: the generated haproxy.cfg, checked and run', { ti
     // The legitimate baseline: alice's certificate through HAProxy is served as alice.
     const baseline = probe.log.find((o) => o.request.purpose.startsWith('baseline') && o.request.url.pathname === '/api/me/' && o.request.url.port === String(port) && o.request.identity?.label.includes('alice') && o.kind === 'response' && o.status === 200);
     assert.ok(baseline, 'a baseline with alice answered 200');
-    assert.match(baseline!.body ?? '', /"user": "alice"/);
+    assert.match(baseline.body ?? '', /"user": "alice"/);
   });
 });

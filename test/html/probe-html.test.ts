@@ -72,7 +72,7 @@ describe('probe report of the vulnerable lab target in Chromium', () => {
 
   test('lists the probe cases without a finding', async () => {
     const cases = await page.$$eval('#cases tbody tr td:first-child code', (cs) => cs.map((c) => c.textContent));
-    assert.deepEqual(sorted(cases as string[]), sorted((report.notes ?? []).map((n) => n.case)));
+    assert.deepEqual(sorted(cases), sorted((report.notes ?? []).map((n) => n.case)));
   });
 
   test('draws the target: the TLS leg, the proxy headers and the way around the proxy are broken', async () => {

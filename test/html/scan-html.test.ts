@@ -81,7 +81,7 @@ describe('scan report of the bundled example in Chromium', () => {
     }
     const cwes = new Set(report.findings.flatMap((f) => f.cwe));
     const rows = await page.$$eval('.cwe-tbl tbody tr td:first-child', (tds) => tds.map((t) => t.textContent?.trim()));
-    assert.deepEqual(sorted(rows as string[]), sorted([...cwes]), 'one CWE row per CWE');
+    assert.deepEqual(sorted(rows), sorted([...cwes]), 'one CWE row per CWE');
   });
 
   test('shows code frames from the scanned tree and the related locations', async () => {
@@ -132,7 +132,7 @@ describe('scan report of the bundled example in Chromium', () => {
 
   test('draws one identity flow per nginx route, with the cross-layer breaks marked', async () => {
     const titles = await page.$$eval('article.flow .flow-head h3', (hs) => hs.map((h) => h.textContent));
-    assert.deepEqual(sorted(titles as string[]), ['nginx server mtls.example.test (listen 443) > location /', 'nginx server mtls.example.test (listen 443) > location /api/']);
+    assert.deepEqual(sorted(titles), ['nginx server mtls.example.test (listen 443) > location /', 'nginx server mtls.example.test (listen 443) > location /api/']);
     const api = page.locator('article.flow', { hasText: 'location /api/' });
     const state = (link: string) => api.locator(`[data-link="${link}"]`).first().getAttribute('data-state');
     assert.equal(await state('tls'), 'broken', 'optional_no_ca: client → nginx broken');
@@ -141,7 +141,7 @@ describe('scan report of the bundled example in Chromium', () => {
     // Each broken link names the rules that break it, as links to their findings.
     const chips = async (link: string) => api.locator(`[data-link="${link}"] a.fref`).evaluateAll((as) => as.map((a) => a.textContent?.replace(/\s*×\d+$/, '').trim()));
     assert.deepEqual(await chips('tls'), ['proxy-verify-optional-no-ca']);
-    assert.deepEqual(sorted((await chips('headers')) as string[]), ['proxy-header-passthrough', 'spoofable-cert-header']);
+    assert.deepEqual(sorted((await chips('headers'))), ['proxy-header-passthrough', 'spoofable-cert-header']);
     assert.deepEqual(await chips('bypass'), ['backend-exposed']);
     // The Django node lists the views routed through /api/ and the checks they miss.
     const handlers = await api.locator('.handler .h-name').allTextContents();

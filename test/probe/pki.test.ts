@@ -59,7 +59,7 @@ print(crl.get_revoked_certificate_by_serial_number(revoked.serial_number) is not
       { encoding: 'utf8', env: { PATH: '/usr/bin:/bin', PYTHONDONTWRITEBYTECODE: '1' } },
     );
     assert.equal(py.stdout.trim(), 'True True', py.stderr);
-    await assert.rejects(createLabPki(join(dir, 'pki')), (e: unknown) => e instanceof UsageError && /already exists/.test((e as Error).message));
+    await assert.rejects(createLabPki(join(dir, 'pki')), (e: unknown) => e instanceof UsageError && /already exists/.test((e).message));
     await createLabPki(join(dir, 'pki'), { force: true });
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -95,11 +95,11 @@ test('loading a CA: EC (SEC1) and RSA (PKCS#1) keys sign; a key of another CA is
   const rsaPub = await webcrypto.subtle.importKey('spki', rsa.publicKey.export({ type: 'spki', format: 'der' }), { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, true, ['verify']);
   const rsaCa = await x509.X509CertificateGenerator.createSelfSigned({
     name: 'CN=rsa CA',
-    keys: { privateKey: rsaPriv as unknown as CryptoKey, publicKey: rsaPub as unknown as CryptoKey },
-    signingAlgorithm: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as Algorithm,
+    keys: { privateKey: rsaPriv, publicKey: rsaPub },
+    signingAlgorithm: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
     extensions: [new x509.BasicConstraintsExtension(true, undefined, true)],
   });
-  const rsaIssuer = await loadIssuer(rsaCa.toString('pem'), rsa.privateKey.export({ type: 'pkcs1', format: 'pem' }) as string);
+  const rsaIssuer = await loadIssuer(rsaCa.toString('pem'), rsa.privateKey.export({ type: 'pkcs1', format: 'pem' }));
   const rsaLeaf = await issueCert(rsaIssuer, { subject: 'CN=dave' });
   assert.ok(await rsaLeaf.cert.verify({ publicKey: rsaCa.publicKey, signatureOnly: true }));
 

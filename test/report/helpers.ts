@@ -67,7 +67,7 @@ export function reportSchemaValidator(): (data: unknown) => { ok: boolean; error
   addFormats(ajv);
   const validate = ajv.compile(schema);
   return (data) => {
-    const ok = validate(data) as boolean;
+    const ok = validate(data);
     return { ok, errors: ok ? '' : ajv.errorsText(validate.errors, { separator: '\n' }) };
   };
 }

@@ -190,7 +190,7 @@ ruleTester.run('critical-view-unauthenticated', {
           class RefundView(APIView):
               permission_classes = [AllowAny]
               def post(self, request, *args, **kwargs):
-                  \"\"\"Echoes what was asked, for the client's retry logic.\"\"\"
+                  """Echoes what was asked, for the client's retry logic."""
                   return Response({'id': kwargs['pk'], 'status': 'queued'})
         `,
       },

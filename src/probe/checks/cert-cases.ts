@@ -60,7 +60,7 @@ export async function runCertCases(ctx: CheckContext, specs: CertCaseSpec[]): Pr
   const pending: { row: CaseRow; spec: CertCaseSpec; id: MintedIdentity; b: PathBaseline; k: number }[] = [];
   const jobs = [];
   for (const spec of specs) {
-    const id = ctx.ids.attacks[spec.attack] as MintedIdentity | undefined;
+    const id = ctx.ids.attacks[spec.attack];
     if (!id) {
       rows.push({ caseId: spec.caseId, ruleId: spec.ruleId, messageId: spec.messageId, path: '', url: '', verdict: 'not-run', reason: ctx.ids.missing[spec.attack] ?? 'attack certificate unavailable', data: {} });
       continue;
@@ -92,7 +92,7 @@ export async function runCertCases(ctx: CheckContext, specs: CertCaseSpec[]): Pr
   const [outs, logins] = await Promise.all([
     ctx.send(jobs),
     Promise.all(
-      pending.map((p) => {
+      pending.map(async (p) => {
         if (p.k !== -2) return null;
         // Certificate B's login was made while learning (it is also the refused reference of others).
         if (p.spec.learned === 'other' && p.b.session!.other) return p.b.session!.other;

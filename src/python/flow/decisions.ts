@@ -199,7 +199,7 @@ export function classifyHandler(this: FlowInterp,
       if (!e) return { kind: 'deny', detail: 'returns None', flags };
       const v = this.peek(e, st);
       if (excName && unparen(e)?.type === 'identifier' && st.mod.text(unparen(e)!) === excName) return { kind: 'returns-error-object', detail: `returns the exception object \`${excName}\``, node: s, flags };
-      if (unparen(e)?.type === 'call' && EXC_NAME_RE.test(lastName(dotted(field(unparen(e)!, 'function'), st.mod.src) ?? ''))) return { kind: 'returns-error-object', detail: 'returns an exception object instead of raising it', node: s, flags };
+      if (unparen(e)?.type === 'call' && EXC_NAME_RE.test(lastName(dotted(field(unparen(e), 'function'), st.mod.src) ?? ''))) return { kind: 'returns-error-object', detail: 'returns an exception object instead of raising it', node: s, flags };
       if ((v.kinds.has('response-deny') && !v.kinds.has('response-ok')) || v.kinds.has('none') || v.kinds.has('false')) return { kind: 'deny', detail: 'denies', flags };
       if (v.kinds.has('response-ok') || v.kinds.has('true') || v.kinds.has('user') || v.kinds.has('raw') || isTupleExpr(e)) return { kind: 'returns-success', detail: `returns \`${st.mod.text(e)}\``, flags };
       return { kind: 'other', detail: 'returns', flags };

@@ -278,7 +278,7 @@ export function subscript(this: FlowInterp, n: PyNode, st: FnState, ctx: FlowCtx
   }
   if (ov.items && sub && unparen(sub)?.type === 'integer' || (ov.items && sub && unparen(sub)?.type === 'unary_operator')) {
     const i = Number(st.mod.text(unparen(sub)!).replace(/\s+/g, ''));
-    const item = Number.isInteger(i) ? ov.items![i < 0 ? ov.items!.length + i : i] : undefined;
+    const item = Number.isInteger(i) ? ov.items[i < 0 ? ov.items.length + i : i] : undefined;
     if (item) return item;
   }
   if (sub) this.expr(sub, st, ctx, peeking);

@@ -109,7 +109,7 @@ export class KeyResolver {
           if (!v) return null;
           args.push(v);
         }
-        let outs: string[] = [];
+        const outs: string[] = [];
         for (const fmt of fmts) {
           let cur: string[] | null = [''];
           let auto = 0;
@@ -119,7 +119,7 @@ export class KeyResolver {
             const lit = fmt.slice(last, m.index);
             last = m.index + m[0].length;
             cur = cur.map((o) => o + lit);
-            if (m[0] === '{{' || m[0] === '}}') { cur = cur.map((o) => o + m![0][0]); continue; }
+            if (m[0] === '{{' || m[0] === '}}') { cur = cur.map((o) => o + m[0][0]); continue; }
             if (m[1] === undefined) return null; // a named field or a format spec
             const arg = args[m[1] === '' ? auto++ : Number(m[1])];
             if (!arg) return null;
@@ -169,7 +169,7 @@ export class KeyResolver {
       if (cl !== null) return { key: cl };
       return this.constantOf(st.mod, text, n);
     }
-    if (n.type === 'binary_operator' || n.type === 'string' || n.type === 'conditional_expression' || (n.type === 'call' && field(n, 'function')?.type === 'attribute' && st.mod.text(field(field(n, 'function')!, 'attribute')!) === 'format')) {
+    if (n.type === 'binary_operator' || n.type === 'string' || n.type === 'conditional_expression' || (n.type === 'call' && field(n, 'function')?.type === 'attribute' && st.mod.text(field(field(n, 'function'), 'attribute')!) === 'format')) {
       const strs = this.strsOf(n, st);
       return strs?.length ? { key: this.pickKey(strs) } : null;
     }
@@ -309,8 +309,8 @@ function closureString(fn: PyFunction, name: string): string | null {
       if (n.type !== 'assignment' && n.type !== 'augmented_assignment' && n.type !== 'for_statement' && n.type !== 'named_expression') return true;
       const l = unparen(field(n, n.type === 'named_expression' ? 'name' : 'left'));
       const names = l?.type === 'identifier' ? [l] : l ? named(l).filter((x) => x.type === 'identifier') : [];
-      if (!names.some((x) => outer!.module.text(x) === name)) return true;
-      const v = n.type === 'assignment' && l?.type === 'identifier' ? stringValue(field(n, 'right'), outer!.module.src) : null;
+      if (!names.some((x) => outer.module.text(x) === name)) return true;
+      const v = n.type === 'assignment' && l?.type === 'identifier' ? stringValue(field(n, 'right'), outer.module.src) : null;
       if (bound || v === null) found = null;
       else found = v;
       bound = true;

@@ -67,7 +67,7 @@ export default defineRule<MessageIds>({
     // Token helpers live in modules named for them (`tokens.py`, `recovery.py`): load those the parsed code imports.
     for (const mod of [...model.python.loaded]) {
       for (const imp of allImports(mod)) {
-        if (/token|reset|recover|password/i.test(`${imp.module}.${imp.name ?? ''}`)) model.python.moduleByName(imp.name ? `${imp.module}.${imp.name}` : imp.module) ?? model.python.moduleByName(imp.module);
+        if (/token|reset|recover|password/i.test(`${imp.module}.${imp.name ?? ''}`) && !model.python.moduleByName(imp.name ? `${imp.module}.${imp.name}` : imp.module)) model.python.moduleByName(imp.module);
       }
     }
     for (const mod of model.python.loaded) {

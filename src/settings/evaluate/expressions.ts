@@ -425,7 +425,7 @@ export abstract class ExpressionEvaluator extends EnvReaders {
       case 'sum': {
         const nums = args.length === 1 && a.items ? a.items.map((x) => x.value) : args.map((x) => x.value);
         if (!nums.length || !nums.every((x) => typeof x === 'number')) return unknown(`${name}()`, site, extra);
-        const ns = nums as number[];
+        const ns = nums;
         return { value: name === 'max' ? Math.max(...ns) : name === 'min' ? Math.min(...ns) : ns.reduce((s, x) => s + x, 0), site, ...extra };
       }
       case 'abs':

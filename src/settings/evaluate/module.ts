@@ -106,7 +106,7 @@ export class SettingsEvaluator extends ControlFlowEvaluator {
       for (const f of res.files) if (!st.files.includes(f)) st.files.push(f);
       for (const o of res.opaque) if (!st.opaque.includes(o)) st.opaque.push(o);
       const all = res.ns.get('__all__');
-      const allNames = all && Array.isArray(all.v.value) && all.v.value.every((x) => typeof x === 'string') ? new Set(all.v.value as string[]) : null;
+      const allNames = all && Array.isArray(all.v.value) && all.v.value.every((x) => typeof x === 'string') ? new Set(all.v.value) : null;
       for (const [k, b] of res.ns) {
         if (allNames ? !allNames.has(k) : k.startsWith('_')) continue;
         const prev = st.ns.get(k);
