@@ -1,23 +1,11 @@
-// Django knowledge as data: names of responses, ORM operations and exceptions (certificate
-// libraries, regex, hmac, hashlib and time are tables in src/python/library/), and the pure
-// helpers that read library calls (response status, builtins, Django's RemoteUserBackend and
-// class declarations).
+// The pure helpers that read library calls: response status, builtins, Django's
+// RemoteUserBackend parameters and class declarations. What library calls are and do (Django's
+// responses, exceptions and ORM included) is data in src/python/library/.
 
 import type { PyNode } from '../parser.js';
 import type { PyClass, PyFunction, PyModule } from '../module.js';
 import { field, firstNamed, named, unparen } from '../ast.js';
 import { collectionOf, derive, elementOf, keepStr, union, type AVal } from './values.js';
-
-// ---------------------------------------------------------------------------------------------
-// Name tables
-
-export const DENY_RESPONSE_RE = /Forbidden|Unauthori[sz]ed|BadRequest|NotAllowed|NotFound|Gone|ServerError|Denied|redirect_to_login/;
-export const OK_RESPONSE = new Set(['JsonResponse', 'HttpResponse', 'Response', 'render', 'redirect', 'TemplateResponse', 'HttpResponseRedirect', 'FileResponse', 'StreamingHttpResponse', 'render_to_response', 'SimpleTemplateResponse']);
-export const ORM_LOOKUP = new Set(['get', 'filter', 'exclude', 'get_or_create', 'update_or_create', 'create', 'first', 'get_by_natural_key', 'create_user', 'create_superuser', 'aget', 'afilter', 'aget_or_create', 'acreate']);
-/** Queryset methods that return rows of the same lookup (`order_by`, `select_related`, …, `latest`). */
-export const QUERYSET_CHAIN = new Set(['order_by', 'select_related', 'prefetch_related', 'only', 'defer', 'distinct', 'all', 'using', 'reverse', 'annotate', 'alias', 'select_for_update', 'latest', 'earliest', 'afirst', 'alast', 'alatest', 'aearliest']);
-export const CREATE_OPS = new Set(['get_or_create', 'update_or_create', 'create', 'create_user', 'create_superuser', 'aget_or_create', 'acreate', 'aupdate_or_create']);
-export const EXC_NAME_RE = /^(PermissionDenied|AuthenticationFailed|NotAuthenticated|SuspiciousOperation|ValidationError|ValueError|Http404|\w*(Error|Exception|Denied|Failed|Invalid\w*))$/;
 
 /** The parameter of a RemoteUserBackend method that receives the asserted user name. */
 export function remoteUserParam(fn: PyFunction, p: string, i: number): boolean {

@@ -201,6 +201,23 @@ export class SemanticModel {
     return out;
   }
 
+  /**
+   * The bases of a class and of its project ancestors that are not project classes: external
+   * qualified names (`django.http.HttpResponse`), or the text of a base the model cannot resolve
+   * (`Exception`).
+   */
+  libraryBases(cls: PyClass, seen = new Set<PyClass>()): string[] {
+    if (seen.has(cls)) return [];
+    seen.add(cls);
+    const out: string[] = [];
+    for (const b of cls.bases) {
+      const r = this.base(cls, b);
+      if (r?.kind === 'class') out.push(...this.libraryBases(r.cls, seen));
+      else out.push(r?.kind === 'external' ? r.qualified : b);
+    }
+    return out;
+  }
+
   /** Class-level attribute lookup through project bases. */
   classAttr(cls: PyClass, name: string, seen = new Set<PyClass>()): { value: PyNode; node: PyNode; cls: PyClass } | null {
     if (seen.has(cls)) return null;
