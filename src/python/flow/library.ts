@@ -1,10 +1,10 @@
 // The pure helpers that read library calls: response status, builtins, Django's
-// RemoteUserBackend parameters and class declarations. What library calls are and do (Django's
+// RemoteUserBackend parameters. What library calls are and do (Django's
 // responses, exceptions and ORM included) is data in src/python/library/.
 
 import type { PyNode } from '../parser.js';
-import type { PyClass, PyFunction, PyModule } from '../module.js';
-import { field, firstNamed, named, unparen } from '../ast.js';
+import type { PyFunction, PyModule } from '../module.js';
+import { field, named, unparen } from '../ast.js';
 import { collectionOf, derive, elementOf, keepStr, union, type AVal } from './values.js';
 
 /** The parameter of a RemoteUserBackend method that receives the asserted user name. */
@@ -54,23 +54,6 @@ export function builtinResult(fname: string, a: { pos: AVal[]; all: AVal }): AVa
   if (fname === 'next' && a.pos[0]) return union(elementOf(a.pos[0]), a.pos[1]);
   if (/^(hex|oct|bin|format|repr|int|float|abs|round|ascii)$/.test(fname) && a.pos[0]) return derive(a.pos[0], ...keepStr(a.pos[0]));
   return null;
-}
-
-/** Annotated fields declared in a class body, in order (`sha256: str`, `serial: int = 0`), ClassVar excluded. */
-export function declaredFields(cls: PyClass): string[] {
-  const def = cls.node.type === 'decorated_definition' ? field(cls.node, 'definition') ?? cls.node : cls.node;
-  const body = field(def, 'body');
-  const out: string[] = [];
-  if (!body) return out;
-  for (const s of named(body)) {
-    const asg = s.type === 'expression_statement' ? firstNamed(s) : null;
-    if (asg?.type !== 'assignment') continue;
-    const left = field(asg, 'left');
-    const type = field(asg, 'type');
-    if (left?.type !== 'identifier' || !type || /ClassVar/.test(cls.module.text(type))) continue;
-    out.push(cls.module.text(left));
-  }
-  return out;
 }
 
 export function lastName(d: string): string {
