@@ -1,65 +1,34 @@
-// What a name in the project is bound to, for the few library facts the analysis needs: class
-// members that are `@property` methods (Python looks them up like class attributes), what a
-// function returns, compiled regular expressions (`re.compile(...)` under any name), and Django's
+// What a name in the project is bound to, for the few library facts the analysis needs: the value
+// of a class member (a class attribute, a data-class field's default or a `@property`, as the
+// semantic model finds it), what a function returns, compiled regular expressions (`re.compile(...)` under any name), and Django's
 // user model (`get_user_model()`, `User`, a project subclass of `AbstractBaseUser`, the model
 // `AUTH_USER_MODEL` names).
 
 import type { PyNode } from './parser.js';
 import type { PyClass, PyFunction, PyModule } from './module.js';
 import { qualifiedIs, type PythonProject } from './project.js';
-import { dotted, field, firstNamed, named, stringValue, unparen, walkScope } from './ast.js';
+import { dotted, field, named, stringValue, unparen, walkScope } from './ast.js';
 
 const MAX_DEPTH = 8;
 
-/** `@property`, `@cached_property`, `@functools.cached_property`, `@django.utils.functional.cached_property`. */
-export function isProperty(fn: PyFunction): boolean {
-  return fn.decorators.some((d) => /(^|\.)(property|cached_property)$/.test(d.trim()));
-}
+export { isProperty, returnExprs } from './semantic/members.js';
 
-/** The expressions a function returns (nested functions and classes excluded). */
-export function returnExprs(fn: PyFunction): PyNode[] {
-  const out: PyNode[] = [];
-  walkScope(fn.body, (n) => {
-    if (n.type === 'return_statement') {
-      const e = firstNamed(n);
-      if (e) out.push(e);
-      return false;
-    }
-    return true;
-  });
-  return out;
-}
-
+/** A member that is a value on the class: a class attribute (or a data-class field's default), or a `@property`. */
 export type ClassMember =
   | { kind: 'attr'; cls: PyClass; value: PyNode; node: PyNode }
   | { kind: 'property'; cls: PyClass; fn: PyFunction; node: PyNode; values: PyNode[] };
 
 /**
- * A class member as Python finds it on an instance: the class's own class-level assignment or
- * `@property` (the later definition wins), else the same through its project bases. A plain method
- * of that name is not a value: null.
+ * A class member as Python finds it on an instance, as the semantic model answers it: the
+ * class's own class-level assignment, data-class field default or `@property` (the later
+ * definition wins), else the same through its project bases. A plain method of that name, or a
+ * field without a default, is not a value: null.
  */
-export function classMember(project: PythonProject, cls: PyClass, name: string, seen = new Set<PyClass>()): ClassMember | null {
-  if (seen.has(cls)) return null;
-  seen.add(cls);
-  const a = cls.attrs.get(name);
-  const m = cls.methods.get(name);
-  if (a || m) {
-    if (m && (!a || m.node.start > a.node.start)) {
-      if (!isProperty(m)) return null;
-      const def = m.node.type === 'decorated_definition' ? field(m.node, 'definition') ?? m.node : m.node;
-      return { kind: 'property', cls, fn: m, node: def, values: returnExprs(m) };
-    }
-    if (a) return { kind: 'attr', cls, value: a.value, node: a.node };
-  }
-  for (const b of cls.bases) {
-    const r = project.resolveBase(cls, b);
-    if (r?.kind === 'class') {
-      const found = classMember(project, r.cls, name, seen);
-      if (found) return found;
-    }
-  }
-  return null;
+export function classMember(project: PythonProject, cls: PyClass, name: string): ClassMember | null {
+  const m = project.semantic.classMember(cls, name);
+  if (!m || m.kind === 'method') return null;
+  if (m.kind === 'field') return m.value ? { kind: 'attr', cls: m.cls, value: m.value, node: m.node } : null;
+  return m;
 }
 
 /** The value nodes a member evaluates to: the assigned expression, or every expression the property returns. */

@@ -113,6 +113,11 @@ export class PythonProject {
     }
   }
 
+  /** Is there a project module of this dotted name (parsed or not)? Parses nothing. */
+  hasModule(name: string): boolean {
+    return this.filesNamed(name).length > 0;
+  }
+
   /** Finds the project module for an absolute dotted name (longest unique suffix match). */
   moduleByName(name: string): PyModule | null {
     const cands = this.filesNamed(name);

@@ -11,6 +11,7 @@ import { runScan } from '../../src/scan/engine.js';
 import { describeFlows } from '../../src/python/flow.js';
 import type { ProjectModel } from '../../src/model/project.js';
 import { ATTRIBUTES, CERTIFICATE_VALUES, LIBRARY_CALLS, MATCH_OBJECTS } from '../../src/python/library/index.js';
+import { EXCEPTIONS, ORM, RESPONSES } from '../../src/python/library/django.js';
 
 async function flowsOf(files: Record<string, string>): Promise<string> {
   const dir = writeTree(Object.fromEntries(Object.entries(files).map(([k, v]) => [k, dedent(v)])));
@@ -108,4 +109,78 @@ test('every table entry says what it is about: a receiver kind with methods, or 
     else assert.ok(e.qualified?.length || e.names?.length || e.lastRe || e.dottedRe, `${e.lib}: no qualified name or fallback`);
   }
   for (const e of ATTRIBUTES) assert.ok(e.attrs.length, `${e.lib}: an attribute entry needs attribute names`);
+});
+
+/** The `grants=` part of each flow line. */
+function grantsOf(flows: string): string[] {
+  return flows.split('\n').filter((l) => l.startsWith('flow ')).map((l) => l.slice(l.indexOf('grants=') + 7));
+}
+
+/** A view reading a certificate field and returning `ret`, after `head` (imports, definitions). */
+const certView = (head: string, ret: string) =>
+  `${head}\n\ndef cert_view(request):\n    cn = request.META.get("SSL_CLIENT_S_DN_CN")\n    return ${ret}\n`;
+
+test('Django responses by qualified name: an alias of render() grants, a project render() or Response class is analysed', async () => {
+  // `render` imported under another name is still Django's shortcut: a success response.
+  const aliased = await flowsOf({ 'app/views.py': certView('from django.shortcuts import render as show', 'show(request, "ok.html", {"cn": cn})') });
+  assert.deepEqual(grantsOf(aliased), ['success response@5'], aliased);
+  // DRF's Response grants …
+  const drf = await flowsOf({ 'app/views.py': certView('from rest_framework.response import Response', 'Response({"cn": cn})') });
+  assert.deepEqual(grantsOf(drf), ['success response@5'], drf);
+  // … a project class named Response that is no HTTP response does not.
+  const ownClass = await flowsOf({ 'app/views.py': certView('class Response:\n    def __init__(self, data):\n        self.data = data', 'Response({"cn": cn})') });
+  assert.deepEqual(grantsOf(ownClass), [''], ownClass);
+  // A project function named render is analysed: this one denies.
+  const ownRender = await flowsOf({
+    'app/views.py': certView('from django.http import HttpResponseForbidden\n\ndef render(request, cn):\n    return HttpResponseForbidden()', 'render(request, cn)'),
+  });
+  assert.deepEqual(grantsOf(ownRender), [''], ownRender);
+});
+
+test('a project class is the response or exception its library bases make it, whatever its name', async () => {
+  const flows = await flowsOf({
+    'app/views.py': `
+      from django.http import HttpResponseForbidden, JsonResponse
+      from django.core.exceptions import PermissionDenied as Refused
+
+      class NoEntry(HttpResponseForbidden):
+          pass
+
+      class Accepted(JsonResponse):
+          pass
+
+      class CertificateRefusal(Refused):
+          pass
+
+      class Note:
+          pass
+
+      def cert_view(request):
+          cn = request.META.get("SSL_CLIENT_S_DN_CN")
+          if not cn:
+              return NoEntry()
+          if cn == "blocked":
+              CertificateRefusal("blocked")
+          Note()
+          return Accepted({"cn": cn})
+    `,
+  });
+  const lines = flows.split('\n').map((l) => l.trim());
+  // The presence test denies through the project subclass of HttpResponseForbidden.
+  assert.ok(lines.some((l) => l.startsWith('cond@app/views.py:18') && l.includes('denies=true')), flows);
+  // A subclass of PermissionDenied (through an alias) built but not raised is a fail-open; a plain class is not.
+  assert.ok(lines.some((l) => l.startsWith('fail-open@app/views.py:21') && l.endsWith(' unraised')), flows);
+  assert.ok(!lines.some((l) => l.startsWith('fail-open@app/views.py:22')), flows);
+  // The project subclass of JsonResponse grants.
+  assert.deepEqual(grantsOf(flows), ['success response@23'], flows);
+});
+
+test('every Django table entry says what it is about', () => {
+  for (const e of [...RESPONSES, ...EXCEPTIONS]) {
+    assert.ok(e.qualified.length && (e.names?.length || e.nameRe), `${e.lib}: qualified names and a text fallback`);
+    for (const q of e.qualified) assert.match(q, /^(django|rest_framework)\./, `${e.lib}: ${q}`);
+  }
+  for (const e of ORM) assert.ok(e.methods.length, `${e.lib}: methods`);
+  // The denials come first: their names end in Response too.
+  assert.equal(RESPONSES[0].does.outcome, 'deny');
 });

@@ -14,6 +14,7 @@ import type { PyModule } from '../../src/python/module.js';
 import type { PyNode } from '../../src/python/parser.js';
 import { walk } from '../../src/python/ast.js';
 import { allImports, scopeAt } from '../../src/python/semantic/scopes.js';
+import { classMember, memberValues } from '../../src/python/members.js';
 import type { DiscoveredFile } from '../../src/scan/discover.js';
 
 async function projectOf(t: { after(fn: () => void): void }, files: Record<string, string>): Promise<PythonProject> {
@@ -165,4 +166,94 @@ test('aliases through project re-exports and star imports; `import a.b` and `imp
   assert.equal(project.qualifyNode(mod, at(mod, 'os.path.join', 7, 'attribute')), 'os.path.join');
   assert.equal(project.qualifyNode(mod, at(mod, 'ET.tostring', 7, 'attribute')), 'xml.etree.ElementTree.tostring');
   assert.equal(project.qualifyNode(mod, at(mod, 'request.body', 6, 'attribute')), null, 'a parameter’s attribute');
+});
+
+test('class members: method, property, class attribute and declared fields (dataclass, NamedTuple, attrs), through bases', async (t) => {
+  const project = await projectOf(t, {
+    'app/__init__.py': '',
+    'app/models.py': [
+      'import attr',
+      'from attrs import define, field',
+      'from dataclasses import dataclass, field as dc_field',
+      'from typing import ClassVar, NamedTuple',
+      '',
+      'class Base:',
+      '    header = "HTTP_X_BASE"',
+      '    def verify(self):',
+      '        return True',
+      '',
+      'class Mw(Base):',
+      '    @property',
+      '    def header(self):',
+      '        return "HTTP_X_SSL_USER"',
+      '    mode = "strict"',
+      '',
+      '@dataclass',
+      'class Pin:',
+      '    sha256: str',
+      '    serial: int = 0',
+      '    tags: list = dc_field(default=None)',
+      '    kind: ClassVar[str] = "pin"',
+      '',
+      'class Row(NamedTuple):',
+      '    cn: str',
+      '    fp: str',
+      '',
+      '@attr.s',
+      'class Enrolment:',
+      '    user = attr.ib()',
+      '    fp = attr.ib(default="none")',
+      '    note = "not a field"',
+      '',
+      '@define',
+      'class Device:',
+      '    name: str',
+      '    token = field(default="x")',
+      '',
+    ].join('\n'),
+  });
+  const mod = project.moduleByName('app.models')!;
+  const sem = project.semantic;
+  const cls = (n: string) => mod.classes.get(n)!;
+  const text = (n: PyNode | null) => (n ? mod.text(n) : null);
+
+  // A property in the subclass shadows the base's class attribute; a method is found through the base.
+  const header = sem.classMember(cls('Mw'), 'header');
+  assert.equal(header?.kind, 'property');
+  assert.deepEqual(header?.kind === 'property' ? header.values.map(text) : null, ['"HTTP_X_SSL_USER"']);
+  assert.equal(sem.classMember(cls('Mw'), 'verify')?.kind, 'method');
+  assert.equal(sem.classMember(cls('Mw'), 'verify')?.cls, cls('Base'));
+  const mode = sem.classMember(cls('Mw'), 'mode');
+  assert.deepEqual(mode?.kind === 'attr' ? [mode.kind, text(mode.value)] : mode, ['attr', '"strict"']);
+  assert.equal(sem.classMember(cls('Base'), 'header')?.kind, 'attr');
+  assert.equal(sem.classMember(cls('Mw'), 'missing'), null);
+
+  // Dataclass: annotated fields in order, ClassVar excluded, defaults (also `field(default=…)`).
+  assert.deepEqual(sem.declaredFields(cls('Pin')).map((f) => [f.name, text(f.default)]), [['sha256', null], ['serial', '0'], ['tags', 'None']]);
+  const serial = sem.classMember(cls('Pin'), 'serial');
+  assert.deepEqual(serial?.kind === 'field' ? [serial.kind, text(serial.value)] : serial, ['field', '0']);
+  assert.equal(sem.classMember(cls('Pin'), 'kind')?.kind, 'attr');
+  assert.ok(sem.isDataClass(cls('Pin')) && sem.isDataClass(cls('Row')) && sem.isDataClass(cls('Enrolment')) && sem.isDataClass(cls('Device')));
+  assert.ok(!sem.isDataClass(cls('Mw')));
+
+  // NamedTuple fields.
+  assert.deepEqual(sem.declaredFields(cls('Row')).map((f) => f.name), ['cn', 'fp']);
+  assert.equal(sem.classMember(cls('Row'), 'fp')?.kind, 'field');
+
+  // attrs: `attr.ib()` and attrs' `field()` declare fields without annotation; a plain value does not.
+  assert.deepEqual(sem.declaredFields(cls('Enrolment')).map((f) => [f.name, text(f.default)]), [['user', null], ['fp', '"none"']]);
+  assert.equal(sem.classMember(cls('Enrolment'), 'note')?.kind, 'attr');
+  assert.deepEqual(sem.declaredFields(cls('Device')).map((f) => [f.name, text(f.default)]), [['name', null], ['token', '"x"']]);
+});
+
+test('members.ts answers value members from the semantic model: a field default is the value, a method is none', async (t) => {
+  const project = await projectOf(t, {
+    'app/__init__.py': '',
+    'app/mw.py': ['import attr', '', '@attr.s', 'class Cfg:', '    header = attr.ib(default="HTTP_X_CLIENT_DN")', '    def run(self):', '        pass', ''].join('\n'),
+  });
+  const mod = project.moduleByName('app.mw')!;
+  const cfg = mod.classes.get('Cfg')!;
+  const m = classMember(project, cfg, 'header');
+  assert.deepEqual(m ? memberValues(m).map((v) => mod.text(v)) : null, ['"HTTP_X_CLIENT_DN"']);
+  assert.equal(classMember(project, cfg, 'run'), null);
 });

@@ -20,6 +20,7 @@ import * as decisions from './decisions.js';
 import * as expressions from './expressions.js';
 import * as calls from './calls.js';
 import * as libraryCalls from './library-calls.js';
+import * as djangoCalls from './django-calls.js';
 import * as projectCalls from './project-calls.js';
 
 export class FlowAnalyzer implements FlowInterp {
@@ -215,6 +216,9 @@ export class FlowAnalyzer implements FlowInterp {
   readonly call = calls.call;
   readonly libraryCall = libraryCalls.libraryCall;
   readonly libraryAttribute = libraryCalls.libraryAttribute;
+  readonly djangoEntry = djangoCalls.djangoEntry;
+  readonly responseOf = djangoCalls.responseOf;
+  readonly isExceptionCall = djangoCalls.isExceptionCall;
 
   // project-calls.ts
   readonly createsUser = projectCalls.createsUser;

@@ -4,7 +4,8 @@
 import type { PyNode } from '../parser.js';
 import { dotted, field, firstNamed, named, stringValue, unparen } from '../ast.js';
 import { derive, EMPTY, formattedKinds, isDnLike, isXfcc, keepStr, rawKinds, tainted, union, val, type AVal, type FlowEvent, type VKind } from './values.js';
-import { builtinResult, CREATE_OPS, DENY_RESPONSE_RE, OK_RESPONSE, ORM_LOOKUP, QUERYSET_CHAIN, statusBranches } from './library.js';
+import { builtinResult, statusBranches } from './library.js';
+import { ormEntry } from './django-calls.js';
 import { CERTIFICATE_VALUES, LIBRARY_CALLS, MATCH_OBJECTS } from '../library/index.js';
 import type { CallSite, FlowCtx, FnState } from './state.js';
 import type { FlowInterp } from './interp.js';
@@ -118,12 +119,13 @@ export function call(this: FlowInterp, n: PyNode, st: FnState, ctx: FlowCtx, pee
   const lib = this.libraryCall(LIBRARY_CALLS, site);
   if (lib) return lib;
 
-  // ORM lookups and user creation.
-  if (ORM_LOOKUP.has(last) && recv && (/\bobjects\b|_default_manager|_base_manager|\.filter\(|get_user_model\(\)|UserModel|User\b/.test(mod.text(recv)) || rv.kinds.has('binding') || rv.kinds.has('user'))) {
+  // ORM lookups and user creation (src/python/library/django.ts), and the rows a lookup returned.
+  const orm = recv ? ormEntry(last, mod.text(recv), rv) : null;
+  if (orm?.does.t === 'lookup' && recv) {
     const modelName = mod.text(recv).split('.')[0];
     const certDerived = tainted(a.all);
     if (certDerived) {
-      if (CREATE_OPS.has(last) && this.createsUser(last, recv, st)) ev({ t: 'create-user', op: last, kw: a.kw, args: a.pos });
+      if (orm.does.creates && this.createsUser(last, recv, st)) ev({ t: 'create-user', op: last, kw: a.kw, args: a.pos });
       ev({ t: 'lookup', op: last, model: modelName, args: a.pos, kw: a.kw });
       const kw = [...a.kw.keys()].join(' ');
       if (/revoked|active|enabled|disabled/.test(kw)) {
@@ -136,9 +138,8 @@ export function call(this: FlowInterp, n: PyNode, st: FnState, ctx: FlowCtx, pee
     if (rv.kinds.has('binding') || rv.kinds.has('user')) return derive(rv, ...[...rv.kinds].filter((k) => k === 'binding' || k === 'user'));
     return EMPTY();
   }
-  if ((last === 'first' || last === 'last' || last === 'get' || last === 'exists') && (rv.kinds.has('binding') || rv.kinds.has('user'))) return derive(rv, ...[...rv.kinds].filter((k) => k === 'binding' || k === 'user'));
-  // Queryset chains after a certificate-keyed filter() keep what the rows are.
-  if (QUERYSET_CHAIN.has(last) && (rv.kinds.has('binding') || rv.kinds.has('user'))) return derive(rv, ...[...rv.kinds].filter((k) => k === 'binding' || k === 'user'));
+  // A row of the rows, and queryset chains after a certificate-keyed filter(), keep what the rows are.
+  if (orm?.does.t === 'rows') return derive(rv, ...[...rv.kinds].filter((k) => k === 'binding' || k === 'user'));
 
   // login(request, user)
   if (last === 'login' && !recv && a.pos.length >= 2) {
@@ -161,9 +162,10 @@ export function call(this: FlowInterp, n: PyNode, st: FnState, ctx: FlowCtx, pee
   }
   if (last === 'authenticate' && a.pos[0]?.kinds.has('request')) return derive(a.all, 'user');
 
-  // Responses.
-  if (DENY_RESPONSE_RE.test(last)) return val('response-deny');
-  if (OK_RESPONSE.has(last) || /Response$/.test(last)) {
+  // Responses (src/python/library/django.ts): Django's and DRF's, not a project function or class of that name.
+  const response = this.responseOf(fnNode, fname, last, st);
+  if (response === 'deny') return val('response-deny');
+  if (response === 'ok') {
     const status = a.kwNodes.get('status');
     const statusText = status ? mod.text(status) : '';
     const posStatus = last === 'HttpResponse' && a.posNodes[1] ? mod.text(a.posNodes[1]) : '';

@@ -5,7 +5,8 @@ import type { PyNode } from '../parser.js';
 import type { PyFunction, PyModule } from '../module.js';
 import { dotted, field, firstNamed, named, stringValue, unparen } from '../ast.js';
 import { rawKinds, union, type AVal, type RootKind } from './values.js';
-import { conditionalStatus, DENY_RESPONSE_RE, lastName } from './library.js';
+import { conditionalStatus, lastName } from './library.js';
+import { RESPONSES } from '../library/django.js';
 
 /** `has_permission` / `has_object_permission` of a (DRF-style) permission class. */
 export function isPermissionHook(fn: PyFunction): boolean {
@@ -98,8 +99,15 @@ export function isTruthinessTest(c: PyNode, mod: PyModule): boolean {
   return false;
 }
 
-/** Does the block immediately deny (return a 4xx response / None / False, or raise)? */
-export function blockDenies(b: PyNode, mod: PyModule, rootKind: RootKind, isRoot: boolean): boolean {
+/** A denial response by the name of its callee alone (the table's text fallback). */
+const denialByName = (_call: PyNode, _f: string, last: string) => RESPONSES.some((e) => e.does.outcome === 'deny' && !!e.nameRe?.test(last));
+
+/**
+ * Does the block immediately deny (return a 4xx response / None / False, or raise)? `isDenial`
+ * says whether a call builds a denial response (the analyser asks the semantic model; by default
+ * the callee's name).
+ */
+export function blockDenies(b: PyNode, mod: PyModule, rootKind: RootKind, isRoot: boolean, isDenial: (call: PyNode, f: string, last: string) => boolean = denialByName): boolean {
   for (const s of named(b)) {
     if (s.type === 'raise_statement') return true;
     if (s.type === 'return_statement') {
@@ -109,7 +117,7 @@ export function blockDenies(b: PyNode, mod: PyModule, rootKind: RootKind, isRoot
       if (e.type === 'call') {
         const f = dotted(field(e, 'function'), mod.src) ?? '';
         const last = lastName(f);
-        if (DENY_RESPONSE_RE.test(last)) return true;
+        if (isDenial(e, f, last)) return true;
         const text = mod.text(e);
         const cs = conditionalStatus(e, last, mod);
         if (cs) return !cs.ok;

@@ -4,7 +4,7 @@
 import type { PyNode } from '../parser.js';
 import { dotted, field, firstNamed, named, unparen } from '../ast.js';
 import { EMPTY, tainted, union, val, type AVal, type FlowEvent, type VKind } from './values.js';
-import { EXC_NAME_RE, lastName } from './library.js';
+import { lastName } from './library.js';
 import { blockDenies, blockReturns, describeHandler, existenceTest, isPermissionHook, isPresenceTest, isTruthinessTest, isTupleExpr } from './conditions.js';
 import type { FlowCtx, FnState } from './state.js';
 import type { FlowInterp } from './interp.js';
@@ -12,7 +12,7 @@ import type { FlowInterp } from './interp.js';
 export function ifStmt(this: FlowInterp, s: PyNode, st: FnState, ctx: FlowCtx): void {
   const c = field(s, 'condition');
   const body = field(s, 'consequence');
-  const denies = body ? blockDenies(body, st.mod, ctx.rootKind, st.isRoot) : false;
+  const denies = body ? blockDenies(body, st.mod, ctx.rootKind, st.isRoot, denialOf(this, st)) : false;
   const before = ctx.events.length;
   if (body) this.block(body, st, ctx);
   const grants = ctx.events.slice(before).some((e) => e.t === 'grant' || e.t === 'login');
@@ -31,7 +31,7 @@ export function ifStmt(this: FlowInterp, s: PyNode, st: FnState, ctx: FlowCtx): 
     if (alt.type === 'elif_clause') {
       const ec = field(alt, 'condition');
       const eb = field(alt, 'consequence');
-      const d = eb ? blockDenies(eb, st.mod, ctx.rootKind, st.isRoot) : false;
+      const d = eb ? blockDenies(eb, st.mod, ctx.rootKind, st.isRoot, denialOf(this, st)) : false;
       const b2 = ctx.events.length;
       if (eb) this.block(eb, st, ctx);
       const g = ctx.events.slice(b2).some((e) => e.t === 'grant' || e.t === 'login');
@@ -71,7 +71,7 @@ export function cond(this: FlowInterp, c: PyNode, stmtNode: PyNode, st: FnState,
   // `if not request.user.is_authenticated: return …` passes anonymous requests on: no short-cut for sessions.
   if (/\brequest\.user\.is_authenticated\b/.test(text) && !/^\s*not\b/.test(text) && ctx.rootKind === 'middleware' && !denies) {
     const body = field(stmtNode, 'consequence');
-    if (body && blockReturns(body) && !rechecksSession(body, st, ctx)) this.event(ctx, st, c, { t: 'authenticated-shortcut' });
+    if (body && blockReturns(body) && !rechecksSession.call(this, body, st, ctx)) this.event(ctx, st, c, { t: 'authenticated-shortcut' });
   }
   // Flag-style error handling: `valid = False` in an except, later `if not valid: deny`.
   for (const [name] of st.handlerFlags) if (denies && new RegExp(`\\b${name}\\b`).test(text)) st.handlerFlags.delete(name);
@@ -199,7 +199,9 @@ export function classifyHandler(this: FlowInterp,
       if (!e) return { kind: 'deny', detail: 'returns None', flags };
       const v = this.peek(e, st);
       if (excName && unparen(e)?.type === 'identifier' && st.mod.text(unparen(e)!) === excName) return { kind: 'returns-error-object', detail: `returns the exception object \`${excName}\``, node: s, flags };
-      if (unparen(e)?.type === 'call' && EXC_NAME_RE.test(lastName(dotted(field(unparen(e), 'function'), st.mod.src) ?? ''))) return { kind: 'returns-error-object', detail: 'returns an exception object instead of raising it', node: s, flags };
+      const errFn = unparen(e)?.type === 'call' ? field(unparen(e), 'function') : null;
+      const errName = errFn ? dotted(errFn, st.mod.src) : null;
+      if (errFn && errName && this.isExceptionCall(errFn, errName, lastName(errName), st)) return { kind: 'returns-error-object', detail: 'returns an exception object instead of raising it', node: s, flags };
       if ((v.kinds.has('response-deny') && !v.kinds.has('response-ok')) || v.kinds.has('none') || v.kinds.has('false')) return { kind: 'deny', detail: 'denies', flags };
       if (v.kinds.has('response-ok') || v.kinds.has('true') || v.kinds.has('user') || v.kinds.has('raw') || isTupleExpr(e)) return { kind: 'returns-success', detail: `returns \`${st.mod.text(e)}\``, flags };
       return { kind: 'other', detail: 'returns', flags };
@@ -226,7 +228,7 @@ export function unraised(this: FlowInterp, e: PyNode, st: FnState, ctx: FlowCtx)
   const fname = dotted(field(n, 'function'), st.mod.src);
   if (!fname) return;
   const last = lastName(fname);
-  if (/^[A-Z]/.test(last) && EXC_NAME_RE.test(last)) {
+  if (/^[A-Z]/.test(last) && this.isExceptionCall(field(n, 'function')!, fname, last, st)) {
     this.event(ctx, st, n, { t: 'fail-open', how: 'unraised', detail: `\`${st.mod.text(n)}\` builds an exception but never raises it` });
   }
 }
@@ -272,7 +274,7 @@ export function returnsBoundRelation(this: FlowInterp, e: PyNode, st: FnState): 
 }
 
 /** Inside `body` (already analysed), the session's stored fingerprint is compared with the presented one and a mismatch denies. */
-function rechecksSession(body: PyNode, st: FnState, ctx: FlowCtx): boolean {
+function rechecksSession(this: FlowInterp, body: PyNode, st: FnState, ctx: FlowCtx): boolean {
   const within = (outer: PyNode, inner: PyNode) => outer.start <= inner.start && outer.end >= inner.end;
   const stmts = named(body);
   return ctx.events.some((c) => {
@@ -281,6 +283,14 @@ function rechecksSession(body: PyNode, st: FnState, ctx: FlowCtx): boolean {
     if (c.denies) return true;
     // `if match: return get_response(request)` and a denial right after it
     const i = stmts.findIndex((x) => x.type === 'if_statement' && within(x, c.node));
-    return i >= 0 && c.grants && blockDenies({ ...body, children: stmts.slice(i + 1) }, st.mod, ctx.rootKind, st.isRoot);
+    return i >= 0 && c.grants && blockDenies({ ...body, children: stmts.slice(i + 1) }, st.mod, ctx.rootKind, st.isRoot, denialOf(this, st));
   });
+}
+
+/** Whether a call in this function builds a denial response, by the Django tables and the semantic model. */
+function denialOf(an: FlowInterp, st: FnState): (call: PyNode, f: string, last: string) => boolean {
+  return (call, f, last) => {
+    const fnNode = field(call, 'function');
+    return !!fnNode && an.responseOf(fnNode, f, last, st) === 'deny';
+  };
 }

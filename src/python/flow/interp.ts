@@ -11,6 +11,7 @@ import type { AVal, FlowEvent, ParseSite, SourceRead } from './values.js';
 import type { CallSite, FlowCtx, FnState } from './state.js';
 import type { KeyResolver } from './keys.js';
 import type { LibEntry } from '../library/index.js';
+import type { NamedEntry, ResponseAction } from '../library/django.js';
 
 export interface FlowInterp {
   readonly project: PythonProject;
@@ -49,6 +50,9 @@ export interface FlowInterp {
   isDjangoAuthenticate(fname: string, st: FnState): boolean;
   libraryAttribute(ov: AVal, attr: string, n: PyNode, st: FnState, ctx: FlowCtx, peeking: boolean): AVal | null;
   libraryCall(table: readonly LibEntry[], c: CallSite): AVal | null;
+  djangoEntry<A>(table: readonly NamedEntry<A>[], fnNode: PyNode, fname: string, last: string, st: FnState): NamedEntry<A> | null;
+  responseOf(fnNode: PyNode, fname: string, last: string, st: FnState): ResponseAction['outcome'] | null;
+  isExceptionCall(fnNode: PyNode, fname: string, last: string, st: FnState): boolean;
   joinAfterHandler(hb: PyNode, afterBody: Map<string, AVal>, st: FnState): void;
   membershipRead(n: PyNode, st: FnState, ctx: FlowCtx, peeking: boolean): AVal | null;
   namedExpr(n: PyNode, st: FnState, ctx: FlowCtx, peeking: boolean): AVal;

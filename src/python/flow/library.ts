@@ -1,23 +1,11 @@
-// Django knowledge as data: names of responses, ORM operations and exceptions (certificate
-// libraries, regex, hmac, hashlib and time are tables in src/python/library/), and the pure
-// helpers that read library calls (response status, builtins, Django's RemoteUserBackend and
-// class declarations).
+// The pure helpers that read library calls: response status, builtins, Django's
+// RemoteUserBackend parameters. What library calls are and do (Django's
+// responses, exceptions and ORM included) is data in src/python/library/.
 
 import type { PyNode } from '../parser.js';
-import type { PyClass, PyFunction, PyModule } from '../module.js';
-import { field, firstNamed, named, unparen } from '../ast.js';
+import type { PyFunction, PyModule } from '../module.js';
+import { field, named, unparen } from '../ast.js';
 import { collectionOf, derive, elementOf, keepStr, union, type AVal } from './values.js';
-
-// ---------------------------------------------------------------------------------------------
-// Name tables
-
-export const DENY_RESPONSE_RE = /Forbidden|Unauthori[sz]ed|BadRequest|NotAllowed|NotFound|Gone|ServerError|Denied|redirect_to_login/;
-export const OK_RESPONSE = new Set(['JsonResponse', 'HttpResponse', 'Response', 'render', 'redirect', 'TemplateResponse', 'HttpResponseRedirect', 'FileResponse', 'StreamingHttpResponse', 'render_to_response', 'SimpleTemplateResponse']);
-export const ORM_LOOKUP = new Set(['get', 'filter', 'exclude', 'get_or_create', 'update_or_create', 'create', 'first', 'get_by_natural_key', 'create_user', 'create_superuser', 'aget', 'afilter', 'aget_or_create', 'acreate']);
-/** Queryset methods that return rows of the same lookup (`order_by`, `select_related`, …, `latest`). */
-export const QUERYSET_CHAIN = new Set(['order_by', 'select_related', 'prefetch_related', 'only', 'defer', 'distinct', 'all', 'using', 'reverse', 'annotate', 'alias', 'select_for_update', 'latest', 'earliest', 'afirst', 'alast', 'alatest', 'aearliest']);
-export const CREATE_OPS = new Set(['get_or_create', 'update_or_create', 'create', 'create_user', 'create_superuser', 'aget_or_create', 'acreate', 'aupdate_or_create']);
-export const EXC_NAME_RE = /^(PermissionDenied|AuthenticationFailed|NotAuthenticated|SuspiciousOperation|ValidationError|ValueError|Http404|\w*(Error|Exception|Denied|Failed|Invalid\w*))$/;
 
 /** The parameter of a RemoteUserBackend method that receives the asserted user name. */
 export function remoteUserParam(fn: PyFunction, p: string, i: number): boolean {
@@ -66,23 +54,6 @@ export function builtinResult(fname: string, a: { pos: AVal[]; all: AVal }): AVa
   if (fname === 'next' && a.pos[0]) return union(elementOf(a.pos[0]), a.pos[1]);
   if (/^(hex|oct|bin|format|repr|int|float|abs|round|ascii)$/.test(fname) && a.pos[0]) return derive(a.pos[0], ...keepStr(a.pos[0]));
   return null;
-}
-
-/** Annotated fields declared in a class body, in order (`sha256: str`, `serial: int = 0`), ClassVar excluded. */
-export function declaredFields(cls: PyClass): string[] {
-  const def = cls.node.type === 'decorated_definition' ? field(cls.node, 'definition') ?? cls.node : cls.node;
-  const body = field(def, 'body');
-  const out: string[] = [];
-  if (!body) return out;
-  for (const s of named(body)) {
-    const asg = s.type === 'expression_statement' ? firstNamed(s) : null;
-    if (asg?.type !== 'assignment') continue;
-    const left = field(asg, 'left');
-    const type = field(asg, 'type');
-    if (left?.type !== 'identifier' || !type || /ClassVar/.test(cls.module.text(type))) continue;
-    out.push(cls.module.text(left));
-  }
-  return out;
 }
 
 export function lastName(d: string): string {

@@ -6,7 +6,6 @@ import type { PyFunction } from '../module.js';
 import { dotted, field, named, stringValue, unparen } from '../ast.js';
 import { isUserModel, queryModelExpr } from '../members.js';
 import { derive, EMPTY, sigOf, union, val, type AVal } from './values.js';
-import { declaredFields } from './library.js';
 import type { FlowCtx, FnState } from './state.js';
 import { rootKindOf } from './roots.js';
 import type { FlowInterp } from './interp.js';
@@ -34,8 +33,8 @@ export function constructedFields(this: FlowInterp, fname: string, st: FnState, 
   let names: string[] | null = null;
   let data = false;
   if (r?.kind === 'class') {
-    const declared = declaredFields(r.cls);
-    const isData = r.cls.decorators.some((d) => /(^|\.)(dataclass|attrs|attr\.s|define|frozen|mutable)\b/.test(d)) || r.cls.bases.some((b) => /(^|\.)(NamedTuple|TypedDict|BaseModel|Struct)$/.test(b));
+    const declared = this.project.semantic.declaredFields(r.cls).map((f) => f.name);
+    const isData = this.project.semantic.isDataClass(r.cls);
     const init = this.project.findMethod(r.cls, '__init__');
     if (isData && !init) {
       names = declared;

@@ -9,6 +9,9 @@ import type { PyNode } from '../parser.js';
 import type { PyClass, PyFunction, PyModule } from '../module.js';
 import { dotted, field, unparen } from '../ast.js';
 import { boundByExpressionScope, moduleScopeOf, scopeAt, scopeOfClass, scopeOfFunction, type Scope } from './scopes.js';
+import { classMember, declaredFields, isDataClass, type ClassMember, type DeclaredField } from './members.js';
+
+export type { ClassMember, DeclaredField } from './members.js';
 
 export type Resolved =
   | { kind: 'function'; fn: PyFunction }
@@ -199,6 +202,51 @@ export class SemanticModel {
       else out.push(b);
     }
     return out;
+  }
+
+  /**
+   * The bases of a class and of its project ancestors that are not project classes: external
+   * qualified names (`django.http.HttpResponse`), or the text of a base the model cannot resolve
+   * (`Exception`).
+   */
+  libraryBases(cls: PyClass, seen = new Set<PyClass>()): string[] {
+    if (seen.has(cls)) return [];
+    seen.add(cls);
+    const out: string[] = [];
+    for (const b of cls.bases) {
+      const r = this.base(cls, b);
+      if (r?.kind === 'class') out.push(...this.libraryBases(r.cls, seen));
+      else out.push(r?.kind === 'external' ? r.qualified : b);
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------ class members
+
+  /**
+   * What `obj.name` is on an instance of `cls`: a method, a `@property` (with what it returns), a
+   * class attribute or a declared data-class field (with its default) — the class's own later
+   * definition winning, else the same through its project bases.
+   */
+  classMember(cls: PyClass, name: string): ClassMember | null {
+    return classMember(cls, name, (c, b) => this.baseClass(c, b), this.qualifier);
+  }
+
+  /** The fields a class declares, in order (annotated names; `attr.ib()`/`field()` in an attrs class). */
+  declaredFields(cls: PyClass): DeclaredField[] {
+    return declaredFields(cls, this.qualifier);
+  }
+
+  /** Does the class only hold declared fields (dataclass, attrs, NamedTuple, TypedDict, pydantic, Struct)? */
+  isDataClass(cls: PyClass): boolean {
+    return isDataClass(cls);
+  }
+
+  private readonly qualifier = (cls: PyClass, call: PyNode) => this.qualifyNode(cls.module, call);
+
+  private baseClass(cls: PyClass, b: string): PyClass | null {
+    const r = this.base(cls, b);
+    return r?.kind === 'class' ? r.cls : null;
   }
 
   /** Class-level attribute lookup through project bases. */
