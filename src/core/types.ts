@@ -1,5 +1,5 @@
 // Shared data types: every layer (parsers, model, rules, probe, reporters) speaks these.
-// The JSON report (`../shared/contracts/report.schema.json`) is a direct serialisation of `Report`.
+// The JSON report (`docs/contracts/report.schema.json`) is a direct serialisation of `Report`.
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
 export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low'];

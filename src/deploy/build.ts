@@ -1,4 +1,4 @@
-// Builds the deployment model from the config files of the scanned tree (issue 3): recognises each
+// Builds the deployment model from the config files of the scanned tree: recognises each
 // file's kind by content (name only as a hint), parses it with the reader for that kind, then
 // resolves how each app server is reachable and which proxy routes reach it.
 

@@ -1,5 +1,5 @@
-// `--format json`: the Report as specified by docs/contracts/report.schema.json (a copy of
-// ../shared/contracts/report.schema.json); the tests validate real and synthetic reports against it.
+// `--format json`: the Report as specified by docs/contracts/report.schema.json (the shared
+// contract, copied into the repository); the tests validate real and synthetic reports against it.
 // Key order is fixed so the output diffs cleanly; internal fields (messageId) are dropped.
 
 import type { Finding, Report } from '../core/types.js';
