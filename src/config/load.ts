@@ -19,7 +19,7 @@ import { closeSync, fstatSync, lstatSync, openSync, readSync, realpathSync, stat
 import { createRequire } from 'node:module';
 import { join, relative, isAbsolute, sep } from 'node:path';
 import { yaml } from '../core/lazy.js';
-import { blockTooDeep, flowTooDeep, MAX_FLOW_DEPTH } from '../core/nesting.js';
+import { MAX_FLOW_DEPTH, nestingTooDeep } from '../core/nesting.js';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { RuleOptions } from '../core/rule.js';
 import type { Severity } from '../core/types.js';
@@ -158,7 +158,7 @@ function parseConfig(path: string, text: string): unknown {
     }
   }
   // YAML 1.2 (so `off`/`on` stay strings); JSON is YAML too, so a --config FILE of either kind works.
-  const deep = flowTooDeep(text) ?? blockTooDeep(text);
+  const deep = nestingTooDeep(text);
   if (deep) throw new UsageError(`invalid config ${path}: collections nested more than ${MAX_FLOW_DEPTH} levels deep at line ${deep.line}, column ${deep.col}`);
   const docs = yaml().parseAllDocuments(text, { uniqueKeys: true, prettyErrors: true });
   const list = Array.isArray(docs) ? docs : [docs];

@@ -23,15 +23,16 @@ export function flowTooDeep(text: string, limit = MAX_FLOW_DEPTH): { line: numbe
       const nl = text.indexOf('\n', i);
       if (nl < 0) break;
       i = nl - 1;
-    } else if (c === 34 /* " */) {
+    } else if (c === 34 /* " */ || (c === 39 /* ' */ && (prev === 10 || prev === 32 || prev === 9 || prev === 91 || prev === 123 || prev === 44 || prev === 58))) {
+      // A quoted scalar: skipped to its closing quote (backslash escapes only inside "…"), its line breaks counted.
       let j = i + 1;
-      while (j < text.length && text.charCodeAt(j) !== 34) j += text.charCodeAt(j) === 92 ? 2 : 1;
-      for (let k = i; k < j && k < text.length; k++) if (text.charCodeAt(k) === 10) { line++; lineStart = k + 1; }
-      i = j;
-    } else if (c === 39 /* ' */ && (prev === 10 || prev === 32 || prev === 9 || prev === 91 || prev === 123 || prev === 44 || prev === 58)) {
-      let j = i + 1;
-      while (j < text.length && text.charCodeAt(j) !== 39) j++;
-      for (let k = i; k < j && k < text.length; k++) if (text.charCodeAt(k) === 10) { line++; lineStart = k + 1; }
+      while (j < text.length && text.charCodeAt(j) !== c) j += c === 34 && text.charCodeAt(j) === 92 ? 2 : 1;
+      for (let k = i; k < j && k < text.length; k++) {
+        if (text.charCodeAt(k) === 10) {
+          line++;
+          lineStart = k + 1;
+        }
+      }
       i = j;
     } else if (c === 91 || c === 123) {
       if (++depth > limit) return { line, col: i - lineStart + 1 };
@@ -64,4 +65,9 @@ export function blockTooDeep(text: string, limit = MAX_FLOW_DEPTH): { line: numb
     i = nl + 1;
   }
   return null;
+}
+
+/** Where YAML/JSON text first nests deeper than the limit, as flow or block collections; null when it never does. */
+export function nestingTooDeep(text: string): { line: number; col: number } | null {
+  return flowTooDeep(text) ?? blockTooDeep(text);
 }

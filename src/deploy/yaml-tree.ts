@@ -3,7 +3,7 @@
 
 import type { LineCounter, Node as YamlNode } from 'yaml';
 import { yaml } from '../core/lazy.js';
-import { blockTooDeep, flowTooDeep, MAX_FLOW_DEPTH } from '../core/nesting.js';
+import { MAX_FLOW_DEPTH, nestingTooDeep } from '../core/nesting.js';
 
 export type YNode =
   | { kind: 'map'; entries: Map<string, { keyLine: number; keyCol: number; value: YNode }>; line: number; col: number }
@@ -19,7 +19,7 @@ export interface YamlParse {
 
 export function parseYaml(text: string): YamlParse {
   const out: YamlParse = { docs: [], errors: [], skippedDocs: 0 };
-  const deep = flowTooDeep(text) ?? blockTooDeep(text);
+  const deep = nestingTooDeep(text);
   if (deep) {
     out.errors.push({ message: `collections nested more than ${MAX_FLOW_DEPTH} levels deep`, ...deep });
     return out;
