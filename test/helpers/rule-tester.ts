@@ -33,6 +33,8 @@ export interface ExpectedFinding {
   line: number;
   file?: string;
   messageId?: string;
+  /** Text the rendered message must contain (the key, header or evidence it names). */
+  messageIncludes?: string;
 }
 
 export interface ValidCase {
@@ -115,9 +117,10 @@ export const ruleTester = {
         const got = report.findings.filter((f) => rules.includes(f.ruleId)).map((f) => fmt({ ruleId: f.ruleId, file: f.location.file, line: f.location.line })).sort();
         assert.deepEqual(got, want, `findings differ; messages:\n${report.findings.map((f) => `${fmt({ ...f, ...f.location })} ${f.message}`).join('\n')}`);
         for (const e of c.errors) {
-          if (!e.messageId) continue;
+          if (!e.messageId && e.messageIncludes === undefined) continue;
           const f = report.findings.find((x) => x.ruleId === e.ruleId && x.location.line === e.line);
-          assert.equal(f?.messageId, e.messageId, `messageId of ${e.ruleId} at line ${e.line}`);
+          if (e.messageId) assert.equal(f?.messageId, e.messageId, `messageId of ${e.ruleId} at line ${e.line}`);
+          if (e.messageIncludes !== undefined) assert.ok(f?.message.includes(e.messageIncludes), `message of ${e.ruleId} at line ${e.line} should contain ${JSON.stringify(e.messageIncludes)}: ${f?.message}`);
         }
       });
     }

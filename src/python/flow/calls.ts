@@ -70,6 +70,20 @@ export function call(this: FlowInterp, n: PyNode, st: FnState, ctx: FlowCtx, pee
     return { ...val('session-val'), sessionKey: k?.key ?? null };
   }
   if (rv.kinds.has('session') && (last === 'cycle_key' || last === 'flush')) return EMPTY();
+  // Writes through the mapping's methods: `session.setdefault(k, v)`, `session.__setitem__(k, v)`,
+  // `session.update({k: v})` / `session.update(k=v)` store what `session[k] = v` stores.
+  if (rv.kinds.has('session') && (last === 'setdefault' || last === '__setitem__') && a.posNodes[0] && a.pos[1]) {
+    const k = this.keys.keyOf(a.posNodes[0], st);
+    ev({ t: 'session-write', key: k?.key ?? null, val: a.pos[1] });
+    return last === 'setdefault' ? union(a.pos[1], { ...val('session-val'), sessionKey: k?.key ?? null }) : EMPTY();
+  }
+  if (rv.kinds.has('session') && last === 'update') {
+    const m = a.pos[0];
+    if (m?.fields) for (const [k, v] of m.fields) ev({ t: 'session-write', key: k, val: v });
+    else if (m && tainted(m)) ev({ t: 'session-write', key: null, val: m });
+    for (const [k, v] of a.kw) ev({ t: 'session-write', key: k, val: v });
+    return EMPTY();
+  }
   if (fname === 'getattr' && a.posNodes[0] && a.posNodes[1]) {
     const base = this.expr(a.posNodes[0], st, ctx, true);
     const an = stringValue(a.posNodes[1], mod.src);

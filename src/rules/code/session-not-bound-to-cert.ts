@@ -31,7 +31,7 @@ export default defineRule({
     fix: "Store the certificate's SHA-256 fingerprint in the session at login and, in a middleware, compare it with the fingerprint of the certificate on every request; log out on mismatch or absence.",
     messages: {
       login: '`login()` creates a session from a certificate identity, but no code compares a fingerprint stored in the session with the current certificate on later requests; the cookie outlives the certificate.',
-      session: 'A certificate identity is stored in the session (`{{key}}`) but the session is never re-checked against the current certificate; the cookie outlives the certificate.',
+      session: 'A certificate identity is stored in the session ({{key}}) but the session is never re-checked against the current certificate; the cookie outlives the certificate.',
     },
   },
   check(ctx) {
@@ -48,6 +48,6 @@ export default defineRule({
       code.flows.flatMap((f) => events(f, 'session-write').filter((e) => fromCertificate(e.val) && !isFingerprintish(e.val))),
       (e) => nodeKey(e.module, e.node),
     );
-    for (const e of writes) ctx.report({ messageId: 'session', data: { key: e.key ?? '?' }, at: at(e.module, e.node) });
+    for (const e of writes) ctx.report({ messageId: 'session', data: { key: e.key !== null ? `\`${e.key}\`` : 'under a key computed at run time' }, at: at(e.module, e.node) });
   },
 });

@@ -37,6 +37,25 @@ ruleTester.run('session-not-bound-to-cert', {
         `,
       },
     },
+    {
+      name: 'fingerprint stored with session.update() and re-checked by a middleware',
+      files: {
+        'app/views.py': LOGIN_VIEW.replace("request.session['mtls_fp'] = fp", "request.session.update({'mtls_fp': fp})"),
+        'app/middleware.py': `
+          from cryptography import x509
+          from cryptography.hazmat.primitives import hashes
+          from django.contrib.auth import logout
+          def bind_session(get_response):
+              def middleware(request):
+                  pem = request.META.get('SSL_CLIENT_CERT')
+                  current = x509.load_pem_x509_certificate(pem.encode()).fingerprint(hashes.SHA256()).hex() if pem else None
+                  if request.session.get('mtls_fp') != current:
+                      logout(request)
+                  return get_response(request)
+              return middleware
+        `,
+      },
+    },
   ],
   invalid: [
     {
@@ -74,7 +93,34 @@ ruleTester.run('session-not-bound-to-cert', {
               return JsonResponse({'ok': True})
         `,
       },
-      errors: [{ ruleId: 'session-not-bound-to-cert', line: 6, messageId: 'session' }],
+      errors: [{ ruleId: 'session-not-bound-to-cert', line: 6, messageId: 'session', messageIncludes: '`user_id`' }],
+    },
+    {
+      name: 'identity written through the session mapping methods, keys named in the message',
+      files: {
+        'app/views.py': `
+          from django.http import JsonResponse
+          SUBJECT_KEY = 'cert_subject'
+          def a(request):
+              dn = request.META['HTTP_X_SSL_CLIENT_S_DN']
+              request.session.update({'dn': dn})
+              return JsonResponse({'ok': True})
+          def b(request):
+              dn = request.META['HTTP_X_SSL_CLIENT_S_DN']
+              request.session.update(client_dn=dn)
+              request.session.setdefault(SUBJECT_KEY, dn)
+              return JsonResponse({'ok': True})
+          def c(request, slot):
+              request.session.__setitem__('cn_' + slot, request.META['HTTP_X_SSL_CLIENT_S_DN'])
+              return JsonResponse({'ok': True})
+        `,
+      },
+      errors: [
+        { ruleId: 'session-not-bound-to-cert', line: 5, messageIncludes: '`dn`' },
+        { ruleId: 'session-not-bound-to-cert', line: 9, messageIncludes: '`client_dn`' },
+        { ruleId: 'session-not-bound-to-cert', line: 10, messageIncludes: '`cert_subject`' },
+        { ruleId: 'session-not-bound-to-cert', line: 13, messageIncludes: 'under a key computed at run time' },
+      ],
     },
   ],
 });
