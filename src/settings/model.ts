@@ -45,6 +45,18 @@ export interface SValue {
   items?: SValue[];
   /** Dict entries (keys as strings: Python int keys are stringified). */
   entries?: { key: string; keySite: SettingSite; value: SValue }[];
+  /**
+   * For a list whose full value is unknown: items it certainly holds. `[*apps_from_env, 'a', 'b']`,
+   * then `.append('c')` under a condition, is unknown but holds at least 'a' and 'b'.
+   */
+  atLeast?: SValue[];
+}
+
+/** Items a list value certainly holds: all of them when it is known, its lower bound otherwise. */
+export function itemsAtLeast(v: SValue | undefined): SValue[] | null {
+  if (!v) return null;
+  if (v.items && !isUnknown(v.value)) return v.items;
+  return v.atLeast ?? null;
 }
 
 export interface ResolvedSetting {

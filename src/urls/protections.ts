@@ -9,7 +9,7 @@ import type { ProjectModel } from '../model/project.js';
 import type { PyClass } from '../python/module.js';
 import { codeText } from '../python/ast.js';
 import type { EntryPoint } from '../deploy/model.js';
-import { entry, isUnknown, pyTruthy, type SettingsProfile, type SValue } from '../settings/model.js';
+import { entry, isUnknown, itemsAtLeast, pyTruthy, type SettingsProfile, type SValue } from '../settings/model.js';
 import { callArgs, classList, decoList, drfAttr, endsWith, type Deco, type ViewFacts } from './views.js';
 
 /** A list setting's string items; null when the list (or an item) is unknown, or absent and not defaulted. */
@@ -29,6 +29,10 @@ export function stringsOf(v: SValue | undefined): string[] | null {
   return out;
 }
 
+function stringItems(items: SValue[] | null): string[] | null {
+  return items ? items.map((i) => i.value).filter((v): v is string => typeof v === 'string') : null;
+}
+
 export function hasApp(apps: string[], name: string): boolean {
   return apps.some((a) => a === name || a.startsWith(`${name}.apps.`) || a.startsWith(`${name}.`));
 }
@@ -36,9 +40,17 @@ export function hasApp(apps: string[], name: string): boolean {
 export interface Protections {
   profile: SettingsProfile | null;
   apps: string[] | null;
+  /**
+   * When `apps` is unknown: the apps INSTALLED_APPS certainly holds (`[*env_apps, 'a', 'b']`), the
+   * rest coming from somewhere the scanner cannot read. Null when not even those are known.
+   */
+  appsAtLeast: string[] | null;
   middleware: string[] | null;
   backends: string[] | null;
-  /** django-axes is active: where, or null. */
+  /**
+   * A throttle every `authenticate()` call passes through: django-axes (active), or a
+   * django-ratelimit-backend backend in AUTHENTICATION_BACKENDS. What it is, or null.
+   */
   axes: string | null;
   /** django-defender's FailedLoginMiddleware (protects the admin login). */
   defenderAdmin: string | null;
@@ -67,6 +79,9 @@ const WEBAUTHN_APPS = ['django_otp_webauthn', 'webauthn', 'django_webauthn', 'pa
 
 export function protections(model: ProjectModel, p: SettingsProfile | null): Protections {
   const apps = listSetting(p, 'INSTALLED_APPS');
+  const appsAtLeast = apps ? null : stringItems(itemsAtLeast(p?.get('INSTALLED_APPS')?.tree));
+  // An app the settings do not name may still be installed when the list is partly unknown.
+  const mayHave = (name: string) => (apps ? hasApp(apps, name) : appsAtLeast !== null);
   const mwNew = p?.get('MIDDLEWARE');
   const middleware = mwNew ? stringsOf(mwNew.tree) : listSetting(p, 'MIDDLEWARE_CLASSES');
   const backendsSetting = p?.get('AUTHENTICATION_BACKENDS');
@@ -74,12 +89,18 @@ export function protections(model: ProjectModel, p: SettingsProfile | null): Pro
 
   let axes: string | null = null;
   const axesEnabled = p?.get('AXES_ENABLED');
-  if (apps && hasApp(apps, 'axes') && !(axesEnabled && pyTruthy(axesEnabled.value) === false)) {
+  if (mayHave('axes') && !(axesEnabled && pyTruthy(axesEnabled.value) === false)) {
     const mw = middleware?.find((m) => endsWith(m, 'AxesMiddleware'));
     const be = backends?.find((b) => /Axes(Standalone|Model)?Backend$/.test(b));
     if (mw || be) axes = `django-axes (${[be, mw].filter(Boolean).map((x) => `\`${x!.split('.').pop()}\``).join(', ')})`;
   }
-  const defenderAdmin = apps && hasApp(apps, 'defender') && middleware?.some((m) => endsWith(m, 'FailedLoginMiddleware')) ? 'django-defender `FailedLoginMiddleware`' : null;
+  // django-ratelimit-backend: a backend (theirs, or a project one built on `RateLimitMixin`) that
+  // counts failures of every `authenticate()` call, as django-axes' does.
+  if (!axes) {
+    const rl = backends?.find((b) => b.startsWith('ratelimitbackend.backends.') || projectClassInherits(model, b, 'ratelimitbackend.backends.RateLimitMixin'));
+    if (rl) axes = `django-ratelimit-backend (\`${rl.split('.').pop()}\`)`;
+  }
+  const defenderAdmin = mayHave('defender') && middleware?.some((m) => endsWith(m, 'FailedLoginMiddleware')) ? 'django-defender `FailedLoginMiddleware`' : null;
 
   let secondFactor: string | null = null;
   if (apps) {
@@ -117,6 +138,7 @@ export function protections(model: ProjectModel, p: SettingsProfile | null): Pro
   return {
     profile: p,
     apps,
+    appsAtLeast,
     middleware,
     backends,
     axes,
@@ -153,6 +175,14 @@ function refusesWithoutCert(text: string): boolean {
     if (DENY_RE.test(lines.slice(i, i + 4).join('\n'))) return true;
   }
   return false;
+}
+
+/** `dotted` names a project class with `base` (qualified) among its ancestors. */
+function projectClassInherits(model: ProjectModel, dotted: string, base: string): boolean {
+  const i = dotted.lastIndexOf('.');
+  if (i < 0) return false;
+  const cls = model.python.moduleByName(dotted.slice(0, i))?.classes.get(dotted.slice(i + 1));
+  return !!cls && model.python.ancestry(cls).includes(base);
 }
 
 /** A project middleware in MIDDLEWARE that reads the client certificate and refuses requests without one. */

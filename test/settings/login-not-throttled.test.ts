@@ -298,6 +298,43 @@ ruleTester.run('login-not-throttled', {
       name: 'settings the scanner cannot see may enable axes',
       files: { 'proj/settings.py': `from shared.django_base import *\n${settings()}`, 'proj/urls.py': URLS },
     },
+    {
+      name: 'django-ratelimit-backend in AUTHENTICATION_BACKENDS counts every authenticate() failure',
+      files: { 'proj/settings.py': settings("AUTHENTICATION_BACKENDS = ['ratelimitbackend.backends.RateLimitModelBackend']"), 'proj/urls.py': "from django.contrib import admin\nfrom django.urls import path\nurlpatterns = [path('admin/', admin.site.urls)]\n" },
+    },
+    {
+      name: "a project backend built on django-ratelimit-backend's RateLimitMixin",
+      files: {
+        'proj/settings.py': settings("AUTHENTICATION_BACKENDS = ['accounts.backends.LimitedBackend']"),
+        'proj/urls.py': "from django.contrib import admin\nfrom django.urls import path\nurlpatterns = [path('admin/', admin.site.urls)]\n",
+        'accounts/backends.py': `
+          from django.contrib.auth.backends import ModelBackend
+          from ratelimitbackend.backends import RateLimitMixin
+          class LimitedBackend(RateLimitMixin, ModelBackend):
+              minutes = 10
+        `,
+      },
+    },
+    {
+      name: 'INSTALLED_APPS partly from the environment, with AxesMiddleware listed: axes may be among the others',
+      files: {
+        'proj/settings.py': `
+          import os
+          extra = os.environ.get('EXTRA_APPS', '').split(',')
+          INSTALLED_APPS = ['django.contrib.admin', 'django.contrib.auth', *extra]
+          MIDDLEWARE = ['django.contrib.sessions.middleware.SessionMiddleware', 'axes.middleware.AxesMiddleware']
+          ROOT_URLCONF = 'proj.urls'
+        `,
+        'proj/urls.py': "from django.contrib import admin\nfrom django.urls import path\nurlpatterns = [path('admin/', admin.site.urls)]\n",
+      },
+    },
+    {
+      name: 'INSTALLED_APPS entirely unknown: a throttling app may be installed',
+      files: {
+        'proj/settings.py': "from proj.apps_list import build_apps\nINSTALLED_APPS = build_apps()\nMIDDLEWARE = []\nROOT_URLCONF = 'proj.urls'\n",
+        'proj/urls.py': "from django.contrib import admin\nfrom django.urls import path\nurlpatterns = [path('admin/', admin.site.urls)]\n",
+      },
+    },
   ],
   invalid: [
     {
@@ -308,6 +345,27 @@ ruleTester.run('login-not-throttled', {
         { ruleId: 'login-not-throttled', line: 7, messageId: 'notThrottled' },
         { ruleId: 'login-not-throttled', line: 8, messageId: 'notThrottled' },
       ],
+    },
+    {
+      name: 'INSTALLED_APPS partly from the environment (paperless-ngx), extended under a condition: the admin login is still judged',
+      files: {
+        'proj/settings.py': `
+          import os
+          DEBUG = os.environ.get('DEBUG') == '1'
+          env_apps = [a for a in os.environ.get('EXTRA_APPS', '').split(',') if a]
+          INSTALLED_APPS = [
+              'django.contrib.auth',
+              'django.contrib.admin',
+              *env_apps,
+          ]
+          if DEBUG:
+              INSTALLED_APPS.append('debug_toolbar')
+          MIDDLEWARE = ['django.contrib.sessions.middleware.SessionMiddleware', 'django.contrib.auth.middleware.AuthenticationMiddleware']
+          ROOT_URLCONF = 'proj.urls'
+        `,
+        'proj/urls.py': "from django.contrib import admin\nfrom django.urls import path\nurlpatterns = [path('admin/', admin.site.urls)]\n",
+      },
+      errors: [{ ruleId: 'login-not-throttled', line: 3, file: 'proj/urls.py', messageId: 'adminNotThrottled', messageIncludes: 'not among the `INSTALLED_APPS` the settings name' }],
     },
     {
       name: 'axes disabled with AXES_ENABLED = False',

@@ -3,7 +3,7 @@
 
 import type { PyNode } from '../../python/parser.js';
 import { field, named } from '../../python/ast.js';
-import { isUnknown, pyTruthy, type SettingSite } from '../model.js';
+import { isUnknown, itemsAtLeast, pyTruthy, type SettingSite, type SValue } from '../model.js';
 import { pyEquals, type Binding, type Flow, type Namespace, type State } from './values.js';
 import { StatementEvaluator } from './statements.js';
 
@@ -54,7 +54,8 @@ export abstract class ControlFlowEvaluator extends StatementEvaluator {
         continue;
       }
       const pick = bx && by ? this.later(bx, by) : (bx ?? by)!;
-      st.ns.set(k, { ...pick, v: { ...pick.v, conditional: true }, conditional: true, writes: bx && by ? this.unionWrites(bx, by) : pick.writes });
+      const atLeast = bx && by && isUnknown(pick.v.value) ? common(itemsAtLeast(bx.v), itemsAtLeast(by.v)) : undefined;
+      st.ns.set(k, { ...pick, v: { ...pick.v, conditional: true, atLeast }, conditional: true, writes: bx && by ? this.unionWrites(bx, by) : pick.writes });
     }
     for (const k of [...st.ns.keys()]) if (!keys.has(k)) st.ns.delete(k);
   }
@@ -90,4 +91,10 @@ export abstract class ControlFlowEvaluator extends StatementEvaluator {
     }
     return 'ok';
   }
+}
+
+/** Items both lower bounds hold (a list after one branch or the other certainly holds these). */
+function common(a: SValue[] | null, b: SValue[] | null): SValue[] | undefined {
+  if (!a || !b) return undefined;
+  return a.filter((x) => !isUnknown(x.value) && b.some((y) => pyEquals(x.value, y.value) === true));
 }

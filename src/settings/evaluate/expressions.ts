@@ -5,7 +5,7 @@
 import type { PyNode } from '../../python/parser.js';
 import type { PyModule } from '../../python/module.js';
 import { field, named, stringValue, unparen } from '../../python/ast.js';
-import { isUnknown, pyTruthy, type SettingSite, type SValue } from '../model.js';
+import { isUnknown, itemsAtLeast, pyTruthy, type SettingSite, type SValue } from '../model.js';
 import { cmp, dictValue, listValue, markEnv, pyEquals, siteOf, unknown, withSite, type State } from './values.js';
 import { castValue, EnvReaders } from './env.js';
 
@@ -83,14 +83,20 @@ export abstract class ExpressionEvaluator extends EnvReaders {
       case 'set':
       case 'expression_list': {
         const items: SValue[] = [];
+        // An unpacked unknown value makes the list unknown; what is written around it stays in it.
+        let open: SValue | null = null;
         for (const c of named(n)) {
           if (c.type === 'list_splat' || c.type === 'parenthesized_list_splat') {
             const inner = named(c)[0];
             const v = inner ? this.expr(st, inner) : unknown('splat', site);
-            if (v.items) items.push(...v.items);
-            else return unknown('unpacked unknown value', site, { envDependent: v.envDependent });
+            if (v.items && !isUnknown(v.value)) items.push(...v.items);
+            else {
+              open ??= v;
+              if (v.atLeast) items.push(...v.atLeast);
+            }
           } else items.push(this.expr(st, c));
         }
+        if (open) return unknown('unpacked unknown value', site, { envDependent: open.envDependent || items.some((i) => i.envDependent), atLeast: items });
         return listValue(items, site);
       }
       case 'dictionary': {
@@ -254,6 +260,12 @@ export abstract class ExpressionEvaluator extends EnvReaders {
     }
     if (op === '+' && typeof a === 'string' && typeof b === 'string') return { value: a + b, site, ...extra };
     if (op === '+' && l.items && r.items && !isUnknown(a) && !isUnknown(b)) return listValue([...l.items, ...r.items], site, extra);
+    // Concatenation keeps what each side certainly holds, even when one side is unknown.
+    if (op === '+' && (l.items || l.atLeast) && (r.items || r.atLeast)) {
+      const la = itemsAtLeast(l) ?? [];
+      const ra = itemsAtLeast(r) ?? [];
+      return unknown(`operator ${op}`, site, { ...extra, atLeast: [...la, ...ra] });
+    }
     if (op === '*' && typeof a === 'string' && typeof b === 'number') return { value: a.repeat(Math.max(0, b)), site, ...extra };
     if (op === '*' && l.items && typeof b === 'number' && b >= 0 && b < 100) {
       const items: SValue[] = [];

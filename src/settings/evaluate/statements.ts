@@ -4,7 +4,7 @@
 
 import type { PyNode } from '../../python/parser.js';
 import { field, named, unparen } from '../../python/ast.js';
-import { isUnknown, type SettingSite, type SValue } from '../model.js';
+import { isUnknown, itemsAtLeast, type SettingSite, type SValue } from '../model.js';
 import { dictValue, listValue, pyEquals, siteOf, unknown, type Binding, type Flow, type State } from './values.js';
 import { ExpressionEvaluator } from './expressions.js';
 
@@ -301,7 +301,7 @@ export abstract class StatementEvaluator extends ExpressionEvaluator {
           break;
         case 'sort':
         case 'reverse':
-          return unknown(`list reordered by ${method}()`, cur.site, { envDependent: env });
+          return unknown(`list reordered by ${method}()`, cur.site, { envDependent: env, atLeast: cur.items });
       }
     }
     if (cur.entries && !isUnknown(cur.value)) {
@@ -336,7 +336,33 @@ export abstract class StatementEvaluator extends ExpressionEvaluator {
       }
     }
     if (!cur.items && !cur.entries && !isUnknown(cur.value) && !LIST_MUTATORS.has(method)) return cur;
-    return unknown(`changed by .${method}() at ${site.file}:${site.line}`, cur.site, { envDependent: env });
+    return unknown(`changed by .${method}() at ${site.file}:${site.line}`, cur.site, { envDependent: env, atLeast: this.lowerBoundAfter(cur, method, args) });
+  }
+
+  /** What a list certainly holds after `method(args)` when its value is not fully known (`SValue.atLeast`). */
+  private lowerBoundAfter(cur: SValue, method: string, args: SValue[]): SValue[] | undefined {
+    const had = itemsAtLeast(cur);
+    if (!had) return undefined;
+    switch (method) {
+      case 'append':
+      case 'add':
+        return args.length === 1 ? [...had, args[0]] : had;
+      case 'insert':
+        return args.length === 2 ? [...had, args[1]] : had;
+      case 'extend': {
+        const more = args.length === 1 ? itemsAtLeast(args[0]) : null;
+        return more ? [...had, ...more] : had;
+      }
+      case 'sort':
+      case 'reverse':
+        return had;
+      case 'remove':
+      case 'discard':
+        // Only a removal of a known value keeps the others.
+        return args.length === 1 && !isUnknown(args[0].value) ? had.filter((x) => pyEquals(x.value, args[0].value) === false) : undefined;
+      default:
+        return undefined;
+    }
   }
 
   private deleteTarget(st: State, t: PyNode, stmtNode: PyNode): void {
