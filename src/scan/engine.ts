@@ -155,7 +155,7 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
   for (const f of configFiles) bytes += f.size;
 
   const deploy = buildDeployment(root, configFiles, errors, { parser, allFiles: files });
-  const settings = buildSettings(python, analysed, deploy, files);
+  const settings = buildSettings(python, analysed, deploy, files, errors);
   const model: ProjectModel = { root, files, python, analysed, settings, deploy, code: null as never, errors };
   mark('deploy+settings');
   optimiseIfLong({});

@@ -6,13 +6,22 @@ import type { PythonProject } from '../python/project.js';
 import type { PyModule } from '../python/module.js';
 import type { DeploymentModel } from '../deploy/model.js';
 import type { DiscoveredFile } from '../core/read.js';
+import type { InputError } from '../core/types.js';
 import { emptySettings, type ResolvedSetting, type SettingsModel, type SettingsProfile, type SettingsSource } from './model.js';
 import { SettingsEvaluator, type Binding, type EvalResult } from './evaluate.js';
 import { chooseNamed, findNamedSettings, isDevModuleName, isProdModuleName, isSettingsPath, isTestModuleName, looksLikeSettings } from './locate.js';
 
-export function buildSettings(python: PythonProject, analysed: PyModule[], _deploy: DeploymentModel, files?: DiscoveredFile[]): SettingsModel {
+export function buildSettings(python: PythonProject, analysed: PyModule[], _deploy: DeploymentModel, files?: DiscoveredFile[], errors?: InputError[]): SettingsModel {
   const pyPaths = files ? files.filter((f) => f.kind === 'python').map((f) => f.path) : python.loaded.map((m) => m.path);
   const evaluator = new SettingsEvaluator(python, pyPaths);
+  try {
+    return resolveWith(evaluator, python, analysed, files);
+  } finally {
+    errors?.push(...evaluator.budgetHits);
+  }
+}
+
+function resolveWith(evaluator: SettingsEvaluator, python: PythonProject, analysed: PyModule[], files?: DiscoveredFile[]): SettingsModel {
 
   const chosen = chooseNamed(findNamedSettings(python, analysed, files ?? []));
   const entries: { mod: PyModule; sources: SettingsSource[] }[] = [];

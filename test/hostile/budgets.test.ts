@@ -6,7 +6,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -196,5 +196,91 @@ test('20,000 small files: discovery and the pre-filter stay linear', async (t) =
     within(t, '20,000 files', await measuredScan(dir));
   } finally {
     done();
+  }
+});
+
+test('an --exclude glob of nested extglobs against a long file name: matched in linear time', async (t) => {
+  // `+(+(a|aa))` compiles, with extglobs on, to a regular expression that backtracks exponentially
+  // on a run of "a"s that fails to match at the end.
+  const name = `${'a'.repeat(60)}!.py`;
+  const { dir, done } = tree({ 'app/views.py': VIEW, [`app/${name}`]: 'x = 1\n' });
+  try {
+    const m = await measuredScan(dir, ['--exclude', '+(+(+(a|aa)))b', '--exclude', '*(a|a)*(a|a)*(a|a)c']);
+    within(t, 'extglob exclude', m);
+  } finally {
+    done();
+  }
+});
+
+test('a 1,000-deep star-import chain of settings modules: the scan goes on, the depth is reported', async (t) => {
+  const files: Record<string, string> = {
+    'app/views.py': VIEW,
+    'proj/settings.py': "from proj.s0 import *\nROOT_URLCONF = 'proj.urls'\n",
+    'proj/urls.py': "from django.urls import path\nfrom app import views\nurlpatterns = [path('who/', views.whoami)]\n",
+  };
+  for (let i = 0; i < 1000; i++) files[`proj/s${i}.py`] = i < 999 ? `from proj.s${i + 1} import *\nX${i} = ${i}\n` : "INSTALLED_APPS = ['app']\nSECRET_KEY = 'x'\n";
+  const { dir, done } = tree(files);
+  try {
+    const m = await measuredScan(dir);
+    within(t, 'star-import chain', m);
+    assert.ok(m.report.errors.some((e) => e.file === 'proj/s63.py' && /more than 64 modules deep/.test(e.message)), JSON.stringify(m.report.errors));
+  } finally {
+    done();
+  }
+});
+
+test('a 2 MiB nginx line and a 1 MiB Python line: every report format is written, its excerpts bounded', async (t) => {
+  const { dir, done } = tree({
+    'app/views.py': VIEW.replace('def whoami(request):', `def whoami(request):  # ${'x'.repeat(1024 * 1024)}`),
+    'deploy/nginx.conf': `http { server { listen 443 ssl; location / { proxy_pass http://127.0.0.1:8000; proxy_set_header X-Junk "${'y'.repeat(2 * 1024 * 1024)}"; } } }\n`,
+  });
+  const work = mkdtempSync(join(tmpdir(), 'mtls-audit-amp-'));
+  try {
+    const m = await measuredScan(dir);
+    within(t, 'long lines (json)', m);
+    const sizes: Record<string, number> = { json: JSON.stringify(m.report).length };
+    for (const format of ['text', 'sarif', 'html']) {
+      const out = join(work, `report.${format}`);
+      const r = spawnSync(process.execPath, [BIN, 'scan', dir, '--format', format, '--output', out], { encoding: 'utf8', timeout: TIME_LIMIT_MS });
+      assert.equal(r.status, 1, `${format}: exit ${r.status} ${r.stderr.slice(0, 300)}`);
+      assert.ok(!/^\s+at /m.test(r.stderr), `${format}: no stack trace`);
+      sizes[format] = readFileSync(out).length;
+    }
+    t.diagnostic(`report sizes: ${JSON.stringify(sizes)}`);
+    // The long lines are quoted in excerpts and snippets at most in part: no report grows with them.
+    for (const [format, size] of Object.entries(sizes)) assert.ok(size < 512 * 1024, `${format} report is ${size} bytes`);
+  } finally {
+    done();
+    rmSync(work, { recursive: true, force: true });
+  }
+});
+
+/** `view` decides on what `f0(request)` returns, which is `f{n-1}` reading the certificate header n calls down. */
+function helperChain(n: number): string {
+  const lines = ['from django.http import HttpResponse', ''];
+  for (let i = 0; i < n; i++) lines.push(`def f${i}(request):`, i < n - 1 ? `    return f${i + 1}(request)` : '    return request.META.get("HTTP_X_SSL_CLIENT_CERT")', '');
+  lines.push('def view(request):', '    if f0(request):', '        return HttpResponse("ok")', '    return HttpResponse("no", status=403)', '');
+  return lines.join('\n');
+}
+
+test('a helper chain 30 calls deep is followed to the header read; 3,000 deep is cut, said in errors, and --strict fails', async (t) => {
+  const { dir, done } = tree({ 'app/views.py': VIEW, 'app/chain.py': helperChain(30) });
+  try {
+    const m = await measuredScan(dir);
+    within(t, 'helper chain of 30', m);
+    assert.ok(m.report.findings.some((f) => f.ruleId === 'cert-presence-only' && f.location.file === 'app/chain.py'), 'the view at the top of the chain is judged');
+    assert.deepEqual(m.report.errors, []);
+  } finally {
+    done();
+  }
+  const deep = tree({ 'app/views.py': VIEW, 'app/chain.py': helperChain(3000) });
+  try {
+    const m = await measuredScan(deep.dir);
+    within(t, 'helper chain of 3,000', m);
+    assert.ok(m.report.errors.some((e) => e.file === 'app/chain.py' && /calls nest more than 32 project functions deep/.test(e.message)), JSON.stringify(m.report.errors));
+    const strict = await measuredScan(deep.dir, ['--strict']);
+    assert.equal(strict.code, 2);
+  } finally {
+    deep.done();
   }
 });

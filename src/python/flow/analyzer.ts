@@ -153,8 +153,15 @@ export class FlowAnalyzer implements FlowInterp {
     return (this.remoteUser = v);
   }
 
+  /** Functions a call chain reached at MAX_DEPTH and did not follow (buildCodeModel analyses them on their own). */
+  readonly depthHits = new Set<PyFunction>();
+
   analyseFn(fn: PyFunction, args: AVal[], ctx: FlowCtx, isRoot: boolean): AVal {
-    if (ctx.stack.includes(fn) || ctx.stack.length >= MAX_DEPTH) return EMPTY();
+    if (ctx.stack.includes(fn)) return EMPTY();
+    if (ctx.stack.length >= MAX_DEPTH) {
+      this.depthHits.add(fn);
+      return EMPTY();
+    }
     const sig = `${fn.module.path}:${fn.qualname}:${args.map(sigOf).join('|')}`;
     const cached = ctx.memo.get(sig);
     if (cached) return cached;

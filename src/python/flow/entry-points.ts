@@ -5,6 +5,7 @@ import type { PyFunction } from '../module.js';
 import { dotted, field, walk } from '../ast.js';
 import { rawKinds, type CertFlow, type CodeModel, type FlowEvent, type RootKind, type SourceRead } from './values.js';
 import { listedMiddleware, MIDDLEWARE_METHODS, rootKindOf } from './roots.js';
+import { MAX_DEPTH } from './state.js';
 import { FlowAnalyzer } from './analyzer.js';
 
 export function buildCodeModel(model: ProjectModel): CodeModel {
@@ -55,6 +56,7 @@ export function buildCodeModel(model: ProjectModel): CodeModel {
   };
   const run = (a: FlowAnalyzer): CertFlow[] => roots.map((r) => safely(a, r)).filter((f): f is CertFlow => f !== null && f.reads.length > 0);
   let flows = run(analyser);
+  let current = analyser;
   // Middleware that copies a header into an environ-style key changes the origin of later reads: re-run.
   // …and so does a middleware that leaves certificate data on the request for the views.
   if (analyser.metaCopies.size || analyser.requestAttrs.size) {
@@ -63,7 +65,9 @@ export function buildCodeModel(model: ProjectModel): CodeModel {
     again.metaCopySites = analyser.metaCopySites;
     again.requestAttrs = analyser.requestAttrs;
     flows = run(again);
+    current = again;
   }
+  flows.push(...beyondDepth(current, roots, safely, model));
 
   // Provenance checks in MIDDLEWARE-listed middleware apply to every request.
   const listed = listedMiddleware(model);
@@ -120,4 +124,38 @@ export function describeFlows(code: CodeModel): string {
     }
   }
   return out.join('\n');
+}
+
+/** At most this many functions are analysed on their own because a call chain reached them too deep. */
+const MAX_DEPTH_ROOTS = 2000;
+
+/**
+ * A helper that a call chain reaches only beyond the analyser's depth is not followed from its
+ * callers; it is analysed on its own, as a helper no one calls would be, so what it reads is still
+ * judged, and the report's `errors` says where the chain was cut. Chains are cut again every
+ * MAX_DEPTH calls, so a chain of any length is covered in pieces.
+ */
+function beyondDepth(
+  a: FlowAnalyzer,
+  roots: { fn: PyFunction; kind: RootKind }[],
+  safely: (a: FlowAnalyzer, r: { fn: PyFunction; kind: RootKind }) => CertFlow | null,
+  model: ProjectModel,
+): CertFlow[] {
+  const out: CertFlow[] = [];
+  const done = new Set(roots.map((r) => r.fn));
+  let reported = false;
+  for (;;) {
+    const next = [...a.depthHits].filter((fn) => !done.has(fn));
+    if (!next.length || done.size - roots.length >= MAX_DEPTH_ROOTS) break;
+    for (const fn of next) {
+      done.add(fn);
+      if (!reported) {
+        reported = true;
+        model.errors.push({ file: fn.module.path, message: `calls nest more than ${MAX_DEPTH} project functions deep (first cut before ${fn.qualname}, line ${fn.node.line}): such functions are analysed on their own, not as part of their callers` });
+      }
+      const f = safely(a, { fn, kind: rootKindOf(fn, model.python) ?? 'function' });
+      if (f && f.reads.length > 0) out.push(f);
+    }
+  }
+  return out;
 }

@@ -27,7 +27,7 @@ export interface FnState {
   lookupVars?: Map<string, FlowEvent[]>;
 }
 
-export const MAX_DEPTH = 6;
+export const MAX_DEPTH = 32;
 /** Loops over constant tables of up to this many rows are analysed row by row. */
 export const MAX_UNROLLED_ROWS = 16;
 

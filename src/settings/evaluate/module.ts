@@ -11,9 +11,14 @@ import picomatch from 'picomatch';
 import { siteOf, unknown, type EvalResult, type Flow, type State } from './values.js';
 import { ControlFlowEvaluator } from './control-flow.js';
 
+/** How many settings modules deep imports are followed (split settings in real projects: under 10). */
+export const MAX_IMPORT_DEPTH = 64;
+
 export class SettingsEvaluator extends ControlFlowEvaluator {
   private readonly memo = new Map<string, EvalResult>();
   private readonly active = new Set<string>();
+  /** Inputs a budget stopped the evaluation of, for the report's `errors`. */
+  readonly budgetHits: { file: string; message: string }[] = [];
 
   constructor(
     private readonly python: PythonProject,
@@ -33,6 +38,12 @@ export class SettingsEvaluator extends ControlFlowEvaluator {
     const have = this.memo.get(mod.path);
     if (have) return have;
     if (this.active.has(mod.path)) return { ns: new Map(), files: [], opaque: [`import cycle through ${mod.path}`] };
+    // Each level is a few stack frames: a deep chain in a hostile tree would exhaust the stack and
+    // end the scan. Deeper than any real settings layout; what lies beyond is opaque, and said so.
+    if (this.active.size >= MAX_IMPORT_DEPTH) {
+      if (!this.budgetHits.some((h) => h.file === mod.path)) this.budgetHits.push({ file: mod.path, message: `settings import chain more than ${MAX_IMPORT_DEPTH} modules deep: not followed from here (the settings are treated as not fully known)` });
+      return { ns: new Map(), files: [], opaque: [`settings modules import each other more than ${MAX_IMPORT_DEPTH} deep (at ${mod.path}): the rest of the chain is not followed`] };
+    }
     this.active.add(mod.path);
     const st: State = { mod, ns: new Map(), files: [mod.path], opaque: [], conditional: false, envCond: false };
     try {
