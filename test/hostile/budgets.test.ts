@@ -284,3 +284,12 @@ test('a helper chain 30 calls deep is followed to the header read; 3,000 deep is
     deep.done();
   }
 });
+
+test('.env files of 1.9 MB continued lines and an unterminated quote: read in linear time', async (t) => {
+  const { dir, done } = tree({ 'app/views.py': VIEW, '.env': 'A=\\\n'.repeat(470_000), 'prod.env': `X="${'a'.repeat(1_900_000)}\n` });
+  try {
+    within(t, '.env', await measuredScan(dir));
+  } finally {
+    done();
+  }
+});
