@@ -10,7 +10,7 @@
 // returns printed lines and checks) and append it to SECTIONS below (or call registerBench()).
 
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -204,6 +204,27 @@ const walk = (d) => { for (const e of readdirSync(d, { withFileTypes: true })) {
   if (e.isDirectory()) { if (!skip.has(e.name)) walk(d + '/' + e.name); }
   else if (e.isFile() && e.name.endsWith('.py')) { readFileSync(d + '/' + e.name); n++; } } };
 walk(process.argv[1]);`;
+
+/**
+ * The floor of a cold scan that must parse `files`: a Node process that walks and reads the tree
+ * as FLOOR_SCRIPT does and then has tree-sitter (the scan's own parser, dist/src/python/parser.js)
+ * parse those files, keeping nothing.
+ */
+export async function parseFloorRuns(tree: string, files: string[], runs: number): Promise<number[]> {
+  const parser = pathToFileURL(join(REPO_ROOT, 'dist', 'src', 'python', 'parser.js')).href;
+  const script = `${FLOOR_SCRIPT}
+const files = JSON.parse(require('node:fs').readFileSync(process.argv[2], 'utf8'));
+import(${JSON.stringify(parser)}).then(async (m) => { const p = await m.getPythonParser(); for (const f of files) p.parse(readFileSync(f, 'utf8')).delete(); });`;
+  const list = join(mkdtempSync(join(tmpdir(), 'mtls-audit-floor-')), 'files.json');
+  writeFileSync(list, JSON.stringify(files));
+  try {
+    const ms: number[] = [];
+    for (let i = 0; i < runs; i++) ms.push((await timeChild(process.execPath, ['-e', script, tree, list])).ms);
+    return ms;
+  } finally {
+    rmSync(dirname(list), { recursive: true, force: true });
+  }
+}
 
 export async function floorRuns(tree: string, runs: number): Promise<number[]> {
   const ms: number[] = [];
