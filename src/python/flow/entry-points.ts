@@ -7,6 +7,10 @@ import { rawKinds, type CertFlow, type CodeModel, type FlowEvent, type RootKind,
 import { listedMiddleware, MIDDLEWARE_METHODS, rootKindOf } from './roots.js';
 import { MAX_DEPTH } from './state.js';
 import { FlowAnalyzer } from './analyzer.js';
+import { provenanceDenies } from './provenance.js';
+import { remoteUserHeaders } from './remote-user.js';
+
+export { provenanceDenies };
 
 export function buildCodeModel(model: ProjectModel): CodeModel {
   const project = model.python;
@@ -103,15 +107,10 @@ export function buildCodeModel(model: ProjectModel): CodeModel {
     globalProvenance,
     sessionFingerprintWrites,
     sessionFingerprintChecks,
+    remoteUserHeaders: remoteUserHeaders(current, project, model.analysed),
   };
 }
 
-/** A provenance check counts when the flow denies on it (a denying condition or a raise) — not just computed. */
-export function provenanceDenies(flow: CertFlow, e: FlowEvent): boolean {
-  return flow.events.some((c) => c.t === 'cond' && c.denies && c.node.start <= e.node.start && c.node.end >= e.node.end && c.module === e.module) ||
-    flow.events.some((c) => c.t === 'cond' && c.denies && /compare_digest|REMOTE_ADDR|trusted|allowed|valid|ok|verified|signature|hmac|proxy/i.test(c.text)) ||
-    flow.events.some((c) => c.t === 'cond' && c.denies && c.val.kinds.has('verified'));
-}
 
 /** Developer aid (`MTLS_AUDIT_DUMP_FLOWS=1`): a readable listing of the flows and their events. */
 export function describeFlows(code: CodeModel): string {

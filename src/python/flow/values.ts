@@ -2,7 +2,7 @@
 // events and flows the rules query, key classification, and the operations on values.
 
 import type { PyNode } from '../parser.js';
-import type { PyFunction, PyModule } from '../module.js';
+import type { PyClass, PyFunction, PyModule } from '../module.js';
 import { certKeyRegExp } from '../vocabulary.js';
 
 /** What a certificate/identity value read from the request is. */
@@ -150,6 +150,22 @@ export interface CodeModel {
   /** Session keys that hold a certificate fingerprint, and keys compared with a fingerprint on later requests. */
   sessionFingerprintWrites: Set<string>;
   sessionFingerprintChecks: Set<string>;
+  /** RemoteUser middleware/authentication classes and the header key each takes the user from. */
+  remoteUserHeaders: RemoteUserHeader[];
+}
+
+export interface RemoteUserHeader {
+  cls: PyClass;
+  /** The `header` attribute or property that names the key. */
+  node: PyNode;
+  /** The module that defines it (the class's own, or a mixin's). */
+  module: PyModule;
+  /** The environ key it resolves to (`HTTP_X_REMOTE_USER`, `REMOTE_USER`). */
+  key: string;
+  /** How the source says it, for messages (`header = settings.X`, which is HTTP_…). */
+  source: string;
+  /** The class takes the header only from trusted proxies (a provenance check gates Django's handling). */
+  trustedProxyGate: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
