@@ -19,7 +19,12 @@ function fail(err) {
   process.exitCode = 2;
 }
 
+// `MTLS_AUDIT_SPEED_OFF=bundle,code-cache,jit-off,liftoff` turns the start-up tricks off one by
+// one, for `npm run bench -- --only tricks`, which measures what each is worth.
+const speedOff = new Set((process.env.MTLS_AUDIT_SPEED_OFF || '').split(','));
+
 function fresh() {
+  if (speedOff.has('bundle')) return false;
   try {
     return statSync(bundle).mtimeMs >= statSync(join(dist, 'cli', 'main.js')).mtimeMs;
   } catch {
@@ -30,7 +35,7 @@ function fresh() {
 function loadBundle() {
   let cachedData;
   try {
-    cachedData = readFileSync(bundle + '.cache');
+    cachedData = speedOff.has('code-cache') ? undefined : readFileSync(bundle + '.cache');
   } catch {
     cachedData = undefined;
   }
@@ -51,24 +56,20 @@ if (fresh()) {
     fail(e);
   }
   if (loaded) {
-    // Flags for a short, bursty run, set only now that V8 has checked the code cache against the
-    // flags it was made with:
-    // - the young generation grows 16× at a step instead of 2×, so it reaches a fitting size after
-    //   a scavenge or two (Django's source: 8 collections, 12–18 ms → 4, ~4 ms; RSS +0–6 MB);
-    // - for a scan, no optimising JIT at first: in a run of a fifth of a second its background
-    //   compiles cost more CPU than the optimised code saves (Django's source: CPU −35 ms, wall
-    //   −15 ms). The engine turns it back on as soon as a scan turns out to be long, and keeps
-    //   the parser's WebAssembly from tiering up when it is short (src/core/tiering.ts).
-    v8.setFlagsFromString('--semi-space-growth-factor=16');
+    // A scan is short: it starts without the optimising JIT (set only now that V8 has checked
+    // the code cache against the flags it was made with), and its parse may stay in baseline
+    // WebAssembly. src/core/tiering.ts turns both back when the scan turns out to be long;
+    // docs/architecture.md's speed table has what each is worth.
     if (process.argv[2] === 'scan') {
-      v8.setFlagsFromString('--no-opt');
+      if (!speedOff.has('jit-off')) v8.setFlagsFromString('--no-opt');
       globalThis[Symbol.for('mtls-audit.jitOff')] = true;
+      globalThis[Symbol.for('mtls-audit.speedOff')] = speedOff;
     }
     loaded.main(process.argv.slice(2)).then(() => {
       // scripts/bundle.ts: keep what this run compiled as the code cache, stamped with the
       // flags a fresh process checks it against (V8's defaults).
       if (process.env.MTLS_AUDIT_CODE_CACHE_OUT) {
-        for (const f of ['--semi-space-growth-factor=2', ...loaded.defaultFlags]) v8.setFlagsFromString(f);
+        for (const f of loaded.defaultFlags) v8.setFlagsFromString(f);
         writeFileSync(process.env.MTLS_AUDIT_CODE_CACHE_OUT, loaded.script.createCachedData());
       }
     }, fail);

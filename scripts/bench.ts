@@ -16,6 +16,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { probeBenchSection } from './bench-probe.js';
 import { bigTreeSection, parseHeavySection } from './bench-trees.js';
+import { tricksSection } from './bench-tricks.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CLI = join(REPO_ROOT, 'bin', 'mtls-audit.js');
@@ -350,7 +351,7 @@ export const scanVsBandit: BenchSection = {
 };
 
 /** Every bench, in order. Append new sections here (or call registerBench from an imported module). */
-export const SECTIONS: BenchSection[] = [scanVsBandit, parseHeavySection, bigTreeSection, probeBenchSection];
+export const SECTIONS: BenchSection[] = [scanVsBandit, tricksSection, parseHeavySection, bigTreeSection, probeBenchSection];
 
 export function registerBench(section: BenchSection): void {
   if (SECTIONS.some((s) => s.name === section.name)) throw new Error(`bench section ${section.name} registered twice`);
