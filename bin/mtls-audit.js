@@ -19,8 +19,8 @@ function fail(err) {
   process.exitCode = 2;
 }
 
-// `MTLS_AUDIT_SPEED_OFF=bundle,code-cache,jit-off,liftoff` turns the start-up tricks off one by
-// one, for `npm run bench -- --only tricks`, which measures what each is worth.
+// `MTLS_AUDIT_SPEED_OFF=bundle,code-cache,…` (the list: src/core/speed.ts) turns speed tricks off
+// one by one, for `npm run bench -- --only tricks`, which measures what each is worth.
 const speedOff = new Set((process.env.MTLS_AUDIT_SPEED_OFF || '').split(','));
 
 function fresh() {

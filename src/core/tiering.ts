@@ -8,20 +8,15 @@
 
 import { setFlagsFromString } from 'node:v8';
 import { now } from './timing.js';
+import { speedTrickOff } from './speed.js';
 
 const OFF_MARKER = Symbol.for('mtls-audit.jitOff');
-/** The tricks `MTLS_AUDIT_SPEED_OFF` turned off, for the bench (bin/mtls-audit.js sets it). */
-const SPEED_OFF = Symbol.for('mtls-audit.speedOff');
 
 /** Whether the launcher started this scan as a short one (and so tunes it at all). */
 function launchedShort(): boolean {
   return (globalThis as Record<symbol, unknown>)[OFF_MARKER] === true;
 }
 
-function turnedOff(trick: 'jit-off' | 'liftoff'): boolean {
-  const off = (globalThis as Record<symbol, unknown>)[SPEED_OFF];
-  return off instanceof Set && off.has(trick);
-}
 
 let since: number | null = null;
 
@@ -55,7 +50,7 @@ export const BASELINE_PARSE_MAX = 512 * 1024;
  * process's life, also once `optimiseIfLong` has given V8 its defaults back.
  */
 export function parseInBaselineIfShort(parseBytes: number): void {
-  if (!launchedShort() || turnedOff('liftoff') || parseBytes > BASELINE_PARSE_MAX) return;
+  if (!launchedShort() || speedTrickOff('liftoff') || parseBytes > BASELINE_PARSE_MAX) return;
   setFlagsFromString('--liftoff-only');
   baselineParse = true;
 }
@@ -71,7 +66,7 @@ export const OPTIMISING = ['--opt', '--no-liftoff-only', '--wasm-tier-up', '--wa
 
 /** For MTLS_AUDIT_STATS: `default`, `baseline` (started and stayed without it), or when it came back on. */
 export function jitState(): string {
-  if (!launchedShort() || turnedOff('jit-off')) return 'default';
+  if (!launchedShort() || speedTrickOff('jit-off')) return 'default';
   return since === null ? 'baseline' : `optimising from ${since} ms`;
 }
 

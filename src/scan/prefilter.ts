@@ -11,6 +11,7 @@
 
 import { WasmAutomaton, wasmAutomatonImage, type WasmAutomatonImage } from './automaton-wasm.js';
 import { certKeyAtoms, certKeySourceRegExp } from '../python/vocabulary.js';
+import { speedTrickOff } from '../core/speed.js';
 
 export interface TriggerGroup {
   name: string;
@@ -204,8 +205,8 @@ export class AtomMatcher {
 
   /**
    * The automaton and its WebAssembly image as JSON, for `new AtomMatcher(json)`: the bundle
-   * carries the trigger matcher's (scripts/bundle.ts), built when the bundle is, which spares a
-   * scan ~5 ms of building it (tables and WebAssembly encoding, in JavaScript not yet optimised).
+   * carries the trigger matcher's (scripts/bundle.ts), built when the bundle is, so a scan does
+   * not build it (what that is worth: docs/architecture.md, speed table).
    */
   toJson(): string {
     const b64 = (v: ArrayBufferView) => Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');
@@ -266,7 +267,10 @@ let triggers: AtomMatcher | null = null;
 
 /** The matcher of TRIGGER_GROUPS: the bundle's prebuilt one, or built now. */
 export function triggerMatcher(): AtomMatcher {
-  return (triggers ??= typeof __MTLS_AUDIT_TRIGGER_MATCHER__ === 'string' ? new AtomMatcher(__MTLS_AUDIT_TRIGGER_MATCHER__) : new AtomMatcher(TRIGGER_GROUPS));
+  if (triggers) return triggers;
+  const wasm = !speedTrickOff('prefilter-wasm');
+  const prebuilt = typeof __MTLS_AUDIT_TRIGGER_MATCHER__ === 'string' && wasm && !speedTrickOff('prefilter-prebuilt') ? __MTLS_AUDIT_TRIGGER_MATCHER__ : null;
+  return (triggers = prebuilt !== null ? new AtomMatcher(prebuilt) : new AtomMatcher(TRIGGER_GROUPS, { wasm }));
 }
 
 /** Stage 1: the groups (bit i = TRIGGER_GROUPS[i]) with an atom somewhere in `bytes`. */
