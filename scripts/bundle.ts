@@ -1,9 +1,9 @@
 // `npm run build`, after tsc: the CLI as one CommonJS file (dist/src/mtls-audit.cjs) plus V8's code
 // cache for it (dist/src/mtls-audit.cjs.cache), which bin/mtls-audit.js runs when present.
 //
-// Why: a scan is short, so start-up is a large part of it. Loading ~130 ES modules costs ~60–90 ms
-// of resolution, reads and compilation; one file compiled from a code cache costs ~20 ms. The
-// cache is produced by scanning the bundled example once with the fresh bundle (so it holds the
+// Why: a scan is short, so start-up is a large part of it: one file compiled from a code cache
+// starts much sooner than ~130 ES modules resolved, read and compiled (what each saves:
+// `npm run bench -- --only tricks`, and docs/architecture.md's speed table). The cache is produced by scanning the bundled example once with the fresh bundle (so it holds the
 // functions a scan actually compiles); V8 checks it against its version and flags and ignores it
 // when they differ. The modules under dist/src stay the source of truth for tests and imports.
 

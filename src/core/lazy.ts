@@ -1,6 +1,6 @@
 // Modules that only some runs need are loaded on first use (synchronously, through their
-// CommonJS builds): a tree without YAML/TOML files never pays for loading their parsers
-// (~50–100 ms), a scan without findings never loads node:crypto (~5 ms).
+// CommonJS builds): a tree without YAML/TOML files never pays for loading their parsers, and a
+// scan without findings never loads node:crypto.
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);

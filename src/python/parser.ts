@@ -87,8 +87,8 @@ function rawCursorApi(m: Record<string, unknown>): RawCursorApi | null {
  * A file of an installed package: `node_modules/<pkg>/<file>` in this module's directory or the
  * nearest one above it that has it (an install of its own or a hoisted one), by Node's resolution
  * otherwise. The .wasm files are found by package, not next to the script that loads them (the CLI
- * may run from a bundle). Looking first saves ~1.5 ms of a scan: `require.resolve` of a package
- * with an `exports` map loads Node's ES module resolver.
+ * may run from a bundle). Looking first spares a scan Node's ES module resolver, which
+ * `require.resolve` of a package with an `exports` map loads.
  */
 function packageFile(pkg: string, file: string): string {
   for (let dir = dirname(fileURLToPath(import.meta.url)); ; ) {
