@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { ruleTester, writeTree } from '../helpers/rule-tester.js';
-import { runScan } from '../../src/scan/engine.js';
+import { ruleTester, writeTree } from '../../helpers/rule-tester.js';
+import { runScan } from '../../../src/scan/engine.js';
 
 const BASE = "INSTALLED_APPS = ['django.contrib.auth']\nMIDDLEWARE = []\nROOT_URLCONF = 'proj.urls'\n";
 

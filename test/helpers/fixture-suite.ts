@@ -1,19 +1,16 @@
-// Every deployment rule against its annotated fixtures (test/fixtures/deploy/<rule-id>/<case>/):
+// One rule against its annotated fixture projects (test/fixtures/<layer>/<rule-id>/<case>/):
 // `bad-*` cases carry `# ruleid:` annotations that must match the findings exactly; `ok-*` cases
 // must produce no finding of the rule. Each case is a small project (Django code + configs).
+// Called from the rule's own test file, test/rules/<layer>/<rule-id>.test.ts.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { FIXTURES, annotations, checkAnnotatedFixture } from '../helpers/rule-tester.js';
-import { deployRules } from '../../src/rules/deploy/index.js';
+import { FIXTURES, annotations, checkAnnotatedFixture } from './rule-tester.js';
 
-const ROOT = join(FIXTURES, 'deploy');
-
-for (const rule of deployRules) {
-  const id = rule.meta.id;
-  const dir = join(ROOT, id);
+export function fixtureSuite(layer: string, id: string): void {
+  const dir = join(FIXTURES, layer, id);
   test(`${id}: has bad and ok fixtures`, () => {
     assert.ok(existsSync(dir), `no fixture directory ${dir}`);
     const cases = readdirSync(dir).filter((c) => statSync(join(dir, c)).isDirectory());

@@ -1,4 +1,4 @@
-import { ruleTester } from '../helpers/rule-tester.js';
+import { ruleTester } from '../../helpers/rule-tester.js';
 
 const settings = (extra = '', apps: string[] = []) => `
   INSTALLED_APPS = ['django.contrib.admin', 'django.contrib.auth', 'rest_framework', 'accounts'${apps.map((a) => `, '${a}'`).join('')}]

@@ -1,4 +1,4 @@
-import { ruleTester } from '../helpers/rule-tester.js';
+import { ruleTester } from '../../helpers/rule-tester.js';
 
 const SETTINGS = "INSTALLED_APPS = ['django.contrib.auth', 'django.contrib.sessions']\nMIDDLEWARE = []\nROOT_URLCONF = 'proj.urls'\n";
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ruleTester, scanFiles, writeTree } from '../helpers/rule-tester.js';
-import { runScan } from '../../src/scan/engine.js';
+import { ruleTester, scanFiles, writeTree } from '../../helpers/rule-tester.js';
+import { runScan } from '../../../src/scan/engine.js';
 import { rmSync } from 'node:fs';
 
 const V = 'django.contrib.auth.password_validation';

@@ -1,4 +1,4 @@
-import { ruleTester } from '../helpers/rule-tester.js';
+import { ruleTester } from '../../helpers/rule-tester.js';
 
 const settings = (extra = '') => `
   INSTALLED_APPS = ['django.contrib.auth', 'rest_framework', 'payments']

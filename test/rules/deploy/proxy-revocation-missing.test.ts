@@ -1,0 +1,3 @@
+import { fixtureSuite } from '../../helpers/fixture-suite.js';
+
+fixtureSuite('deploy', 'proxy-revocation-missing');
