@@ -39,8 +39,7 @@ function loadBundle() {
   } catch {
     cachedData = undefined;
   }
-  // The bundle is ASCII (scripts/bundle.ts): latin-1 reads it as it is, without UTF-8 decoding.
-  const script = new vm.Script(Module.wrap(readFileSync(bundle, 'latin1')), { filename: bundle, cachedData });
+  const script = new vm.Script(Module.wrap(readFileSync(bundle, 'utf8')), { filename: bundle, cachedData });
   // For MTLS_AUDIT_STATS: whether V8 took the cache (it refuses one made by another V8 or flags).
   globalThis[Symbol.for('mtls-audit.codeCache')] = cachedData ? (script.cachedDataRejected ? 'rejected' : 'accepted') : 'none';
   const mod = { exports: {} };

@@ -13,7 +13,6 @@ export const TRICKS: { id: string; what: string }[] = [
   { id: 'jit-off', what: 'no optimising JIT until the scan turns out long' },
   { id: 'liftoff', what: "the parser's WebAssembly kept in Liftoff for a short parse" },
   { id: 'prefilter-wasm', what: "the pre-filter's automaton run as WebAssembly, not JavaScript" },
-  { id: 'prefilter-prebuilt', what: "the pre-filter's automaton built with the bundle, not per scan" },
 ];
 
 /** The saving a trick must bring, as a share of the scan without it. */

@@ -182,43 +182,12 @@ export class AtomMatcher {
   private readonly wasm: WasmAutomaton | null;
   private readonly image: WasmAutomatonImage | null;
 
-  /** `groups`, or what `toJson()` gave for them. */
-  constructor(groups: { atoms: string[] }[] | string, opts: { wasm?: boolean } = {}) {
-    if (typeof groups === 'string') {
-      const j = JSON.parse(groups) as MatcherJson;
-      const bytes = (b64: string) => Buffer.from(b64, 'base64');
-      const words = (b64: string) => {
-        const b = bytes(b64);
-        return new Uint8Array(b).buffer; // aligned copy for the 32-bit views
-      };
-      this.a = { cls: new Uint8Array(bytes(j.cls)), nClasses: j.nClasses, delta: new Int32Array(words(j.delta)), out: new Uint32Array(words(j.out)) };
-      this.all = j.all;
-      this.image = j.image && { ...j.image, bytes: new Uint8Array(bytes(j.image.bytes)) };
-    } else {
-      this.a = build(groups);
-      this.all = groups.length >= 31 ? 0x7fffffff : (1 << groups.length) - 1;
-      const longest = Math.max(1, ...groups.flatMap((g) => g.atoms.map((a) => a.length)));
-      this.image = opts.wasm === false ? null : safely(() => wasmAutomatonImage({ ...this.a, all: this.all }, longest - 1));
-    }
+  constructor(groups: { atoms: string[] }[], opts: { wasm?: boolean } = {}) {
+    this.a = build(groups);
+    this.all = groups.length >= 31 ? 0x7fffffff : (1 << groups.length) - 1;
+    const longest = Math.max(1, ...groups.flatMap((g) => g.atoms.map((a) => a.length)));
+    this.image = opts.wasm === false ? null : safely(() => wasmAutomatonImage({ ...this.a, all: this.all }, longest - 1));
     this.wasm = opts.wasm === false || !this.image ? null : WasmAutomaton.instantiate(this.image, { ...this.a, all: this.all });
-  }
-
-  /**
-   * The automaton and its WebAssembly image as JSON, for `new AtomMatcher(json)`: the bundle
-   * carries the trigger matcher's (scripts/bundle.ts), built when the bundle is, so a scan does
-   * not build it (what that is worth: docs/architecture.md, speed table).
-   */
-  toJson(): string {
-    const b64 = (v: ArrayBufferView) => Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');
-    const j: MatcherJson = {
-      cls: b64(this.a.cls),
-      nClasses: this.a.nClasses,
-      delta: b64(this.a.delta),
-      out: b64(this.a.out),
-      all: this.all,
-      image: this.image && { ...this.image, bytes: b64(this.image.bytes) },
-    };
-    return JSON.stringify(j);
   }
 
   groups(bytes: Uint8Array): number {
@@ -243,14 +212,6 @@ export class AtomMatcher {
   }
 }
 
-interface MatcherJson {
-  cls: string;
-  nClasses: number;
-  delta: string;
-  out: string;
-  all: number;
-  image: (Omit<WasmAutomatonImage, 'bytes'> & { bytes: string }) | null;
-}
 
 function safely<T>(f: () => T): T | null {
   try {
@@ -260,17 +221,11 @@ function safely<T>(f: () => T): T | null {
   }
 }
 
-/** The trigger matcher's `toJson()`, put into the bundle by scripts/bundle.ts (esbuild `define`). */
-declare const __MTLS_AUDIT_TRIGGER_MATCHER__: string | undefined;
-
 let triggers: AtomMatcher | null = null;
 
-/** The matcher of TRIGGER_GROUPS: the bundle's prebuilt one, or built now. */
+/** The trigger groups' matcher, built on first use. */
 export function triggerMatcher(): AtomMatcher {
-  if (triggers) return triggers;
-  const wasm = !speedTrickOff('prefilter-wasm');
-  const prebuilt = typeof __MTLS_AUDIT_TRIGGER_MATCHER__ === 'string' && wasm && !speedTrickOff('prefilter-prebuilt') ? __MTLS_AUDIT_TRIGGER_MATCHER__ : null;
-  return (triggers = prebuilt !== null ? new AtomMatcher(prebuilt) : new AtomMatcher(TRIGGER_GROUPS, { wasm }));
+  return (triggers ??= new AtomMatcher(TRIGGER_GROUPS, { wasm: !speedTrickOff('prefilter-wasm') }));
 }
 
 /** Stage 1: the groups (bit i = TRIGGER_GROUPS[i]) with an atom somewhere in `bytes`. */
