@@ -1,4 +1,4 @@
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -103,41 +103,54 @@ function everyRuleReport(): Report {
   return { tool: { name: 'mtls-audit', version: '0.1.0' }, kind: 'scan', target: '.', findings, suppressed: [], errors: [], stats: { durationMs: 1 } };
 }
 
-// The seed tree is scanned once for the tests that need its report. sarif-multitool starts a .NET
-// runtime (~1 s a run, several under load), so every log the tests below validate is built here
-// and the validator runs once over all of them; each test checks what it reported about its log.
-let seedRoot: string;
-let seedReport: Report;
-let checked: Record<'scan' | 'probe' | 'unlocated' | 'empty' | 'everyRule', SarifValidation>;
+// The seed tree is scanned once, by the first test that needs its report. sarif-multitool starts a
+// .NET runtime (~1 s a run, several under load), so every log the tests below validate is built
+// at once and the validator runs once over all of them, for the first test that needs it; each
+// test checks what it reported about its log. (Promises rather than a before() hook: a failure is
+// reported by the test that needed the work, also when test:unit runs several files in one process.)
+type Seed = { root: string; report: Report };
+let seedRoot: string | undefined;
+let seedRun: Promise<Seed> | undefined;
+let validation: Promise<Record<'scan' | 'probe' | 'unlocated' | 'empty' | 'everyRule', SarifValidation>> | undefined;
 
-before(async () => {
-  seedRoot = writeTree(SEED_TREE);
-  seedReport = await scanWithSuppressions(seedRoot);
-  const logs = {
-    scan: renderSarif(seedReport, { root: seedRoot }),
-    probe: renderSarif(probeReport()),
-    unlocated: JSON.stringify(buildSarif(unlocatedReport(), { root: '/tmp' })),
-    empty: renderSarif(EMPTY_REPORT, { root: '/tmp' }),
-    everyRule: JSON.stringify(buildSarif(everyRuleReport(), { root: '/tmp' })),
-  };
-  const names = Object.keys(logs) as (keyof typeof logs)[];
-  const results = validateSarifLogs(names.map((n) => logs[n]));
-  checked = Object.fromEntries(names.map((n, i) => [n, results[i]])) as typeof checked;
-});
+function seed(): Promise<Seed> {
+  seedRun ??= (async () => {
+    const root = (seedRoot = writeTree(SEED_TREE));
+    return { root, report: await scanWithSuppressions(root) };
+  })();
+  return seedRun;
+}
 
 after(() => {
   if (seedRoot) rmSync(seedRoot, { recursive: true, force: true });
 });
 
-test('sarif: a scan report with suppressed findings passes sarif-multitool (SARIF and GitHub rules) with zero errors and warnings', () => {
-  assertValid(checked.scan);
+function checked(): NonNullable<typeof validation> {
+  validation ??= (async () => {
+    const { root, report } = await seed();
+    const logs = {
+      scan: renderSarif(report, { root }),
+      probe: renderSarif(probeReport()),
+      unlocated: JSON.stringify(buildSarif(unlocatedReport(), { root: '/tmp' })),
+      empty: renderSarif(EMPTY_REPORT, { root: '/tmp' }),
+      everyRule: JSON.stringify(buildSarif(everyRuleReport(), { root: '/tmp' })),
+    };
+    const names = Object.keys(logs) as (keyof typeof logs)[];
+    const results = validateSarifLogs(names.map((n) => logs[n]));
+    return Object.fromEntries(names.map((n, i) => [n, results[i]])) as Record<keyof typeof logs, SarifValidation>;
+  })();
+  return validation;
+}
+
+test('sarif: a scan report with suppressed findings passes sarif-multitool (SARIF and GitHub rules) with zero errors and warnings', async () => {
+  assertValid((await checked()).scan);
 });
 
-test('sarif: a probe report passes sarif-multitool with zero errors and warnings', () => {
-  assertValid(checked.probe);
+test('sarif: a probe report passes sarif-multitool with zero errors and warnings', async () => {
+  assertValid((await checked()).probe);
 });
 
-test('sarif: a finding without a line or any location still has the physical location GitHub requires', () => {
+test('sarif: a finding without a line or any location still has the physical location GitHub requires', async () => {
   const run: Json = (buildSarif(unlocatedReport(), { root: '/tmp' }) as Json).runs[0];
   assert.deepEqual(
     run.results.map((r: Json) => r.locations[0].physicalLocation),
@@ -147,19 +160,18 @@ test('sarif: a finding without a line or any location still has the physical loc
       { artifactLocation: { uri: './', uriBaseId: '%SRCROOT%' } },
     ],
   );
-  const v = checked.unlocated;
+  const v = (await checked()).unlocated;
   assert.deepEqual(v.errors, [], v.console);
   // the scanned root itself has no lines: the only warning left is the missing region there
   assert.deepEqual(v.warnings.map((w) => w.ruleId), ['SARIF2017']);
 });
 
-test('sarif: an empty scan report passes sarif-multitool', () => {
-  assertValid(checked.empty);
+test('sarif: an empty scan report passes sarif-multitool', async () => {
+  assertValid((await checked()).empty);
 });
 
-test('sarif: structure GitHub code scanning needs', () => {
-  const root = seedRoot;
-  const report = seedReport;
+test('sarif: structure GitHub code scanning needs', async () => {
+  const { root, report } = await seed();
   const log: Json = buildSarif(report, { root });
   assert.equal(log.version, '2.1.0');
   assert.equal(log.runs.length, 1);
@@ -298,12 +310,12 @@ test('sarif: rule descriptors are generated from the rule meta', () => {
   assert.equal((sarifRule(probe.meta) as Json).helpUri, `${DOCS_BASE}/accepts-no-cert.md`);
 });
 
-test('sarif: every registered rule yields a descriptor the validator accepts', () => {
+test('sarif: every registered rule yields a descriptor the validator accepts', async () => {
   const log: Json = buildSarif(everyRuleReport(), { root: '/tmp' });
   for (const r of allRules) {
     const d = log.runs[0].tool.driver.rules.find((x: Json) => x.id === r.meta.id);
     assert.ok(d, r.meta.id);
     assert.ok(d.fullDescription.text.length > d.shortDescription.text.length, `${r.meta.id}: fullDescription adds why it is exploitable`);
   }
-  assertValid(checked.everyRule);
+  assertValid((await checked()).everyRule);
 });
