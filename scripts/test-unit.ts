@@ -9,9 +9,9 @@
 // process, and `npm run test:unit -- --isolated` does the same for these suites.
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** dist/scripts/test-unit.js → the repository root. */
@@ -36,9 +36,15 @@ function testFiles(dir: string): string[] {
   return entries.flatMap((e) => (e.isDirectory() ? testFiles(join(dir, e.name)) : e.name.endsWith('.test.js') ? [join(dir, e.name)] : []));
 }
 
-/** Every compiled unit test file, sorted. */
+/**
+ * Every compiled unit test file, sorted: those whose source (the same path under test/, .ts)
+ * still exists, as tsc leaves the output of a moved or deleted test behind.
+ */
 export function unitTestFiles(root = REPO_ROOT): string[] {
-  return UNIT_DIRS.flatMap((d) => testFiles(join(root, 'dist', 'test', d))).sort();
+  const dist = join(root, 'dist');
+  return UNIT_DIRS.flatMap((d) => testFiles(join(dist, 'test', d)))
+    .filter((f) => existsSync(join(root, relative(dist, f)).replace(/\.js$/, '.ts')))
+    .sort();
 }
 
 function main(args: string[]): number {
