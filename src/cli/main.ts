@@ -49,7 +49,7 @@ function buildProgram(): Command {
     .version(VERSION)
     .showHelpAfterError(false)
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .configureOutput({ writeOut: writeStdout, writeErr: writeStderr });
 
   program
     .command('scan')
@@ -158,8 +158,8 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
     const msg = e instanceof Error ? e.message : String(e);
-    process.stderr.write(`mtls-audit: ${visibleLine(msg.split('\n')[0])}\n`);
-    if (!(e instanceof UsageError) && process.env.MTLS_AUDIT_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
+    writeStderr(`mtls-audit: ${visibleLine(msg.split('\n')[0])}\n`);
+    if (!(e instanceof UsageError) && process.env.MTLS_AUDIT_DEBUG) writeStderr(`${(e as Error).stack}\n`);
     process.exitCode = 2;
   }
 }

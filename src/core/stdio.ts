@@ -9,8 +9,25 @@
 
 import { fstatSync, writeSync } from 'node:fs';
 
+/** Where an in-process caller of the CLI (the tests) takes what it writes instead of fd 1 and 2. */
+export interface StdioCapture {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+let capture: StdioCapture | undefined;
+
+/**
+ * Sends writeStdout/writeStderr to `c` instead of fd 1 and 2 (undefined: back to them). Captured
+ * output is not a terminal, as a pipe is not: no colours, no progress.
+ */
+export function captureStdio(c: StdioCapture | undefined): void {
+  capture = c;
+}
+
 /** Whether fd 1 or 2 is a terminal, without creating process.stdout/stderr unless it may be one. */
 export function isTerminal(fd: 1 | 2): boolean {
+  if (capture) return false;
   try {
     // A terminal is a character device; a pipe, file or socket is not.
     if (!fstatSync(fd).isCharacterDevice()) return false;
@@ -22,6 +39,10 @@ export function isTerminal(fd: 1 | 2): boolean {
 
 /** Writes `text` to standard output; a reader that has gone away ends the output quietly. */
 export function writeStdout(text: string): void {
+  if (capture) {
+    capture.stdout(text);
+    return;
+  }
   const buf = Buffer.from(text, 'utf8');
   let off = 0;
   while (off < buf.length) {
@@ -47,6 +68,10 @@ export function writeStdout(text: string): void {
 
 /** Writes `text` to fd 2 without creating process.stderr; nothing happens if stderr is gone. */
 export function writeStderr(text: string): void {
+  if (capture) {
+    capture.stderr(text);
+    return;
+  }
   try {
     writeSync(2, text);
   } catch {

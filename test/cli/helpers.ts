@@ -86,7 +86,11 @@ export function runCli(args: string[], opts: CliOptions = {}): CliResult {
 
 /** `scan DIR --format json ARGS`: the parsed report plus the raw result. Fails on a crash or a non-JSON stdout. */
 export function scanJson(dir: string, args: string[] = [], opts: CliOptions = {}): CliResult & { report: Report } {
-  const r = runCli(['scan', dir, '--format', 'json', ...args], opts);
+  return checkScanJson(runCli(['scan', dir, '--format', 'json', ...args], opts));
+}
+
+/** What scanJson checks of a `scan --format json` run (spawned or in-process): no crash, exit 0 or 1, one JSON report on stdout. */
+export function checkScanJson(r: CliResult): CliResult & { report: Report } {
   assert.equal(r.signal, null, `CLI killed by ${r.signal} (hang?); stderr: ${r.stderr}`);
   assertNoStack(r.stderr);
   assert.ok(r.code === 0 || r.code === 1, `exit code ${r.code}; stderr: ${r.stderr}`);

@@ -1,15 +1,16 @@
-// The configuration file, through the real CLI on real trees: `.mtls-audit.yml` / `.yaml` / `.json`
-// found at the scanned root or `--config FILE`; rules turned off, severities overridden,
-// thresholds, excludes, test files, failOn; and every kind of bad file rejected with exit 2 and one
-// line naming the file, the key and the problem.
+// The configuration file, through the CLI's entry (`main`, called in this process) on real trees:
+// `.mtls-audit.yml` / `.yaml` / `.json` found at the scanned root or `--config FILE`; rules turned
+// off, severities overridden, thresholds, excludes, test files, failOn; and every kind of bad file
+// rejected with exit 2 and one line naming the file, the key and the problem. A FIFO named like a
+// config needs a process that can be killed if it hangs: test/integration/config.test.ts.
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { assertUsageError, makeTree, MEDIUM_LINE, MEDIUM_ONLY, removeTree, runCli, scanJson, sites, VULN_LINE, VULN_VIEW } from '../cli/helpers.js';
+import { assertUsageError, makeTree, MEDIUM_LINE, MEDIUM_ONLY, removeTree, sites, VULN_LINE, VULN_VIEW } from '../cli/helpers.js';
+import { runCliInProcess as runCli, scanJsonInProcess as scanJson } from '../helpers/in-process-cli.js';
 
 /** A Django project with one code finding (critical), session/reset timeouts of 2 h and 12-character passwords. */
 const PROJECT: Record<string, string> = {
@@ -37,19 +38,19 @@ function tree(extra: Record<string, string> = {}): string {
   return makeTree({ ...PROJECT, ...extra }, 'mtls-audit-config-');
 }
 
-function withTree<T>(extra: Record<string, string>, fn: (dir: string) => T): T {
+async function withTree<T>(extra: Record<string, string>, fn: (dir: string) => Promise<T>): Promise<T> {
   const dir = tree(extra);
   try {
-    return fn(dir);
+    return await fn(dir);
   } finally {
     removeTree(dir);
   }
 }
 
 describe('config found at the scanned root', () => {
-  test('without a config: the defaults (the test tree is not vacuous)', () => {
-    withTree({}, (dir) => {
-      const r = scanJson(dir);
+  test('without a config: the defaults (the test tree is not vacuous)', async () => {
+    await withTree({}, async (dir) => {
+      const r = await scanJson(dir);
       assert.deepEqual(sites(r.report.findings), [VIEW, MIDDLEWARE].sort());
       assert.equal(r.code, 1);
     });
@@ -60,62 +61,62 @@ describe('config found at the scanned root', () => {
     ['.mtls-audit.yaml', 'rules:\n  cert-presence-only: false\n  persistent-remote-user: { severity: critical }\n'],
     ['.mtls-audit.json', '{"rules": {"cert-presence-only": {"enabled": false}, "persistent-remote-user": "critical"}}'],
   ] as const) {
-    test(`${name}: a rule turned off, another one's severity overridden`, () => {
-      withTree({ [name]: text }, (dir) => {
-        const r = scanJson(dir);
+    test(`${name}: a rule turned off, another one's severity overridden`, async () => {
+      await withTree({ [name]: text }, async (dir) => {
+        const r = await scanJson(dir);
         assert.deepEqual(sites(r.report.findings), [MIDDLEWARE]);
         assert.equal(r.report.findings[0].severity, 'critical');
       });
     });
   }
 
-  test('"on" and true keep a rule; a severity alone keeps it on', () => {
-    withTree({ '.mtls-audit.yml': 'rules:\n  cert-presence-only: on\n  persistent-remote-user: true\n' }, (dir) => {
-      assert.deepEqual(sites(scanJson(dir).report.findings), [VIEW, MIDDLEWARE].sort());
+  test('"on" and true keep a rule; a severity alone keeps it on', async () => {
+    await withTree({ '.mtls-audit.yml': 'rules:\n  cert-presence-only: on\n  persistent-remote-user: true\n' }, async (dir) => {
+      assert.deepEqual(sites((await scanJson(dir)).report.findings), [VIEW, MIDDLEWARE].sort());
     });
   });
 
-  test('thresholds: the session age, password length and reset timeout limits', () => {
-    withTree({ '.mtls-audit.yml': 'thresholds:\n  maxSessionAgeSeconds: 3600\n  minPasswordLength: 14\n  maxPasswordResetSeconds: 3600\n' }, (dir) => {
-      const got = sites(scanJson(dir).report.findings);
+  test('thresholds: the session age, password length and reset timeout limits', async () => {
+    await withTree({ '.mtls-audit.yml': 'thresholds:\n  maxSessionAgeSeconds: 3600\n  minPasswordLength: 14\n  maxPasswordResetSeconds: 3600\n' }, async (dir) => {
+      const got = sites((await scanJson(dir)).report.findings);
       for (const s of ['session-expiry-long proj/settings.py:3', 'password-validators-weak proj/settings.py:5', 'password-reset-weak proj/settings.py:7']) assert.ok(got.includes(s), `${s} in ${got.join(', ')}`);
     });
     // Generous limits: none of them.
-    withTree({ '.mtls-audit.yml': 'thresholds:\n  maxSessionAgeSeconds: 86400\n  minPasswordLength: 10\n' }, (dir) => {
-      assert.deepEqual(sites(scanJson(dir).report.findings), [VIEW, MIDDLEWARE].sort());
+    await withTree({ '.mtls-audit.yml': 'thresholds:\n  maxSessionAgeSeconds: 86400\n  minPasswordLength: 10\n' }, async (dir) => {
+      assert.deepEqual(sites((await scanJson(dir)).report.findings), [VIEW, MIDDLEWARE].sort());
     });
   });
 
-  test('exclude and includeTests; --exclude adds to the file', () => {
-    withTree({ '.mtls-audit.yml': 'exclude:\n  - "app/middleware.py"\n' }, (dir) => {
-      assert.deepEqual(sites(scanJson(dir).report.findings), [VIEW]);
-      assert.deepEqual(sites(scanJson(dir, ['--exclude', 'app/views.py']).report.findings), []);
+  test('exclude and includeTests; --exclude adds to the file', async () => {
+    await withTree({ '.mtls-audit.yml': 'exclude:\n  - "app/middleware.py"\n' }, async (dir) => {
+      assert.deepEqual(sites((await scanJson(dir)).report.findings), [VIEW]);
+      assert.deepEqual(sites((await scanJson(dir, ['--exclude', 'app/views.py'])).report.findings), []);
     });
-    withTree({ 'app/tests.py': VULN_VIEW, '.mtls-audit.yml': 'includeTests: true\n' }, (dir) => {
-      assert.ok(sites(scanJson(dir).report.findings).includes(`cert-presence-only app/tests.py:${VULN_LINE}`));
+    await withTree({ 'app/tests.py': VULN_VIEW, '.mtls-audit.yml': 'includeTests: true\n' }, async (dir) => {
+      assert.ok(sites((await scanJson(dir)).report.findings).includes(`cert-presence-only app/tests.py:${VULN_LINE}`));
     });
   });
 
-  test('failOn sets the exit code; an explicit --fail-on wins', () => {
-    withTree({ '.mtls-audit.yml': 'rules:\n  cert-presence-only: off\nfailOn: high\n' }, (dir) => {
-      const r = scanJson(dir);
+  test('failOn sets the exit code; an explicit --fail-on wins', async () => {
+    await withTree({ '.mtls-audit.yml': 'rules:\n  cert-presence-only: off\nfailOn: high\n' }, async (dir) => {
+      const r = await scanJson(dir);
       assert.deepEqual(sites(r.report.findings), [MIDDLEWARE]);
       assert.equal(r.code, 0, 'a medium finding is below failOn: high');
-      assert.equal(scanJson(dir, ['--fail-on', 'medium']).code, 1);
+      assert.equal((await scanJson(dir, ['--fail-on', 'medium'])).code, 1);
     });
   });
 
-  test('--config FILE replaces the config of the tree', () => {
-    withTree({ '.mtls-audit.yml': 'rules:\n  cert-presence-only: off\n' }, (dir) => {
+  test('--config FILE replaces the config of the tree', async () => {
+    await withTree({ '.mtls-audit.yml': 'rules:\n  cert-presence-only: off\n' }, async (dir) => {
       const out = mkdtempSync(join(tmpdir(), 'mtls-audit-config-file-'));
       try {
         const file = join(out, 'trusted.json');
         writeFileSync(file, '{"rules": {"persistent-remote-user": "off"}}');
-        assert.deepEqual(sites(scanJson(dir, ['--config', file]).report.findings), [VIEW]);
+        assert.deepEqual(sites((await scanJson(dir, ['--config', file])).report.findings), [VIEW]);
         // A YAML file under any name.
         const y = join(out, 'ci-config');
         writeFileSync(y, 'rules:\n  persistent-remote-user: low\n');
-        const r = scanJson(dir, ['--config', y]);
+        const r = await scanJson(dir, ['--config', y]);
         assert.deepEqual(sites(r.report.findings), [VIEW, MIDDLEWARE].sort());
         assert.equal(r.report.findings.find((f) => f.ruleId === 'persistent-remote-user')!.severity, 'low');
       } finally {
@@ -124,9 +125,9 @@ describe('config found at the scanned root', () => {
     });
   });
 
-  test('an empty YAML file is an empty config', () => {
-    withTree({ '.mtls-audit.yml': '# nothing configured yet\n' }, (dir) => {
-      assert.deepEqual(sites(scanJson(dir).report.findings), [VIEW, MIDDLEWARE].sort());
+  test('an empty YAML file is an empty config', async () => {
+    await withTree({ '.mtls-audit.yml': '# nothing configured yet\n' }, async (dir) => {
+      assert.deepEqual(sites((await scanJson(dir)).report.findings), [VIEW, MIDDLEWARE].sort());
     });
   });
 });
@@ -156,62 +157,58 @@ describe('bad config files: exit 2, one line naming the file, the key and the pr
     { name: 'not UTF-8', file: '.mtls-audit.yml', text: 'failOn: h\u00e9\n', mentions: ['.mtls-audit.yml', 'not valid UTF-8'] },
   ];
   for (const c of cases) {
-    test(c.name, () => {
+    test(c.name, async () => {
       const dir = tree();
       try {
         writeFileSync(join(dir, c.file), c.name === 'not UTF-8' ? Buffer.from(c.text, 'latin1') : c.text);
-        assertUsageError(runCli(['scan', dir, '--format', 'json']), ...c.mentions);
+        assertUsageError(await runCli(['scan', dir, '--format', 'json']), ...c.mentions);
       } finally {
         removeTree(dir);
       }
     });
   }
 
-  test('two config files at the root', () => {
-    withTree({ '.mtls-audit.yml': 'failOn: high\n', '.mtls-audit.json': '{}' }, (dir) => {
-      assertUsageError(runCli(['scan', dir]), '.mtls-audit.yml', '.mtls-audit.json', 'keep one');
+  test('two config files at the root', async () => {
+    await withTree({ '.mtls-audit.yml': 'failOn: high\n', '.mtls-audit.json': '{}' }, async (dir) => {
+      assertUsageError(await runCli(['scan', dir]), '.mtls-audit.yml', '.mtls-audit.json', 'keep one');
     });
   });
 
-  test('--config FILE that does not exist', () => {
-    withTree({}, (dir) => {
-      assertUsageError(runCli(['scan', dir, '--config', join(dir, 'nope.yml')]), '--config', 'nope.yml', 'no such file');
+  test('--config FILE that does not exist', async () => {
+    await withTree({}, async (dir) => {
+      assertUsageError(await runCli(['scan', dir, '--config', join(dir, 'nope.yml')]), '--config', 'nope.yml', 'no such file');
     });
   });
 
-  test('a symbolic link out of the tree is not followed; one inside is', () => {
-    withTree({}, (dir) => {
+  test('a symbolic link out of the tree is not followed; one inside is', async () => {
+    await withTree({}, async (dir) => {
       const outside = mkdtempSync(join(tmpdir(), 'mtls-audit-config-out-'));
       try {
         writeFileSync(join(outside, 'c.yml'), 'rules:\n  cert-presence-only: off\n');
         symlinkSync(join(outside, 'c.yml'), join(dir, '.mtls-audit.yml'));
-        assertUsageError(runCli(['scan', dir]), '.mtls-audit.yml', 'symbolic link out of the scanned tree');
+        assertUsageError(await runCli(['scan', dir]), '.mtls-audit.yml', 'symbolic link out of the scanned tree');
       } finally {
         removeTree(outside);
       }
     });
-    withTree({ 'conf/shared.yml': 'rules:\n  cert-presence-only: off\n' }, (dir) => {
+    await withTree({ 'conf/shared.yml': 'rules:\n  cert-presence-only: off\n' }, async (dir) => {
       symlinkSync('conf/shared.yml', join(dir, '.mtls-audit.yml'));
-      assert.deepEqual(sites(scanJson(dir).report.findings), [MIDDLEWARE]);
+      assert.deepEqual(sites((await scanJson(dir)).report.findings), [MIDDLEWARE]);
     });
   });
 
-  test('a FIFO or a directory named like a config does not hang or crash', () => {
-    withTree({}, (dir) => {
-      const fifo = spawnSync('mkfifo', [join(dir, '.mtls-audit.yml')]);
-      assert.equal(fifo.status, 0);
-      assertUsageError(runCli(['scan', dir], { timeoutMs: 20_000 }), '.mtls-audit.yml', 'not a regular file');
-    });
-    withTree({}, (dir) => {
+  // The FIFO case runs the CLI as a process killed after 20 s: test/integration/config.test.ts.
+  test('a directory named like a config does not crash', async () => {
+    await withTree({}, async (dir) => {
       mkdirSync(join(dir, '.mtls-audit.json'));
-      assertUsageError(runCli(['scan', dir]), '.mtls-audit.json', 'not a regular file');
+      assertUsageError(await runCli(['scan', dir]), '.mtls-audit.json', 'not a regular file');
     });
   });
 
-  test('a config larger than 1 MiB is refused', () => {
-    withTree({}, (dir) => {
+  test('a config larger than 1 MiB is refused', async () => {
+    await withTree({}, async (dir) => {
       writeFileSync(join(dir, '.mtls-audit.yml'), `# ${'x'.repeat(1024 * 1024 + 10)}\n`);
-      assertUsageError(runCli(['scan', dir]), '.mtls-audit.yml', 'larger than');
+      assertUsageError(await runCli(['scan', dir]), '.mtls-audit.yml', 'larger than');
     });
   });
 });

@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { Finding, Report } from '../../src/core/types.js';
@@ -20,22 +21,59 @@ export interface SarifIssue {
   text: string;
 }
 
+export interface SarifValidation {
+  errors: SarifIssue[];
+  warnings: SarifIssue[];
+  notes: SarifIssue[];
+  /** What the validator printed about this log (all of its output if it named no file). */
+  console: string;
+}
+
 /** Runs `sarif-multitool validate` on `sarif` and returns what it reported, by level. */
-export function validateSarif(sarif: string): { errors: SarifIssue[]; warnings: SarifIssue[]; notes: SarifIssue[]; console: string } {
+export function validateSarif(sarif: string): SarifValidation {
+  return validateSarifLogs([sarif])[0];
+}
+
+/**
+ * The validator's policy: its built-in settings, except SARIF2006 (UrisShouldBeReachable), which
+ * sends an HTTP GET to every helpUri and informationUri. Its results are notes, which the
+ * validator does not even write at its default --level (Error;Warning), and so could never fail a
+ * test; the requests cost seconds a run (one DNS timeout after another on a machine offline).
+ */
+const POLICY = `<?xml version="1.0" encoding="utf-8" ?>
+<Properties>
+  <Properties Key="SARIF2006.UrisShouldBeReachable.Options">
+    <Property Key="RuleEnabled" Value="Disabled" />
+  </Properties>
+</Properties>
+`;
+
+/**
+ * `sarif-multitool validate` over several logs in one run (it starts a .NET runtime, ~1 s a run,
+ * several under load): what it reported about each, in the order given. Each log is its own
+ * input file, and every issue it reports names the file it was found in.
+ */
+export function validateSarifLogs(sarifs: string[]): SarifValidation[] {
   const bin = require('@microsoft/sarif-multitool') as string;
   const dir = mkdtempSync(join(tmpdir(), 'mtls-audit-sarif-'));
   try {
-    const input = join(dir, 'report.sarif');
+    const inputs = sarifs.map((sarif, i) => {
+      const input = join(dir, `report-${i}.sarif`);
+      writeFileSync(input, sarif);
+      return input;
+    });
     const output = join(dir, 'validation.sarif');
-    writeFileSync(input, sarif);
-    const r = spawnSync(bin, ['validate', input, '--rule-kind', 'Sarif;Gh', '-o', output, '--log', 'ForceOverwrite'], {
+    const policy = join(dir, 'policy.xml');
+    writeFileSync(policy, POLICY);
+    const r = spawnSync(bin, ['validate', ...inputs, '--rule-kind', 'Sarif;Gh', '-c', policy, '-o', output, '--log', 'ForceOverwrite'], {
       encoding: 'utf8',
       timeout: 120_000,
       env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1', DOTNET_NOLOGO: '1' },
     });
     const console = `${r.stdout ?? ''}${r.stderr ?? ''}`;
     if (r.error) throw new Error(`sarif-multitool did not run: ${r.error.message}`);
-    let log: { runs: { tool: { driver: { rules?: { id: string; defaultConfiguration?: { level?: string } }[] } }; results?: { ruleId: string; ruleIndex?: number; level?: string; message: { text?: string; id?: string; arguments?: string[] } }[] }[] };
+    type Loc = { physicalLocation?: { artifactLocation?: { uri?: string } } };
+    let log: { runs: { tool: { driver: { rules?: { id: string; defaultConfiguration?: { level?: string } }[] } }; results?: { ruleId: string; ruleIndex?: number; level?: string; locations?: Loc[]; message: { text?: string; id?: string; arguments?: string[] } }[] }[] };
     try {
       log = JSON.parse(readFileSync(output, 'utf8'));
     } catch (e) {
@@ -43,17 +81,26 @@ export function validateSarif(sarif: string): { errors: SarifIssue[]; warnings: 
     }
     const run = log.runs[0];
     const rules = run.tool.driver.rules ?? [];
-    const issues = (run.results ?? []).map((res) => {
+    const found: { errors: SarifIssue[]; warnings: SarifIssue[]; notes: SarifIssue[] }[] = inputs.map(() => ({ errors: [], warnings: [], notes: [] }));
+    for (const res of run.results ?? []) {
       const rule = res.ruleIndex !== undefined ? rules[res.ruleIndex] : rules.find((x) => x.id === res.ruleId);
       const level = res.level ?? rule?.defaultConfiguration?.level ?? 'warning';
-      return { ruleId: res.ruleId, level, text: res.message.text ?? `${res.message.id ?? ''} ${(res.message.arguments ?? []).join(' | ')}` };
+      const issue = { ruleId: res.ruleId, level, text: res.message.text ?? `${res.message.id ?? ''} ${(res.message.arguments ?? []).join(' | ')}` };
+      const uri = res.locations?.[0]?.physicalLocation?.artifactLocation?.uri ?? '';
+      const i = inputs.findIndex((input) => uri === pathToFileURL(input).href || uri === input);
+      // An issue that names none of the inputs cannot be told apart: with one input it is that
+      // one's; with several it fails the run rather than be counted against the wrong log.
+      if (i < 0 && inputs.length > 1) throw new Error(`sarif-multitool reported ${res.ruleId} at ${uri || 'no file'}, none of the ${inputs.length} logs: ${console}`);
+      const into = found[Math.max(i, 0)];
+      if (level === 'error') into.errors.push(issue);
+      else if (level === 'warning') into.warnings.push(issue);
+      else if (level === 'note') into.notes.push(issue);
+    }
+    const lines = console.split('\n');
+    return found.map((f, i) => {
+      const own = lines.filter((l) => l.startsWith(inputs[i]));
+      return { ...f, console: inputs.length > 1 && own.length ? own.join('\n') : console };
     });
-    return {
-      errors: issues.filter((i) => i.level === 'error'),
-      warnings: issues.filter((i) => i.level === 'warning'),
-      notes: issues.filter((i) => i.level === 'note'),
-      console,
-    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

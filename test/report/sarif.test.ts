@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -9,12 +9,11 @@ import { defineProbeRule, type RuleMeta } from '../../src/core/rule.js';
 import type { Finding, Report } from '../../src/core/types.js';
 import { DOCS_BASE } from '../../src/version.js';
 import { writeTree } from '../helpers/rule-tester.js';
-import { fullFinding, probeReport, validateSarif } from './helpers.js';
+import { fullFinding, probeReport, validateSarifLogs, type SarifValidation } from './helpers.js';
 
 type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-function assertValid(sarif: string): void {
-  const v = validateSarif(sarif);
+function assertValid(v: SarifValidation): void {
   assert.deepEqual(v.errors, [], `sarif-multitool errors:\n${v.console}`);
   assert.deepEqual(v.warnings, [], `sarif-multitool warnings:\n${v.console}`);
 }
@@ -71,23 +70,10 @@ async function scanWithSuppressions(root: string): Promise<Report> {
   return report;
 }
 
-test('sarif: a scan report with suppressed findings passes sarif-multitool (SARIF and GitHub rules) with zero errors and warnings', async () => {
-  const root = writeTree(SEED_TREE);
-  try {
-    const report = await scanWithSuppressions(root);
-    assertValid(renderSarif(report, { root }));
-  } finally {
-    rmSync(root, { recursive: true, force: true });
-  }
-});
-
-test('sarif: a probe report passes sarif-multitool with zero errors and warnings', () => {
-  assertValid(renderSarif(probeReport()));
-});
-
-test('sarif: a finding without a line or any location still has the physical location GitHub requires', () => {
+/** Findings without a line, with only a related location, with no location at all. */
+function unlocatedReport(): Report {
   const base = { severity: 'high' as const, cwe: ['CWE-290'], message: 'm' };
-  const report: Report = {
+  return {
     tool: { name: 'mtls-audit', version: '0.1.0' },
     kind: 'scan',
     target: '.',
@@ -100,7 +86,72 @@ test('sarif: a finding without a line or any location still has the physical loc
     errors: [],
     stats: { durationMs: 1 },
   };
-  const run: Json = (buildSarif(report, { root: '/tmp' }) as Json).runs[0];
+}
+
+const EMPTY_REPORT: Report = { tool: { name: 'mtls-audit', version: '0.1.0' }, kind: 'scan', target: '.', findings: [], suppressed: [], errors: [], stats: { durationMs: 1 } };
+
+/** A finding of every registered rule, so that every descriptor is in the log. */
+function everyRuleReport(): Report {
+  const findings: Finding[] = allRules.map((r, i) => ({
+    ruleId: r.meta.id,
+    severity: r.meta.severity,
+    cwe: r.meta.cwe,
+    message: r.meta.docs.summary,
+    location: r.meta.layer === 'probe' ? { url: 'https://127.0.0.1:8443/', case: r.meta.id } : { file: 'app/views.py', line: i + 1 },
+    fingerprint: `fp${i}`,
+  }));
+  return { tool: { name: 'mtls-audit', version: '0.1.0' }, kind: 'scan', target: '.', findings, suppressed: [], errors: [], stats: { durationMs: 1 } };
+}
+
+// The seed tree is scanned once, by the first test that needs its report. sarif-multitool starts a
+// .NET runtime (~1 s a run, several under load), so every log the tests below validate is built
+// at once and the validator runs once over all of them, for the first test that needs it; each
+// test checks what it reported about its log. (Promises rather than a before() hook: a failure is
+// reported by the test that needed the work, also when test:unit runs several files in one process.)
+type Seed = { root: string; report: Report };
+let seedRoot: string | undefined;
+let seedRun: Promise<Seed> | undefined;
+let validation: Promise<Record<'scan' | 'probe' | 'unlocated' | 'empty' | 'everyRule', SarifValidation>> | undefined;
+
+function seed(): Promise<Seed> {
+  seedRun ??= (async () => {
+    const root = (seedRoot = writeTree(SEED_TREE));
+    return { root, report: await scanWithSuppressions(root) };
+  })();
+  return seedRun;
+}
+
+after(() => {
+  if (seedRoot) rmSync(seedRoot, { recursive: true, force: true });
+});
+
+function checked(): NonNullable<typeof validation> {
+  validation ??= (async () => {
+    const { root, report } = await seed();
+    const logs = {
+      scan: renderSarif(report, { root }),
+      probe: renderSarif(probeReport()),
+      unlocated: JSON.stringify(buildSarif(unlocatedReport(), { root: '/tmp' })),
+      empty: renderSarif(EMPTY_REPORT, { root: '/tmp' }),
+      everyRule: JSON.stringify(buildSarif(everyRuleReport(), { root: '/tmp' })),
+    };
+    const names = Object.keys(logs) as (keyof typeof logs)[];
+    const results = validateSarifLogs(names.map((n) => logs[n]));
+    return Object.fromEntries(names.map((n, i) => [n, results[i]])) as Record<keyof typeof logs, SarifValidation>;
+  })();
+  return validation;
+}
+
+test('sarif: a scan report with suppressed findings passes sarif-multitool (SARIF and GitHub rules) with zero errors and warnings', async () => {
+  assertValid((await checked()).scan);
+});
+
+test('sarif: a probe report passes sarif-multitool with zero errors and warnings', async () => {
+  assertValid((await checked()).probe);
+});
+
+test('sarif: a finding without a line or any location still has the physical location GitHub requires', async () => {
+  const run: Json = (buildSarif(unlocatedReport(), { root: '/tmp' }) as Json).runs[0];
   assert.deepEqual(
     run.results.map((r: Json) => r.locations[0].physicalLocation),
     [
@@ -109,89 +160,83 @@ test('sarif: a finding without a line or any location still has the physical loc
       { artifactLocation: { uri: './', uriBaseId: '%SRCROOT%' } },
     ],
   );
-  const v = validateSarif(JSON.stringify(buildSarif(report, { root: '/tmp' })));
+  const v = (await checked()).unlocated;
   assert.deepEqual(v.errors, [], v.console);
   // the scanned root itself has no lines: the only warning left is the missing region there
   assert.deepEqual(v.warnings.map((w) => w.ruleId), ['SARIF2017']);
 });
 
-test('sarif: an empty scan report passes sarif-multitool', () => {
-  const report: Report = { tool: { name: 'mtls-audit', version: '0.1.0' }, kind: 'scan', target: '.', findings: [], suppressed: [], errors: [], stats: { durationMs: 1 } };
-  assertValid(renderSarif(report, { root: '/tmp' }));
+test('sarif: an empty scan report passes sarif-multitool', async () => {
+  assertValid((await checked()).empty);
 });
 
 test('sarif: structure GitHub code scanning needs', async () => {
-  const root = writeTree(SEED_TREE);
-  try {
-    const report = await scanWithSuppressions(root);
-    const log: Json = buildSarif(report, { root });
-    assert.equal(log.version, '2.1.0');
-    assert.equal(log.runs.length, 1);
-    const run = log.runs[0];
-    const driver = run.tool.driver;
-    assert.equal(driver.name, 'mtls-audit');
-    assert.equal(driver.version, report.tool.version);
-    assert.equal(driver.semanticVersion, report.tool.version);
-    assert.match(driver.informationUri, /^https:\/\//);
-    assert.equal(run.originalUriBaseIds['%SRCROOT%'].uri, pathToFileURL(root).href + '/');
+  const { root, report } = await seed();
+  const log: Json = buildSarif(report, { root });
+  assert.equal(log.version, '2.1.0');
+  assert.equal(log.runs.length, 1);
+  const run = log.runs[0];
+  const driver = run.tool.driver;
+  assert.equal(driver.name, 'mtls-audit');
+  assert.equal(driver.version, report.tool.version);
+  assert.equal(driver.semanticVersion, report.tool.version);
+  assert.match(driver.informationUri, /^https:\/\//);
+  assert.equal(run.originalUriBaseIds['%SRCROOT%'].uri, pathToFileURL(root).href + '/');
 
-    const all: Finding[] = [...report.findings, ...(report.suppressed ?? [])];
-    assert.equal(run.results.length, all.length);
-    const ids = driver.rules.map((r: Json) => r.id);
-    assert.equal(new Set(ids).size, ids.length, 'rule ids are unique');
-    for (const [i, res] of run.results.entries()) {
-      const f = all[i];
-      assert.equal(res.ruleId, f.ruleId);
-      assert.equal(driver.rules[res.ruleIndex].id, f.ruleId, 'ruleIndex points at the rule');
-      assert.equal(res.kind, 'fail');
-      assert.equal(res.level, { critical: 'error', high: 'error', medium: 'warning', low: 'note' }[f.severity]);
-      assert.ok(res.partialFingerprints[FINGERPRINT_KEY]);
-      assert.equal(res.partialFingerprints[FINGERPRINT_KEY], f.fingerprint);
-      const loc = res.locations[0].physicalLocation;
-      assert.equal(loc.artifactLocation.uriBaseId, '%SRCROOT%');
-      assert.doesNotMatch(loc.artifactLocation.uri, /\\|^\//);
-      assert.equal(loc.region.startLine, f.location.line);
-      if (f.suppression) assert.deepEqual(res.suppressions, [{ kind: f.suppression.kind, status: 'accepted', justification: f.suppression.justification }]);
-      else assert.equal(res.suppressions, undefined);
-    }
-    // forward slashes and percent-encoding
-    const win = run.results.find((r: Json) => r.partialFingerprints[FINGERPRINT_KEY] === fullFinding().fingerprint);
-    assert.equal(win.locations[0].physicalLocation.artifactLocation.uri, 'app/views.py');
-    assert.ok(win, 'app\\views.py is reported as app/views.py');
-    assert.deepEqual(win.locations[0].physicalLocation.region, { startLine: 7, startColumn: 16, endLine: 7, endColumn: 58 });
-    assert.deepEqual(win.relatedLocations[0], {
-      id: 1,
-      message: { text: 'nginx forwards the header without overwriting it.' },
-      physicalLocation: { artifactLocation: { uri: 'deploy/nginx.conf', uriBaseId: '%SRCROOT%' }, region: { startLine: 12, startColumn: 5 } },
-    });
-    assert.deepEqual(win.relatedLocations[1], { id: 2, message: { text: 'no proxy configuration proves provenance.' } });
-    assert.ok(run.results.some((r: Json) => r.locations[0].physicalLocation.artifactLocation.uri === 'app/dir%20with%20space/%C3%BC.py'));
+  const all: Finding[] = [...report.findings, ...(report.suppressed ?? [])];
+  assert.equal(run.results.length, all.length);
+  const ids = driver.rules.map((r: Json) => r.id);
+  assert.equal(new Set(ids).size, ids.length, 'rule ids are unique');
+  for (const [i, res] of run.results.entries()) {
+    const f = all[i];
+    assert.equal(res.ruleId, f.ruleId);
+    assert.equal(driver.rules[res.ruleIndex].id, f.ruleId, 'ruleIndex points at the rule');
+    assert.equal(res.kind, 'fail');
+    assert.equal(res.level, { critical: 'error', high: 'error', medium: 'warning', low: 'note' }[f.severity]);
+    assert.ok(res.partialFingerprints[FINGERPRINT_KEY]);
+    assert.equal(res.partialFingerprints[FINGERPRINT_KEY], f.fingerprint);
+    const loc = res.locations[0].physicalLocation;
+    assert.equal(loc.artifactLocation.uriBaseId, '%SRCROOT%');
+    assert.doesNotMatch(loc.artifactLocation.uri, /\\|^\//);
+    assert.equal(loc.region.startLine, f.location.line);
+    if (f.suppression) assert.deepEqual(res.suppressions, [{ kind: f.suppression.kind, status: 'accepted', justification: f.suppression.justification }]);
+    else assert.equal(res.suppressions, undefined);
+  }
+  // forward slashes and percent-encoding
+  const win = run.results.find((r: Json) => r.partialFingerprints[FINGERPRINT_KEY] === fullFinding().fingerprint);
+  assert.equal(win.locations[0].physicalLocation.artifactLocation.uri, 'app/views.py');
+  assert.ok(win, 'app\\views.py is reported as app/views.py');
+  assert.deepEqual(win.locations[0].physicalLocation.region, { startLine: 7, startColumn: 16, endLine: 7, endColumn: 58 });
+  assert.deepEqual(win.relatedLocations[0], {
+    id: 1,
+    message: { text: 'nginx forwards the header without overwriting it.' },
+    physicalLocation: { artifactLocation: { uri: 'deploy/nginx.conf', uriBaseId: '%SRCROOT%' }, region: { startLine: 12, startColumn: 5 } },
+  });
+  assert.deepEqual(win.relatedLocations[1], { id: 2, message: { text: 'no proxy configuration proves provenance.' } });
+  assert.ok(run.results.some((r: Json) => r.locations[0].physicalLocation.artifactLocation.uri === 'app/dir%20with%20space/%C3%BC.py'));
 
-    // an unregistered rule still gets a descriptor with GitHub's properties
-    const unknown = driver.rules.find((r: Json) => r.id === 'not-a-registered-rule');
-    assert.equal(unknown.defaultConfiguration.level, 'note');
-    assert.deepEqual(unknown.properties.tags, ['security', 'external/cwe/cwe-20', 'CWE-20', 'mtls-audit/code']);
-    assert.equal(unknown.properties['security-severity'], '3.0');
+  // an unregistered rule still gets a descriptor with GitHub's properties
+  const unknown = driver.rules.find((r: Json) => r.id === 'not-a-registered-rule');
+  assert.equal(unknown.defaultConfiguration.level, 'note');
+  assert.deepEqual(unknown.properties.tags, ['security', 'external/cwe/cwe-20', 'CWE-20', 'mtls-audit/code']);
+  assert.equal(unknown.properties['security-severity'], '3.0');
 
-    // every registered scan rule is described; every descriptor has what GitHub shows
-    for (const r of allRules.filter((x) => x.meta.layer !== 'probe')) assert.ok(ids.includes(r.meta.id), `${r.meta.id} missing from driver.rules`);
-    for (const r of driver.rules) {
-      assert.ok(r.shortDescription.text && r.fullDescription.text && r.help.text, r.id);
-      assert.match(r.helpUri, /^https:\/\//);
-      assert.ok(r.properties.tags.includes('security'));
-      assert.match(r.properties['security-severity'], /^\d+\.\d$/);
-    }
+  // every registered scan rule is described; every descriptor has what GitHub shows
+  for (const r of allRules.filter((x) => x.meta.layer !== 'probe')) assert.ok(ids.includes(r.meta.id), `${r.meta.id} missing from driver.rules`);
+  for (const r of driver.rules) {
+    assert.ok(r.shortDescription.text && r.fullDescription.text && r.help.text, r.id);
+    assert.match(r.helpUri, /^https:\/\//);
+    assert.ok(r.properties.tags.includes('security'));
+    assert.match(r.properties['security-severity'], /^\d+\.\d$/);
+  }
 
-    // input errors become tool execution notifications with their file
-    const notes = run.invocations[0].toolExecutionNotifications ?? [];
-    assert.equal(run.invocations[0].executionSuccessful, true);
-    assert.equal(notes.length, report.errors.length);
-    for (const [i, e] of report.errors.entries()) {
-      assert.equal(notes[i].level, 'warning');
-      if (e.file) assert.equal(notes[i].locations[0].physicalLocation.artifactLocation.uri, e.file);
-    }
-  } finally {
-    rmSync(root, { recursive: true, force: true });
+  // input errors become tool execution notifications with their file
+  const notes = run.invocations[0].toolExecutionNotifications ?? [];
+  assert.equal(run.invocations[0].executionSuccessful, true);
+  assert.equal(notes.length, report.errors.length);
+  for (const [i, e] of report.errors.entries()) {
+    assert.equal(notes[i].level, 'warning');
+    if (e.file) assert.equal(notes[i].locations[0].physicalLocation.artifactLocation.uri, e.file);
   }
 });
 
@@ -265,21 +310,12 @@ test('sarif: rule descriptors are generated from the rule meta', () => {
   assert.equal((sarifRule(probe.meta) as Json).helpUri, `${DOCS_BASE}/accepts-no-cert.md`);
 });
 
-test('sarif: every registered rule yields a descriptor the validator accepts', () => {
-  const findings: Finding[] = allRules.map((r, i) => ({
-    ruleId: r.meta.id,
-    severity: r.meta.severity,
-    cwe: r.meta.cwe,
-    message: r.meta.docs.summary,
-    location: r.meta.layer === 'probe' ? { url: 'https://127.0.0.1:8443/', case: r.meta.id } : { file: 'app/views.py', line: i + 1 },
-    fingerprint: `fp${i}`,
-  }));
-  const report: Report = { tool: { name: 'mtls-audit', version: '0.1.0' }, kind: 'scan', target: '.', findings, suppressed: [], errors: [], stats: { durationMs: 1 } };
-  const log: Json = buildSarif(report, { root: '/tmp' });
+test('sarif: every registered rule yields a descriptor the validator accepts', async () => {
+  const log: Json = buildSarif(everyRuleReport(), { root: '/tmp' });
   for (const r of allRules) {
     const d = log.runs[0].tool.driver.rules.find((x: Json) => x.id === r.meta.id);
     assert.ok(d, r.meta.id);
     assert.ok(d.fullDescription.text.length > d.shortDescription.text.length, `${r.meta.id}: fullDescription adds why it is exploitable`);
   }
-  assertValid(JSON.stringify(log));
+  assertValid((await checked()).everyRule);
 });

@@ -1,18 +1,19 @@
 // The per-file parse cache (src/scan/cache.ts): hits and misses by content, one re-parse after one
 // edit, corrupt entries ignored, concurrent runs, --no-cache / --cache-dir, never inside the scanned
-// tree, bounded in size, and the same report with and without it.
+// tree, bounded in size, and the same report with and without it. The CLI's part runs in this
+// process (its entry, `main`); runs of several CLI processes at once are in
+// test/integration/cache.test.ts.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runScan } from '../../src/scan/engine.js';
-import { cacheSalt, defaultCacheDir, isInside, ParseCache } from '../../src/scan/cache.js';
-import { scanRules } from '../../src/rules/index.js';
+import { defaultCacheDir, isInside, ParseCache } from '../../src/scan/cache.js';
 import type { Report } from '../../src/core/types.js';
-import { CLI, makeTree, removeTree, REPO_ROOT, scanJson, VULN_VIEW } from '../cli/helpers.js';
+import { makeTree, removeTree, REPO_ROOT, VULN_VIEW } from '../cli/helpers.js';
+import { scanJsonInProcess as scanJson } from '../helpers/in-process-cli.js';
 
 const EXAMPLE = join(REPO_ROOT, 'examples', 'vulnerable-mtls-app');
 const SHAPES = join(REPO_ROOT, 'test', 'fixtures', 'code', 'shapes');
@@ -22,6 +23,18 @@ function stable(r: Report): string {
   const copy = JSON.parse(JSON.stringify(r)) as Report;
   delete (copy.stats as { durationMs?: number }).durationMs;
   return JSON.stringify(copy);
+}
+
+const uncachedReports = new Map<string, Promise<string>>();
+
+/** stable() of the report of `tree` scanned without a cache: scanned once for all the tests that compare with it. */
+function uncached(tree: string): Promise<string> {
+  let r = uncachedReports.get(tree);
+  if (!r) {
+    r = runScan({ path: tree }).then(stable);
+    uncachedReports.set(tree, r);
+  }
+  return r;
 }
 
 function tmp(prefix: string): string {
@@ -56,13 +69,13 @@ for (const [name, tree] of [
   test(`${name}: the same report without the cache, on a cold cache and on a warm one`, async (t) => {
     const cacheDir = tmp('mtls-audit-cache-');
     t.after(() => rmSync(cacheDir, { recursive: true, force: true }));
-    const none = await runScan({ path: tree });
+    const none = await uncached(tree);
     const coldCache = new ParseCache(cacheDir, 'test');
     const cold = await runScan({ path: tree, cache: coldCache });
     const warmCache = new ParseCache(cacheDir, 'test');
     const warm = await runScan({ path: tree, cache: warmCache });
-    assert.equal(stable(cold), stable(none));
-    assert.equal(stable(warm), stable(none));
+    assert.equal(stable(cold), none);
+    assert.equal(stable(warm), none);
     assert.ok(coldCache.stats.misses > 0, 'the cold run parsed');
     assert.equal(warmCache.stats.misses, 0, 'the warm run parsed nothing');
     assert.equal(warmCache.stats.hits, coldCache.stats.hits + coldCache.stats.misses);
@@ -93,7 +106,7 @@ test('a warm re-run after editing one file re-parses that file only', async (t) 
 test('corrupt, truncated and foreign entries are ignored (and rewritten); the report is unchanged', async (t) => {
   const cacheDir = tmp('mtls-audit-cache-');
   t.after(() => rmSync(cacheDir, { recursive: true, force: true }));
-  const expected = stable(await runScan({ path: EXAMPLE }));
+  const expected = await uncached(EXAMPLE);
   await runScan({ path: EXAMPLE, cache: new ParseCache(cacheDir, 'test') });
   const entries = listFiles(cacheDir);
   assert.ok(entries.length >= 3);
@@ -134,39 +147,16 @@ test('another rule set or another salt misses: the key is content + version + ru
     removeTree(tree);
     rmSync(cliCache, { recursive: true, force: true });
   });
-  scanJson(tree, ['--cache-dir', cliCache]);
+  await scanJson(tree, ['--cache-dir', cliCache]);
   const n = listFiles(cliCache).length;
   assert.ok(n >= 1);
-  scanJson(tree, ['--cache-dir', cliCache]);
+  await scanJson(tree, ['--cache-dir', cliCache]);
   assert.equal(listFiles(cliCache).length, n, 'same rule set: same entries');
-  scanJson(tree, ['--cache-dir', cliCache, '--rule', 'cert-presence-only']);
+  await scanJson(tree, ['--cache-dir', cliCache, '--rule', 'cert-presence-only']);
   assert.ok(listFiles(cliCache).length > n, 'another rule set: new entries');
 });
 
-test('concurrent runs on one cache directory: same reports, whole entries, no temporary files left', async (t) => {
-  const cacheDir = tmp('mtls-audit-cache-');
-  t.after(() => rmSync(cacheDir, { recursive: true, force: true }));
-  const run = () =>
-    new Promise<string>((resolve, reject) => {
-      const child = spawn(process.execPath, [CLI, 'scan', EXAMPLE, '--format', 'json', '--cache-dir', cacheDir], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => (code === 0 || code === 1 ? resolve(stable(JSON.parse(out) as Report)) : reject(new Error(`exit ${code}`))));
-    });
-  const reports = await Promise.all([run(), run(), run(), run()]);
-  const expected = stable(scanJson(EXAMPLE, ['--no-cache']).report);
-  for (const r of reports) assert.equal(r, expected);
-  assert.deepEqual(listFiles(cacheDir).filter((f) => f.endsWith('.tmp')), []);
-  // Every entry the runs left is whole: a run with the CLI's key hits them all.
-  const c = new ParseCache(cacheDir, cacheSalt(scanRules.map((r) => r.meta.id)));
-  assert.equal(stable(await runScan({ path: EXAMPLE, cache: c })), stable(await runScan({ path: EXAMPLE })));
-  assert.equal(c.stats.misses, 0);
-  assert.equal(c.stats.corrupt, 0);
-  assert.ok(c.stats.hits > 0);
-});
-
-test('--no-cache writes nothing; by default the cache is under $XDG_CACHE_HOME/mtls-audit, never inside the scanned tree', (t) => {
+test('--no-cache writes nothing; by default the cache is under $XDG_CACHE_HOME/mtls-audit, never inside the scanned tree', async (t) => {
   const tree = makeTree({ 'app/views.py': VULN_VIEW });
   const xdg = tmp('mtls-audit-xdg-');
   t.after(() => {
@@ -174,15 +164,15 @@ test('--no-cache writes nothing; by default the cache is under $XDG_CACHE_HOME/m
     rmSync(xdg, { recursive: true, force: true });
   });
   const env = { ...process.env, XDG_CACHE_HOME: xdg };
-  const off = scanJson(tree, ['--no-cache'], { env });
+  const off = await scanJson(tree, ['--no-cache'], { env });
   assert.deepEqual(listFiles(xdg), []);
   assert.equal(defaultCacheDir({ XDG_CACHE_HOME: xdg }), join(xdg, 'mtls-audit'));
-  const on = scanJson(tree, [], { env });
+  const on = await scanJson(tree, [], { env });
   assert.ok(listFiles(join(xdg, 'mtls-audit')).length >= 1, 'entries under $XDG_CACHE_HOME/mtls-audit');
   assert.equal(stable(on.report), stable(off.report));
   // A cache directory inside the scanned tree is not used.
   const before = listFiles(tree);
-  const inside = scanJson(tree, ['--cache-dir', join(tree, '.cache')], { env });
+  const inside = await scanJson(tree, ['--cache-dir', join(tree, '.cache')], { env });
   assert.deepEqual(listFiles(tree), before, 'nothing written into the tree');
   assert.equal(stable(inside.report), stable(off.report));
   assert.ok(isInside(join(tree, 'a', 'b'), tree) && isInside(tree, tree) && !isInside(xdg, tree));
@@ -197,5 +187,5 @@ test('bounded: over its size limit, the least recently used entries are removed'
   assert.ok(c.stats.evicted > 0, 'entries removed');
   const total = listFiles(cacheDir).reduce((s, f) => s + statSync(join(cacheDir, f)).size, 0);
   assert.ok(total <= 4096, `cache holds ${total} bytes`);
-  assert.equal(stable(report), stable(await runScan({ path: SHAPES })));
+  assert.equal(stable(report), await uncached(SHAPES));
 });
