@@ -1,6 +1,7 @@
-// Builds the deployment model from the config files of the scanned tree: recognises each
-// file's kind by content (name only as a hint), parses it with the reader for that kind, then
-// resolves how each app server is reachable and which proxy routes reach it.
+// Builds the deployment model from the config files of the scanned tree: each file is parsed as
+// its syntax (YAML/JSON, TOML, text, Python), handed to the first reader of the registry
+// (deploy/readers/) whose sniff claims it, then each reader finishes its cross-file work, and
+// this file resolves how each app server is reachable and which proxy routes reach it.
 
 import { posix } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
@@ -8,15 +9,11 @@ import { toml } from '../core/lazy.js';
 import type { InputError } from '../core/types.js';
 import { readText, type DiscoveredFile } from '../core/read.js';
 import { emptyDeployment, type AppServer, type ConfigSite, type DeploymentModel, type EntryPoint } from './model.js';
-import { parseNginxFile, nginxEntryPoints, looksLikeNginx, type NginxFile } from './nginx.js';
-import { parseHaproxyFile, haproxyEntryPoints, looksLikeHaproxy } from './haproxy.js';
-import { looksLikeApache, parseApacheFile, apacheEntryPoints } from './apache.js';
-import { isEnvoy, envoyEntryPoints } from './envoy.js';
-import { isTraefikYaml, isTraefikToml, traefikFromTree, traefikFromToml, traefikFromLabels, type TraefikConfig, traefikEntryPoints } from './traefik.js';
 import { parseYaml, type YNode } from './yaml-tree.js';
-import { isCompose, readCompose, isK8s, readK8s, type ComposeService, type K8sRead } from './containers.js';
-import { commandsIn, parseBind, gunicornConfBinds, uwsgiIniBinds, dockerfileCommands, systemdExecStarts, procfileCommands, colOf, DEFAULT_BIND, type AppCommand, type BindSpec } from './appserver.js';
-import { isAnyHost, isCertSource, isLoopbackHost, parseTarget, site, type SourceFile } from './common.js';
+import type { K8sRead } from './containers.js';
+import { commandsIn, parseBind, colOf, DEFAULT_BIND, type AppCommand, type BindSpec } from './appserver.js';
+import { isAnyHost, isCertSource, isLoopbackHost, parseTarget, type SourceFile } from './common.js';
+import { REGISTRY, readersFor, type DeployContext, type DeployReader, type ReaderRun } from './readers/index.js';
 
 export interface BuildExtras {
   /** The project's tree-sitter Python parser (for gunicorn `*.conf.py`). */
@@ -24,8 +21,6 @@ export interface BuildExtras {
   /** Every discovered file (the Python ones include gunicorn config files). */
   allFiles?: DiscoveredFile[];
 }
-
-const isGunicornConf = (p: string) => /(^|\/)(gunicorn[^/]*|[^/]*\.conf)\.py$/.test(p);
 
 export function buildDeployment(root: string, files: DiscoveredFile[], errors: InputError[], extras: BuildExtras = {}): DeploymentModel {
   void root;
@@ -52,16 +47,35 @@ function build(files: DiscoveredFile[], errors: InputError[], extras: BuildExtra
     }
     sources.push({ path: f.path, text: r.text });
   }
-  const treePaths = sources.map((s) => s.path);
-  const nginxFiles: NginxFile[] = [];
-  const composeServices: ComposeService[] = [];
-  const k8s: K8sRead = { containers: [], services: [], ingressEntries: [], secrets: [] };
-  const traefik: TraefikConfig[] = [];
   const commands: AppCommand[] = [];
-  const dockerfiles = new Map<string, ReturnType<typeof dockerfileCommands>>();
-  const confBinds = new Map<string, BindSpec[]>();
   const entryPoints: EntryPoint[] = [];
-  const note = (file: string, kind: string) => model.configs.push({ file, kind });
+  const ctx: DeployContext = {
+    treePaths: sources.map((s) => s.path),
+    errors,
+    entryPoints,
+    commands,
+    confBinds: new Map(),
+    dockerfiles: new Map(),
+    usedDockerfiles: new Set(),
+    composeServices: [],
+    k8s: { containers: [], services: [], ingressEntries: [], secrets: [] },
+    traefik: [],
+    addCommands,
+    ...(extras.parser ? { parser: extras.parser } : {}),
+  };
+  const { k8s, composeServices, confBinds, dockerfiles } = ctx;
+  const runs = new Map<DeployReader, ReaderRun>(REGISTRY.map((r) => [r, r.start(ctx)]));
+  const readWith = (r: DeployReader, src: SourceFile, input: unknown, errs: InputError[]) => {
+    if (runs.get(r)!.read(src, input, errs)) model.configs.push({ file: src.path, kind: r.kind });
+  };
+  const textReaders = readersFor('text');
+  const tomlReaders = readersFor('toml');
+  const yamlReaders = readersFor('yaml');
+  const wholeFile = yamlReaders.filter((r) => r.wholeFile);
+  const perDocument = yamlReaders.filter((r) => !r.wholeFile);
+  const keysRe = (keys: string[]) => new RegExp(`"(${keys.join('|')})"\\s*:`);
+  const jsonRead = keysRe(yamlReaders.flatMap((r) => r.jsonKeys ?? []));
+  const jsonReport = keysRe(yamlReaders.flatMap((r) => r.jsonErrorKeys ?? []));
 
   for (const src of sources) {
     const base = src.path.split('/').pop()!.toLowerCase();
@@ -82,12 +96,12 @@ function build(files: DiscoveredFile[], errors: InputError[], extras: BuildExtra
       continue;
     }
     if (/\.json$/.test(base)) {
-      // JSON is YAML: read Envoy/Traefik/Kubernetes/Compose configs written as JSON; other JSON
-      // files (package.json, …) are not deployment configuration, so their errors are not ours.
-      if (!/"(static_resources|resources|apiVersion|services|http|tls|entryPoints)"\s*:/.test(src.text)) continue;
+      // JSON is YAML: read the configs of the YAML readers written as JSON; other JSON files
+      // (package.json, …) are not deployment configuration, so their errors are not ours.
+      if (!jsonRead.test(src.text)) continue;
       const y = parseYaml(src.text);
       if (y.errors.length) {
-        if (/"(static_resources|apiVersion)"\s*:/.test(src.text)) errors.push({ file: src.path, message: `JSON syntax error${y.errors[0].line ? ` at line ${y.errors[0].line}` : ''}: ${y.errors[0].message}; file skipped, the rest of the scan goes on` });
+        if (jsonReport.test(src.text)) errors.push({ file: src.path, message: `JSON syntax error${y.errors[0].line ? ` at line ${y.errors[0].line}` : ''}: ${y.errors[0].message}; file skipped, the rest of the scan goes on` });
         continue;
       }
       readYamlDocs(src, y.docs);
@@ -101,89 +115,24 @@ function build(files: DiscoveredFile[], errors: InputError[], extras: BuildExtra
         errors.push({ file: src.path, message: `TOML syntax error: ${(e as Error).message.split('\n')[0]}; file skipped, the rest of the scan goes on` });
         continue;
       }
-      if (isTraefikToml(data)) {
-        traefik.push(traefikFromToml(src.path, src.text, data as Record<string, unknown>));
-        note(src.path, 'traefik');
-      }
+      const r = tomlReaders.find((x) => x.sniff(src.path, src.text, data));
+      if (r) readWith(r, src, data, errors);
       continue;
     }
-    if (/^(dockerfile|containerfile)/.test(base) || /\.(dockerfile|containerfile)$/.test(base)) {
-      dockerfiles.set(src.path, dockerfileCommands(src.path, src.text));
-      note(src.path, 'dockerfile');
-      continue;
-    }
-    if (/^procfile/.test(base)) {
-      for (const c of procfileCommands(src.text)) addCommands(c.words, site(src.path, c.line, 1, c.text), 'host', undefined, src.path);
-      note(src.path, 'procfile');
-      continue;
-    }
-    if (/\.service$/.test(base) && /^\s*\[Service\]/m.test(src.text)) {
-      for (const c of systemdExecStarts(src.text)) addCommands(c.words, site(src.path, c.line, 1, c.text), 'host', undefined, src.path);
-      note(src.path, 'systemd');
-      continue;
-    }
-    if (/^\s*\[uwsgi\]\s*$/m.test(src.text)) {
-      const b = uwsgiIniBinds(src.path, src.text);
-      if (b) {
-        confBinds.set(src.path, b);
-        note(src.path, 'uwsgi');
-      }
-      continue;
-    }
-    if (isTemplate) {
-      // A Jinja/ERB template is read when it still parses as its target syntax; otherwise skipped.
-      const quiet: InputError[] = [];
-      readBlockConfig(src, quiet);
-      continue;
-    }
-    readBlockConfig(src, errors);
-  }
-
-  function readBlockConfig(src: SourceFile, errs: InputError[]): void {
-    const text = src.text;
-    if (looksLikeHaproxy(text)) {
-      const secs = parseHaproxyFile(src, errs);
-      if (secs) {
-        entryPoints.push(...haproxyEntryPoints(src.path, secs));
-        note(src.path, 'haproxy');
-      }
-      return;
-    }
-    if (looksLikeApache(text)) {
-      const dirs = parseApacheFile(src, errs);
-      if (dirs) {
-        entryPoints.push(...apacheEntryPoints(src.path, dirs));
-        note(src.path, 'apache');
-      }
-      return;
-    }
-    if (looksLikeNginx(text)) {
-      const f = parseNginxFile(src, errs);
-      if (f) {
-        nginxFiles.push(f);
-        note(src.path, 'nginx');
-      }
-    }
+    // A Jinja/ERB template is read when it still parses as its target syntax; otherwise skipped quietly.
+    const r = textReaders.find((x) => x.sniff(src.path, src.text));
+    if (r) readWith(r, src, src.text, isTemplate ? [] : errors);
   }
 
   function readYamlDocs(src: SourceFile, docs: YNode[]): void {
-    const k8sDocs = docs.filter(isK8s);
-    if (k8sDocs.length) {
-      readK8s(src.path, src.text, k8sDocs, k8s, errors);
-      note(src.path, 'kubernetes');
+    for (const r of wholeFile) {
+      const mine = docs.filter((d) => r.sniff(src.path, src.text, d));
+      if (mine.length) readWith(r, src, mine, errors);
     }
     for (const d of docs) {
-      if (isK8s(d)) continue;
-      if (isCompose(d)) {
-        composeServices.push(...readCompose(src.path, src.text, d));
-        note(src.path, 'compose');
-      } else if (isEnvoy(d)) {
-        entryPoints.push(...envoyEntryPoints(src.path, src.text, d));
-        note(src.path, 'envoy');
-      } else if (isTraefikYaml(d)) {
-        traefik.push(traefikFromTree(src.path, src.text, d));
-        note(src.path, 'traefik');
-      }
+      if (wholeFile.some((r) => r.sniff(src.path, src.text, d))) continue;
+      const r = perDocument.find((x) => x.sniff(src.path, src.text, d));
+      if (r) readWith(r, src, d, errors);
     }
   }
 
@@ -203,94 +152,23 @@ function build(files: DiscoveredFile[], errors: InputError[], extras: BuildExtra
     });
   }
 
-  // gunicorn config files are Python: parse with tree-sitter (never executed).
+  // Python config files (gunicorn's): the path decides whether the file is read at all.
   if (extras.parser && extras.allFiles) {
+    const pythonReaders = readersFor('python');
     for (const f of extras.allFiles) {
-      if (f.kind !== 'python' || !isGunicornConf(f.path)) continue;
-      const r = readText(f.abs);
-      if (!r.ok) continue;
-      if (!/^\s*bind\s*=/m.test(r.text)) continue;
-      const b = gunicornConfBinds(extras.parser, f.path, r.text);
-      if (b) {
-        confBinds.set(f.path, b);
-        note(f.path, 'gunicorn');
-      }
+      if (f.kind !== 'python') continue;
+      const candidates = pythonReaders.filter((r) => !r.sniffPath || r.sniffPath(f.path));
+      if (!candidates.length) continue;
+      const rt = readText(f.abs);
+      if (!rt.ok) continue;
+      const r = candidates.find((x) => x.sniff(f.path, rt.text));
+      if (r) readWith(r, { path: f.path, text: rt.text }, rt.text, errors);
     }
   }
 
-  // nginx: includes across files, then entry points.
-  const ng = nginxEntryPoints(nginxFiles, treePaths, errors);
-  entryPoints.push(...ng.entryPoints);
-
-  // Compose: files in one directory (docker-compose.yml + docker-compose.override.yml, compose.*.yaml)
-  // are merged per service the way `docker compose` merges them: ports/expose/labels add up, the
-  // last command/entrypoint/build wins.
-  {
-    const merged = new Map<string, ComposeService>();
-    for (const svc of composeServices) {
-      const k = `${posix.dirname(svc.file)}|${svc.name}`;
-      const prev = merged.get(k);
-      if (!prev) {
-        merged.set(k, { ...svc, ports: [...svc.ports], expose: [...svc.expose], labels: [...svc.labels], env: { ...svc.env } });
-        continue;
-      }
-      prev.ports.push(...svc.ports);
-      prev.expose.push(...svc.expose);
-      prev.labels.push(...svc.labels);
-      Object.assign(prev.env, svc.env);
-      if (svc.command) prev.command = svc.command;
-      if (svc.entrypoint) prev.entrypoint = svc.entrypoint;
-      if (svc.build) prev.build = svc.build;
-      if (svc.networkHost) prev.networkHost = svc.networkHost;
-      if (svc.image) prev.image = svc.image;
-    }
-    composeServices.length = 0;
-    composeServices.push(...merged.values());
-  }
-  // Compose: commands (own or the Dockerfile's), Traefik labels.
-  const usedDockerfiles = new Set<string>();
-  for (const svc of composeServices) {
-    const dir = posix.dirname(svc.file);
-    let dockerfile: string | undefined;
-    if (svc.build) {
-      const p = posix.normalize(posix.join(dir, svc.build.context, svc.build.dockerfile));
-      if (dockerfiles.has(p)) dockerfile = p;
-    }
-    if (dockerfile) usedDockerfiles.add(dockerfile);
-    const df = dockerfile ? dockerfiles.get(dockerfile) : undefined;
-    const cmdWords = svc.command?.words;
-    if (svc.entrypoint) addCommands([...svc.entrypoint.words, ...(cmdWords ?? [])], svc.entrypoint.site, 'container', svc.name, svc.file);
-    else if (cmdWords) addCommands(df?.entrypoint ? [...df.entrypoint.words, ...cmdWords] : cmdWords, svc.command!.site, 'container', svc.name, svc.file);
-    else if (df && dockerfile) {
-      const c = df.cmd ?? df.entrypoint;
-      if (c) addCommands(df.entrypoint && df.cmd ? [...df.entrypoint.words, ...df.cmd.words] : c.words, site(dockerfile, c.line, 1, c.text), 'container', svc.name, dockerfile);
-    }
-    const t = traefikFromLabels(svc);
-    if (t) traefik.push(t);
-  }
-  for (const [path, df] of dockerfiles) {
-    if (usedDockerfiles.has(path)) continue;
-    const c = df.cmd ?? df.entrypoint;
-    if (c) addCommands(df.entrypoint && df.cmd ? [...df.entrypoint.words, ...df.cmd.words] : c.words, site(path, c.line, 1, c.text), 'container', undefined, path);
-  }
-  for (const c of k8s.containers) {
-    if (c.command) addCommands(c.command.words, c.command.site, 'container', `k8s:${c.workload}`, c.command.site.file);
-  }
-  entryPoints.push(...k8s.ingressEntries);
-  for (const ep of k8s.ingressEntries) {
-    if (k8s.underscoreConfig) {
-      ep.passesUnderscoreHeaders = true;
-      ep.underscoreSite = k8s.underscoreConfig;
-    }
-    // CRL: ingress-nginx reads `ca.crl` from the auth-tls secret.
-    const ref = ep.caFile ?? '';
-    const [ns, nm] = ref.includes('/') ? ref.split('/') : [(ep as EntryPoint & { ingressNamespace?: string }).ingressNamespace ?? 'default', ref];
-    const sec = k8s.secrets.find((s) => s.name === nm && s.namespace === ns) ?? k8s.secrets.find((s) => s.name === nm);
-    if (sec?.keys.includes('ca.crl') && ep.verifySite) ep.crl = ep.verifySite;
-    ep.crlUnknown = !sec;
-    delete (ep as EntryPoint & { ingressNamespace?: string }).ingressNamespace;
-  }
-  for (const t of traefik) entryPoints.push(...traefikEntryPoints(t, traefik));
+  // Cross-file work: includes (nginx), merges (Compose), labels and routers (Traefik), ingress.
+  const finishing = REGISTRY.map((r, i) => ({ r, i })).sort((a, b) => (a.r.finishStage ?? 100) - (b.r.finishStage ?? 100) || a.i - b.i);
+  for (const { r } of finishing) runs.get(r)!.finish?.();
 
   // App servers from the commands.
   const hasContainers = dockerfiles.size > 0 || composeServices.length > 0 || k8s.containers.length > 0;
@@ -309,15 +187,15 @@ function build(files: DiscoveredFile[], errors: InputError[], extras: BuildExtra
       const conf = findConf(cmd.configRef, cmd.dir);
       if (conf) {
         referencedConfs.add(conf);
-        binds = confBinds.get(conf)!;
+        binds = confBinds.get(conf)!.binds;
       }
     }
     if (!binds.length && cmd.kind === 'gunicorn') {
       // gunicorn reads ./gunicorn.conf.py from its working directory.
       const conf = [...confBinds.keys()].find((p) => p.split('/').pop() === 'gunicorn.conf.py' && (posix.dirname(p) === cmd.dir || cmd.context === 'container'));
-      if (conf && confBinds.get(conf)!.length) {
+      if (conf && confBinds.get(conf)!.binds.length) {
         referencedConfs.add(conf);
-        binds = confBinds.get(conf)!;
+        binds = confBinds.get(conf)!.binds;
       }
     }
     if (!binds.length && cmd.usesPortEnv) binds = [{ spec: '0.0.0.0:$PORT', site: cmd.site, isDefault: true }];
@@ -328,10 +206,9 @@ function build(files: DiscoveredFile[], errors: InputError[], extras: BuildExtra
     if (!binds.length && DEFAULT_BIND[cmd.kind]) binds = [{ spec: DEFAULT_BIND[cmd.kind], site: cmd.site, isDefault: true }];
     for (const b of binds) model.appServers.push(resolveExposure(cmd.kind, b, cmd.context, cmd.service, cmd.site));
   }
-  for (const [path, binds] of confBinds) {
+  for (const [path, conf] of confBinds) {
     if (referencedConfs.has(path)) continue;
-    const kind: AppServer['kind'] = isGunicornConf(path) ? 'gunicorn' : 'uwsgi';
-    for (const b of binds) model.appServers.push(resolveExposure(kind, b, hasContainers ? 'unknown' : 'host', undefined, b.site));
+    for (const b of conf.binds) model.appServers.push(resolveExposure(conf.kind, b, hasContainers ? 'unknown' : 'host', undefined, b.site));
   }
 
   function resolveExposure(kind: AppServer['kind'], b: BindSpec, context: AppCommand['context'], service: string | undefined, cmdSite: ConfigSite): AppServer {

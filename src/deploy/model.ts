@@ -3,7 +3,13 @@
 
 import type { InputError, RelatedLocation } from '../core/types.js';
 
-export type ProxyKind = 'nginx' | 'haproxy' | 'apache' | 'envoy' | 'traefik' | 'ingress-nginx';
+/**
+ * The proxy kinds: each proxy reader adds its own (`declare module '../model.js'` in
+ * deploy/readers/<kind>.ts), so adding a proxy does not touch this file.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface ProxyKinds {}
+export type ProxyKind = keyof ProxyKinds;
 export type VerifyMode = 'on' | 'optional' | 'optional_no_ca' | 'off' | 'unknown';
 
 export interface ConfigSite {

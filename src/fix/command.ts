@@ -1,9 +1,11 @@
 // `mtls-audit fix [PATH=.] [--write] [--force] [--secret-env NAME]`: the remediation. Without
-// --write it prints the plan as a unified diff; with --write it applies it. The planner and its
-// parsers are loaded only when the command runs.
+// --write it prints the plan as a unified diff; with --write it applies it. The planner is loaded
+// only when the command runs; the `--proxy` choices are the reader registry's proxy kinds.
 
 import { Option, type Command } from 'commander';
 import { isTerminal } from '../core/stdio.js';
+import type { ProxyKind } from '../deploy/model.js';
+import { PROXY_KINDS } from '../deploy/readers/index.js';
 
 /** The fix command's options, as commander parses them. */
 interface FixCliOptions {
@@ -15,7 +17,7 @@ interface FixCliOptions {
   tlsCert?: string;
   tlsKey?: string;
   upstream?: string;
-  proxy?: 'nginx' | 'haproxy' | 'apache' | 'envoy' | 'traefik' | 'ingress-nginx';
+  proxy?: ProxyKind;
   color: boolean;
 }
 
@@ -32,7 +34,7 @@ export function registerFixCommand(program: Command): void {
     .option('--tls-cert <file>', 'server certificate the proxy presents, for the full site configs (default: a path to fill in)')
     .option('--tls-key <file>', 'its private key')
     .option('--upstream <target>', 'app server address the proxy snippets forward to (default: from the configs, else unix socket)')
-    .addOption(new Option('--proxy <kind>', 'proxy to write the full site config for (default: the kind found in the tree, else nginx)').choices(['nginx', 'haproxy', 'apache', 'envoy', 'traefik', 'ingress-nginx']))
+    .addOption(new Option('--proxy <kind>', 'proxy to write the full site config for (default: the kind found in the tree, else nginx)').choices(PROXY_KINDS))
     .option('--no-color', 'no colours in the diff')
     .action(async (path: string, o: FixCliOptions) => {
       const { runFix } = await import('./run.js');

@@ -20,6 +20,7 @@ import type { RawKind } from '../python/flow.js';
 import { field, named, stringValue, walk } from '../python/ast.js';
 import { planSettings } from './settings-edit.js';
 import { certHeaderFor, renderProxy, PROXY_KINDS } from './proxy.js';
+import { proxyFix } from '../deploy/readers/index.js';
 import { APP_NAME, djangoAppFiles, proxyTemplate, render } from './templates.js';
 
 export const DEPLOY_DIR = 'deploy/mtls-audit';
@@ -237,11 +238,12 @@ export async function buildPlan(opts: PlanOptions): Promise<FixPlan> {
 
   // 4. Deployment: secret, snippets per proxy kind, README.
   plan(SECRET_FILE, secret + '\n', true);
-  plan(`${DEPLOY_DIR}/.gitignore`, '# The provenance secret and every file that carries it.\nproxy-secret\nnginx/mtls-proxy-secret.conf\nhaproxy/haproxy.cfg\napache/mtls-site.conf\nenvoy/envoy.yaml\ntraefik/dynamic.yml\ningress-nginx/ingress.yaml\n');
+  plan(`${DEPLOY_DIR}/.gitignore`, ['# The provenance secret and every file that carries it.', 'proxy-secret', ...PROXY_KINDS.flatMap((k) => proxyFix(k).files.filter((f) => f.secret).map((f) => f.out))].join('\n') + '\n');
   const extraHeaders = [...new Map(headerReads.filter((r) => r.kind !== 'pem' || spellings(r.key).dash !== certHeader).map((r) => [r.key, { name: spellings(r.key).dash, kind: r.kind }])).values()];
   const serverName = entryPoints.map((e) => /server\s+([^\s(]+)/.exec(e.name)?.[1]).find((n) => n && n !== '_' && n !== 'default') ?? 'app.example.org';
   for (const kind of kinds) {
-    const defaults = kind === 'nginx' ? { ca: 'mtls-audit/client-ca.pem', crl: 'mtls-audit/client-ca.crl', cert: 'mtls-audit/server.crt', key: 'mtls-audit/server.key' } : { ca: '/etc/mtls-audit/client-ca.pem', crl: '/etc/mtls-audit/client-ca.crl', cert: '/etc/mtls-audit/server.crt', key: '/etc/mtls-audit/server.key' };
+    const dir = proxyFix(kind).installDir;
+    const defaults = { ca: `${dir}/client-ca.pem`, crl: `${dir}/client-ca.crl`, cert: `${dir}/server.crt`, key: `${dir}/server.key` };
     for (const f of renderProxy({
       kind,
       certHeader: certHeaderFor(kind, codeHeader),
@@ -282,7 +284,8 @@ export async function buildPlan(opts: PlanOptions): Promise<FixPlan> {
     const server = ep.name.split(' > ')[0];
     if (seen.has(`${s.file}:${server}`)) continue;
     seen.add(`${s.file}:${server}`);
-    if (ep.kind === 'nginx') notes.push(`${s.file}:${s.line} ${server}: include mtls-audit/nginx/mtls-server.conf in this server block${ep.verifySite ? ` instead of \`${ep.verifySite.text.trim()}\`` : ''}, and mtls-audit/nginx/mtls-proxy.conf in every block of it that has proxy_pass.`);
+    const followUp = proxyFix(ep.kind).followUp;
+    if (followUp) notes.push(followUp(`${s.file}:${s.line}`, server, ep));
     else notes.push(`${s.file}:${s.line} ${ep.kind} ${server}: apply ${DEPLOY_DIR}/${ep.kind}/ (verification required, CRL, certificate header overwritten, underscore spellings dropped, provenance secret).`);
   }
   for (const a of appServers) {
@@ -302,7 +305,7 @@ export async function buildPlan(opts: PlanOptions): Promise<FixPlan> {
   }
   // What the fix cannot know: which CA issues the client certificates (and its CRL), when neither
   // a flag nor a proxy config in the tree names it. Said where it must go, for Django and each proxy.
-  const proxyPlace = (kind: ProxyKind, file: string) => (kind === 'nginx' ? `<nginx conf dir>/mtls-audit/${file} for nginx (this directory installed there)` : `/etc/mtls-audit/${file} for ${kind}`);
+  const proxyPlace = (kind: ProxyKind, file: string) => proxyFix(kind).installPlace?.(file) ?? `${proxyFix(kind).installDir}/${file} for ${kind}`;
   const unknown: [string, string, string, string, string][] = [];
   if (!proxyCa && disk(`${DEPLOY_DIR}/client-ca.pem`) === null) unknown.push(['the CA that issues your client certificates', 'its certificate (PEM)', '--ca', 'client-ca.pem', 'MTLS_CA_FILE']);
   if (!proxyCrl && disk(`${DEPLOY_DIR}/client-ca.crl`) === null) unknown.push(["the client CA's CRL", 'the CRL that CA publishes (PEM or DER)', '--crl', 'client-ca.crl', 'MTLS_CRL_FILE']);
