@@ -55,13 +55,10 @@ if (fresh()) {
     fail(e);
   }
   if (loaded) {
-    // A scan is short: it starts without the optimising JIT (set only now that V8 has checked
-    // the code cache against the flags it was made with), and its parse may stay in baseline
-    // WebAssembly. src/core/tiering.ts turns both back when the scan turns out to be long;
-    // docs/architecture.md's speed table has what each is worth.
+    // A scan's parse may stay in baseline WebAssembly (src/core/tiering.ts decides, once it
+    // knows how much there is to parse).
     if (process.argv[2] === 'scan') {
-      if (!speedOff.has('jit-off')) v8.setFlagsFromString('--no-opt');
-      globalThis[Symbol.for('mtls-audit.jitOff')] = true;
+      globalThis[Symbol.for('mtls-audit.shortScan')] = true;
       globalThis[Symbol.for('mtls-audit.speedOff')] = speedOff;
     }
     loaded.main(process.argv.slice(2)).then(() => {

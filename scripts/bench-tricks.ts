@@ -10,7 +10,6 @@ import { fmtMs, median, runAudit, type BenchCheck, type BenchSection } from './b
 export const TRICKS: { id: string; what: string }[] = [
   { id: 'bundle', what: 'one bundled file instead of ~130 ES modules' },
   { id: 'code-cache', what: "V8's code cache for the bundle" },
-  { id: 'jit-off', what: 'no optimising JIT until the scan turns out long' },
   { id: 'liftoff', what: "the parser's WebAssembly kept in Liftoff for a short parse" },
   { id: 'prefilter-wasm', what: "the pre-filter's automaton run as WebAssembly, not JavaScript" },
 ];

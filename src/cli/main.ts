@@ -16,7 +16,7 @@ import type { Format } from '../report/index.js';
 import { createProgress } from './progress.js';
 import { isTerminal, writeStderr, writeStdout } from '../core/stdio.js';
 import { mark, now, phaseMarks, timeTotals } from '../core/timing.js';
-import { jitState, wasmState } from '../core/tiering.js';
+import { wasmState } from '../core/tiering.js';
 
 
 function collect(value: string, prev: string[]): string[] {
@@ -127,12 +127,12 @@ function reportStatsAtExit(): void {
     const launcher = import.meta.url.endsWith('.cjs') ? 'bundle' : 'modules';
     const codeCache = (globalThis as Record<symbol, unknown>)[Symbol.for('mtls-audit.codeCache')] ?? 'none';
     // Straight to fd 2: creating process.stderr (a net.Socket on a pipe) would add to the run it measures.
-    writeStderr(`${JSON.stringify({ maxRssMB, durationMs, cpuMs, launcher, codeCache, jit: jitState(), wasm: wasmState(), phases: phaseMarks(), totals: timeTotals() })}\n`);
+    writeStderr(`${JSON.stringify({ maxRssMB, durationMs, cpuMs, launcher, codeCache, wasm: wasmState(), phases: phaseMarks(), totals: timeTotals() })}\n`);
   });
 }
 
 /** V8's default flags again, for bin/mtls-audit.js before it writes the bundle's code cache. */
-export { OPTIMISING as DEFAULT_V8_FLAGS } from '../core/tiering.js';
+export { DEFAULT_WASM_FLAGS as DEFAULT_V8_FLAGS } from '../core/tiering.js';
 
 export async function main(argv: string[]): Promise<void> {
   mark('main');

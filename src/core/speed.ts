@@ -2,7 +2,7 @@
 // bin/mtls-audit.js, which hands the set over under a global symbol), so `npm run bench -- --only
 // tricks` can measure what each is worth. docs/architecture.md's speed table lists them.
 
-export type SpeedTrick = 'bundle' | 'code-cache' | 'jit-off' | 'liftoff' | 'prefilter-wasm';
+export type SpeedTrick = 'bundle' | 'code-cache' | 'liftoff' | 'prefilter-wasm';
 
 const SPEED_OFF = Symbol.for('mtls-audit.speedOff');
 

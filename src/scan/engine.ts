@@ -23,7 +23,7 @@ import { FindingCap, MAX_FINDINGS_HELD_PER_RULE_AND_FILE } from './cap.js';
 import { applyInlineSuppressions, applyBaseline } from './suppress.js';
 import { VERSION } from '../version.js';
 import { mark, addTime, now } from '../core/timing.js';
-import { optimiseIfLong, parseInBaselineIfShort } from '../core/tiering.js';
+import { parseInBaselineIfShort } from '../core/tiering.js';
 
 export interface ScanOptions {
   path: string;
@@ -78,7 +78,6 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
   // Read and pre-filter every Python file first: how much there is to parse decides how V8
   // compiles the parser's WebAssembly (core/tiering.ts), so the parser is created after.
   const pyFiles = files.filter((f) => f.kind === 'python');
-  optimiseIfLong({ files: pyFiles.length });
   let bytes = 0;
   let parseBytes = 0;
   /**
@@ -93,7 +92,6 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
   for (let i = 0; i < pyFiles.length; i++) {
     const f = pyFiles[i];
     opts.onProgress?.(i + 1, pyFiles.length, f.path);
-    if ((i & 511) === 511) optimiseIfLong({});
     // The pre-filter reads the raw bytes; only wanted files are decoded.
     let raw: Buffer | null = null;
     const tr = now();
@@ -116,7 +114,6 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
     parseBytes += r.text.length;
   }
   mark('read');
-  optimiseIfLong({ parseBytes });
   parseInBaselineIfShort(parseBytes);
 
   const parser = await getPythonParser();
@@ -158,7 +155,6 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
   const settings = buildSettings(python, analysed, deploy, files, errors);
   const model: ProjectModel = { root, files, python, analysed, settings, deploy, code: null as never, errors };
   mark('deploy+settings');
-  optimiseIfLong({});
   model.code = buildCodeModel(model);
   mark('code-model');
   if (process.env.MTLS_AUDIT_DUMP_FLOWS) process.stderr.write(describeFlows(model.code) + '\n');
