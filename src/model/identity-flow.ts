@@ -10,15 +10,28 @@ import type { Finding } from '../core/types.js';
 import type { AppServer, EntryPoint } from '../deploy/model.js';
 import { pinnedByFingerprint, type CertFlow, type FlowEvent } from '../python/flow.js';
 import type { ProjectModel } from './project.js';
-import type { Route } from '../urls/model.js';
 import { appRoutes, coverage, provesProvenance, spellings } from '../deploy/facts.js';
 import { isCertSource } from '../deploy/common.js';
-import { authSurface } from '../urls/surface.js';
-import { CHECK_ORDER, findingKey, uniq, worst, type CheckName, type DiagramPlace, type FlowCheck, type FlowFact, type FlowHandler, type FlowLink, type FlowNode, type FlowRef, type IdentityFlow, type LinkState } from '../core/identity-flow.js';
+import { flowViewKeys, forwardsTo, literalPath, routeShape, routesByView, tlsSummary, type RouteShape } from './identity-routes.js';
+import {
+  CHECK_ORDER,
+  findingKey,
+  uniq,
+  worst,
+  type CheckName,
+  type DiagramPlace,
+  type FlowCheck,
+  type FlowFact,
+  type FlowHandler,
+  type FlowLink,
+  type FlowNode,
+  type FlowRef,
+  type IdentityFlow,
+  type LinkState,
+} from '../core/identity-flow.js';
 
 /** Where a rule's findings go on the picture (the rule registry answers from the metas). */
 export type PlaceOf = (ruleId: string) => DiagramPlace | undefined;
-
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers
@@ -30,8 +43,6 @@ const locs = (f: Finding): { file?: string; line?: number }[] => [f.location, ..
 const verifies = (ep: EntryPoint) => !ep.ignoresVerifyErrors && (ep.verify === 'on' || (ep.verify === 'optional' && ep.verifyEnforced));
 const isolated = (a: AppServer) => a.exposure === 'loopback' || a.exposure === 'unix' || a.exposure === 'container-internal';
 
-
-
 /** Every config site an entry point is made of, split by the link it belongs to. */
 function epSites(ep: EntryPoint): { tls: FlowRef[]; headers: FlowRef[]; listener: FlowRef[] } {
   const tls = [ep.verifySite, ep.crl, ep.ocsp, ep.enforceSite, ep.ignoresVerifyErrors, ep.usesCert, ep.verifyForwarded?.site].filter((x): x is NonNullable<typeof x> => !!x);
@@ -42,123 +53,6 @@ function epSites(ep: EntryPoint): { tls: FlowRef[]; headers: FlowRef[]; listener
 
 function appSites(a: AppServer): FlowRef[] {
   return [a.site, ...a.exposureSites].map((s) => ref(s)!);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Which Django routes a proxy route forwards to
-
-interface RouteShape {
-  /** Routes of the same server/listener compete for a path. */
-  group: string;
-  /** Client path prefix (or exact path) the proxy matches. */
-  prefix: string;
-  exact: boolean;
-  /** Path the upstream URL rewrites the prefix to (`proxy_pass http://app/v1/`), if any. */
-  rewriteTo?: string;
-}
-
-/** The path match of a proxy route, when its name says it (nginx/Envoy/Apache); null when unknown or a regex. */
-export function routeShape(ep: EntryPoint): RouteShape | null {
-  const sep = ep.name.lastIndexOf(' > ');
-  let group = sep >= 0 ? ep.name.slice(0, sep) : ep.name;
-  let m: RegExpExecArray | null;
-  let prefix: string | null = null;
-  let exact = false;
-  if (ep.kind === 'nginx' && (m = /> location\s+(=|\^~)?\s*(\/\S*)$/.exec(ep.name))) {
-    exact = m[1] === '=';
-    prefix = m[2];
-  } else if (ep.kind === 'envoy' && (m = /> route (\/[^\s^$*+?()[\]{}|\\]*)$/.exec(ep.name))) {
-    prefix = m[1];
-  } else if (ep.kind === 'apache' && (m = /^(.*) ProxyPass (\/\S*)$/.exec(ep.name))) {
-    group = m[1];
-    prefix = m[2];
-  }
-  if (prefix === null) return null;
-  const shape: RouteShape = { group, prefix, exact };
-  const up = /^[a-z]+:\/\/[^/]+(\/\S*)$/i.exec(ep.upstream ?? '');
-  if (up && ep.kind === 'nginx' && !/\$/.test(up[1])) shape.rewriteTo = up[1];
-  return shape;
-}
-
-/** Does the proxy route `ep` (among its siblings) forward some client path to the Django path `djangoPath`? */
-function forwardsTo(ep: EntryPoint, shape: RouteShape, siblings: { ep: EntryPoint; shape: RouteShape }[], djangoPath: string): boolean {
-  // The client path that would reach djangoPath through this route.
-  let client: string;
-  if (shape.rewriteTo !== undefined) {
-    if (!djangoPath.startsWith(shape.rewriteTo)) return false;
-    client = shape.prefix + djangoPath.slice(shape.rewriteTo.length);
-  } else client = djangoPath;
-  if (shape.exact ? client !== shape.prefix : !client.startsWith(shape.prefix)) return false;
-  // The proxy picks the exact match, else the longest prefix among the routes of the same server.
-  const exactHit = siblings.find((s) => s.shape.exact && s.shape.prefix === client);
-  if (exactHit) return exactHit.ep === ep;
-  let best: { ep: EntryPoint; shape: RouteShape } | null = null;
-  for (const s of siblings) {
-    if (s.shape.exact || !client.startsWith(s.shape.prefix)) continue;
-    if (!best || s.shape.prefix.length > best.shape.prefix.length) best = s;
-  }
-  return best?.ep === ep;
-}
-
-/** A Django route path as a literal prefix (`/api/<int:pk>/` → `/api/`; regex routes up to the first metacharacter). */
-function literalPath(p: string): string {
-  let s = p.replace(/^\^/, '');
-  if (!s.startsWith('/')) s = '/' + s;
-  const cut = s.search(/[<([\\.*+?$|{]/);
-  return cut >= 0 ? s.slice(0, cut) : s;
-}
-
-function routeViewKey(r: Route): string | null {
-  const v = r.view;
-  if (v.kind === 'function') return `${v.fn.module.path}|${v.fn.qualname}`;
-  if (v.kind === 'class') return `${v.cls.module.path}|${v.cls.qualname}`;
-  return null;
-}
-
-function flowViewKeys(f: CertFlow): string[] {
-  const fn = f.root.fn;
-  const keys = [`${fn.module.path}|${fn.qualname}`];
-  if (fn.cls) keys.push(`${fn.cls.module.path}|${fn.cls.qualname}`);
-  return keys;
-}
-
-function routesByView(model: ProjectModel): { byView: Map<string, string[]>; byDef: Map<string, string[]> } {
-  const byView = new Map<string, string[]>();
-  const byDef = new Map<string, string[]>();
-  let surface;
-  try {
-    surface = authSurface(model);
-  } catch {
-    return { byView, byDef };
-  }
-  const add = (m: Map<string, string[]>, k: string, path: string) => {
-    const list = m.get(k) ?? [];
-    if (!list.includes(path)) list.push(path);
-    m.set(k, list);
-  };
-  for (const p of surface) {
-    for (const r of p.urls.routes) {
-      const key = routeViewKey(r);
-      if (key) add(byView, key, r.path);
-      // Findings about a route point at the route or at the view definition.
-      add(byDef, `${r.site.file}:${r.site.line}`, r.path);
-    }
-    for (const v of p.views) add(byDef, `${v.defSite.file}:${v.defSite.line}`, v.route.path);
-  }
-  return { byView, byDef };
-}
-
-/** What the client → proxy leg does with the client certificate, in a few words. */
-function tlsSummary(ep: EntryPoint): string {
-  const parts: string[] = [];
-  if (ep.ignoresVerifyErrors) parts.push('certificate verification errors are ignored');
-  else if (ep.verify === 'optional_no_ca') parts.push('any certificate from any issuer is accepted');
-  else if (ep.verify === 'optional' && !ep.verifyEnforced) parts.push('requests without a valid certificate get through');
-  else if (ep.verify === 'off') parts.push('no client-certificate verification');
-  else if (ep.verify === 'unknown') parts.push('verification mode unknown');
-  else parts.push(`verified against ${ep.caFile ? ep.caFile.split('/').pop() : 'a CA'}${ep.verify === 'optional' ? ' (optional, enforced)' : ''}`);
-  if (ep.verify !== 'off' && !ep.crl && !ep.ocsp) parts.push('no revocation check');
-  return parts.join('; ');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -259,7 +153,7 @@ function checksOf(ctx: Ctx, flow: CertFlow, ep: EntryPoint | null, flowFindings:
   // chain of its own where the proxy's does not hold (RULES.md, cert-chain-unverified): the exact certificate is the trust anchor.
   if (flow.parses.length && flow.parses.every((p) => pinnedByFingerprint(flow, p))) {
     const p = flow.parses[0];
-    put({ name: 'chain', state: 'done', detail: 'pinned: the certificate\'s SHA-256 fingerprint must match an enrolled record', site: { file: p.module.path, line: p.node.line }, findings: [] });
+    put({ name: 'chain', state: 'done', detail: "pinned: the certificate's SHA-256 fingerprint must match an enrolled record", site: { file: p.module.path, line: p.node.line }, findings: [] });
   }
   if (flow.events.some((e) => e.t === 'login') && !checks.has('session')) {
     // login() without a session finding: the session rule found the binding.
@@ -320,8 +214,13 @@ function handlerOf(ctx: Ctx, flow: CertFlow, ep: EntryPoint | null, routes: stri
 /** The flows a proxy route forwards to: views routed through it, plus everything that runs on every request. */
 function flowsFor(ctx: Ctx, ep: EntryPoint | null): { flow: CertFlow; routes: string[] }[] {
   const out: { flow: CertFlow; routes: string[] }[] = [];
-  const shape = ep ? ctx.shapes.get(ep) ?? null : null;
-  const siblings = ep && shape ? appRoutes(ctx.model.deploy).map((e) => ({ ep: e, shape: ctx.shapes.get(e) ?? null })).filter((s): s is { ep: EntryPoint; shape: RouteShape } => !!s.shape && s.shape.group === shape.group) : [];
+  const shape = ep ? (ctx.shapes.get(ep) ?? null) : null;
+  const siblings =
+    ep && shape
+      ? appRoutes(ctx.model.deploy)
+          .map((e) => ({ ep: e, shape: ctx.shapes.get(e) ?? null }))
+          .filter((s): s is { ep: EntryPoint; shape: RouteShape } => !!s.shape && s.shape.group === shape.group)
+      : [];
   for (const flow of ctx.model.code.flows) {
     let routes: string[] = [];
     if (flow.root.kind === 'view') {
@@ -371,7 +270,9 @@ function buildOne(ctx: Ctx, ep: EntryPoint | null, index: number): IdentityFlow 
     tls = { state: 'unknown', summary: 'no proxy configuration in the scanned tree: nothing shows that client certificates are verified', details: [], findings: [] };
   } else {
     const fs = findingsOn(ctx, (f) => ctx.place(f.ruleId)?.link === 'tls' && (onEp(f, sites.tls) || onEp(f, sites.listener)));
-    const details: FlowFact[] = [{ label: 'verify', value: ep.verify + (ep.verify === 'optional' ? (ep.verifyEnforced ? ' (enforced)' : ' (not enforced)') : ''), state: fs.length ? 'bad' : verifies(ep) ? 'ok' : 'warn', site: ref(ep.verifySite) }];
+    const details: FlowFact[] = [
+      { label: 'verify', value: ep.verify + (ep.verify === 'optional' ? (ep.verifyEnforced ? ' (enforced)' : ' (not enforced)') : ''), state: fs.length ? 'bad' : verifies(ep) ? 'ok' : 'warn', site: ref(ep.verifySite) },
+    ];
     if (ep.ignoresVerifyErrors) details.push({ label: 'errors', value: `ignored (${ep.ignoresVerifyErrors.text})`, state: 'bad', site: ref(ep.ignoresVerifyErrors) });
     const summary = tlsSummary(ep);
     tls = { state: fs.length ? 'broken' : verifies(ep) ? 'ok' : 'unknown', summary, details, findings: key(fs) };
@@ -426,10 +327,7 @@ function buildOne(ctx: Ctx, ep: EntryPoint | null, index: number): IdentityFlow 
   let bypass: FlowLink;
   const appSiteList = apps.flatMap(appSites);
   {
-    const fs = findingsOn(
-      ctx,
-      (f) => (ctx.place(f.ruleId)?.link === 'bypass' || !!ctx.place(f.ruleId)?.provenance) && locs(f).some((l) => appSiteList.some((s) => sameSite(l, s))),
-    );
+    const fs = findingsOn(ctx, (f) => (ctx.place(f.ruleId)?.link === 'bypass' || !!ctx.place(f.ruleId)?.provenance) && locs(f).some((l) => appSiteList.some((s) => sameSite(l, s))));
     const open = apps.filter((a) => !isolated(a));
     const details: FlowFact[] = apps.map((a) => ({ label: `${a.kind} ${a.bind}`, value: a.exposureReason ?? a.exposure, state: isolated(a) ? 'ok' : fs.length ? 'bad' : 'warn', site: ref(a.exposureSites[0] ?? a.site) }));
     let state: LinkState;
@@ -439,9 +337,7 @@ function buildOne(ctx: Ctx, ep: EntryPoint | null, index: number): IdentityFlow 
       summary = 'the app runs inside the proxy: no app server to reach';
     } else if (fs.length) {
       state = 'broken';
-      summary = open.length
-        ? `${open.map((a) => `${a.kind} ${a.bind}`).join(', ')} ${open.length === 1 ? 'is' : 'are'} reachable without the proxy: anyone can send the identity headers`
-        : 'the app server is reachable without the proxy';
+      summary = open.length ? `${open.map((a) => `${a.kind} ${a.bind}`).join(', ')} ${open.length === 1 ? 'is' : 'are'} reachable without the proxy: anyone can send the identity headers` : 'the app server is reachable without the proxy';
     } else if (!apps.length) {
       state = 'unknown';
       summary = 'app server bind not in the scanned tree: whether Django is reachable without the proxy is unknown';
@@ -464,7 +360,10 @@ function buildOne(ctx: Ctx, ep: EntryPoint | null, index: number): IdentityFlow 
     title: 'Client',
     subtitle: 'TLS client certificate',
     state: 'neutral',
-    facts: bypass.state === 'broken' || bypass.state === 'unknown' ? [{ label: '', value: bypass.state === 'broken' ? 'can also connect to the app server directly' : 'may be able to reach the app server directly', state: bypass.state === 'broken' ? 'bad' : 'warn' }] : [],
+    facts:
+      bypass.state === 'broken' || bypass.state === 'unknown'
+        ? [{ label: '', value: bypass.state === 'broken' ? 'can also connect to the app server directly' : 'may be able to reach the app server directly', state: bypass.state === 'broken' ? 'bad' : 'warn' }]
+        : [],
     findings: [],
   };
 
@@ -478,7 +377,12 @@ function buildOne(ctx: Ctx, ep: EntryPoint | null, index: number): IdentityFlow 
     if (verifies(ep) || ep.verify !== 'off') facts.push({ label: 'revocation', value: rs ? rs.text : 'not checked', state: rs ? 'ok' : 'warn', site: ref(rs) });
     for (const h of ep.headers) {
       if (!isCertSource(h.source) && !/REMOTE_USER|USER/i.test(h.wsgiKey)) continue;
-      facts.push({ label: h.action === 'remove' ? 'removes' : h.environ ? 'sets environ' : 'sets header', value: `${h.name} ← ${h.source}${h.overwrites ? '' : ' (does not replace the client copy)'}`, state: h.overwrites ? undefined : 'warn', site: ref(h.site) });
+      facts.push({
+        label: h.action === 'remove' ? 'removes' : h.environ ? 'sets environ' : 'sets header',
+        value: `${h.name} ← ${h.source}${h.overwrites ? '' : ' (does not replace the client copy)'}`,
+        state: h.overwrites ? undefined : 'warn',
+        site: ref(h.site),
+      });
     }
     if (!ep.headers.some((h) => isCertSource(h.source) || /REMOTE_USER|USER/i.test(h.wsgiKey))) facts.push({ label: 'identity headers', value: 'none set on this route', state: readKeys.length ? 'bad' : undefined });
     if (!ep.inProcess) facts.push({ label: 'underscore names', value: ep.passesUnderscoreHeaders ? 'passed upstream' : 'dropped', state: ep.passesUnderscoreHeaders ? 'warn' : undefined, site: ref(ep.underscoreSite) });
@@ -494,12 +398,18 @@ function buildOne(ctx: Ctx, ep: EntryPoint | null, index: number): IdentityFlow 
         state: bypass.state,
         facts: apps.flatMap((a) => [
           { label: 'bind', value: a.bind, site: ref(a.site) },
-          { label: 'reachable', value: isolated(a) ? `only locally (${a.exposure})` : a.exposureReason ?? a.exposure, state: isolated(a) ? 'ok' : bypass.state === 'broken' ? 'bad' : 'warn', site: ref(a.exposureSites[0]) },
+          { label: 'reachable', value: isolated(a) ? `only locally (${a.exposure})` : (a.exposureReason ?? a.exposure), state: isolated(a) ? 'ok' : bypass.state === 'broken' ? 'bad' : 'warn', site: ref(a.exposureSites[0]) },
           ...(a.mapsUnderscoreHeaders ? [{ label: 'underscore names', value: 'mapped onto HTTP_ keys', state: 'warn' } as FlowFact] : []),
         ]),
         findings: bypass.findings,
       }
-    : { title: ep?.inProcess ? 'mod_wsgi' : 'App server', subtitle: ep?.inProcess ? 'inside the proxy' : 'not in the scanned tree', state: ep?.inProcess ? 'ok' : 'unknown', facts: ep?.inProcess ? [] : [{ label: 'bind', value: 'unknown', state: 'warn' }], findings: [] };
+    : {
+        title: ep?.inProcess ? 'mod_wsgi' : 'App server',
+        subtitle: ep?.inProcess ? 'inside the proxy' : 'not in the scanned tree',
+        state: ep?.inProcess ? 'ok' : 'unknown',
+        facts: ep?.inProcess ? [] : [{ label: 'bind', value: 'unknown', state: 'warn' }],
+        findings: [],
+      };
 
   const djangoFindings = uniq(handlers.flatMap((h) => h.findings));
   const djangoState: LinkState = handlers.some((h) => h.checks.some((c) => c.state === 'missing') || h.reads.some((r) => r.state === 'bad')) ? 'broken' : handlers.length ? 'ok' : 'neutral';
@@ -541,7 +451,7 @@ export function buildIdentityFlows(model: ProjectModel, findings: Finding[], pla
 function build(model: ProjectModel, findings: Finding[], place: PlaceOf): IdentityFlow[] {
   const routes = appRoutes(model.deploy);
   const code = model.code;
-  if (!routes.length && !(code?.flows?.length)) return [];
+  if (!routes.length && !code?.flows?.length) return [];
   const ctx: Ctx = {
     model,
     findings,
@@ -575,4 +485,3 @@ function build(model: ProjectModel, findings: Finding[], place: PlaceOf): Identi
   }
   return flows;
 }
-
