@@ -273,10 +273,7 @@ export const scanVsBandit: BenchSection = {
     checks.push({ label: 'peak RSS', pass: rss.length > 0 && Math.max(...rss) < TARGET_RSS_MB, detail: `${rss.length ? Math.max(...rss) : '?'} MB < ${TARGET_RSS_MB} MB` });
 
     const floor = await floorRuns(ctx.tree, ctx.runs);
-    lines.push(
-      `  floor: a Node process that only walks the tree and reads its Python files takes best ${fmtMs(best(floor))}, median ${fmtMs(median(floor))}; ` +
-        `the scan's own share is ~${fmtMs(Math.max(0, best(aMs) - best(floor)))}`,
-    );
+    lines.push(`  floor: a Node process that only walks the tree and reads its Python files takes best ${fmtMs(best(floor))}, median ${fmtMs(median(floor))}; ` + `the scan's own share is ~${fmtMs(Math.max(0, best(aMs) - best(floor)))}`);
 
     let noCaBest: number | undefined;
     // The sandbox this project is developed in sets NODE_EXTRA_CA_CERTS, which makes every Node
@@ -292,10 +289,7 @@ export const scanVsBandit: BenchSection = {
       }
       const noCa: number[] = [];
       for (let i = 0; i < ctx.runs; i++) noCa.push((await runAudit(ctx.tree, env, ['--no-cache'])).ms);
-      lines.push(
-        `  note: NODE_EXTRA_CA_CERTS is set here; a bare \`node -e 0\` takes ${fmtMs(best(bareCa))} with it, ${fmtMs(best(bare))} without. ` +
-          `mtls-audit without it: best ${fmtMs(best(noCa))}, median ${fmtMs(median(noCa))}.`,
-      );
+      lines.push(`  note: NODE_EXTRA_CA_CERTS is set here; a bare \`node -e 0\` takes ${fmtMs(best(bareCa))} with it, ${fmtMs(best(bare))} without. ` + `mtls-audit without it: best ${fmtMs(best(noCa))}, median ${fmtMs(median(noCa))}.`);
       noCaBest = best(noCa);
     }
 

@@ -18,12 +18,9 @@ import { isTerminal, writeStderr, writeStdout } from '../core/stdio.js';
 import { mark, now, phaseMarks, timeTotals } from '../core/timing.js';
 import { wasmState } from '../core/tiering.js';
 
-
 function collect(value: string, prev: string[]): string[] {
   return [...prev, value];
 }
-
-
 
 /** The scan command's options, as commander parses them. */
 interface ScanCliOptions {
@@ -81,10 +78,10 @@ function buildProgram(): Command {
         severity: config.severity,
         ruleOptions: config.ruleOptions,
         onProgress: progress.update,
-        cache: o.cache === false ? undefined : o.cacheDir ?? (await import('../scan/cache.js')).defaultCacheDir(),
+        cache: o.cache === false ? undefined : (o.cacheDir ?? (await import('../scan/cache.js')).defaultCacheDir()),
       });
       progress.done();
-      const failOn: Severity = cmd.getOptionValueSource('failOn') === 'cli' ? o.failOn : config.failOn ?? o.failOn;
+      const failOn: Severity = cmd.getOptionValueSource('failOn') === 'cli' ? o.failOn : (config.failOn ?? o.failOn);
       const { renderReport } = await import('../report/index.js');
       mark('scan');
       writeOutput(renderReport(report, o.format, { color: o.color !== false && !o.output && isTerminal(1), root: path }), o.output);

@@ -61,9 +61,7 @@ export function configSchema(): Record<string, unknown> {
         type: 'object',
         description: 'Limits some rules compare settings against.',
         additionalProperties: false,
-        properties: Object.fromEntries(
-          (Object.keys(THRESHOLDS) as (keyof RuleOptions)[]).map((k) => [k, { type: 'integer', ...THRESHOLDS[k], default: DEFAULT_RULE_OPTIONS[k] }]),
-        ),
+        properties: Object.fromEntries((Object.keys(THRESHOLDS) as (keyof RuleOptions)[]).map((k) => [k, { type: 'integer', ...THRESHOLDS[k], default: DEFAULT_RULE_OPTIONS[k] }])),
       },
     },
     $defs: {

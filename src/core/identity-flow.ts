@@ -4,7 +4,6 @@
 // model/identity-flow.ts, the probe's in report/identity-flow.ts; which link or check a rule is
 // about is written in the rule's own meta (`meta.diagram`).
 
-
 export type LinkState = 'ok' | 'broken' | 'unknown' | 'neutral';
 export type FactState = 'ok' | 'bad' | 'warn';
 

@@ -49,12 +49,12 @@ export function flowTooDeep(text: string, limit = MAX_FLOW_DEPTH): { line: numbe
 export function blockTooDeep(text: string, limit = MAX_FLOW_DEPTH): { line: number; col: number } | null {
   const open: number[] = [];
   let line = 0;
-  for (let i = 0; i <= text.length; ) {
+  for (let i = 0; i <= text.length;) {
     const nl = text.indexOf('\n', i);
     const end = nl < 0 ? text.length : nl;
     line++;
     let j = i;
-    while (j < end && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 45 /* - */ && text.charCodeAt(j + 1) === 32)) j++;
+    while (j < end && (text.charCodeAt(j) === 32 || (text.charCodeAt(j) === 45 /* - */ && text.charCodeAt(j + 1) === 32))) j++;
     if (j < end && text.charCodeAt(j) !== 35 && text.charCodeAt(j) !== 13) {
       const indent = j - i;
       while (open.length && open[open.length - 1] >= indent) open.pop();

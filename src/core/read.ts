@@ -103,12 +103,7 @@ export function decodeText(buf: Buffer): ReadResult {
  * matches there exactly where it matches the decoded text, since UTF-8 and the PEP 263 single-byte
  * encodings are ASCII supersets. `text` is null when the file is fine but not wanted.
  */
-export function readFiltered(
-  abs: string,
-  wanted: (bytes: Buffer, latin1: () => string) => boolean,
-  maxBytes = DEFAULT_MAX_FILE_BYTES,
-  walked = false,
-): { ok: true; text: string | null } | { ok: false; message: string } {
+export function readFiltered(abs: string, wanted: (bytes: Buffer, latin1: () => string) => boolean, maxBytes = DEFAULT_MAX_FILE_BYTES, walked = false): { ok: true; text: string | null } | { ok: false; message: string } {
   const r = readBytes(abs, maxBytes, walked);
   if (!r.ok) return r;
   const c = classifyBytes(r.buf);

@@ -120,11 +120,7 @@ export function encodeModule(spec: WasmModuleSpec): Uint8Array<ArrayBuffer> {
   const imports: number[][] = spec.imports.map((f, i) => [...str(f.module), ...str(f.name), 0x00, ...uleb(importSigs[i])]);
   if (spec.importMemory) imports.push([...str('env'), ...str('memory'), 0x02, 0x00, ...uleb(1)]);
   const exports: number[][] = [[...str(spec.exportName), 0x00, ...uleb(spec.imports.length)]];
-  const sections: number[] = [
-    ...section(1, vec(types)),
-    ...section(2, vec(imports)),
-    ...section(3, vec([uleb(mainSig)])),
-  ];
+  const sections: number[] = [...section(1, vec(types)), ...section(2, vec(imports)), ...section(3, vec([uleb(mainSig)]))];
   if (!spec.importMemory) {
     sections.push(...section(5, vec([[0x00, ...uleb(spec.pages ?? 1)]])));
     exports.push([...str('memory'), 0x02, 0x00]);

@@ -21,7 +21,10 @@ export interface ApDirective {
 }
 
 export class ApSyntaxError extends Error {
-  constructor(message: string, readonly line: number) {
+  constructor(
+    message: string,
+    readonly line: number,
+  ) {
     super(`${message} at line ${line}`);
   }
 }
@@ -146,7 +149,7 @@ export function apacheEntryPoints(file: string, top: ApDirective[]): EntryPoint[
     for (const r of routes) {
       const lookup = (n: string) => (r.loc ? find(r.loc.dirs, n) : undefined) ?? g(n);
       // A <Location> whose path is a prefix of the ProxyPass path also applies.
-      const path = r.loc ? r.loc.d.args[0] ?? '/' : r.pass.args[0] ?? '/';
+      const path = r.loc ? (r.loc.d.args[0] ?? '/') : (r.pass.args[0] ?? '/');
       const covering = locations.filter((l) => l !== r.loc && path.startsWith(l.d.args[0] ?? '\u0000'));
       const lk = (n: string) => (r.loc ? find(r.loc.dirs, n) : undefined) ?? covering.map((l) => find(l.dirs, n)).find(Boolean) ?? g(n);
       const vD = lk('SSLVerifyClient');
@@ -185,7 +188,9 @@ export function apacheEntryPoints(file: string, top: ApDirective[]): EntryPoint[
           if (k === 'SSL_CLIENT_CERT' ? exportsCert : stdEnv) headers.push({ name: k, wsgiKey: k, source: `mod_ssl ${k}`, overwrites: true, site: ds(sslOpts[0] ?? r.pass), coversAllSpellings: true, environ: true, action: 'set' });
         }
       }
-      const reqs = [...dirs, ...covering.flatMap((l) => l.dirs), ...(r.loc ? r.loc.dirs : [])].filter((d) => (is(d, 'SSLRequire') || (is(d, 'Require') && /expr|ssl-verify-client/i.test(d.args[0] ?? ''))) && /SSL_CLIENT_VERIFY|ssl-verify-client/i.test(d.args.join(' ')));
+      const reqs = [...dirs, ...covering.flatMap((l) => l.dirs), ...(r.loc ? r.loc.dirs : [])].filter(
+        (d) => (is(d, 'SSLRequire') || (is(d, 'Require') && /expr|ssl-verify-client/i.test(d.args[0] ?? ''))) && /SSL_CLIENT_VERIFY|ssl-verify-client/i.test(d.args.join(' ')),
+      );
       const vhName = vh ? `<VirtualHost ${vh.args.join(' ')}>` : 'server config';
       const ep: EntryPoint = {
         kind: 'apache',

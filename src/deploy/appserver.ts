@@ -163,8 +163,7 @@ export function commandsIn(words: string[], mk: (kind: AppServer['kind'], binds:
         if (a === '-b' || a === '--bind' || a === '--host') {
           if (base === 'hypercorn') binds.push(args[++i] ?? '');
           else host = args[++i];
-        }
-        else if (a.startsWith('--bind=') && base === 'hypercorn') binds.push(a.slice(7));
+        } else if (a.startsWith('--bind=') && base === 'hypercorn') binds.push(a.slice(7));
         else if (a.startsWith('--host=')) host = a.slice(7);
         else if (a === '-p' || a === '--port') port = args[++i];
         else if (a.startsWith('--port=')) port = a.slice(7);
@@ -207,7 +206,7 @@ export function parseBind(kind: AppServer['kind'], spec: string): { host?: strin
   m = /^([^:]*):([^:]+)$/.exec(s);
   if (m) {
     let host = m[1];
-    if (host === '' ) host = '0.0.0.0';
+    if (host === '') host = '0.0.0.0';
     if (kind === 'runserver' && host === '0') host = '0.0.0.0';
     return { host, port: portNum(m[2]) };
   }
@@ -221,7 +220,15 @@ function portNum(p: string): number | undefined {
 }
 
 /** Where each server listens when no bind is given (each server's documented default). */
-export const DEFAULT_BIND: Record<string, string> = { gunicorn: '127.0.0.1:8000', runserver: '127.0.0.1:8000', daphne: '127.0.0.1:8000', uvicorn: '127.0.0.1:8000', hypercorn: '127.0.0.1:8000', granian: '127.0.0.1:8000', waitress: '0.0.0.0:8080' };
+export const DEFAULT_BIND: Record<string, string> = {
+  gunicorn: '127.0.0.1:8000',
+  runserver: '127.0.0.1:8000',
+  daphne: '127.0.0.1:8000',
+  uvicorn: '127.0.0.1:8000',
+  hypercorn: '127.0.0.1:8000',
+  granian: '127.0.0.1:8000',
+  waitress: '0.0.0.0:8080',
+};
 
 /** `bind = …` from a gunicorn config file (Python, parsed with tree-sitter, never executed). */
 export function gunicornConfBinds(parser: Parser, path: string, text: string): BindSpec[] | null {

@@ -81,7 +81,7 @@ function build(files: DiscoveredFile[], errors: InputError[], extras: BuildExtra
     const base = src.path.split('/').pop()!.toLowerCase();
     const isTemplate = /\.(j2|jinja2?|tpl|erb|tmpl)$/.test(base) && /\{\{|\{%|<%/.test(src.text);
     if (/\.ya?ml(\.template|\.tpl|\.j2)?$/.test(base)) {
-      if (isTemplate || /\{\{/.test(src.text) && /(^|\/)templates\//.test(src.path)) continue; // Helm/Jinja templates are not YAML yet
+      if (isTemplate || (/\{\{/.test(src.text) && /(^|\/)templates\//.test(src.path))) continue; // Helm/Jinja templates are not YAML yet
       const y = parseYaml(src.text);
       if (y.errors.length) {
         // One bad document of a multi-document stream (a CRD bundle, a Helm render) costs that

@@ -74,7 +74,13 @@ export function resolveInclude(pattern: string, fromFile: string, mainFile: stri
 export function parseTarget(t: string): { host?: string; port?: number; unix?: string } {
   let s = t.trim().replace(/^['"]|['"]$/g, '');
   s = s.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '');
-  if (/^unix:/i.test(s)) return { unix: s.replace(/^unix:/i, '').replace(/:$/, '').split(':')[0] };
+  if (/^unix:/i.test(s))
+    return {
+      unix: s
+        .replace(/^unix:/i, '')
+        .replace(/:$/, '')
+        .split(':')[0],
+    };
   if (s.startsWith('/')) return { unix: s };
   s = s.split('/')[0];
   let m = /^\[([^\]]+)\](?::(\d+))?$/.exec(s);

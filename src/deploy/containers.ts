@@ -104,18 +104,20 @@ export function readCompose(file: string, text: string, doc: YNode): ComposeServ
     if (ystr(yget(svc, 'network_mode')) === 'host') s.networkHost = keyAt(svc, 'network_mode');
     const env = yget(svc, 'environment');
     if (env?.kind === 'map') for (const [k, v] of yentries(env)) s.env[k] = ystr(v.value) ?? '';
-    else for (const it of yitems(env)) {
-      const v = ystr(it) ?? '';
-      const i = v.indexOf('=');
-      if (i > 0) s.env[v.slice(0, i)] = v.slice(i + 1);
-    }
+    else
+      for (const it of yitems(env)) {
+        const v = ystr(it) ?? '';
+        const i = v.indexOf('=');
+        if (i > 0) s.env[v.slice(0, i)] = v.slice(i + 1);
+      }
     const labels = yget(svc, 'labels');
     if (labels?.kind === 'map') for (const [k, v] of yentries(labels)) s.labels.push({ key: k, value: ystr(v.value) ?? '', site: site(file, v.keyLine, v.keyCol, lineOf(text, v.keyLine)) });
-    else for (const it of yitems(labels)) {
-      const v = ystr(it) ?? '';
-      const i = v.indexOf('=');
-      if (i > 0) s.labels.push({ key: v.slice(0, i), value: v.slice(i + 1), site: site(file, it.line, it.col, lineOf(text, it.line)) });
-    }
+    else
+      for (const it of yitems(labels)) {
+        const v = ystr(it) ?? '';
+        const i = v.indexOf('=');
+        if (i > 0) s.labels.push({ key: v.slice(0, i), value: v.slice(i + 1), site: site(file, it.line, it.col, lineOf(text, it.line)) });
+      }
     out.push(s);
   }
   return out;
@@ -270,11 +272,13 @@ function readIngress(file: string, text: string, doc: YNode, name: string, names
       const dirs = parseNginx(snippet, file);
       for (const d of dirs) {
         const s = site(file, d.line + base, undefined, lineOf(text, d.line + base));
-        if (d.name === 'proxy_set_header' && d.args.length >= 2) headers.push({ name: d.args[0].value, wsgiKey: wsgiKey(d.args[0].value), source: d.args[1].raw, overwrites: true, site: s, action: d.args[1].value === '' ? 'remove' : 'set' });
-        if (d.name === 'more_set_input_headers') for (const a of d.args) {
-          const m = /^([^:]+):\s*(.*)$/.exec(a.value);
-          if (m) headers.push({ name: m[1], wsgiKey: wsgiKey(m[1]), source: m[2], overwrites: true, site: s, action: 'set' });
-        }
+        if (d.name === 'proxy_set_header' && d.args.length >= 2)
+          headers.push({ name: d.args[0].value, wsgiKey: wsgiKey(d.args[0].value), source: d.args[1].raw, overwrites: true, site: s, action: d.args[1].value === '' ? 'remove' : 'set' });
+        if (d.name === 'more_set_input_headers')
+          for (const a of d.args) {
+            const m = /^([^:]+):\s*(.*)$/.exec(a.value);
+            if (m) headers.push({ name: m[1], wsgiKey: wsgiKey(m[1]), source: m[2], overwrites: true, site: s, action: 'set' });
+          }
         if (d.name === 'if' && d.block && /\$ssl_client_/.test(d.args.map((a) => a.value).join(' '))) {
           uses ??= s;
           const cond = d.args.map((a) => a.value).join(' ');

@@ -119,7 +119,7 @@ export function envoyEntryPoints(file: string, text: string, doc: YNode): EntryP
             const match = yget(route, 'match');
             const prefix = ystr(yget(match, 'prefix')) ?? ystr(yget(match, 'path')) ?? ystr(yget(match, 'safe_regex', 'regex')) ?? '';
             const routeSite = S(route);
-            const targets = cluster ? clusters.get(cluster) ?? [] : [];
+            const targets = cluster ? (clusters.get(cluster) ?? []) : [];
             const ep: EntryPoint = {
               kind: 'envoy',
               name: `listener ${lname} > virtual host ${ystr(yget(vh, 'name')) ?? ''} > route ${prefix}`,

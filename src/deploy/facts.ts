@@ -121,7 +121,7 @@ export function provesProvenance(deploy: DeploymentModel, wsgiKey: string): Prov
   if (!apps.length) return { proven: false, reason: 'no app server bind in the scanned tree: whether Django is reachable without the proxy is unknown', related: [] };
   for (const a of apps) {
     if (!isolated(a)) {
-      const why = a.exposure === 'cluster' ? 'a ClusterIP Service or pod IP is reachable from every pod' : a.exposureReason ?? `binds ${a.bind}`;
+      const why = a.exposure === 'cluster' ? 'a ClusterIP Service or pod IP is reachable from every pod' : (a.exposureReason ?? `binds ${a.bind}`);
       return { proven: false, reason: `the ${a.kind} app server is reachable without the proxy: ${why}`, related: [rel(a.exposureSites[0] ?? a.site, `${a.kind} ${why}`)] };
     }
     related.push(rel(a.exposureSites[0] ?? a.site, `${a.kind} ${a.exposureReason ?? `binds ${a.bind}`}`));

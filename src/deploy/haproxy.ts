@@ -32,7 +32,10 @@ export interface HaSection {
 export const HA_SECTIONS = new Set(['global', 'defaults', 'frontend', 'backend', 'listen', 'userlist', 'peers', 'resolvers', 'mailers', 'cache', 'program', 'http-errors', 'ring', 'crt-store', 'traces']);
 
 export class HaSyntaxError extends Error {
-  constructor(message: string, readonly line: number) {
+  constructor(
+    message: string,
+    readonly line: number,
+  ) {
     super(`${message} at line ${line}`);
   }
 }
@@ -142,13 +145,35 @@ export function looksLikeHaproxy(text: string): boolean {
  * accepted an unrelated CA's certificate); ignoring 23 (certificate revoked) makes the CRL decide nothing.
  */
 function ignoredVerifyErrors(crtIgnore: string | undefined): { chain: boolean; revocation: boolean } {
-  const list = (crtIgnore ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  const list = (crtIgnore ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
   const all = list.some((x) => x.toLowerCase() === 'all');
   // Errors that say the chain does not lead to a trusted CA (or its signature is wrong):
   // 2 unable to get issuer certificate, 4/7 signature decryption/failure, 18 self-signed leaf,
   // 19 self-signed in chain, 20 unable to get local issuer, 21 unable to verify leaf signature,
   // 24 invalid CA, 30/31/32 issuer mismatch.
-  const CHAIN = ['2', '4', '7', '18', '19', '20', '21', '24', '30', '31', '32', 'X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT', 'X509_V_ERR_CERT_SIGNATURE_FAILURE', 'X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT', 'X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN', 'X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'X509_V_ERR_INVALID_CA'];
+  const CHAIN = [
+    '2',
+    '4',
+    '7',
+    '18',
+    '19',
+    '20',
+    '21',
+    '24',
+    '30',
+    '31',
+    '32',
+    'X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT',
+    'X509_V_ERR_CERT_SIGNATURE_FAILURE',
+    'X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT',
+    'X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN',
+    'X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'X509_V_ERR_INVALID_CA',
+  ];
   const REVOKED = ['23', 'X509_V_ERR_CERT_REVOKED'];
   const any = (codes: string[]) => all || codes.some((c) => list.includes(c));
   return { chain: any(CHAIN), revocation: any(REVOKED) };
@@ -198,7 +223,7 @@ function holdsWithoutCert(terms: string[], acls: Map<string, string[][]>, depth 
     for (let i = 0; i < conj.length; i++) {
       let t = conj[i];
       let neg = false;
-      if (t === '!' ) {
+      if (t === '!') {
         neg = true;
         t = conj[++i] ?? '';
       } else if (t.startsWith('!') && t.length > 1) {
@@ -373,7 +398,10 @@ export function haproxyEntryPoints(file: string, sections: HaSection[]): EntryPo
           readRules(file, fe, acls, rules);
           if (r.be !== fe) readRules(file, r.be, acls, rules);
         }
-        const servers = r.be.lines.filter((l) => l.words[0]?.value === 'server').map((l) => l.words[2]?.value ?? '').filter(Boolean);
+        const servers = r.be.lines
+          .filter((l) => l.words[0]?.value === 'server')
+          .map((l) => l.words[2]?.value ?? '')
+          .filter(Boolean);
         const ep: EntryPoint = {
           kind: 'haproxy',
           name: `${fe.kind} ${fe.name} (bind ${bw[1] ?? ''}) → backend ${r.be.name}`,

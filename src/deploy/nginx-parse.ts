@@ -34,9 +34,7 @@ export class NgxSyntaxError extends Error {
   }
 }
 
-type Tok =
-  | { t: 'word'; value: string; raw: string; quoted: boolean; line: number; column: number }
-  | { t: ';' | '{' | '}'; line: number; column: number };
+type Tok = { t: 'word'; value: string; raw: string; quoted: boolean; line: number; column: number } | { t: ';' | '{' | '}'; line: number; column: number };
 
 export function tokenizeNginx(src: string): Tok[] {
   const toks: Tok[] = [];
@@ -230,7 +228,27 @@ export function parseNginx(src: string, file: string): NgxDirective[] {
 
 /** Known nginx directive names that make a file recognisably nginx configuration. */
 export const NGINX_MARKERS = new Set([
-  'server', 'http', 'location', 'upstream', 'proxy_pass', 'uwsgi_pass', 'fastcgi_pass', 'grpc_pass', 'scgi_pass',
-  'listen', 'server_name', 'ssl_certificate', 'ssl_verify_client', 'ssl_client_certificate', 'proxy_set_header',
-  'events', 'worker_processes', 'ssl_trusted_certificate', 'ssl_crl', 'root', 'map', 'include', 'uwsgi_param',
+  'server',
+  'http',
+  'location',
+  'upstream',
+  'proxy_pass',
+  'uwsgi_pass',
+  'fastcgi_pass',
+  'grpc_pass',
+  'scgi_pass',
+  'listen',
+  'server_name',
+  'ssl_certificate',
+  'ssl_verify_client',
+  'ssl_client_certificate',
+  'proxy_set_header',
+  'events',
+  'worker_processes',
+  'ssl_trusted_certificate',
+  'ssl_crl',
+  'root',
+  'map',
+  'include',
+  'uwsgi_param',
 ]);

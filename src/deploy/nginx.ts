@@ -40,16 +40,56 @@ const dsite = (d: NgxDirective): ConfigSite => site(d.file, d.line, d.column, d.
  * proxy_set_header of its own and so inherits none from the server.
  */
 const PACKAGED_INCLUDES: Record<string, [string, string][]> = {
-  proxy_params: [['proxy_set_header', 'Host $host'], ['proxy_set_header', 'X-Real-IP $remote_addr'], ['proxy_set_header', 'X-Forwarded-For $proxy_add_x_forwarded_for'], ['proxy_set_header', 'X-Forwarded-Proto $scheme']],
-  uwsgi_params: cgiParams('uwsgi_param', [['HTTPS', '$https if_not_empty'], ['HTTP_HOST', '$host']]),
-  scgi_params: cgiParams('scgi_param', [['HTTPS', '$https if_not_empty'], ['HTTP_HOST', '$host']]),
-  fastcgi_params: cgiParams('fastcgi_param', [['HTTPS', '$https if_not_empty'], ['HTTP_HOST', '$host'], ['GATEWAY_INTERFACE', 'CGI/1.1'], ['SERVER_SOFTWARE', 'nginx/$nginx_version'], ['REDIRECT_STATUS', '200'], ['SCRIPT_NAME', '$fastcgi_script_name']]),
-  'fastcgi.conf': cgiParams('fastcgi_param', [['SCRIPT_FILENAME', '$document_root$fastcgi_script_name'], ['HTTPS', '$https if_not_empty'], ['HTTP_HOST', '$host'], ['GATEWAY_INTERFACE', 'CGI/1.1'], ['SERVER_SOFTWARE', 'nginx/$nginx_version'], ['REDIRECT_STATUS', '200'], ['SCRIPT_NAME', '$fastcgi_script_name']]),
+  proxy_params: [
+    ['proxy_set_header', 'Host $host'],
+    ['proxy_set_header', 'X-Real-IP $remote_addr'],
+    ['proxy_set_header', 'X-Forwarded-For $proxy_add_x_forwarded_for'],
+    ['proxy_set_header', 'X-Forwarded-Proto $scheme'],
+  ],
+  uwsgi_params: cgiParams('uwsgi_param', [
+    ['HTTPS', '$https if_not_empty'],
+    ['HTTP_HOST', '$host'],
+  ]),
+  scgi_params: cgiParams('scgi_param', [
+    ['HTTPS', '$https if_not_empty'],
+    ['HTTP_HOST', '$host'],
+  ]),
+  fastcgi_params: cgiParams('fastcgi_param', [
+    ['HTTPS', '$https if_not_empty'],
+    ['HTTP_HOST', '$host'],
+    ['GATEWAY_INTERFACE', 'CGI/1.1'],
+    ['SERVER_SOFTWARE', 'nginx/$nginx_version'],
+    ['REDIRECT_STATUS', '200'],
+    ['SCRIPT_NAME', '$fastcgi_script_name'],
+  ]),
+  'fastcgi.conf': cgiParams('fastcgi_param', [
+    ['SCRIPT_FILENAME', '$document_root$fastcgi_script_name'],
+    ['HTTPS', '$https if_not_empty'],
+    ['HTTP_HOST', '$host'],
+    ['GATEWAY_INTERFACE', 'CGI/1.1'],
+    ['SERVER_SOFTWARE', 'nginx/$nginx_version'],
+    ['REDIRECT_STATUS', '200'],
+    ['SCRIPT_NAME', '$fastcgi_script_name'],
+  ]),
   'mime.types': [],
 };
 
 function cgiParams(name: string, extra: [string, string][]): [string, string][] {
-  const base = ['QUERY_STRING $query_string', 'REQUEST_METHOD $request_method', 'CONTENT_TYPE $content_type', 'CONTENT_LENGTH $content_length', 'REQUEST_URI $request_uri', 'PATH_INFO $document_uri', 'DOCUMENT_ROOT $document_root', 'SERVER_PROTOCOL $server_protocol', 'REQUEST_SCHEME $scheme', 'REMOTE_ADDR $remote_addr', 'REMOTE_PORT $remote_port', 'SERVER_PORT $server_port', 'SERVER_NAME $server_name'];
+  const base = [
+    'QUERY_STRING $query_string',
+    'REQUEST_METHOD $request_method',
+    'CONTENT_TYPE $content_type',
+    'CONTENT_LENGTH $content_length',
+    'REQUEST_URI $request_uri',
+    'PATH_INFO $document_uri',
+    'DOCUMENT_ROOT $document_root',
+    'SERVER_PROTOCOL $server_protocol',
+    'REQUEST_SCHEME $scheme',
+    'REMOTE_ADDR $remote_addr',
+    'REMOTE_PORT $remote_port',
+    'SERVER_PORT $server_port',
+    'SERVER_NAME $server_name',
+  ];
   return [...base.map((b) => [name, b] as [string, string]), ...extra.map(([k, v]) => [name, `${k} ${v}`] as [string, string])];
 }
 
@@ -275,7 +315,17 @@ function evalCondition(toks: string[], env: Record<string, string>, maps: Map<st
 }
 
 const REFUSED: Record<string, string> = { ssl_client_verify: 'NONE', ssl_client_cert: '', ssl_client_raw_cert: '', ssl_client_escaped_cert: '', ssl_client_s_dn: '', ssl_client_i_dn: '', ssl_client_fingerprint: '', ssl_client_serial: '' };
-const FAILED: Record<string, string> = { ...REFUSED, ssl_client_verify: 'FAILED:unable to get local issuer certificate', ssl_client_cert: 'PEM', ssl_client_raw_cert: 'PEM', ssl_client_escaped_cert: 'PEM', ssl_client_s_dn: 'CN=x', ssl_client_i_dn: 'CN=other-ca', ssl_client_fingerprint: 'ab', ssl_client_serial: '01' };
+const FAILED: Record<string, string> = {
+  ...REFUSED,
+  ssl_client_verify: 'FAILED:unable to get local issuer certificate',
+  ssl_client_cert: 'PEM',
+  ssl_client_raw_cert: 'PEM',
+  ssl_client_escaped_cert: 'PEM',
+  ssl_client_s_dn: 'CN=x',
+  ssl_client_i_dn: 'CN=other-ca',
+  ssl_client_fingerprint: 'ab',
+  ssl_client_serial: '01',
+};
 const ACCEPTED: Record<string, string> = { ...FAILED, ssl_client_verify: 'SUCCESS', ssl_client_i_dn: 'CN=ca' };
 
 /** An `if` that refuses requests whose certificate did not verify. */
@@ -336,7 +386,13 @@ export function nginxEntryPoints(files: NginxFile[], treePaths: string[], errors
     const upstreams = new Map<string, string[]>();
     for (const d of httpDirs) {
       if (d.name === 'upstream' && d.block && d.args[0]) {
-        upstreams.set(d.args[0].value, d.block.filter((s) => s.name === 'server').map((s) => s.args[0]?.value ?? '').filter(Boolean));
+        upstreams.set(
+          d.args[0].value,
+          d.block
+            .filter((s) => s.name === 'server')
+            .map((s) => s.args[0]?.value ?? '')
+            .filter(Boolean),
+        );
       }
     }
     const maps = collectMaps(httpDirs);
@@ -414,7 +470,11 @@ function serverEntries(srv: NgxDirective, httpDirs: NgxDirective[], upstreams: M
         if (/^HTTP_/.test(name)) {
           // nginx skips client headers whose WSGI-normalised name a HTTP_ param sets.
           headers.push({ name, wsgiKey: name.toUpperCase(), source: value, overwrites: true, site: dsite(d), coversAllSpellings: true, action: d.args[1].value === '' ? 'remove' : 'set' });
-        } else if (!/^(QUERY_STRING|REQUEST_METHOD|CONTENT_TYPE|CONTENT_LENGTH|REQUEST_URI|PATH_INFO|DOCUMENT_ROOT|SERVER_PROTOCOL|REQUEST_SCHEME|HTTPS|REMOTE_ADDR|REMOTE_PORT|SERVER_PORT|SERVER_NAME|SERVER_ADDR|SCRIPT_NAME|SCRIPT_FILENAME|GATEWAY_INTERFACE|SERVER_SOFTWARE|DOCUMENT_URI|UWSGI_\w+|REDIRECT_STATUS)$/.test(name)) {
+        } else if (
+          !/^(QUERY_STRING|REQUEST_METHOD|CONTENT_TYPE|CONTENT_LENGTH|REQUEST_URI|PATH_INFO|DOCUMENT_ROOT|SERVER_PROTOCOL|REQUEST_SCHEME|HTTPS|REMOTE_ADDR|REMOTE_PORT|SERVER_PORT|SERVER_NAME|SERVER_ADDR|SCRIPT_NAME|SCRIPT_FILENAME|GATEWAY_INTERFACE|SERVER_SOFTWARE|DOCUMENT_URI|UWSGI_\w+|REDIRECT_STATUS)$/.test(
+            name,
+          )
+        ) {
           headers.push({ name, wsgiKey: name, source: value, overwrites: true, site: dsite(d), coversAllSpellings: true, environ: true, action: 'set' });
         }
       }
@@ -440,7 +500,9 @@ function serverEntries(srv: NgxDirective, httpDirs: NgxDirective[], upstreams: M
     const bare = target.replace(/^[a-z]+:\/\//i, '');
     const direct = /^unix:/i.test(bare) ? bare.replace(/^(unix:[^:]+):.*$/, '$1') : bare.split('/')[0];
     const targets = upstreams.get(hostPart) ?? upstreams.get(hostName) ?? [direct || target];
-    const verifyForwarded = headers.find((h) => isVerifySource(h.source) || (h.source.includes('$') && [...h.source.matchAll(/\$\{?(\w+)/g)].some((m) => maps.get(m[1]) && dependsOnCert(`$${m[1]}`, maps) && /ssl_client_verify/.test(maps.get(m[1])!.source))));
+    const verifyForwarded = headers.find(
+      (h) => isVerifySource(h.source) || (h.source.includes('$') && [...h.source.matchAll(/\$\{?(\w+)/g)].some((m) => maps.get(m[1]) && dependsOnCert(`$${m[1]}`, maps) && /ssl_client_verify/.test(maps.get(m[1])!.source))),
+    );
     const usesSite = enforce ?? srvUses ?? lv.flatMap((l) => l.dirs).find((d) => d.name === 'if' && dependsOnCert(d.args.map((a) => a.value).join(' '), maps));
     const ep: EntryPoint = {
       kind: 'nginx',
@@ -479,8 +541,10 @@ function serverEntries(srv: NgxDirective, httpDirs: NgxDirective[], upstreams: M
 
 /** Does the text look like nginx configuration (rather than another `key value;` format)? */
 export function looksLikeNginx(text: string): boolean {
-  return /(^|\n)\s*(server|http|location\s+[^\n{]*|upstream\s+\S+|events|map\s+\S+\s+\S+)\s*\{/.test(text) ||
-    /(^|\n)\s*(proxy_pass|proxy_set_header|ssl_verify_client|ssl_client_certificate|uwsgi_pass|uwsgi_param|listen|underscores_in_headers)\s+[^\n]*;/.test(text);
+  return (
+    /(^|\n)\s*(server|http|location\s+[^\n{]*|upstream\s+\S+|events|map\s+\S+\s+\S+)\s*\{/.test(text) ||
+    /(^|\n)\s*(proxy_pass|proxy_set_header|ssl_verify_client|ssl_client_certificate|uwsgi_pass|uwsgi_param|listen|underscores_in_headers)\s+[^\n]*;/.test(text)
+  );
 }
 
 export { wsgiKey };

@@ -52,7 +52,7 @@ export function isTraefikToml(data: unknown): boolean {
   if (!data || typeof data !== 'object') return false;
   const d = data as Record<string, Record<string, unknown> | undefined>;
   if (d.http && (d.http.routers || d.http.middlewares || d.http.services)) return true;
-  if (d.tls && (d.tls).options) return true;
+  if (d.tls && d.tls.options) return true;
   return !!(d.entryPoints && (d.providers || d.api));
 }
 
@@ -83,7 +83,10 @@ export function traefikFromTree(file: string, text: string, doc: YNode): Traefik
     t.options.set(name, o);
   }
   for (const [name, e] of yentries(yget(doc, 'http', 'services'))) {
-    t.services.set(name, yitems(yget(e.value, 'loadBalancer', 'servers')).map((s) => ystr(yget(s, 'url')) ?? ''));
+    t.services.set(
+      name,
+      yitems(yget(e.value, 'loadBalancer', 'servers')).map((s) => ystr(yget(s, 'url')) ?? ''),
+    );
   }
   return t;
 }
@@ -110,7 +113,14 @@ export function traefikFromToml(file: string, text: string, data: Record<string,
   for (const [name, v] of Object.entries(obj(http.routers))) {
     const r = obj(v);
     const tls = r.tls !== undefined ? obj(r.tls) : undefined;
-    t.routers.push({ name, service: typeof r.service === 'string' ? r.service : undefined, middlewares: Array.isArray(r.middlewares) ? r.middlewares.map(String) : [], tlsOptions: typeof tls?.options === 'string' ? tls.options : undefined, tls: !!tls, site: tomlSite(file, text, `http.routers.${name}`) });
+    t.routers.push({
+      name,
+      service: typeof r.service === 'string' ? r.service : undefined,
+      middlewares: Array.isArray(r.middlewares) ? r.middlewares.map(String) : [],
+      tlsOptions: typeof tls?.options === 'string' ? tls.options : undefined,
+      tls: !!tls,
+      site: tomlSite(file, text, `http.routers.${name}`),
+    });
   }
   for (const [name, v] of Object.entries(obj(http.middlewares))) {
     const m = obj(v);
@@ -218,7 +228,7 @@ export function traefikEntryPoints(t: TraefikConfig, all: TraefikConfig[]): Entr
       if (m.info) add('X-Forwarded-Tls-Client-Cert-Info', 'passTLSClientCert info (client certificate subject/issuer)');
       for (const c of m.custom) headers.push({ name: c.name, wsgiKey: wsgiKey(c.name), source: c.value, overwrites: true, site: m.site, action: c.value === '' ? 'remove' : 'set' });
     }
-    const targets = r.service ? findSvc(r.service) ?? [] : [];
+    const targets = r.service ? (findSvc(r.service) ?? []) : [];
     const ep: EntryPoint = {
       kind: 'traefik',
       name: `router ${r.name}`,

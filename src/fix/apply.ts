@@ -10,14 +10,16 @@ import { safeGit } from './git.js';
 
 export { safeGit };
 
-
 /** Paths under `root` with uncommitted changes (tracked or untracked); null when not in a git tree. */
 export function gitDirty(root: string): string[] | null {
   const inside = safeGit(root, ['rev-parse', '--is-inside-work-tree']);
   if (inside.error || inside.status !== 0 || inside.stdout.trim() !== 'true') return null;
   const st = safeGit(root, ['--no-optional-locks', 'status', '--porcelain', '--untracked-files=normal', '--', '.']);
   if (st.error || st.status !== 0) return null;
-  return st.stdout.split('\n').filter(Boolean).map((l) => l.slice(3));
+  return st.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.slice(3));
 }
 
 /**

@@ -107,7 +107,7 @@ function importRoot(model: ProjectModel): string {
 function directiveArg(text: string | undefined): string | null {
   if (!text) return null;
   const m = /^\s*\S+\s+("([^"]+)"|'([^']+)'|([^\s;]+))/.exec(text);
-  return m ? m[2] ?? m[3] ?? m[4] : null;
+  return m ? (m[2] ?? m[3] ?? m[4]) : null;
 }
 
 function joinRel(dir: string, p: string): string {
@@ -162,9 +162,9 @@ export async function buildPlan(opts: PlanOptions): Promise<FixPlan> {
   // An earlier run's own snippets come last: they keep a second run's plan the same.
   const byPreference = [...routes, ...entryPoints, ...model.deploy.entryPoints.filter((e) => ours(e.site.file))];
   const verifying = byPreference.find((e) => e.caFile);
-  const proxyCa = opts.ca ? resolve(opts.ca) : verifying?.caFile ?? null;
+  const proxyCa = opts.ca ? resolve(opts.ca) : (verifying?.caFile ?? null);
   const crlEp = byPreference.find((e) => e.crl);
-  const proxyCrl = opts.crl ? resolve(opts.crl) : directiveArg(crlEp?.crl?.text) ?? null;
+  const proxyCrl = opts.crl ? resolve(opts.crl) : (directiveArg(crlEp?.crl?.text) ?? null);
   const upstream = opts.upstream ?? byPreference.find((e) => e.upstream)?.upstream ?? 'http://127.0.0.1:8000';
 
   // The secret: kept when already generated (a second run changes nothing).
@@ -174,7 +174,9 @@ export async function buildPlan(opts: PlanOptions): Promise<FixPlan> {
   const exposed = existingSecret !== null ? secretExposure(root, SECRET_FILE) : null;
   const secret = existingSecret && SECRET_RE.test(existingSecret) && !exposed ? existingSecret : randomBytes(32).toString('hex');
   if (existingSecret !== null && secret !== existingSecret) {
-    notes.push(`${SECRET_FILE}: a new provenance secret replaces the existing one (${exposed ?? 'not 32 random bytes in hex'}); ${exposed?.startsWith('tracked') ? `remove it from git (\`git rm --cached ${SECRET_FILE}\`) and ` : ''}install the new one at the proxy and the app together.`);
+    notes.push(
+      `${SECRET_FILE}: a new provenance secret replaces the existing one (${exposed ?? 'not 32 random bytes in hex'}); ${exposed?.startsWith('tracked') ? `remove it from git (\`git rm --cached ${SECRET_FILE}\`) and ` : ''}install the new one at the proxy and the app together.`,
+    );
   }
 
   const plan = (path: string, after: string, secretFile = false, created = true) => {
@@ -238,7 +240,18 @@ export async function buildPlan(opts: PlanOptions): Promise<FixPlan> {
 
   // 4. Deployment: secret, snippets per proxy kind, README.
   plan(SECRET_FILE, secret + '\n', true);
-  plan(`${DEPLOY_DIR}/.gitignore`, ['# The provenance secret and every file that carries it.', 'proxy-secret', ...PROXY_KINDS.flatMap((k) => proxyFix(k).files.filter((f) => f.secret).map((f) => f.out))].join('\n') + '\n');
+  plan(
+    `${DEPLOY_DIR}/.gitignore`,
+    [
+      '# The provenance secret and every file that carries it.',
+      'proxy-secret',
+      ...PROXY_KINDS.flatMap((k) =>
+        proxyFix(k)
+          .files.filter((f) => f.secret)
+          .map((f) => f.out),
+      ),
+    ].join('\n') + '\n',
+  );
   const extraHeaders = [...new Map(headerReads.filter((r) => r.kind !== 'pem' || spellings(r.key).dash !== certHeader).map((r) => [r.key, { name: spellings(r.key).dash, kind: r.kind }])).values()];
   const serverName = entryPoints.map((e) => /server\s+([^\s(]+)/.exec(e.name)?.[1]).find((n) => n && n !== '_' && n !== 'default') ?? 'app.example.org';
   for (const kind of kinds) {
@@ -267,15 +280,21 @@ export async function buildPlan(opts: PlanOptions): Promise<FixPlan> {
   if (localUpstream) {
     const wsgi = profile.get('WSGI_APPLICATION')?.value;
     const app = typeof wsgi === 'string' && /^[\w.]+\.\w+$/.test(wsgi) ? wsgi.replace(/\.(\w+)$/, ':$1') : '<project>.wsgi:application';
-    plan(`${DEPLOY_DIR}/gunicorn.conf.py`, `# mtls-audit: gunicorn reachable only from the proxy on this host.\n#   gunicorn -c ${DEPLOY_DIR}/gunicorn.conf.py ${app}\nbind = ${JSON.stringify(t.unix ? `unix:${t.unix}` : `${t.host}:${t.port ?? 8000}`)}\n`);
+    plan(
+      `${DEPLOY_DIR}/gunicorn.conf.py`,
+      `# mtls-audit: gunicorn reachable only from the proxy on this host.\n#   gunicorn -c ${DEPLOY_DIR}/gunicorn.conf.py ${app}\nbind = ${JSON.stringify(t.unix ? `unix:${t.unix}` : `${t.host}:${t.port ?? 8000}`)}\n`,
+    );
   }
-  plan(`${DEPLOY_DIR}/README.md`, render(proxyTemplate('.', 'README.md'), {
-    KINDS: kinds.join(', '),
-    CERT_KEY: certKey,
-    SECRET_HEADER,
-    SECRET_SOURCE: opts.secretEnv ? `the environment variable \`${opts.secretEnv}\` (export it from \`${SECRET_FILE}\`)` : `\`${SECRET_FILE}\``,
-    APP_DIR: appDir,
-  }));
+  plan(
+    `${DEPLOY_DIR}/README.md`,
+    render(proxyTemplate('.', 'README.md'), {
+      KINDS: kinds.join(', '),
+      CERT_KEY: certKey,
+      SECRET_HEADER,
+      SECRET_SOURCE: opts.secretEnv ? `the environment variable \`${opts.secretEnv}\` (export it from \`${SECRET_FILE}\`)` : `\`${SECRET_FILE}\``,
+      APP_DIR: appDir,
+    }),
+  );
 
   // 5. Follow-ups, tailored to the scan.
   const seen = new Set<string>();
@@ -290,7 +309,9 @@ export async function buildPlan(opts: PlanOptions): Promise<FixPlan> {
   }
   for (const a of appServers) {
     if (a.exposure === 'loopback' || a.exposure === 'unix' || a.exposure === 'container-internal') continue;
-    notes.push(`${a.site.file}:${a.site.line} ${a.kind} ${a.exposureReason ?? `binds ${a.bind}`}: bind it to loopback or a unix socket${a.context === 'container' ? ' (in a container: drop the published port, keep `expose`)' : ''}. Until then only the provenance secret keeps direct requests out.`);
+    notes.push(
+      `${a.site.file}:${a.site.line} ${a.kind} ${a.exposureReason ?? `binds ${a.bind}`}: bind it to loopback or a unix socket${a.context === 'container' ? ' (in a container: drop the published port, keep `expose`)' : ''}. Until then only the provenance secret keeps direct requests out.`,
+    );
   }
   const fixedRules = new Set(['spoofable-cert-header', 'cert-chain-unverified', 'cert-validity-unchecked', 'cert-eku-unchecked', 'cert-revocation-unchecked']);
   for (const f of report.findings.filter((x) => x.layer === 'code' && !fixedRules.has(x.ruleId) && !x.location.file?.startsWith(`${appDir}/`))) {

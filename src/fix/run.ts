@@ -59,7 +59,12 @@ export async function runFix(opts: FixOptions): Promise<number> {
   }
   if (!st.isDirectory()) throw new UsageError(`PATH ${opts.path} is not a directory`);
   if (opts.secretEnv !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(opts.secretEnv)) throw new UsageError(`--secret-env ${opts.secretEnv}: not an environment variable name`);
-  for (const [flag, v] of [['--ca', opts.ca], ['--crl', opts.crl], ['--tls-cert', opts.tlsCert], ['--tls-key', opts.tlsKey]] as const) {
+  for (const [flag, v] of [
+    ['--ca', opts.ca],
+    ['--crl', opts.crl],
+    ['--tls-cert', opts.tlsCert],
+    ['--tls-key', opts.tlsKey],
+  ] as const) {
     if (v === undefined) continue;
     try {
       if (!statSync(v).isFile()) throw new Error();

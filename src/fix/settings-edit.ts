@@ -66,7 +66,16 @@ export function planSettings(inp: SettingsInputs): SettingsPlan {
   const wantApps = [...NEEDED_APPS.filter((a) => !haveApps.includes(a)), ...(haveApps.includes(APP_NAME) || haveApps.some((a) => a.startsWith(`${APP_NAME}.`)) ? [] : [APP_NAME])];
   if (wantApps.length) {
     const lit = apps && literalShape(apps, inp);
-    if (lit) add(apps.site.file, insertIntoList(lit.shape, lit.mod.src, wantApps.map((a) => pyStr(a, lit.shape.quote)), null));
+    if (lit)
+      add(
+        apps.site.file,
+        insertIntoList(
+          lit.shape,
+          lit.mod.src,
+          wantApps.map((a) => pyStr(a, lit.shape.quote)),
+          null,
+        ),
+      );
     else if (apps) block.push(`INSTALLED_APPS = [*INSTALLED_APPS, ${wantApps.map((a) => pyStr(a)).join(', ')}]`);
     else block.push(`INSTALLED_APPS = [${wantApps.map((a) => pyStr(a)).join(', ')}]`);
     actions.push(`INSTALLED_APPS += ${wantApps.join(', ')}`);
@@ -86,8 +95,16 @@ export function planSettings(inp: SettingsInputs): SettingsPlan {
     want.push(MIDDLEWARE_PATH);
     const lit = mw && literalShape(mw, inp);
     if (lit) {
-      const anchor = anchorName ? lit.shape.elements[haveMw.indexOf(anchorName)] ?? null : null;
-      add(mw.site.file, insertIntoList(lit.shape, lit.mod.src, want.map((m) => pyStr(m, lit.shape.quote)), anchor));
+      const anchor = anchorName ? (lit.shape.elements[haveMw.indexOf(anchorName)] ?? null) : null;
+      add(
+        mw.site.file,
+        insertIntoList(
+          lit.shape,
+          lit.mod.src,
+          want.map((m) => pyStr(m, lit.shape.quote)),
+          anchor,
+        ),
+      );
     } else if (mw) {
       block.push(`MIDDLEWARE = [*MIDDLEWARE, ${want.map((m) => pyStr(m)).join(', ')}]`);
       notes.push(`MIDDLEWARE is not a single list literal: ${MIDDLEWARE_PATH} was appended at its end; move it right after ${AUTH_MW} and before any middleware of the project that reads the certificate.`);
@@ -114,11 +131,7 @@ export function planSettings(inp: SettingsInputs): SettingsPlan {
     const dirExpr = `_mtls_os.path.normpath(_mtls_os.path.join(_mtls_os.path.dirname(_mtls_os.path.abspath(__file__)), ${[...up, ...inp.deployDir.split('/').map((s) => pyStr(s))].join(', ')}))`;
     const file = (explicit: string | null, name: string, env: string) => `_mtls_os.environ.get(${pyStr(env)}, ${explicit ? pyStr(explicit) : `_mtls_os.path.join(_MTLS_DIR, ${pyStr(name)})`})`;
     block.unshift(`import os as _mtls_os  # noqa: E402`, ``);
-    block.push(
-      `_MTLS_DIR = ${dirExpr}`,
-      `MTLS_CERT_SOURCE = ${pyStr(inp.certSource)}`,
-      `MTLS_CERT_HEADER = ${pyStr(inp.certKey)}`,
-    );
+    block.push(`_MTLS_DIR = ${dirExpr}`, `MTLS_CERT_SOURCE = ${pyStr(inp.certSource)}`, `MTLS_CERT_HEADER = ${pyStr(inp.certKey)}`);
     if (inp.certSource === 'header') {
       block.push(`MTLS_PROXY_SECRET_HEADER = ${pyStr(inp.secretKey)}`);
       if (inp.secretEnv) block.push(`MTLS_PROXY_SECRET_ENV = ${pyStr(inp.secretEnv)}`);

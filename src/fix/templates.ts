@@ -44,7 +44,11 @@ export function proxyTemplate(kind: string, name: string): string {
 
 export function proxyTemplateNames(kind: string): string[] {
   const d = join(TEMPLATES_DIR, 'proxy', kind);
-  return existsSync(d) && statSync(d).isDirectory() ? readdirSync(d).filter((n) => !n.startsWith('.')).sort() : [];
+  return existsSync(d) && statSync(d).isDirectory()
+    ? readdirSync(d)
+        .filter((n) => !n.startsWith('.'))
+        .sort()
+    : [];
 }
 
 /**
@@ -64,7 +68,10 @@ export function render(template: string, values: Record<string, string>): string
           return [line];
         }
         if (v === '') return [];
-        return v.replace(/\n$/, '').split('\n').map((l) => (l ? solo[1] + l : l));
+        return v
+          .replace(/\n$/, '')
+          .split('\n')
+          .map((l) => (l ? solo[1] + l : l));
       }
       return [
         line.replace(/\{\{([A-Z0-9_]+)\}\}/g, (m, name: string) => {

@@ -35,7 +35,7 @@ export interface Issuer {
 }
 
 export async function generateKeys(): Promise<CryptoKeyPair> {
-  return (await subtle.generateKey(EC_P256, true, ['sign', 'verify']));
+  return await subtle.generateKey(EC_P256, true, ['sign', 'verify']);
 }
 
 /** A positive, non-zero 16-byte serial in hex (RFC 5280 allows up to 20 octets). */
@@ -83,11 +83,7 @@ export async function createCa(opts: CaOptions = {}): Promise<Minted & { issuer:
     notAfter: opts.notAfter ?? new Date(now + 30 * DAY),
     keys,
     signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
-    extensions: [
-      new x509.BasicConstraintsExtension(true, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
-    ],
+    extensions: [new x509.BasicConstraintsExtension(true, undefined, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true), await x509.SubjectKeyIdentifierExtension.create(keys.publicKey)],
   });
   const m = await minted(cert, keys);
   return { ...m, issuer: { cert, certPem: m.certPem, privateKey: keys.privateKey, signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' } } };
@@ -113,11 +109,7 @@ export async function issueCert(issuer: Issuer, opts: LeafOptions): Promise<Mint
   const keys = opts.keys ?? (await generateKeys());
   const now = Date.now();
   const eku = opts.eku === undefined ? [EKU.clientAuth] : opts.eku;
-  const extensions: x509.Extension[] = [
-    new x509.BasicConstraintsExtension(false, undefined, true),
-    new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-    await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
-  ];
+  const extensions: x509.Extension[] = [new x509.BasicConstraintsExtension(false, undefined, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true), await x509.SubjectKeyIdentifierExtension.create(keys.publicKey)];
   if (eku) extensions.push(new x509.ExtendedKeyUsageExtension(eku, false));
   if (opts.aki !== false) extensions.push(await x509.AuthorityKeyIdentifierExtension.create(issuer.cert.publicKey));
   const names: x509.JsonGeneralName[] = [

@@ -77,13 +77,7 @@ export function defineCheck<R>(c: ProbeCheck<R>): ProbeCheck<R> {
   return c;
 }
 
-export function req(
-  url: URL,
-  identity: ClientIdentity | null,
-  purpose: string,
-  priority: number,
-  extra: { method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string } = {},
-): ProbeRequest {
+export function req(url: URL, identity: ClientIdentity | null, purpose: string, priority: number, extra: { method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string } = {}): ProbeRequest {
   return { method: extra.method ?? 'GET', url, headers: extra.headers ?? {}, ...(extra.body !== undefined ? { body: extra.body } : {}), identity, priority, purpose };
 }
 

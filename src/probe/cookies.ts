@@ -17,7 +17,10 @@ export function setCookies(o: Outcome): SetCookie[] {
     const eq = pair.indexOf('=');
     if (eq <= 0) continue;
     const name = pair.slice(0, eq).trim();
-    const value = pair.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
+    const value = pair
+      .slice(eq + 1)
+      .trim()
+      .replace(/^"(.*)"$/, '$1');
     let deleted = value === '';
     for (const a of attrs) {
       const [k, v = ''] = a.split('=').map((s) => s.trim());

@@ -67,15 +67,15 @@ function quoted(v: string): string {
 
 /** Identity headers and structured certificate headers, with the values the legitimate certificate implies. */
 export function identityHeaders(l: LegitInfo): Omit<HeaderItem, 'canonical'>[] {
-  const xfcc = [
-    `Hash=${l.sha256Hex}`,
-    `Cert=${quoted(encodeURIComponent(l.pem))}`,
-    `Subject=${quoted(l.dn)}`,
-    `URI=${l.uris[0] ?? ''}`,
-    ...l.dnsNames.map((d) => `DNS=${d}`),
-  ].join(';');
+  const xfcc = [`Hash=${l.sha256Hex}`, `Cert=${quoted(encodeURIComponent(l.pem))}`, `Subject=${quoted(l.dn)}`, `URI=${l.uris[0] ?? ''}`, ...l.dnsNames.map((d) => `DNS=${d}`)].join(';');
   const traefikInfo = encodeURIComponent(
-    [`Subject=${quoted(l.dnForward)}`, `Issuer=${quoted(l.issuerDn)}`, `NB=${quoted(String(Math.floor(l.notBefore.getTime() / 1000)))}`, `NA=${quoted(String(Math.floor(l.notAfter.getTime() / 1000)))}`, ...(l.dnsNames.length || l.emails.length ? [`SAN=${quoted([...l.dnsNames, ...l.emails].join(','))}`] : [])].join(';'),
+    [
+      `Subject=${quoted(l.dnForward)}`,
+      `Issuer=${quoted(l.issuerDn)}`,
+      `NB=${quoted(String(Math.floor(l.notBefore.getTime() / 1000)))}`,
+      `NA=${quoted(String(Math.floor(l.notAfter.getTime() / 1000)))}`,
+      ...(l.dnsNames.length || l.emails.length ? [`SAN=${quoted([...l.dnsNames, ...l.emails].join(','))}`] : []),
+    ].join(';'),
   );
   const sha256b64 = Buffer.from(l.sha256Hex, 'hex').toString('base64');
   const user = l.name;
@@ -109,10 +109,7 @@ export function identityHeaders(l: LegitInfo): Omit<HeaderItem, 'canonical'>[] {
     { name: 'Client-Cert', kind: 'cert', convention: 'RFC 9440', encoding: 'RFC 9440 byte sequence', value: `:${l.derBase64}:` },
   ];
   if (l.uris.length) {
-    items.push(
-      { name: 'X-Client-Cert-Spiffe', kind: 'identity', convention: 'GCP load balancer mTLS', value: l.uris[0] },
-      { name: 'X-Client-Cert-Uri-Sans', kind: 'identity', convention: 'GCP load balancer mTLS', value: l.uris.join(',') },
-    );
+    items.push({ name: 'X-Client-Cert-Spiffe', kind: 'identity', convention: 'GCP load balancer mTLS', value: l.uris[0] }, { name: 'X-Client-Cert-Uri-Sans', kind: 'identity', convention: 'GCP load balancer mTLS', value: l.uris.join(',') });
   }
   if (l.dnsNames.length) items.push({ name: 'X-Client-Cert-Dnsname-Sans', kind: 'identity', convention: 'GCP load balancer mTLS', value: l.dnsNames.join(',') });
   return items;

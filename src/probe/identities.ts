@@ -6,19 +6,7 @@
 
 import { createPrivateKey, createPublicKey, randomBytes, X509Certificate as NodeX509 } from 'node:crypto';
 import { UsageError } from '../core/errors.js';
-import {
-  createCa,
-  EKU,
-  generateKeys,
-  issueCert,
-  loadIssuer,
-  normSerial,
-  parseCertificates,
-  parseCrl,
-  verifyCrlIssuer,
-  type Issuer,
-  type LeafOptions,
-} from '../pki/mint.js';
+import { createCa, EKU, generateKeys, issueCert, loadIssuer, normSerial, parseCertificates, parseCrl, verifyCrlIssuer, type Issuer, type LeafOptions } from '../pki/mint.js';
 import type { x509 } from '../pki/x509.js';
 import type { CaseNote, ClientIdentity, ProbeOptions } from './types.js';
 
@@ -192,10 +180,7 @@ export async function prepareIdentities(opts: ProbeOptions): Promise<Identities>
 
   // Without the CA key: a CA with the trusted CA's name and another key, and an unrelated CA.
   const trustedName = caCert ? caCert.subjectName : legit.cert.issuerName;
-  const [impostor, unrelated] = await Promise.all([
-    createCa({ subject: trustedName, keys, notAfter: new Date(now + 30 * DAY) }),
-    createCa({ subject: [{ O: ['mtls-audit probe'] }, { CN: [marker('untrusted-ca')] }], keys }),
-  ]);
+  const [impostor, unrelated] = await Promise.all([createCa({ subject: trustedName, keys, notAfter: new Date(now + 30 * DAY) }), createCa({ subject: [{ O: ['mtls-audit probe'] }, { CN: [marker('untrusted-ca')] }], keys })]);
   const attacks: AttackSet = {
     impostorCa: await mint(impostor.issuer, `certificate for ${legit.name} from an impostor CA named like the trusted CA`, legit.subject, { aki: false }),
     unrelatedCa: await mint(unrelated.issuer, `certificate for ${legit.name} from an unrelated CA`, legit.subject, {}),

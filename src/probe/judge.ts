@@ -139,9 +139,7 @@ export function judgeNoCert(r: Outcome, a: Outcome, legitName: string, loginPath
     return statusClass(r) === 5 ? { verdict: 'inconclusive', reason: `server error ${describe(r)}` } : { verdict: 'refused', reason: `answered ${describe(r)}` };
   }
   if (showsName(a, legitName)) {
-    return showsName(r, legitName)
-      ? { verdict: 'accepted', reason: `served ${describe(r)} showing ${legitName}` }
-      : { verdict: 'refused', reason: `answered ${describe(r)} without showing ${legitName}` };
+    return showsName(r, legitName) ? { verdict: 'accepted', reason: `served ${describe(r)} showing ${legitName}` } : { verdict: 'refused', reason: `answered ${describe(r)} without showing ${legitName}` };
   }
   if ((r.body ?? '').trim() === (a.body ?? '').trim()) return { verdict: 'accepted', reason: `served ${describe(r)} with the same body as the legitimate request` };
   return {

@@ -100,7 +100,6 @@ export interface LoginRoute {
   who: string;
 }
 
-
 type LoginCtx = Pick<CheckContext, 'send' | 'url'>;
 
 /** The page's URL resolved on the same origin, or null when it leads elsewhere (never followed). */
@@ -133,8 +132,7 @@ export async function login(
     absorb(cookies, o);
     return o;
   };
-  const get = (url: URL, step: string) =>
-    send(req(url, route.identity, `${what}: ${step}`, priority, { headers: { ...(route.headers ?? {}), ...(cookies.size ? { Cookie: cookieHeader(cookies) } : {}) } }));
+  const get = (url: URL, step: string) => send(req(url, route.identity, `${what}: ${step}`, priority, { headers: { ...(route.headers ?? {}), ...(cookies.size ? { Cookie: cookieHeader(cookies) } : {}) } }));
 
   const start = ctx.url(path, route.onBackend);
   let o: Outcome;

@@ -83,7 +83,10 @@ export function dotted(n: PyNode | null, src: string): string | null {
   n = unparen(n);
   if (!n) return null;
   if (n.type === 'identifier') return src.slice(n.start, n.end);
-  if (n.type === 'dotted_name') return named(n).map((c) => src.slice(c.start, c.end)).join('.');
+  if (n.type === 'dotted_name')
+    return named(n)
+      .map((c) => src.slice(c.start, c.end))
+      .join('.');
   if (n.type === 'attribute') {
     const obj = dotted(field(n, 'object'), src);
     const attr = field(n, 'attribute');

@@ -14,9 +14,7 @@ const MAX_DEPTH = 8;
 export { isProperty, returnExprs } from './semantic/members.js';
 
 /** A member that is a value on the class: a class attribute (or a data-class field's default), or a `@property`. */
-export type ClassMember =
-  | { kind: 'attr'; cls: PyClass; value: PyNode; node: PyNode }
-  | { kind: 'property'; cls: PyClass; fn: PyFunction; node: PyNode; values: PyNode[] };
+export type ClassMember = { kind: 'attr'; cls: PyClass; value: PyNode; node: PyNode } | { kind: 'property'; cls: PyClass; fn: PyFunction; node: PyNode; values: PyNode[] };
 
 /**
  * A class member as Python finds it on an instance, as the semantic model answers it: the

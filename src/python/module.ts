@@ -210,7 +210,7 @@ export function buildModule(path: string, src: string, root: PyNode): PyModule {
         const ps = field(def, 'parameters');
         if (ps) {
           for (const p of named(ps)) {
-            const id = p.type === 'identifier' ? p : p.children.find((c) => c.type === 'identifier') ?? null;
+            const id = p.type === 'identifier' ? p : (p.children.find((c) => c.type === 'identifier') ?? null);
             if (id) params.push(text(id));
           }
         }
@@ -303,7 +303,10 @@ export function buildModule(path: string, src: string, root: PyNode): PyModule {
     if (n.type === 'comment') {
       const m = SUPPRESS_RE.exec(text(n));
       if (m) {
-        const rules = (m[1] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+        const rules = (m[1] ?? '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
         mod.suppressions.push({ line: n.line, rules, reason: m[2].trim() });
       }
     }

@@ -91,7 +91,7 @@ function rawCursorApi(m: Record<string, unknown>): RawCursorApi | null {
  * `require.resolve` of a package with an `exports` map loads.
  */
 function packageFile(pkg: string, file: string): string {
-  for (let dir = dirname(fileURLToPath(import.meta.url)); ; ) {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ;) {
     const candidate = join(dir, 'node_modules', pkg, file);
     if (existsSync(candidate)) return candidate;
     const up = dirname(dir);
@@ -262,17 +262,7 @@ interface CursorOps {
 }
 
 /** One node of the plain tree (both walks build them here); error and MISSING nodes are noted. */
-function makeNode(
-  lines: LineTable,
-  syntaxErrors: ParsedPython['syntaxErrors'],
-  type: string,
-  field: string | null,
-  named: boolean,
-  start: number,
-  end: number,
-  missing: boolean,
-  parent: PyNode | null,
-): PyNode {
+function makeNode(lines: LineTable, syntaxErrors: ParsedPython['syntaxErrors'], type: string, field: string | null, named: boolean, start: number, end: number, missing: boolean, parent: PyNode | null): PyNode {
   const error = type === 'ERROR' || missing;
   if (error && syntaxErrors.length < 20) syntaxErrors.push({ line: lines.line(start), col: lines.col(start), message: missing ? `syntax error: missing ${type}` : 'syntax error' });
   return new Node(type, field, named, start, end, parent, error, lines);
@@ -339,7 +329,7 @@ function rawOps(api: RawCursorApi, parser: Parser, tree: NonNullable<ReturnType<
     type: () => types[(typeId = api.typeId(t))] || 'ERROR',
     field: () => {
       const id = api.fieldId(t);
-      return id ? fields[id] ?? null : null;
+      return id ? (fields[id] ?? null) : null;
     },
     named: () => named[typeId] === 1,
     start: () => api.startIndex(t),
@@ -392,7 +382,7 @@ export function fromRecords(heap: Int32Array, base: number, count: number, sourc
     const missing = pm < 0;
     const parentIndex = (pm & 0x7fffffff) - 1;
     const parent = parentIndex >= 0 ? nodes[parentIndex] : null;
-    const node = makeNode(lines, syntaxErrors, types[typeId] || 'ERROR', fieldId ? fields[fieldId] ?? null : null, named[typeId] === 1, start, end, missing, parent);
+    const node = makeNode(lines, syntaxErrors, types[typeId] || 'ERROR', fieldId ? (fields[fieldId] ?? null) : null, named[typeId] === 1, start, end, missing, parent);
     nodes[i] = node;
     if (kids[i]) {
       node.children = new Array<PyNode>(kids[i]);

@@ -54,13 +54,23 @@ export const CERT_KEY_FAMILIES: readonly CertKeyFamily[] = [
   { key: 'AUTH_USER(?!_(ID|BACKEND|HASH|MODEL)\\b)', atoms: ['auth_user'], sample: 'HTTP_X_AUTH_USER', source: '[-_]auth[-_]user(?![-_](id|backend|hash|model)\\b)' },
   // X-Authenticated-User, IAP's X-Goog-Authenticated-User-Email: identity asserted by a front end.
   { key: 'AUTHENTICATED_USER', atoms: ['authenticated_user'], sample: 'HTTP_X_AUTHENTICATED_USER', source: `(x|http|goog)[-_]authenticated[-_]user|${HEADER_ARG}authenticated[-_]user` },
-  { key: 'CERT_(DN|CN|SUBJECT|FINGERPRINT|SERIAL|PEM|VERIFY)', atoms: ['cert_dn', 'cert_cn', 'cert_subject', 'cert_fingerprint', 'cert_serial', 'cert_pem', 'cert_verify'], sample: 'HTTP_X_CERT_SUBJECT', source: '[-_]cert[-_](dn|cn|subject|fingerprint|serial|pem|verify)' },
+  {
+    key: 'CERT_(DN|CN|SUBJECT|FINGERPRINT|SERIAL|PEM|VERIFY)',
+    atoms: ['cert_dn', 'cert_cn', 'cert_subject', 'cert_fingerprint', 'cert_serial', 'cert_pem', 'cert_verify'],
+    sample: 'HTTP_X_CERT_SUBJECT',
+    source: '[-_]cert[-_](dn|cn|subject|fingerprint|serial|pem|verify)',
+  },
   { key: '^HTTP_(X_)?(SSL_)?CERT$', atoms: ['cert"', "cert'"], sample: 'HTTP_X_SSL_CERT', source: `["']http_(x_)?(ssl_)?cert["']|${HEADER_ARG}(x[-_])?(ssl[-_])?cert["']` },
   { key: '^HTTP_X_CLIENT_(DN|CN|CERT)', atoms: ['x_client_dn', 'x_client_cn', 'x_client_cert'], sample: 'HTTP_X_CLIENT_DN' },
   { key: '^HTTP_VERIFY$', atoms: ['verify"', "verify'"], sample: 'HTTP_VERIFY', source: `["']http_verify["']|${HEADER_ARG}verify["']` },
   { key: '^HTTP_S_DN$', atoms: ['s_dn"', "s_dn'"], sample: 'HTTP_S_DN', source: `["']http_s_dn["']|${HEADER_ARG}s[-_]dn["']` },
   { key: '^HTTP_SSL_', atoms: ['"http_ssl_', "'http_ssl_", '"ssl_', "'ssl_"], sample: 'HTTP_SSL_ISSUER_HASH', source: `["']http_ssl_|${HEADER_ARG}ssl[-_]` },
-  { key: 'SSL_(USER|AUTHENTICATED|VERIFIED|DN|S_DN|I_DN|CN|SUBJECT|ISSUER|CERT|FINGERPRINT|SERIAL)', atoms: ['ssl_user', 'ssl_authenticated', 'ssl_verified', 'ssl_dn', 'ssl_s_dn', 'ssl_i_dn', 'ssl_cn', 'ssl_subject', 'ssl_issuer', 'ssl_cert', 'ssl_fingerprint', 'ssl_serial'], sample: 'HTTP_X_SSL_VERIFIED', source: 'ssl[-_](user|authenticated|verified|dn|s[-_]dn|i[-_]dn|cn|subject|issuer|cert|fingerprint|serial)(?![a-z])' },
+  {
+    key: 'SSL_(USER|AUTHENTICATED|VERIFIED|DN|S_DN|I_DN|CN|SUBJECT|ISSUER|CERT|FINGERPRINT|SERIAL)',
+    atoms: ['ssl_user', 'ssl_authenticated', 'ssl_verified', 'ssl_dn', 'ssl_s_dn', 'ssl_i_dn', 'ssl_cn', 'ssl_subject', 'ssl_issuer', 'ssl_cert', 'ssl_fingerprint', 'ssl_serial'],
+    sample: 'HTTP_X_SSL_VERIFIED',
+    source: 'ssl[-_](user|authenticated|verified|dn|s[-_]dn|i[-_]dn|cn|subject|issuer|cert|fingerprint|serial)(?![a-z])',
+  },
   { key: 'TLS_(USER|DN|SUBJECT|CERT)', atoms: ['tls_user', 'tls_dn', 'tls_subject', 'tls_cert'], sample: 'HTTP_X_TLS_DN', source: 'tls[-_](user|dn|subject|cert)(?![a-z])' },
 ];
 

@@ -24,7 +24,7 @@ export const CWE_NAMES: Record<string, string> = {
   'CWE-287': 'Improper Authentication',
   'CWE-290': 'Authentication Bypass by Spoofing',
   'CWE-295': 'Improper Certificate Validation',
-  'CWE-296': 'Improper Following of a Certificate\'s Chain of Trust',
+  'CWE-296': "Improper Following of a Certificate's Chain of Trust",
   'CWE-297': 'Improper Validation of Certificate with Host Mismatch',
   'CWE-298': 'Improper Validation of Certificate Expiration',
   'CWE-299': 'Improper Check for Certificate Revocation',
@@ -182,7 +182,11 @@ function fence(lang: string, code: string): string {
 }
 
 function normUrl(u: string): string {
-  return u.trim().replace(/^http:/, 'https:').replace(/\/+$/, '').toLowerCase();
+  return u
+    .trim()
+    .replace(/^http:/, 'https:')
+    .replace(/\/+$/, '')
+    .toLowerCase();
 }
 
 function reference(ref: string): string {
@@ -237,7 +241,12 @@ export function renderRuleDoc(meta: RuleMeta, others: RuleMeta[] = []): string {
     if (url) refs.push(`- [${c}${CWE_NAMES[c] ? `: ${CWE_NAMES[c]}` : ''}](${url})`);
   }
   // The CWE pages are listed above by name; a reference repeating one of them is dropped.
-  const cweUrls = new Set(cwe.map((c) => cweUrl(c)).filter((u): u is string => !!u).map(normUrl));
+  const cweUrls = new Set(
+    cwe
+      .map((c) => cweUrl(c))
+      .filter((u): u is string => !!u)
+      .map(normUrl),
+  );
   for (const r of [...new Set(all.flatMap((m) => m.docs.references ?? []))]) {
     if (cweUrls.has(normUrl(r))) continue;
     refs.push(`- ${reference(r)}`);

@@ -31,10 +31,8 @@ const NODE_ICON = {
     '<svg viewBox="0 0 24 24" aria-hidden="true"><rect x="3" y="4.5" width="18" height="12" rx="1.6" fill="none" stroke="currentColor" stroke-width="1.7"/><path d="M8 20h8M12 16.5V20" stroke="currentColor" stroke-width="1.7" stroke-linecap="round"/></svg>',
   proxy:
     '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M12 2.8l7.5 2.8v5.6c0 4.7-3.2 8.1-7.5 9.5-4.3-1.4-7.5-4.8-7.5-9.5V5.6z" fill="none" stroke="currentColor" stroke-width="1.7" stroke-linejoin="round"/><path d="M9.5 11.2h5v4h-5zM10.5 11.2V9.6a1.5 1.5 0 013 0v1.6" fill="none" stroke="currentColor" stroke-width="1.5"/></svg>',
-  app:
-    '<svg viewBox="0 0 24 24" aria-hidden="true"><rect x="4" y="4" width="16" height="6.5" rx="1.4" fill="none" stroke="currentColor" stroke-width="1.7"/><rect x="4" y="13.5" width="16" height="6.5" rx="1.4" fill="none" stroke="currentColor" stroke-width="1.7"/><circle cx="7.5" cy="7.25" r="1" fill="currentColor"/><circle cx="7.5" cy="16.75" r="1" fill="currentColor"/></svg>',
-  django:
-    '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M8.5 7L3.5 12l5 5M15.5 7l5 5-5 5M13.5 5l-3 14" fill="none" stroke="currentColor" stroke-width="1.7" stroke-linecap="round" stroke-linejoin="round"/></svg>',
+  app: '<svg viewBox="0 0 24 24" aria-hidden="true"><rect x="4" y="4" width="16" height="6.5" rx="1.4" fill="none" stroke="currentColor" stroke-width="1.7"/><rect x="4" y="13.5" width="16" height="6.5" rx="1.4" fill="none" stroke="currentColor" stroke-width="1.7"/><circle cx="7.5" cy="7.25" r="1" fill="currentColor"/><circle cx="7.5" cy="16.75" r="1" fill="currentColor"/></svg>',
+  django: '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M8.5 7L3.5 12l5 5M15.5 7l5 5-5 5M13.5 5l-3 14" fill="none" stroke="currentColor" stroke-width="1.7" stroke-linecap="round" stroke-linejoin="round"/></svg>',
 };
 
 const STATE_WORD: Record<LinkState, string> = { ok: 'ok', broken: 'broken', unknown: 'unproven', neutral: '' };
@@ -68,7 +66,9 @@ function findingChips(keys: string[], anchors: Map<string, FindingAnchor>, limit
     else byRule.set(a.ruleId, { a, n: 1 });
   }
   const all = [...byRule.values()];
-  const out = all.slice(0, limit).map(({ a, n }) => `<a class="fref sev-${a.severity}" href="#${a.id}" data-finding="${a.id}" title="${esc(`${n} ${a.ruleId} finding${n === 1 ? '' : 's'}`)}">${esc(a.ruleId).replace(/-/g, '-<wbr>')}${n > 1 ? ` <b>×${n}</b>` : ''}</a>`);
+  const out = all
+    .slice(0, limit)
+    .map(({ a, n }) => `<a class="fref sev-${a.severity}" href="#${a.id}" data-finding="${a.id}" title="${esc(`${n} ${a.ruleId} finding${n === 1 ? '' : 's'}`)}">${esc(a.ruleId).replace(/-/g, '-<wbr>')}${n > 1 ? ` <b>×${n}</b>` : ''}</a>`);
   if (all.length > limit) out.push(`<span class="fref more">+${all.length - limit}</span>`);
   return out.length ? `<div class="frefs">${out.join('')}</div>` : '';
 }
@@ -81,9 +81,7 @@ function breakable(s: string): string {
 function facts(list: FlowFact[], max = MAX_FACTS): string {
   if (!list.length) return '';
   const shown = list.slice(0, max);
-  const rows = shown.map(
-    (f) => `<div class="fact${factClass(f.state)}${f.label ? '' : ' bare'}"><dt>${esc(f.label)}</dt><dd>${f.state ? stateIcon(f.state) : ''}<span class="v">${inlineCode(f.value)}</span>${siteText(f.site)}</dd></div>`,
-  );
+  const rows = shown.map((f) => `<div class="fact${factClass(f.state)}${f.label ? '' : ' bare'}"><dt>${esc(f.label)}</dt><dd>${f.state ? stateIcon(f.state) : ''}<span class="v">${inlineCode(f.value)}</span>${siteText(f.site)}</dd></div>`);
   if (list.length > max) rows.push(`<div class="fact"><dt></dt><dd class="muted">+${list.length - max} more</dd></div>`);
   return `<dl class="facts">${rows.join('')}</dl>`;
 }
@@ -97,7 +95,13 @@ ${body || facts(n.facts)}
 
 function link(name: string, l: FlowLink, anchors: Map<string, FindingAnchor>): string {
   const word = STATE_WORD[l.state];
-  const details = l.details.length && name === 'headers' ? `<ul class="link-details">${l.details.slice(0, 5).map((d) => `<li class="${d.state ? `f-${d.state}` : ''}">${d.state ? stateIcon(d.state) : ''}<span><b>${esc(d.label)}</b> ${esc(d.value)}</span></li>`).join('')}</ul>` : '';
+  const details =
+    l.details.length && name === 'headers'
+      ? `<ul class="link-details">${l.details
+          .slice(0, 5)
+          .map((d) => `<li class="${d.state ? `f-${d.state}` : ''}">${d.state ? stateIcon(d.state) : ''}<span><b>${esc(d.label)}</b> ${esc(d.value)}</span></li>`)
+          .join('')}</ul>`
+      : '';
   return `<div class="link l-${name} st-${l.state}" data-link="${name}" data-state="${l.state}">
 <div class="arrow"><span class="arrow-line"></span><span class="arrow-head"></span>${l.state === 'broken' || l.state === 'ok' || l.state === 'unknown' ? `<span class="arrow-badge">${stateIcon(l.state)}</span>` : ''}</div>
 <div class="link-label">${word ? `<span class="pill st-${l.state}">${esc(word)}</span>` : ''}${name === 'wsgi' && l.details.length ? `<span class="link-kind">WSGI environ</span><span class="keys">${l.details.map((k) => `<code>${breakable(k.label)}</code>`).join('')}</span>` : `<span class="link-sum">${inlineCode(l.summary)}</span>`}${details}${findingChips(l.findings, anchors, 4)}</div>
@@ -115,9 +119,17 @@ function checkChip(c: FlowCheck, anchors: Map<string, FindingAnchor>): string {
 }
 
 function handler(h: FlowHandler, anchors: Map<string, FindingAnchor>): string {
-  const routes = h.routes.length ? `<div class="h-routes">${h.routes.slice(0, 4).map((r) => `<code>${esc(r)}</code>`).join(' ')}${h.routes.length > 4 ? ` <span class="muted">+${h.routes.length - 4}</span>` : ''}</div>` : '';
+  const routes = h.routes.length
+    ? `<div class="h-routes">${h.routes
+        .slice(0, 4)
+        .map((r) => `<code>${esc(r)}</code>`)
+        .join(' ')}${h.routes.length > 4 ? ` <span class="muted">+${h.routes.length - 4}</span>` : ''}</div>`
+    : '';
   const reads = h.reads.length
-    ? `<ul class="reads">${h.reads.slice(0, 4).map((r) => `<li class="${r.state ? `f-${r.state}` : ''}">${r.state ? stateIcon(r.state) : ICON.dot}<span><code>${esc(r.label)}</code> ${esc(r.value)}</span></li>`).join('')}${h.reads.length > 4 ? `<li class="muted">+${h.reads.length - 4} more</li>` : ''}</ul>`
+    ? `<ul class="reads">${h.reads
+        .slice(0, 4)
+        .map((r) => `<li class="${r.state ? `f-${r.state}` : ''}">${r.state ? stateIcon(r.state) : ICON.dot}<span><code>${esc(r.label)}</code> ${esc(r.value)}</span></li>`)
+        .join('')}${h.reads.length > 4 ? `<li class="muted">+${h.reads.length - 4} more</li>` : ''}</ul>`
     : '';
   const checks = h.checks.length ? `<div class="checks">${h.checks.map((c) => checkChip(c, anchors)).join('')}</div>` : '';
   const where = h.site.file ? `<span class="site">${esc(h.site.file)}:${h.site.line}</span>` : '';
@@ -127,7 +139,12 @@ function handler(h: FlowHandler, anchors: Map<string, FindingAnchor>): string {
 function djangoBody(d: IdentityFlow['django'], anchors: Map<string, FindingAnchor>): string {
   const parts: string[] = [];
   if (d.handlers.length) {
-    parts.push(d.handlers.slice(0, MAX_HANDLERS).map((h) => handler(h, anchors)).join(''));
+    parts.push(
+      d.handlers
+        .slice(0, MAX_HANDLERS)
+        .map((h) => handler(h, anchors))
+        .join(''),
+    );
     if (d.handlers.length > MAX_HANDLERS) parts.push(`<div class="muted small">+${plural(d.handlers.length - MAX_HANDLERS, 'more handler')}</div>`);
   } else if (!d.facts.length) {
     parts.push('<div class="muted small">No view or middleware on this route reads a client identity.</div>');
@@ -189,7 +206,10 @@ export function renderFlows(flows: IdentityFlow[], anchors: Map<string, FindingA
   if (order.length > MAX_DRAWN_FLOWS) {
     const rows = order
       .slice(MAX_DRAWN_FLOWS)
-      .map(({ f }) => `<tr><td>${esc(f.title)}</td>${(['tls', 'headers', 'bypass'] as const).map((k) => `<td class="st-${f.links[k].state}">${stateIcon(f.links[k].state)} ${esc(STATE_WORD[f.links[k].state] || 'n/a')}</td>`).join('')}<td class="st-${f.django.state}">${stateIcon(f.django.state)} ${esc(STATE_WORD[f.django.state] || 'n/a')}</td></tr>`)
+      .map(
+        ({ f }) =>
+          `<tr><td>${esc(f.title)}</td>${(['tls', 'headers', 'bypass'] as const).map((k) => `<td class="st-${f.links[k].state}">${stateIcon(f.links[k].state)} ${esc(STATE_WORD[f.links[k].state] || 'n/a')}</td>`).join('')}<td class="st-${f.django.state}">${stateIcon(f.django.state)} ${esc(STATE_WORD[f.django.state] || 'n/a')}</td></tr>`,
+      )
       .join('');
     rest = `<details class="more-flows"><summary>${plural(order.length - MAX_DRAWN_FLOWS, 'more route')} (not drawn)</summary><table class="tbl"><thead><tr><th>route</th><th>client → proxy</th><th>proxy → app</th><th>around the proxy</th><th>Django</th></tr></thead><tbody>${rows}</tbody></table></details>`;
   }

@@ -19,7 +19,12 @@ export function inlineCode(s: string): string {
 
 /** A token safe inside a class name or id: lower-case letters, digits and dashes only. */
 export function token(s: string): string {
-  return String(s).toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'x';
+  return (
+    String(s)
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'x'
+  );
 }
 
 export function plural(n: number, word: string, pl = `${word}s`): string {

@@ -31,7 +31,6 @@ const MAX_LINE = 200;
 /** Longest evidence shown per finding. */
 const MAX_EVIDENCE = 24 * 1024;
 
-
 function cut(text: string, col: number | undefined): { text: string; shift: number } {
   if (text.length <= MAX_LINE) return { text, shift: 0 };
   const c = col ? col - 1 : 0;
@@ -181,7 +180,10 @@ function summary(report: Report, anchorsBySev: Map<Severity, number>, flows: Ide
   }
   const layerRows = ['code', 'settings', 'deploy', 'probe', 'other']
     .filter((k) => layers.has(k))
-    .map((k) => `<tr><td class="nowrap">${esc(LAYER_LABEL[k] ?? k)}</td>${SEVERITIES.map((sv) => `<td class="num">${layers.get(k)!.get(sv) ? `<span class="sev-dot sev-${sv}"></span> ${layers.get(k)!.get(sv)}` : '<span class="muted">–</span>'}</td>`).join('')}</tr>`)
+    .map(
+      (k) =>
+        `<tr><td class="nowrap">${esc(LAYER_LABEL[k] ?? k)}</td>${SEVERITIES.map((sv) => `<td class="num">${layers.get(k)!.get(sv) ? `<span class="sev-dot sev-${sv}"></span> ${layers.get(k)!.get(sv)}` : '<span class="muted">–</span>'}</td>`).join('')}</tr>`,
+    )
     .join('');
   const brokenLinks = flows.reduce((n, f) => n + brokenCount(f), 0);
   const flowCard = flows.length
@@ -501,9 +503,7 @@ export function renderHtml(report: Report, opts: RenderOptions = {}): string {
   const flows: IdentityFlow[] = report.identityFlows ?? (report.kind === 'probe' ? probeIdentityFlows(report) : []);
 
   const title = `mtls-audit ${report.kind}: ${visible(report.target)}`;
-  const findingsHtml = report.findings.length
-    ? `${toolbar(report.findings, bySev)}<div id="none-shown" class="none-shown" hidden>No finding matches the filters.</div>${renderGroups(report.findings, ids, src)}`
-    : noFindingHtml(report);
+  const findingsHtml = report.findings.length ? `${toolbar(report.findings, bySev)}<div id="none-shown" class="none-shown" hidden>No finding matches the filters.</div>${renderGroups(report.findings, ids, src)}` : noFindingHtml(report);
 
   const extra: string[] = [];
   if (report.suppressed?.length) {
@@ -525,7 +525,9 @@ export function renderHtml(report: Report, opts: RenderOptions = {}): string {
   }
   if (report.notes?.length) {
     const rows = report.notes.map((n) => `<tr><td><code>${esc(n.case)}</code></td><td class="st st-${token(n.status)}">${esc(n.status)}</td><td>${esc(n.reason)}</td></tr>`).join('');
-    extra.push(`<details class="block notes" id="cases"${report.notes.some((n) => n.status !== 'passed') ? ' open' : ''}><summary>${plural(report.notes.length, 'probe case')} without a finding</summary><table class="tbl"><thead><tr><th>case</th><th>status</th><th>reason</th></tr></thead><tbody>${rows}</tbody></table></details>`);
+    extra.push(
+      `<details class="block notes" id="cases"${report.notes.some((n) => n.status !== 'passed') ? ' open' : ''}><summary>${plural(report.notes.length, 'probe case')} without a finding</summary><table class="tbl"><thead><tr><th>case</th><th>status</th><th>reason</th></tr></thead><tbody>${rows}</tbody></table></details>`,
+    );
   }
 
   const flowNote = report.kind === 'probe' ? 'what the live cases proved, leg by leg' : 'per proxy route: client → proxy → app server → Django, and around the proxy';

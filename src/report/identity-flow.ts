@@ -101,7 +101,7 @@ function rowFact(r: CaseRow): FlowFact {
   if (r.findings.length) return { label: r.title, value: `accepted${r.accepted.length ? ` on ${r.accepted.join(', ')}` : ''}`, state: 'bad' };
   if (r.refused.length) return { label: r.title, value: r.leg === 'client' ? 'verified' : 'refused', state: 'ok' };
   const [status] = [...r.other.keys()];
-  return { label: r.title, value: status === 'not-run' ? 'not run' : status ?? 'not judged', state: 'warn' };
+  return { label: r.title, value: status === 'not-run' ? 'not run' : (status ?? 'not judged'), state: 'warn' };
 }
 
 /** The identity flow of a probe report: client → target (TLS) → app, with the links the accepted attacks break. */

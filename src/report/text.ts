@@ -84,7 +84,6 @@ function wrap(text: string, indent: string, first = ''): string[] {
   return out.map((l, i) => (i === 0 ? `${indent}${first}${l}` : `${' '.repeat(hang)}${l}`).replace(/\s+$/, ''));
 }
 
-
 /** A code frame: CONTEXT_LINES around the flagged line, with a gutter and carets under the flagged columns. */
 export function codeFrame(lines: string[], f: Pick<Finding['location'], 'line' | 'column' | 'endLine' | 'endColumn'>, paint: Paint = PLAIN, indent = '    '): string[] {
   const line = f.line;
@@ -137,17 +136,13 @@ function position(f: Finding): string {
 function renderFinding(f: Finding, src: SourceLines, paint: Paint, verbose: boolean, sameSiteAsPrevious = false): string[] {
   const out: string[] = [];
   const pos = position(f);
-  const head = [
-    pos ? paint.bold(pos.padEnd(7)) : '',
-    paint.sev(f.severity, f.severity.toUpperCase()),
-    paint.bold(safe(f.ruleId)),
-    paint.dim(f.cwe.join(', ')),
-  ].filter(Boolean);
+  const head = [pos ? paint.bold(pos.padEnd(7)) : '', paint.sev(f.severity, f.severity.toUpperCase()), paint.bold(safe(f.ruleId)), paint.dim(f.cwe.join(', '))].filter(Boolean);
   if (f.location.case) head.push(paint.cyan(`[case: ${safe(f.location.case)}]`));
   out.push(`  ${head.join('  ')}`);
   out.push(...wrap(safe(f.message), '    '));
   let framed = false;
-  if (sameSiteAsPrevious) framed = true; // the frame just above shows this site
+  if (sameSiteAsPrevious)
+    framed = true; // the frame just above shows this site
   else if (f.location.file && f.location.line) {
     const lines = src.lines(f.location.file);
     if (lines) {

@@ -36,14 +36,40 @@ export const STREAMS_FROM = 512;
  */
 function step(t: AutomatonTables, deltaAt: number, outAt: number, p: number, st: number, doneDepth: number): number[] {
   return [
-    ...ins.get(st), ...ins.get(p), ...ins.load8u(0), ...ins.load8u(0), op.i32Add,
-    ...ins.const(2), op.i32Shl, ...ins.load(deltaAt), ...ins.tee(st),
-    ...ins.const(0), op.i32LtS, op.if, VOID,
-    ...ins.const(0), ...ins.get(st), op.i32Sub, ...ins.set(st),
-    ...ins.get(FOUND), ...ins.get(st), ...ins.const(t.nClasses), op.i32DivU, ...ins.const(2), op.i32Shl, ...ins.load(outAt), op.i32Or, ...ins.tee(FOUND),
-    ...ins.const(t.all), op.i32Eq, ...ins.brIf(doneDepth + 1),
+    ...ins.get(st),
+    ...ins.get(p),
+    ...ins.load8u(0),
+    ...ins.load8u(0),
+    op.i32Add,
+    ...ins.const(2),
+    op.i32Shl,
+    ...ins.load(deltaAt),
+    ...ins.tee(st),
+    ...ins.const(0),
+    op.i32LtS,
+    op.if,
+    VOID,
+    ...ins.const(0),
+    ...ins.get(st),
+    op.i32Sub,
+    ...ins.set(st),
+    ...ins.get(FOUND),
+    ...ins.get(st),
+    ...ins.const(t.nClasses),
+    op.i32DivU,
+    ...ins.const(2),
+    op.i32Shl,
+    ...ins.load(outAt),
+    op.i32Or,
+    ...ins.tee(FOUND),
+    ...ins.const(t.all),
+    op.i32Eq,
+    ...ins.brIf(doneDepth + 1),
     op.end,
-    ...ins.get(p), ...ins.const(1), op.i32Add, ...ins.set(p),
+    ...ins.get(p),
+    ...ins.const(1),
+    op.i32Add,
+    ...ins.set(p),
   ];
 }
 
@@ -62,31 +88,58 @@ export function automatonModuleBytes(t: AutomatonTables, deltaAt: number, outAt:
   const streamsFrom = Math.max(STREAMS_FROM, 8 * (overlap + 1));
   /** Stream 3 alone from its cursor to the end; `doneDepth`: branch depth of `$done` where this is placed. */
   const single = (doneDepth: number) => [
-    op.loop, VOID, // $next
-    ...ins.get(P[3]), ...ins.get(END), op.i32GeU, ...ins.brIf(doneDepth + 1),
+    op.loop,
+    VOID, // $next
+    ...ins.get(P[3]),
+    ...ins.get(END),
+    op.i32GeU,
+    ...ins.brIf(doneDepth + 1),
     ...step(t, deltaAt, outAt, P[3], ST[3], doneDepth + 1),
     ...ins.br(0),
     op.end,
   ];
   const body = [
-    ...ins.get(PTR), ...ins.get(LEN), op.i32Add, ...ins.set(END),
-    op.block, VOID, // $done
+    ...ins.get(PTR),
+    ...ins.get(LEN),
+    op.i32Add,
+    ...ins.set(END),
+    op.block,
+    VOID, // $done
     // Short input: stream 3 alone from the start.
-    ...ins.get(LEN), ...ins.const(streamsFrom), op.i32LtU, op.if, VOID,
-    ...ins.get(PTR), ...ins.set(P[3]),
+    ...ins.get(LEN),
+    ...ins.const(streamsFrom),
+    op.i32LtU,
+    op.if,
+    VOID,
+    ...ins.get(PTR),
+    ...ins.set(P[3]),
     ...single(1),
     ...ins.br(1), // → $done
     op.end,
     // q = len / 4; n = q + overlap; stream k starts at ptr + k*q - overlap (stream 0 at ptr).
-    ...ins.get(LEN), ...ins.const(2), op.i32ShrU, ...ins.set(Q),
-    ...ins.get(Q), ...ins.const(overlap), op.i32Add, ...ins.set(N),
-    ...ins.get(PTR), ...ins.set(P[0]),
+    ...ins.get(LEN),
+    ...ins.const(2),
+    op.i32ShrU,
+    ...ins.set(Q),
+    ...ins.get(Q),
+    ...ins.const(overlap),
+    op.i32Add,
+    ...ins.set(N),
+    ...ins.get(PTR),
+    ...ins.set(P[0]),
     ...[1, 2, 3].flatMap((k) => [...ins.get(PTR), ...ins.get(Q), ...ins.const(k), op.i32Mul, op.i32Add, ...ins.const(overlap), op.i32Sub, ...ins.set(P[k])]),
-    op.block, VOID, // $fourEnd
-    op.loop, VOID, // $four: n steps of each stream
-    ...ins.get(N), op.i32Eqz, ...ins.brIf(1), // → $fourEnd
+    op.block,
+    VOID, // $fourEnd
+    op.loop,
+    VOID, // $four: n steps of each stream
+    ...ins.get(N),
+    op.i32Eqz,
+    ...ins.brIf(1), // → $fourEnd
     ...[0, 1, 2, 3].flatMap((k) => step(t, deltaAt, outAt, P[k], ST[k], 2)),
-    ...ins.get(N), ...ins.const(1), op.i32Sub, ...ins.set(N),
+    ...ins.get(N),
+    ...ins.const(1),
+    op.i32Sub,
+    ...ins.set(N),
     ...ins.br(0), // → $four
     op.end,
     op.end, // $fourEnd

@@ -28,10 +28,24 @@ export interface DiscoverOptions {
   maxFileBytes?: number;
 }
 
-
 export const SKIP_DIRS = new Set([
-  '.git', '.hg', '.svn', '.bzr', 'node_modules', '__pycache__', '.venv', 'venv', '.virtualenv',
-  '.tox', '.nox', '.mypy_cache', '.pytest_cache', '.ruff_cache', 'site-packages', '.eggs', '.direnv',
+  '.git',
+  '.hg',
+  '.svn',
+  '.bzr',
+  'node_modules',
+  '__pycache__',
+  '.venv',
+  'venv',
+  '.virtualenv',
+  '.tox',
+  '.nox',
+  '.mypy_cache',
+  '.pytest_cache',
+  '.ruff_cache',
+  'site-packages',
+  '.eggs',
+  '.direnv',
   // gettext catalogs (.po/.mo) only; Django's own locale/<lang>/ dirs hold formats.py, so only the leaf is pruned.
   'LC_MESSAGES',
 ]);
@@ -88,7 +102,6 @@ export function compileExcludes(globs: string[]): { dir: (rel: string, name: str
     file: (rel, name) => byName.some((m) => m(name)) || byPath.some((m) => m(rel)),
   };
 }
-
 
 export function discover(root: string, opts: DiscoverOptions = {}): { files: DiscoveredFile[]; errors: InputError[] } {
   const files: DiscoveredFile[] = [];
@@ -216,4 +229,3 @@ export function discover(root: string, opts: DiscoverOptions = {}): { files: Dis
   walk(rootAbs, rootReal, '');
   return { files, errors };
 }
-

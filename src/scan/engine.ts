@@ -50,9 +50,8 @@ export interface ScanOptions {
   onModel?: (model: ProjectModel) => void;
 }
 
-export { UsageError } from "../core/errors.js";
-import { UsageError } from "../core/errors.js";
-
+export { UsageError } from '../core/errors.js';
+import { UsageError } from '../core/errors.js';
 
 export async function runScan(opts: ScanOptions): Promise<Report> {
   const t0 = now();
@@ -95,7 +94,18 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
     // The pre-filter reads the raw bytes; only wanted files are decoded.
     let raw: Buffer | null = null;
     const tr = now();
-    const r = readFiltered(f.abs, (bytes, latin1) => { raw = bytes; const tw = now(); const w = wantsParse(f.path, bytes, latin1); addTime('prefilter', now() - tw); return w; }, opts.maxFileBytes, true);
+    const r = readFiltered(
+      f.abs,
+      (bytes, latin1) => {
+        raw = bytes;
+        const tw = now();
+        const w = wantsParse(f.path, bytes, latin1);
+        addTime('prefilter', now() - tw);
+        return w;
+      },
+      opts.maxFileBytes,
+      true,
+    );
     addTime('read', now() - tr);
     if (!r.ok) {
       outcome[i] = { error: r.message };

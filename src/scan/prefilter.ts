@@ -33,7 +33,23 @@ export const TRIGGER_GROUPS: TriggerGroup[] = [
   {
     // Certificate and identity sources, parsing.
     name: 'certificate',
-    atoms: ['client_cert', 'client_s_dn', 'client_i_dn', 'client_verify', 'client_fingerprint', 'client_serial', 'ssl_client', 'forwarded_client', 'forwarded-client', 'client-cert', 'ssl-client', 'remote_user', 'remoteuser', 'x509', 'load_certificate'],
+    atoms: [
+      'client_cert',
+      'client_s_dn',
+      'client_i_dn',
+      'client_verify',
+      'client_fingerprint',
+      'client_serial',
+      'ssl_client',
+      'forwarded_client',
+      'forwarded-client',
+      'client-cert',
+      'ssl-client',
+      'remote_user',
+      'remoteuser',
+      'x509',
+      'load_certificate',
+    ],
     exact: /CLIENT_(?:CERT|S_DN|I_DN|VERIFY|FINGERPRINT|SERIAL)|SSL_CLIENT|FORWARDED_CLIENT|Forwarded-Client|[Cc]lient-[Cc]ert|[Ss]sl-[Cc]lient|REMOTE_USER|RemoteUser|[xX]509|load_certificate/,
   },
   {
@@ -211,7 +227,6 @@ export class AtomMatcher {
     return found;
   }
 }
-
 
 function safely<T>(f: () => T): T | null {
   try {

@@ -12,7 +12,13 @@ const SUPPRESS_RE = /#\s*mtls-audit:\s*ignore(?:\[([a-z0-9,\s-]*)\])?\s*(.*)$/;
 export function parseSuppression(line: string): { rules: string[]; reason: string } | null {
   const m = SUPPRESS_RE.exec(line);
   if (!m) return null;
-  return { rules: (m[1] ?? '').split(',').map((s) => s.trim()).filter(Boolean), reason: m[2].trim() };
+  return {
+    rules: (m[1] ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    reason: m[2].trim(),
+  };
 }
 
 export function applyInlineSuppressions(findings: Finding[], lineOf: (file: string, line: number) => string): Finding[] {

@@ -10,16 +10,35 @@ import { field, named, stringValue, unparen, walk, dotted } from '../python/ast.
 import type { SettingsSource } from './model.js';
 
 /** Files that configure test runs or CI, not deployments: their settings module is not what runs in production. */
-const TEST_CONFIG_RE = /(^|\/)(pytest\.ini|tox\.ini|setup\.cfg|pyproject\.toml|\.coveragerc|noxfile\.py|conftest\.py|\.gitlab-ci\.ya?ml|\.travis\.ya?ml|azure-pipelines\.ya?ml|bitbucket-pipelines\.ya?ml)$|(^|\/)\.(github|circleci|buildkite)\//;
+const TEST_CONFIG_RE =
+  /(^|\/)(pytest\.ini|tox\.ini|setup\.cfg|pyproject\.toml|\.coveragerc|noxfile\.py|conftest\.py|\.gitlab-ci\.ya?ml|\.travis\.ya?ml|azure-pipelines\.ya?ml|bitbucket-pipelines\.ya?ml)$|(^|\/)\.(github|circleci|buildkite)\//;
 const TEST_MODULE_RE = /(^|[._])(tests?|testing|ci|pytest)($|[._])/i;
 const DEV_MODULE_RE = /(^|[._])(dev|develop|development|local|docker_local)($|[._])/i;
 const PROD_MODULE_RE = /(^|[._])(prod|production|live|deploy|deployment|staging)($|[._])/i;
 
 /** Settings Django projects assign; a module assigning several is a settings module. */
 export const DJANGO_SETTING_NAMES = new Set([
-  'INSTALLED_APPS', 'MIDDLEWARE', 'MIDDLEWARE_CLASSES', 'SECRET_KEY', 'DATABASES', 'ROOT_URLCONF', 'TEMPLATES', 'DEBUG',
-  'ALLOWED_HOSTS', 'AUTH_PASSWORD_VALIDATORS', 'STATIC_URL', 'WSGI_APPLICATION', 'AUTHENTICATION_BACKENDS', 'SESSION_COOKIE_AGE',
-  'LANGUAGE_CODE', 'TIME_ZONE', 'USE_TZ', 'AUTH_USER_MODEL', 'REST_FRAMEWORK', 'CACHES', 'LOGGING',
+  'INSTALLED_APPS',
+  'MIDDLEWARE',
+  'MIDDLEWARE_CLASSES',
+  'SECRET_KEY',
+  'DATABASES',
+  'ROOT_URLCONF',
+  'TEMPLATES',
+  'DEBUG',
+  'ALLOWED_HOSTS',
+  'AUTH_PASSWORD_VALIDATORS',
+  'STATIC_URL',
+  'WSGI_APPLICATION',
+  'AUTHENTICATION_BACKENDS',
+  'SESSION_COOKIE_AGE',
+  'LANGUAGE_CODE',
+  'TIME_ZONE',
+  'USE_TZ',
+  'AUTH_USER_MODEL',
+  'REST_FRAMEWORK',
+  'CACHES',
+  'LOGGING',
 ]);
 
 export interface NamedModule {

@@ -4,14 +4,7 @@
 
 import type { PyNode } from '../python/parser.js';
 
-export type PyValue =
-  | string
-  | number
-  | boolean
-  | null
-  | PyValue[]
-  | { [key: string]: PyValue }
-  | { unknown: string };
+export type PyValue = string | number | boolean | null | PyValue[] | { [key: string]: PyValue } | { unknown: string };
 
 export function isUnknown(v: PyValue | undefined): v is { unknown: string } {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && typeof (v as { unknown?: unknown }).unknown === 'string' && Object.keys(v).length === 1;

@@ -22,7 +22,6 @@ export function buildSettings(python: PythonProject, analysed: PyModule[], _depl
 }
 
 function resolveWith(evaluator: SettingsEvaluator, python: PythonProject, analysed: PyModule[], files?: DiscoveredFile[]): SettingsModel {
-
   const chosen = chooseNamed(findNamedSettings(python, analysed, files ?? []));
   const entries: { mod: PyModule; sources: SettingsSource[] }[] = [];
   for (const c of chosen) {

@@ -64,6 +64,6 @@ function isRefusal(r: PyNode, mod: PyModule): boolean {
   const e = unparen(firstNamed(r));
   if (!e) return false;
   const callee = e.type === 'call' ? field(e, 'function') : e;
-  const name = callee ? dotted(callee, mod.src) ?? '' : '';
+  const name = callee ? (dotted(callee, mod.src) ?? '') : '';
   return REFUSAL.test(name.split('.').pop() ?? '');
 }

@@ -92,7 +92,11 @@ export function protections(model: ProjectModel, p: SettingsProfile | null): Pro
   if (mayHave('axes') && !(axesEnabled && pyTruthy(axesEnabled.value) === false)) {
     const mw = middleware?.find((m) => endsWith(m, 'AxesMiddleware'));
     const be = backends?.find((b) => /Axes(Standalone|Model)?Backend$/.test(b));
-    if (mw || be) axes = `django-axes (${[be, mw].filter(Boolean).map((x) => `\`${x!.split('.').pop()}\``).join(', ')})`;
+    if (mw || be)
+      axes = `django-axes (${[be, mw]
+        .filter(Boolean)
+        .map((x) => `\`${x!.split('.').pop()}\``)
+        .join(', ')})`;
   }
   // django-ratelimit-backend: a backend (theirs, or a project one built on `RateLimitMixin`) that
   // counts failures of every `authenticate()` call, as django-axes' does.
@@ -165,8 +169,8 @@ const DENY_RE = /status\s*=\s*40[13]|HttpResponseForbidden|PermissionDenied|Http
 function refusesWithoutCert(text: string): boolean {
   const lines = text.split('\n'); // code text: comments already left out
   // Variables holding a certificate value: `verify = request.META.get('SSL_CLIENT_VERIFY')`.
-  const vars = lines.map((l) => /^\s*(\w+)\s*=[^=]/.exec(l)?.[1] && CERT_KEY_RE.test(l) && !/session/.test(l) ? /^\s*(\w+)/.exec(l)![1] : null).filter((v): v is string => !!v);
-  const sessionVars = lines.map((l) => (/session/.test(l) ? /^\s*(\w+)\s*=[^=]/.exec(l)?.[1] ?? null : null)).filter((v): v is string => !!v);
+  const vars = lines.map((l) => (/^\s*(\w+)\s*=[^=]/.exec(l)?.[1] && CERT_KEY_RE.test(l) && !/session/.test(l) ? /^\s*(\w+)/.exec(l)![1] : null)).filter((v): v is string => !!v);
+  const sessionVars = lines.map((l) => (/session/.test(l) ? (/^\s*(\w+)\s*=[^=]/.exec(l)?.[1] ?? null) : null)).filter((v): v is string => !!v);
   const certCond = (l: string) => CERT_KEY_RE.test(l) || vars.some((v) => new RegExp(`\\b${v}\\b`).test(l));
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i];

@@ -216,7 +216,7 @@ export class UrlResolver {
     if (pattern === null) pattern = '*';
     if (!endsWith(q, 'path')) pattern = pattern.replace(/^\^/, '').replace(/\$$/, '');
     const nameNode = kw.get('name') ?? pos[3] ?? null;
-    const routeName = nameNode ? stringValue(nameNode, mod.src) ?? undefined : undefined;
+    const routeName = nameNode ? (stringValue(nameNode, mod.src) ?? undefined) : undefined;
     const here = siteOf(mod, n);
     const sub: Ctx = { ...ctx, prefix: ctx.prefix + pattern };
     this.viewOrInclude(mod, viewNode, n, here, sub, routeName);
@@ -228,7 +228,7 @@ export class UrlResolver {
     // include(...)
     if (v.type === 'call') {
       const ft = dotted(field(v, 'function'), mod.src);
-      const fq = ft ? this.python.qualifyNode(mod, v) ?? ft : null;
+      const fq = ft ? (this.python.qualifyNode(mod, v) ?? ft) : null;
       if (endsWith(fq, 'include')) {
         const args = field(v, 'arguments');
         const a = args ? named(args).filter((x) => x.type !== 'keyword_argument') : [];
@@ -404,7 +404,7 @@ export class UrlResolver {
       local = r.name;
       const v = unparen(r.value);
       const ctor = v?.type === 'call' ? dotted(field(v, 'function'), r.mod.src) : null;
-      const cq = ctor ? this.python.qualifyNode(r.mod, v) ?? ctor : null;
+      const cq = ctor ? (this.python.qualifyNode(r.mod, v) ?? ctor) : null;
       if (!cq || !/Router$/.test(cq)) return [];
     } else if (r) return [];
     const out: { mod: PyModule; prefix: string; viewset: PyNode; call: PyNode }[] = [];

@@ -57,9 +57,27 @@ export function knownView(q: string): (typeof KNOWN_VIEWS)[string] | undefined {
 
 /** Generic views and DRF classes whose handlers change state. */
 const WRITING_BASES = [
-  'CreateView', 'UpdateView', 'DeleteView', 'FormView', 'BaseCreateView', 'BaseUpdateView', 'BaseDeleteView', 'BaseFormView', 'ProcessFormView', 'DeletionMixin',
-  'CreateAPIView', 'ListCreateAPIView', 'UpdateAPIView', 'RetrieveUpdateAPIView', 'DestroyAPIView', 'RetrieveDestroyAPIView', 'RetrieveUpdateDestroyAPIView',
-  'ModelViewSet', 'CreateModelMixin', 'UpdateModelMixin', 'DestroyModelMixin',
+  'CreateView',
+  'UpdateView',
+  'DeleteView',
+  'FormView',
+  'BaseCreateView',
+  'BaseUpdateView',
+  'BaseDeleteView',
+  'BaseFormView',
+  'ProcessFormView',
+  'DeletionMixin',
+  'CreateAPIView',
+  'ListCreateAPIView',
+  'UpdateAPIView',
+  'RetrieveUpdateAPIView',
+  'DestroyAPIView',
+  'RetrieveDestroyAPIView',
+  'RetrieveUpdateDestroyAPIView',
+  'ModelViewSet',
+  'CreateModelMixin',
+  'UpdateModelMixin',
+  'DestroyModelMixin',
 ];
 const WRITE_METHODS = ['post', 'put', 'patch', 'delete', 'create', 'update', 'partial_update', 'destroy', 'perform_create', 'perform_update', 'perform_destroy', 'form_valid'];
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -98,7 +116,7 @@ export interface ViewFacts {
 
 /** The `def`/`class` of a (possibly decorated) definition; comments before the keyword are skipped. */
 export function defNode(n: PyNode): PyNode {
-  const d = n.type === 'decorated_definition' ? field(n, 'definition') ?? n : n;
+  const d = n.type === 'decorated_definition' ? (field(n, 'definition') ?? n) : n;
   const kw = d.children.find((c) => c.type === 'def' || c.type === 'class' || c.type === 'async');
   if (!kw || kw === d.children[0]) return d;
   return { ...d, start: kw.start, line: kw.line, col: kw.col };
@@ -131,7 +149,7 @@ export function expandDeco(python: PythonProject, mod: PyModule, e0: PyNode, met
     const args = field(e, 'arguments');
     const a = args ? named(args) : [];
     const nameKw = a.find((x) => x.type === 'keyword_argument' && mod.text(field(x, 'name')!) === 'name');
-    const m = nameKw ? stringValue(field(nameKw, 'value'), mod.src) ?? undefined : method;
+    const m = nameKw ? (stringValue(field(nameKw, 'value'), mod.src) ?? undefined) : method;
     const inner = a.find((x) => x.type !== 'keyword_argument' && x.type !== 'comment');
     return inner ? expandDeco(python, mod, inner, m) : [];
   }
@@ -151,7 +169,9 @@ export function stringList(mod: PyModule, n: PyNode | null | undefined): string[
   const one = stringValue(u, mod.src);
   if (one !== null) return [one];
   if (u.type !== 'list' && u.type !== 'tuple' && u.type !== 'set') return [];
-  return named(u).map((x) => stringValue(x, mod.src)).filter((x): x is string => x !== null);
+  return named(u)
+    .map((x) => stringValue(x, mod.src))
+    .filter((x): x is string => x !== null);
 }
 
 /** HTTP methods a decorator restricts the view to (`require_POST`, `require_http_methods([...])`, `api_view([...])`). */
@@ -200,7 +220,14 @@ export function onlyAnswers(fn: PyFunction): boolean {
  * `AuthTokenSerializer` or simplejwt's `TokenObtain…Serializer`.
  */
 export function passwordEvidence(text: string, code: { module: PyModule; node: PyNode }[]): boolean {
-  return /\bauthenticate\s*\([^)]*\bpassword\s*=/.test(text) || /\bcheck_password\s*\(/.test(text) || /\bAuthenticationForm\b/.test(text) || /\bAuthTokenSerializer\b/.test(text) || /\bTokenObtain\w*Serializer\b/.test(text) || code.some((c) => passwordCallIn(c.module, c.node));
+  return (
+    /\bauthenticate\s*\([^)]*\bpassword\s*=/.test(text) ||
+    /\bcheck_password\s*\(/.test(text) ||
+    /\bAuthenticationForm\b/.test(text) ||
+    /\bAuthTokenSerializer\b/.test(text) ||
+    /\bTokenObtain\w*Serializer\b/.test(text) ||
+    code.some((c) => passwordCallIn(c.module, c.node))
+  );
 }
 
 function passwordCallIn(mod: PyModule, node: PyNode): boolean {
@@ -240,7 +267,12 @@ export function notAPasswordGuess(code: { module: PyModule; node: PyNode; params
     const mod = c.module;
     const pw = passwordCallNode(mod, c.node);
     if (!pw) continue;
-    const fromClient = new RegExp(`\\brequest\\.(data|POST|GET|query_params|body)\\b|\\bvalidated_data\\b|\\bcleaned_data\\b|\\bkwargs\\b${(c.params ?? []).filter((p) => !/^(self|cls|request|args|kwargs)$/.test(p)).map((p) => `|^${p}$`).join('')}`);
+    const fromClient = new RegExp(
+      `\\brequest\\.(data|POST|GET|query_params|body)\\b|\\bvalidated_data\\b|\\bcleaned_data\\b|\\bkwargs\\b${(c.params ?? [])
+        .filter((p) => !/^(self|cls|request|args|kwargs)$/.test(p))
+        .map((p) => `|^${p}$`)
+        .join('')}`,
+    );
     let why: string | null = null;
     walk(c.node, (n) => {
       if (why) return false;
@@ -507,7 +539,8 @@ export function viewChecksAccess(v: ViewFacts): string | null {
 }
 
 /** Checks a view's own code may make (user, permission, signature, certificate). */
-const OWN_AUTH_RE = /\b(is_authenticated|is_anonymous|has_perms?|is_staff|is_superuser|PermissionDenied|HttpResponseForbidden|HttpResponseUnauthorized|NotAuthenticated|AuthenticationFailed|compare_digest|check_password|authenticate\s*\(|verify_signature|construct_event|validate_signature|SSL_CLIENT|CLIENT_CERT|CLIENT_S_DN|CLIENT_VERIFY|x509|X509|load_certificate|status\s*=\s*40[13]|status\.HTTP_40[13])/;
+const OWN_AUTH_RE =
+  /\b(is_authenticated|is_anonymous|has_perms?|is_staff|is_superuser|PermissionDenied|HttpResponseForbidden|HttpResponseUnauthorized|NotAuthenticated|AuthenticationFailed|compare_digest|check_password|authenticate\s*\(|verify_signature|construct_event|validate_signature|SSL_CLIENT|CLIENT_CERT|CLIENT_S_DN|CLIENT_VERIFY|x509|X509|load_certificate|status\s*=\s*40[13]|status\.HTTP_40[13])/;
 
 /** A view's DRF class attribute (through project bases), or an `as_view(attr=...)` initkwarg. */
 export function drfAttr(python: PythonProject, v: ViewFacts, name: string): { node: PyNode; mod: PyModule } | null {

@@ -60,7 +60,14 @@ function edges(files: string[]): Edge[] {
       if (!known.has(to)) continue;
       // `import { type A, type B }` with nothing else is type-only too.
       const clause = m[0];
-      const typeOnly = !!m[1] || (/\{([^}]*)\}/.test(clause) && /\{([^}]*)\}/.exec(clause)![1].split(',').every((x) => !x.trim() || /^type\s/.test(x.trim())) && !/^(import|export)\s+\w+\s*,/.test(clause));
+      const typeOnly =
+        !!m[1] ||
+        (/\{([^}]*)\}/.test(clause) &&
+          /\{([^}]*)\}/
+            .exec(clause)![1]
+            .split(',')
+            .every((x) => !x.trim() || /^type\s/.test(x.trim())) &&
+          !/^(import|export)\s+\w+\s*,/.test(clause));
       out.push({ from: rel(f), to: rel(to), typeOnly });
     }
   }
@@ -115,7 +122,9 @@ const climbs = (e: Edge) => {
 const present = existsSync(SRC);
 
 test('every source file belongs to a known layer', { skip: !present && 'sources not present' }, () => {
-  const unknown = sources().map(rel).filter((p) => p.includes('/') && !ORDER.includes(layerOf(p)));
+  const unknown = sources()
+    .map(rel)
+    .filter((p) => p.includes('/') && !ORDER.includes(layerOf(p)));
   assert.deepEqual(unknown, []);
 });
 
@@ -125,16 +134,36 @@ test('no import circle among the sources (value imports)', { skip: !present && '
 });
 
 test('no value import climbs a layer', { skip: !present && 'sources not present' }, () => {
-  const up = edges(sources()).filter((e) => !e.typeOnly && climbs(e)).map((e) => `${e.from} -> ${e.to}`);
+  const up = edges(sources())
+    .filter((e) => !e.typeOnly && climbs(e))
+    .map((e) => `${e.from} -> ${e.to}`);
   assert.deepEqual(up, []);
 });
 
 test('type-only imports climb only where listed (and every listed one still exists)', { skip: !present && 'sources not present' }, () => {
-  const up = new Set(edges(sources()).filter((e) => e.typeOnly && climbs(e)).map((e) => `${e.from} -> ${e.to}`));
-  assert.deepEqual([...up].filter((e) => !KNOWN_TYPE_ONLY_UP.has(e)), [], 'a new type import climbs a layer');
-  assert.deepEqual([...KNOWN_TYPE_ONLY_UP].filter((e) => !up.has(e)), [], 'a listed climb is gone: remove it from the list');
+  const up = new Set(
+    edges(sources())
+      .filter((e) => e.typeOnly && climbs(e))
+      .map((e) => `${e.from} -> ${e.to}`),
+  );
+  assert.deepEqual(
+    [...up].filter((e) => !KNOWN_TYPE_ONLY_UP.has(e)),
+    [],
+    'a new type import climbs a layer',
+  );
+  assert.deepEqual(
+    [...KNOWN_TYPE_ONLY_UP].filter((e) => !up.has(e)),
+    [],
+    'a listed climb is gone: remove it from the list',
+  );
 });
 
 test('the cycle finder sees a circle when there is one', () => {
-  assert.deepEqual(cycles([{ from: 'a.ts', to: 'b.ts', typeOnly: false }, { from: 'b.ts', to: 'a.ts', typeOnly: false }]), [['a.ts', 'b.ts']]);
+  assert.deepEqual(
+    cycles([
+      { from: 'a.ts', to: 'b.ts', typeOnly: false },
+      { from: 'b.ts', to: 'a.ts', typeOnly: false },
+    ]),
+    [['a.ts', 'b.ts']],
+  );
 });

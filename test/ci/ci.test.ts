@@ -92,7 +92,10 @@ describe('GitHub Actions example', () => {
     assert.equal(job['runs-on'], 'ubuntu-latest');
     assert.equal(job.permissions?.['security-events'], 'write', 'upload-sarif needs security-events: write');
     assert.equal(wf.permissions?.contents, 'read', 'least privilege by default');
-    assert.ok(step((s) => (s.uses ?? '').startsWith('actions/checkout@')), 'checks the code out');
+    assert.ok(
+      step((s) => (s.uses ?? '').startsWith('actions/checkout@')),
+      'checks the code out',
+    );
     const node = step((s) => (s.uses ?? '').startsWith('actions/setup-node@'));
     assert.ok(node, 'sets up Node');
     assert.ok(Number(node.with?.['node-version']) >= Number(/\d+/.exec(PKG.engines.node)![0]), 'a Node the package supports');
@@ -152,7 +155,30 @@ describe('pre-commit hook definition', () => {
   const hooks = parseYaml(text, { uniqueKeys: true }) as Record<string, unknown>[];
   const hook = hooks[0] as { id: string; name: string; entry: string; language: string; pass_filenames?: boolean; files?: string; require_serial?: boolean };
   // The keys pre-commit's manifest schema knows (pre-commit/clientlib.py MANIFEST_HOOK_DICT).
-  const KNOWN = ['id', 'name', 'entry', 'language', 'alias', 'files', 'exclude', 'types', 'types_or', 'exclude_types', 'additional_dependencies', 'args', 'always_run', 'fail_fast', 'pass_filenames', 'description', 'language_version', 'log_file', 'minimum_pre_commit_version', 'require_serial', 'stages', 'verbose'];
+  const KNOWN = [
+    'id',
+    'name',
+    'entry',
+    'language',
+    'alias',
+    'files',
+    'exclude',
+    'types',
+    'types_or',
+    'exclude_types',
+    'additional_dependencies',
+    'args',
+    'always_run',
+    'fail_fast',
+    'pass_filenames',
+    'description',
+    'language_version',
+    'log_file',
+    'minimum_pre_commit_version',
+    'require_serial',
+    'stages',
+    'verbose',
+  ];
 
   test('parses and has the keys pre-commit requires', () => {
     assert.ok(Array.isArray(hooks) && hooks.length === 1);
@@ -167,7 +193,22 @@ describe('pre-commit hook definition', () => {
 
   test('its files pattern selects what the scan reads', () => {
     const re = new RegExp(hook.files!);
-    for (const p of ['app/views.py', 'settings.py', 'deploy/nginx.conf', 'docker-compose.yml', 'k8s/ingress.yaml', 'Dockerfile', 'docker/Dockerfile.prod', 'Procfile', 'gunicorn.conf.py', 'uwsgi.ini', 'traefik.toml', 'envoy.json', 'app.service', '.mtls-audit.yml'])
+    for (const p of [
+      'app/views.py',
+      'settings.py',
+      'deploy/nginx.conf',
+      'docker-compose.yml',
+      'k8s/ingress.yaml',
+      'Dockerfile',
+      'docker/Dockerfile.prod',
+      'Procfile',
+      'gunicorn.conf.py',
+      'uwsgi.ini',
+      'traefik.toml',
+      'envoy.json',
+      'app.service',
+      '.mtls-audit.yml',
+    ])
       assert.ok(re.test(p), `${p} triggers the hook`);
     for (const p of ['README.md', 'static/logo.png', 'app/templates/index.html']) assert.ok(!re.test(p), `${p} does not`);
   });

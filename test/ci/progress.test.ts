@@ -47,10 +47,16 @@ describe('the progress module', () => {
     p.update(2, 4, 'throttled: within 80 ms of the previous frame');
     p.update(4, 4, 'last');
     p.done();
-    const frames = t.text().split('\r\x1b[2K').filter((x) => x !== '');
+    const frames = t
+      .text()
+      .split('\r\x1b[2K')
+      .filter((x) => x !== '');
     assert.equal(frames.length, 2, `the second update is throttled, the final one is not: ${JSON.stringify(t.text())}`);
     assert.match(frames[0], /^probe \[#{6}-{18}\] 1\/4 a request/);
-    assert.ok(frames.every((f) => f.length <= 59), 'never wider than the terminal');
+    assert.ok(
+      frames.every((f) => f.length <= 59),
+      'never wider than the terminal',
+    );
     assert.match(frames[1], /^probe \[#{24}\] 4\/4 last$/);
     assert.ok(t.text().endsWith('\r\x1b[2K'), 'cleared');
   });
@@ -61,7 +67,6 @@ describe('the progress module', () => {
     assert.equal(t.text(), '');
   });
 });
-
 
 describe('probe progress against the lab', () => {
   let lab: Lab;
@@ -90,7 +95,11 @@ describe('probe progress against the lab', () => {
     assert.ok(frames.length >= 2, `several frames: ${JSON.stringify(stderr.slice(0, 300))}`);
     for (const f of frames) assert.match(f, /^probe \[[#-]{24}\] \d+\/\d+ /, `a bar frame: ${JSON.stringify(f)}`);
     const sent = frames.map((f) => Number(/\] (\d+)\//.exec(f)![1]));
-    assert.deepEqual(sent, [...sent].sort((a, b) => a - b), 'the count of requests sent only grows');
+    assert.deepEqual(
+      sent,
+      [...sent].sort((a, b) => a - b),
+      'the count of requests sent only grows',
+    );
     assert.ok(sent[sent.length - 1] <= (report.stats.requestsSent ?? Infinity));
     assert.ok(stderr.endsWith('\r\x1b[2K'), 'the bar is cleared at the end');
     assert.ok(!stdout.includes('\r') && !stdout.includes('\x1b'), 'no progress bytes on stdout');

@@ -29,7 +29,10 @@ test('--fail-on: only medium findings exit 0 with --fail-on high, 1 with --fail-
   t.after(() => removeTree(dir));
   const dflt = scanJson(dir);
   assert.deepEqual(sites(dflt.report.findings), [`persistent-remote-user app/middleware.py:${MEDIUM_LINE}`]);
-  assert.deepEqual(dflt.report.findings.map((f) => f.severity), ['medium']);
+  assert.deepEqual(
+    dflt.report.findings.map((f) => f.severity),
+    ['medium'],
+  );
   assert.equal(dflt.code, 1, 'default --fail-on low');
   const high = scanJson(dir, ['--fail-on', 'high']);
   assert.equal(high.code, 0, '--fail-on high ignores medium');

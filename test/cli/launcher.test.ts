@@ -114,7 +114,10 @@ test('the bundle parses long files with non-ASCII text as the modules do', (t) =
   const bundled = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'mtls-audit.js'), 'scan', tree, '-f', 'json'], { encoding: 'utf8', env: { ...process.env, MTLS_AUDIT_STATS: '1' }, timeout: 60_000 });
   assert.equal(bundled.signal, null, 'the bundled scan did not finish');
   assert.equal(JSON.parse(bundled.stderr.trim().split('\n').pop() ?? '{}').launcher, 'bundle');
-  const modules = spawnSync(process.execPath, ['--input-type=module', '-e', `import(${JSON.stringify(join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js'))}).then((m) => m.main(['scan', ${JSON.stringify(tree)}, '-f', 'json']))`], { encoding: 'utf8', timeout: 60_000 });
+  const modules = spawnSync(process.execPath, ['--input-type=module', '-e', `import(${JSON.stringify(join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js'))}).then((m) => m.main(['scan', ${JSON.stringify(tree)}, '-f', 'json']))`], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   const view = (out: string) => {
     const r = JSON.parse(out) as { findings: { ruleId: string; location: { file: string; line: number; column: number } }[]; errors: unknown[] };
     return { errors: r.errors, findings: r.findings.map((f) => `${f.ruleId} ${f.location.file}:${f.location.line}:${f.location.column}`).sort() };

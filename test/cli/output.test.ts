@@ -86,7 +86,6 @@ test('stdout carries only the report, and a non-TTY stderr gets no progress byte
   assert.doesNotMatch(text.stdout, /\x1b\[/, 'no colour when stdout is not a terminal');
 });
 
-
 test('on a terminal, progress goes to stderr and stdout still carries only the report', async (t) => {
   const files: Record<string, string> = { 'app/views.py': VULN_VIEW };
   for (let i = 0; i < 40; i++) files[`app/mod${i}.py`] = `VALUE_${i} = ${i}\n`;
@@ -131,7 +130,11 @@ function manyFindings(): string {
 test('a reader that stops early (`| head`) ends the report quietly: no stack trace, the usual exit code', (t) => {
   const tree = manyFindings();
   t.after(() => removeTree(tree));
-  for (const args of [['scan', tree, '-f', 'sarif'], ['scan', tree], ['rules', '--format', 'markdown']]) {
+  for (const args of [
+    ['scan', tree, '-f', 'sarif'],
+    ['scan', tree],
+    ['rules', '--format', 'markdown'],
+  ]) {
     const r = spawnSync('bash', ['-c', 'node "$@" | head -c 16 >/dev/null; echo "rc=${PIPESTATUS[0]}" >&2', 'bash', CLI, ...args], { encoding: 'utf8', cwd: REPO_ROOT });
     const rc = /rc=(\d+)/.exec(r.stderr)?.[1];
     assert.equal(r.stderr.replace(/rc=\d+\n/, ''), '', `${args.join(' ')}: stderr`);

@@ -60,8 +60,7 @@ test('a scan (every format, with a baseline, to stdout and to a file outside the
 
 test('a scan never executes the scanned code: top-level side effects in modules, settings, manage.py and __init__ do not run', (t) => {
   const marker = join(mkdtempSync(join(tmpdir(), 'mtls-audit-marker-')), 'executed');
-  const sideEffect = (tag: string) =>
-    `import os, subprocess\nopen(${JSON.stringify(marker)}, 'w').write(${JSON.stringify(tag)})\nos.system('touch ${marker}-system')\nsubprocess.run(['touch', '${marker}-subprocess'])\n`;
+  const sideEffect = (tag: string) => `import os, subprocess\nopen(${JSON.stringify(marker)}, 'w').write(${JSON.stringify(tag)})\nos.system('touch ${marker}-system')\nsubprocess.run(['touch', '${marker}-subprocess'])\n`;
   const dir = makeTree({
     'manage.py': sideEffect('manage') + "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings')\n",
     'setup.py': sideEffect('setup'),

@@ -36,14 +36,32 @@ test('--exclude GLOB skips files and directories, relative to PATH; a glob witho
   t.after(() => removeTree(dir));
   const all = ['app/migrations/0001_initial.py', 'app/views.py', 'legacy/deep/views.py', 'legacy/views.py', 'vendor/lib/views_old.py'].map(view);
   assert.deepEqual(sites(scanJson(dir).report.findings), all);
-  assert.deepEqual(sites(scanJson(dir, ['--exclude', 'legacy/**']).report.findings), all.filter((s) => !s.includes(' legacy/')));
-  assert.deepEqual(sites(scanJson(dir, ['--exclude', 'legacy']).report.findings), all.filter((s) => !s.includes(' legacy/')));
-  assert.deepEqual(sites(scanJson(dir, ['--exclude', 'app/views.py']).report.findings), all.filter((s) => !s.includes(' app/views.py')));
-  assert.deepEqual(sites(scanJson(dir, ['--exclude', 'migrations']).report.findings), all.filter((s) => !s.includes('migrations')));
-  assert.deepEqual(sites(scanJson(dir, ['--exclude', '*_old.py']).report.findings), all.filter((s) => !s.includes('_old')));
+  assert.deepEqual(
+    sites(scanJson(dir, ['--exclude', 'legacy/**']).report.findings),
+    all.filter((s) => !s.includes(' legacy/')),
+  );
+  assert.deepEqual(
+    sites(scanJson(dir, ['--exclude', 'legacy']).report.findings),
+    all.filter((s) => !s.includes(' legacy/')),
+  );
+  assert.deepEqual(
+    sites(scanJson(dir, ['--exclude', 'app/views.py']).report.findings),
+    all.filter((s) => !s.includes(' app/views.py')),
+  );
+  assert.deepEqual(
+    sites(scanJson(dir, ['--exclude', 'migrations']).report.findings),
+    all.filter((s) => !s.includes('migrations')),
+  );
+  assert.deepEqual(
+    sites(scanJson(dir, ['--exclude', '*_old.py']).report.findings),
+    all.filter((s) => !s.includes('_old')),
+  );
   // Anchored at PATH: `views.py` at any depth, but `deep/views.py` only from the root.
   assert.deepEqual(sites(scanJson(dir, ['--exclude', 'deep/views.py']).report.findings), all);
-  assert.deepEqual(sites(scanJson(dir, ['--exclude', '**/deep/**', '--exclude', 'vendor/**']).report.findings), all.filter((s) => !s.includes('deep') && !s.includes('vendor')));
+  assert.deepEqual(
+    sites(scanJson(dir, ['--exclude', '**/deep/**', '--exclude', 'vendor/**']).report.findings),
+    all.filter((s) => !s.includes('deep') && !s.includes('vendor')),
+  );
   assert.deepEqual(scanJson(dir, ['--exclude', '*.py']).report.findings, []);
 });
 
@@ -64,8 +82,5 @@ test('test files are skipped by default and scanned with --include-tests', (t) =
   const dflt = scanJson(dir);
   assert.deepEqual(sites(dflt.report.findings), ['app/latest.py', 'app/test/client.py', 'app/views.py'].map(view));
   const incl = scanJson(dir, ['--include-tests']);
-  assert.deepEqual(
-    sites(incl.report.findings),
-    ['app/latest.py', 'app/test/client.py', 'app/test_views.py', 'app/tests.py', 'app/tests/helpers.py', 'app/tests/test_api.py', 'app/views.py', 'app/views_test.py', 'conftest.py'].map(view),
-  );
+  assert.deepEqual(sites(incl.report.findings), ['app/latest.py', 'app/test/client.py', 'app/test_views.py', 'app/tests.py', 'app/tests/helpers.py', 'app/tests/test_api.py', 'app/views.py', 'app/views_test.py', 'conftest.py'].map(view));
 });

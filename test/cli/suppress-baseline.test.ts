@@ -84,7 +84,16 @@ test('--baseline: fingerprints survive unrelated edits above the finding; a new 
   assert.deepEqual(sites(scanJson(dir).report.findings), [`cert-presence-only app/views.py:${movedLine}`]);
 
   // A new finding after the baseline, below the old one and in a new file: reported.
-  const newView = ['', '', 'def api_view(request):', "    pem = request.META.get('SSL_CLIENT_CERT', '')", '    if pem:', "        return JsonResponse({'authenticated': True})", "    return JsonResponse({'error': 'denied'}, status=401)", ''];
+  const newView = [
+    '',
+    '',
+    'def api_view(request):',
+    "    pem = request.META.get('SSL_CLIENT_CERT', '')",
+    '    if pem:',
+    "        return JsonResponse({'authenticated': True})",
+    "    return JsonResponse({'error': 'denied'}, status=401)",
+    '',
+  ];
   const withNew = edited.replace(/\n*$/, '\n') + newView.join('\n');
   writeFileSync(join(dir, 'app', 'views.py'), withNew);
   writeFileSync(join(dir, 'app', 'partner.py'), VULN_VIEW);
@@ -103,5 +112,8 @@ test('SARIF keeps an inline-suppressed result, with a suppressions entry GitHub 
   assert.equal(sarif.code, 0);
   const results = (JSON.parse(sarif.stdout) as { runs: { results: { ruleId: string; suppressions?: { kind: string; justification?: string }[] }[] }[] }).runs[0].results;
   assert.equal(results.length, 1, 'the suppressed result is in the SARIF log');
-  assert.deepEqual(results[0].suppressions?.map((s) => [s.kind, s.justification]), [['inSource', 'accepted risk']]);
+  assert.deepEqual(
+    results[0].suppressions?.map((s) => [s.kind, s.justification]),
+    [['inSource', 'accepted risk']],
+  );
 });

@@ -137,7 +137,12 @@ describe('bad config files: exit 2, one line naming the file, the key and the pr
     { name: 'unknown rule id, with a suggestion', file: '.mtls-audit.yml', text: 'rules:\n  cert-presense-only: off\n', mentions: ['.mtls-audit.yml', 'rules.cert-presense-only', 'unknown rule id', 'did you mean cert-presence-only?'] },
     { name: 'unknown rule id without a near one', file: '.mtls-audit.json', text: '{"rules": {"no-such-rule-at-all": "off"}}', mentions: ['.mtls-audit.json', 'rules.no-such-rule-at-all', 'unknown rule id'] },
     { name: 'bad rule setting', file: '.mtls-audit.yml', text: 'rules:\n  cert-presence-only: severe\n', mentions: ['rules.cert-presence-only', 'expected one of on, off, true, false, critical, high, medium, low', '"severe"'] },
-    { name: 'bad severity inside the object form', file: '.mtls-audit.yml', text: 'rules:\n  cert-presence-only: { severity: urgent }\n', mentions: ['rules.cert-presence-only.severity', 'expected one of critical, high, medium, low', '"urgent"'] },
+    {
+      name: 'bad severity inside the object form',
+      file: '.mtls-audit.yml',
+      text: 'rules:\n  cert-presence-only: { severity: urgent }\n',
+      mentions: ['rules.cert-presence-only.severity', 'expected one of critical, high, medium, low', '"urgent"'],
+    },
     { name: 'unknown key in the object form', file: '.mtls-audit.yml', text: 'rules:\n  cert-presence-only: { level: high }\n', mentions: ['rules.cert-presence-only.level', 'unknown key'] },
     { name: 'empty object form', file: '.mtls-audit.yml', text: 'rules:\n  cert-presence-only: {}\n', mentions: ['rules.cert-presence-only', 'enabled, severity'] },
     { name: 'threshold of the wrong type', file: '.mtls-audit.yml', text: 'thresholds:\n  maxSessionAgeSeconds: "12h"\n', mentions: ['thresholds.maxSessionAgeSeconds', 'expected an integer', '"12h"'] },

@@ -42,15 +42,7 @@ test('the shipped schema compiles in strict mode and separates good from bad con
     { exclude: ['a/**'], includeTests: true, failOn: 'medium', thresholds: { minPasswordLength: 16 } },
     { $schema: './docs/config.schema.json' },
   ];
-  const bad = [
-    { rules: { 'not-a-rule': 'off' } },
-    { rules: { 'cert-presence-only': 'disabled' } },
-    { rules: { 'cert-presence-only': { enabled: 'no' } } },
-    { thresholds: { maxSessionAgeSeconds: -1 } },
-    { failOn: 'info' },
-    { extra: 1 },
-    [],
-  ];
+  const bad = [{ rules: { 'not-a-rule': 'off' } }, { rules: { 'cert-presence-only': 'disabled' } }, { rules: { 'cert-presence-only': { enabled: 'no' } } }, { thresholds: { maxSessionAgeSeconds: -1 } }, { failOn: 'info' }, { extra: 1 }, []];
   for (const g of good) assert.equal(validate(g), true, `${JSON.stringify(g)}: ${ajv.errorsText(validate.errors)}`);
   for (const b of bad) assert.equal(validate(b), false, `${JSON.stringify(b)} is rejected`);
 });
@@ -70,7 +62,10 @@ test("the README's example configuration is valid and states the real defaults",
     assert.deepEqual(c.severity, { 'session-expiry-long': 'high' });
     const defaults = /defaults: ([\d, ]+)/.exec(m[1]);
     assert.ok(defaults, 'the defaults are stated');
-    assert.deepEqual(defaults[1].split(',').map((x) => Number(x.trim())), Object.keys(raw.thresholds).map((k) => DEFAULT_RULE_OPTIONS[k as keyof typeof DEFAULT_RULE_OPTIONS]));
+    assert.deepEqual(
+      defaults[1].split(',').map((x) => Number(x.trim())),
+      Object.keys(raw.thresholds).map((k) => DEFAULT_RULE_OPTIONS[k as keyof typeof DEFAULT_RULE_OPTIONS]),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

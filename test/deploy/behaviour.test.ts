@@ -58,7 +58,11 @@ function arrived(): { dash: string[]; underscore: string[] } {
 
 async function modelCoverage(dir: string, path: string) {
   const { files } = discover(dir);
-  const m = buildDeployment(dir, files.filter((f) => f.kind === 'config'), []);
+  const m = buildDeployment(
+    dir,
+    files.filter((f) => f.kind === 'config'),
+    [],
+  );
   const ep = m.entryPoints.find((e) => e.name.includes(path) || e.kind === 'haproxy');
   assert.ok(ep, `no entry point for ${path}: ${m.entryPoints.map((e) => e.name).join(', ')}`);
   return coverage(ep, KEY);
@@ -111,10 +115,22 @@ const NGINX_CASES: { name: string; server: string; path: string; dash: boolean; 
   { name: 'set header, default underscore handling', server: 'location / { proxy_set_header X-SSL-Client-Cert "proxy"; proxy_pass http://127.0.0.1:ECHO; }', path: '/', dash: true, underscore: true },
   { name: 'underscores_in_headers on', server: 'underscores_in_headers on;\nlocation / { proxy_set_header X-SSL-Client-Cert "proxy"; proxy_pass http://127.0.0.1:ECHO; }', path: '/', dash: true, underscore: false },
   { name: 'ignore_invalid_headers off', server: 'ignore_invalid_headers off;\nlocation / { proxy_set_header X-SSL-Client-Cert "proxy"; proxy_pass http://127.0.0.1:ECHO; }', path: '/', dash: true, underscore: false },
-  { name: 'a location with its own proxy_set_header inherits none', server: 'proxy_set_header X-SSL-Client-Cert "proxy";\nlocation /api/ { proxy_set_header X-Other 1; proxy_pass http://127.0.0.1:ECHO; }', path: '/api/', dash: false, underscore: true },
+  {
+    name: 'a location with its own proxy_set_header inherits none',
+    server: 'proxy_set_header X-SSL-Client-Cert "proxy";\nlocation /api/ { proxy_set_header X-Other 1; proxy_pass http://127.0.0.1:ECHO; }',
+    path: '/api/',
+    dash: false,
+    underscore: true,
+  },
   { name: 'inherited from the server level', server: 'proxy_set_header X-SSL-Client-Cert "proxy";\nlocation /api/ { proxy_pass http://127.0.0.1:ECHO; }', path: '/api/', dash: true, underscore: true },
   { name: 'empty value removes the header', server: 'location / { proxy_set_header X-SSL-Client-Cert ""; proxy_pass http://127.0.0.1:ECHO; }', path: '/', dash: true, underscore: true },
-  { name: 'include proxy_params gives the location a proxy_set_header list of its own', server: 'proxy_set_header X-SSL-Client-Cert "proxy";\nlocation / { include /etc/nginx/proxy_params; proxy_pass http://127.0.0.1:ECHO; }', path: '/', dash: false, underscore: true },
+  {
+    name: 'include proxy_params gives the location a proxy_set_header list of its own',
+    server: 'proxy_set_header X-SSL-Client-Cert "proxy";\nlocation / { include /etc/nginx/proxy_params; proxy_pass http://127.0.0.1:ECHO; }',
+    path: '/',
+    dash: false,
+    underscore: true,
+  },
   { name: 'proxy_pass_request_headers off', server: 'underscores_in_headers on;\nlocation / { proxy_pass_request_headers off; proxy_pass http://127.0.0.1:ECHO; }', path: '/', dash: true, underscore: true },
 ];
 
@@ -128,7 +144,9 @@ for (const c of NGINX_CASES) {
   });
 }
 
-const haConf = (rules: string, defaults = '') => (port: number) => `
+const haConf =
+  (rules: string, defaults = '') =>
+  (port: number) => `
 defaults
     mode http
     timeout connect 5s

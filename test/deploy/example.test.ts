@@ -30,7 +30,10 @@ test('example: the deployment findings, each pointing at its directive and citin
   ]);
   for (const f of report.findings) {
     const files = new Set((f.related ?? []).map((r) => r.file));
-    assert.ok([...files].some((x) => x?.endsWith('.py')), `${f.ruleId}: no Django code in related`);
+    assert.ok(
+      [...files].some((x) => x?.endsWith('.py')),
+      `${f.ruleId}: no Django code in related`,
+    );
     assert.match(f.message, /\.py:\d+/, `${f.ruleId}: the message names the code line`);
   }
   const exposed = report.findings.find((f) => f.ruleId === 'backend-exposed')!;

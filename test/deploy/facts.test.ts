@@ -17,7 +17,12 @@ async function deployOf(files: Record<string, string>): Promise<DeploymentModel>
   const dir = writeTree(files);
   try {
     const { files: found } = discover(dir);
-    return buildDeployment(dir, found.filter((f) => f.kind === 'config'), [], { parser: await getPythonParser(), allFiles: found });
+    return buildDeployment(
+      dir,
+      found.filter((f) => f.kind === 'config'),
+      [],
+      { parser: await getPythonParser(), allFiles: found },
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -49,7 +54,10 @@ test('provenance: overwrite on every route + unix socket app server is proven, w
   const d = await deployOf({ 'deploy/nginx.conf': nginx(), 'deploy/app.service': unixGunicorn });
   const v = provesProvenance(d, KEY);
   assert.equal(v.proven, true, v.reason);
-  assert.ok(v.related.some((r) => r.file === 'deploy/nginx.conf' && r.line === 10), JSON.stringify(v.related));
+  assert.ok(
+    v.related.some((r) => r.file === 'deploy/nginx.conf' && r.line === 10),
+    JSON.stringify(v.related),
+  );
   assert.ok(v.related.some((r) => r.file === 'deploy/app.service'));
   assert.equal(verifiedAtProxy(d, KEY).verified, true);
   assert.equal(revocationAtProxy(d, KEY).checked, false);
@@ -63,16 +71,14 @@ test('provenance is not proven: no proxy, no bind in the tree, underscores passe
     ['no app server bind', { 'deploy/nginx.conf': nginx() }, /no app server bind/],
     ['underscores passed', { 'deploy/nginx.conf': nginx({ underscores: true }), 'deploy/app.service': unixGunicorn }, /underscores/],
     ['header not set', { 'deploy/nginx.conf': nginx({ set: false }), 'deploy/app.service': unixGunicorn }, /does not overwrite/],
-    [
-      'published port',
-      { 'deploy/nginx.conf': nginx({ upstream: 'http://web:8000' }), 'docker-compose.yml': 'services:\n  web:\n    command: gunicorn app.wsgi -b 0.0.0.0:8000\n    ports: ["8000:8000"]\n' },
-      /reachable without the proxy/,
-    ],
+    ['published port', { 'deploy/nginx.conf': nginx({ upstream: 'http://web:8000' }), 'docker-compose.yml': 'services:\n  web:\n    command: gunicorn app.wsgi -b 0.0.0.0:8000\n    ports: ["8000:8000"]\n' }, /reachable without the proxy/],
     [
       'ClusterIP service',
       {
-        'k8s/app.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers:\n        - name: web\n          command: ["gunicorn", "app.wsgi", "-b", "0.0.0.0:8000"]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n  ports: [{port: 8000}]\n',
-        'k8s/ingress.yaml': 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\n  annotations:\n    nginx.ingress.kubernetes.io/auth-tls-secret: default/ca\n    nginx.ingress.kubernetes.io/auth-tls-pass-certificate-to-upstream: "true"\nspec:\n  defaultBackend: {service: {name: web, port: {number: 8000}}}\n',
+        'k8s/app.yaml':
+          'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers:\n        - name: web\n          command: ["gunicorn", "app.wsgi", "-b", "0.0.0.0:8000"]\n---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  selector: {app: web}\n  ports: [{port: 8000}]\n',
+        'k8s/ingress.yaml':
+          'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\n  annotations:\n    nginx.ingress.kubernetes.io/auth-tls-secret: default/ca\n    nginx.ingress.kubernetes.io/auth-tls-pass-certificate-to-upstream: "true"\nspec:\n  defaultBackend: {service: {name: web, port: {number: 8000}}}\n',
       },
       /ClusterIP/,
     ],
@@ -93,7 +99,8 @@ test('provenance: Compose app port only exposed inside the network; uwsgi_param 
   });
   assert.equal(provesProvenance(compose, KEY).proven, true, provesProvenance(compose, KEY).reason);
   const uwsgi = await deployOf({
-    'deploy/nginx.conf': 'events {}\nhttp { server { listen 443 ssl; ssl_verify_client on; ssl_client_certificate /ca.pem; underscores_in_headers on;\n location / { uwsgi_param HTTP_X_SSL_CLIENT_CERT $ssl_client_escaped_cert; uwsgi_pass unix:/run/uwsgi.sock; } } }\n',
+    'deploy/nginx.conf':
+      'events {}\nhttp { server { listen 443 ssl; ssl_verify_client on; ssl_client_certificate /ca.pem; underscores_in_headers on;\n location / { uwsgi_param HTTP_X_SSL_CLIENT_CERT $ssl_client_escaped_cert; uwsgi_pass unix:/run/uwsgi.sock; } } }\n',
     'uwsgi.ini': '[uwsgi]\nsocket = /run/uwsgi.sock\nmodule = app.wsgi\n',
   });
   assert.equal(provesProvenance(uwsgi, KEY).proven, true, provesProvenance(uwsgi, KEY).reason);
@@ -115,7 +122,8 @@ test('verified at the proxy: optional counts only when enforced; optional_no_ca 
 
 test('environ keys set by the server (mod_ssl ExportCertData under mod_wsgi) are verified at the proxy, with the CRL', async () => {
   const d = await deployOf({
-    'apache2/app.conf': '<VirtualHost *:443>\n  SSLVerifyClient require\n  SSLCACertificateFile /ca.pem\n  SSLCARevocationFile /ca.crl\n  SSLCARevocationCheck chain\n  SSLOptions +ExportCertData\n  WSGIScriptAlias / /srv/app/wsgi.py\n</VirtualHost>\n',
+    'apache2/app.conf':
+      '<VirtualHost *:443>\n  SSLVerifyClient require\n  SSLCACertificateFile /ca.pem\n  SSLCARevocationFile /ca.crl\n  SSLCARevocationCheck chain\n  SSLOptions +ExportCertData\n  WSGIScriptAlias / /srv/app/wsgi.py\n</VirtualHost>\n',
   });
   assert.equal(verifiedAtProxy(d, 'SSL_CLIENT_CERT').verified, true);
   assert.equal(revocationAtProxy(d, 'SSL_CLIENT_CERT').checked, true);
@@ -141,13 +149,16 @@ const VIEW = `
 test('code rules take the deployment into account: spoofable-cert-header and cert-revocation-unchecked', async () => {
   const rules = ['spoofable-cert-header', 'cert-revocation-unchecked'];
   const proven = await scanFiles({ 'app/views.py': VIEW, 'deploy/nginx.conf': nginx({ crl: true }), 'deploy/app.service': unixGunicorn }, rules);
-  assert.deepEqual(proven.findings.filter((f) => rules.includes(f.ruleId)).map((f) => f.ruleId), []);
-  const exposed = await scanFiles(
-    { 'app/views.py': VIEW, 'deploy/nginx.conf': nginx({ upstream: 'http://127.0.0.1:8000' }), 'deploy/app.service': '[Service]\nExecStart=/venv/bin/gunicorn --bind 0.0.0.0:8000 app.wsgi\n' },
-    rules,
+  assert.deepEqual(
+    proven.findings.filter((f) => rules.includes(f.ruleId)).map((f) => f.ruleId),
+    [],
   );
+  const exposed = await scanFiles({ 'app/views.py': VIEW, 'deploy/nginx.conf': nginx({ upstream: 'http://127.0.0.1:8000' }), 'deploy/app.service': '[Service]\nExecStart=/venv/bin/gunicorn --bind 0.0.0.0:8000 app.wsgi\n' }, rules);
   const ids = exposed.findings.map((f) => f.ruleId).sort();
   assert.deepEqual(ids, ['cert-revocation-unchecked', 'spoofable-cert-header']);
   const spoof = exposed.findings.find((f) => f.ruleId === 'spoofable-cert-header')!;
-  assert.ok(spoof.related?.some((r) => r.file === 'deploy/app.service'), JSON.stringify(spoof.related));
+  assert.ok(
+    spoof.related?.some((r) => r.file === 'deploy/app.service'),
+    JSON.stringify(spoof.related),
+  );
 });

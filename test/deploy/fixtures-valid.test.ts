@@ -42,7 +42,15 @@ const example = join(REPO_ROOT, 'examples', 'vulnerable-mtls-app');
 if (existsSync(join(example, 'deploy', 'nginx.conf'))) {
   // The example proxies to the Compose service `web`; nginx -t resolves upstream names, so the
   // check points it at loopback.
-  items.push({ caseDir: example, rel: 'deploy/nginx.conf', kind: 'nginx', subst: [[/http:\/\/web:/g, 'http://127.0.0.1:'], [/\/etc\/nginx\/tls/g, '__PKI__']] });
+  items.push({
+    caseDir: example,
+    rel: 'deploy/nginx.conf',
+    kind: 'nginx',
+    subst: [
+      [/http:\/\/web:/g, 'http://127.0.0.1:'],
+      [/\/etc\/nginx\/tls/g, '__PKI__'],
+    ],
+  });
 }
 
 test('fixtures: there are nginx and HAProxy configs to check', () => {

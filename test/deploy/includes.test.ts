@@ -47,7 +47,12 @@ async function deployOf(files: Record<string, string>) {
   try {
     const errors: InputError[] = [];
     const { files: found } = discover(dir);
-    const m = buildDeployment(dir, found.filter((f) => f.kind === 'config'), errors, { parser: await getPythonParser(), allFiles: found });
+    const m = buildDeployment(
+      dir,
+      found.filter((f) => f.kind === 'config'),
+      errors,
+      { parser: await getPythonParser(), allFiles: found },
+    );
     return { m, errors };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -80,7 +85,10 @@ test('the same include resolved in the tree is read: the location sets its own h
   const { m } = await deployOf(files);
   const [ep] = m.entryPoints;
   assert.equal(ep.unknown, undefined);
-  assert.deepEqual(ep.headers.map((h) => h.name), ['X-Request-Id']);
+  assert.deepEqual(
+    ep.headers.map((h) => h.name),
+    ['X-Request-Id'],
+  );
   assert.equal(provesProvenance(m, 'HTTP_X_SSL_CLIENT_FINGERPRINT').proven, false);
 });
 
@@ -89,7 +97,11 @@ test("Debian's packaged proxy_params is known: including it replaces the server'
     const { m } = await deployOf({ 'deploy/nginx.conf': server(`            ${inc}`), 'deploy/gunicorn.conf.py': 'bind = "unix:/run/app.sock"\n' });
     const [ep] = m.entryPoints;
     assert.equal(ep.unknown, undefined, inc);
-    assert.deepEqual(ep.headers.map((h) => h.name), ['Host', 'X-Real-IP', 'X-Forwarded-For', 'X-Forwarded-Proto'], inc);
+    assert.deepEqual(
+      ep.headers.map((h) => h.name),
+      ['Host', 'X-Real-IP', 'X-Forwarded-For', 'X-Forwarded-Proto'],
+      inc,
+    );
     assert.equal(ep.headers[0].site.line, 12, 'sited at the include');
   }
 });
@@ -108,7 +120,10 @@ test('files that include each other (include *.conf) are expanded within a budge
   const report = await scanFiles(files);
   const ms = Date.now() - t0;
   assert.ok(ms < 20_000, `took ${ms} ms`);
-  assert.ok(report.errors.some((e) => /include expansion stopped/.test(e.message)), JSON.stringify(report.errors));
+  assert.ok(
+    report.errors.some((e) => /include expansion stopped/.test(e.message)),
+    JSON.stringify(report.errors),
+  );
   const ids = report.findings.map((f) => `${f.ruleId} ${f.location.file}:${f.location.line}`);
   assert.ok(ids.includes('spoofable-cert-header app/views.py:5'), ids.join('\n'));
 });

@@ -18,7 +18,12 @@ async function deployOf(files: Record<string, string>): Promise<DeploymentModel 
     const { files: found } = discover(dir);
     const errors: InputError[] = [];
     const parser = await getPythonParser();
-    const m = buildDeployment(dir, found.filter((f) => f.kind === 'config'), errors, { parser, allFiles: found });
+    const m = buildDeployment(
+      dir,
+      found.filter((f) => f.kind === 'config'),
+      errors,
+      { parser, allFiles: found },
+    );
     return Object.assign(m, { allErrors: errors });
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -424,7 +429,7 @@ test('app servers: gunicorn conf.py (-c and default), $PORT, uWSGI ini socket, r
   const m = await deployOf({
     'svc/gunicorn.conf.py': 'import os\nbind = ["unix:/run/app.sock", os.getenv("EXTRA_BIND", "127.0.0.1:8001")]\n',
     'svc/app.service': '[Service]\nExecStart=/venv/bin/gunicorn -c /srv/svc/gunicorn.conf.py app.wsgi\n',
-    'Procfile': 'web: gunicorn app.wsgi\nworker: celery -A app worker\ndev: python manage.py runserver\n',
+    Procfile: 'web: gunicorn app.wsgi\nworker: celery -A app worker\ndev: python manage.py runserver\n',
     'uwsgi.ini': '[uwsgi]\nsocket = /run/uwsgi.sock\n',
     'heroku/Procfile': 'web: gunicorn app.wsgi --workers 2 --log-file - --bind 0.0.0.0:$PORT\n',
   });
@@ -445,15 +450,16 @@ test('app servers: gunicorn conf.py (-c and default), $PORT, uWSGI ini socket, r
 
 test('app servers: granian, hypercorn, uvicorn, daphne and waitress binds and defaults', async () => {
   const m = await deployOf({
-    'Procfile': [
-      'web: granian --interface wsgi --host 0.0.0.0 --port 8000 paperless.wsgi:application',
-      'asgi: hypercorn --bind unix:/run/app.sock app.asgi:application',
-      'api: uvicorn app.asgi:application --uds /run/api.sock',
-      'ws: daphne -b 0.0.0.0 -p 9001 app.asgi:application',
-      'legacy: waitress-serve --listen=127.0.0.1:8081 app.wsgi:application',
-      'plain: waitress-serve app.wsgi:application',
-      'local: granian --interface asgi app.asgi:application',
-    ].join('\n') + '\n',
+    Procfile:
+      [
+        'web: granian --interface wsgi --host 0.0.0.0 --port 8000 paperless.wsgi:application',
+        'asgi: hypercorn --bind unix:/run/app.sock app.asgi:application',
+        'api: uvicorn app.asgi:application --uds /run/api.sock',
+        'ws: daphne -b 0.0.0.0 -p 9001 app.asgi:application',
+        'legacy: waitress-serve --listen=127.0.0.1:8081 app.wsgi:application',
+        'plain: waitress-serve app.wsgi:application',
+        'local: granian --interface asgi app.asgi:application',
+      ].join('\n') + '\n',
   });
   const binds = m.appServers.map((a) => `${a.kind} ${a.bind} ${a.exposure} ${a.mapsUnderscoreHeaders}`).sort();
   assert.deepEqual(binds, [
@@ -507,7 +513,10 @@ test('malformed configs are reported in errors with their file, and the rest of 
   assert.match(byFile.get('k8s/bad.yaml') ?? '', /YAML syntax error/);
   const ids = report.findings.map((f) => `${f.ruleId} ${f.location.file}:${f.location.line}`);
   assert.ok(ids.includes('proxy-verify-optional-no-ca deploy/good-nginx.conf:3'), ids.join('\n'));
-  assert.ok(ids.some((i) => i.startsWith('cert-presence-only app/views.py')), ids.join('\n'));
+  assert.ok(
+    ids.some((i) => i.startsWith('cert-presence-only app/views.py')),
+    ids.join('\n'),
+  );
 });
 
 test('Compose: an override file adds ports to the service its base file runs', async () => {
@@ -622,16 +631,29 @@ test('Envoy: combined_validation_context and SDS validation contexts carry the C
 
 test('Envoy configuration written as JSON is read', async () => {
   const m = await deployOf({
-    'envoy/envoy.json': JSON.stringify({
-      static_resources: {
-        listeners: [{
-          name: 'https',
-          filter_chains: [{
-            filters: [{ name: 'envoy.filters.network.http_connection_manager', typed_config: { forward_client_cert_details: 'FORWARD_ONLY', route_config: { virtual_hosts: [{ name: 'a', domains: ['*'], routes: [{ match: { prefix: '/' }, route: { cluster: 'app' } }] }] } } }],
-          }],
-        }],
+    'envoy/envoy.json': JSON.stringify(
+      {
+        static_resources: {
+          listeners: [
+            {
+              name: 'https',
+              filter_chains: [
+                {
+                  filters: [
+                    {
+                      name: 'envoy.filters.network.http_connection_manager',
+                      typed_config: { forward_client_cert_details: 'FORWARD_ONLY', route_config: { virtual_hosts: [{ name: 'a', domains: ['*'], routes: [{ match: { prefix: '/' }, route: { cluster: 'app' } }] }] } },
+                    },
+                  ],
+                },
+              ],
+            },
+          ],
+        },
       },
-    }, null, 2),
+      null,
+      2,
+    ),
   });
   assert.equal(m.entryPoints.length, 1);
   assert.equal(m.entryPoints[0].xfcc?.mode, 'FORWARD_ONLY');

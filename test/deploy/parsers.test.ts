@@ -13,15 +13,7 @@ import { spellings } from '../../src/deploy/facts.js';
 import { wsgiKey } from '../../src/deploy/model.js';
 
 test('nginx: directives, blocks, quoted strings with escapes, comments and positions', () => {
-  const src = [
-    'http {  # comment { not a block',
-    '    server {',
-    '        add_header X-A "a \\"quoted\\" {value};";',
-    "        set $v 'single # not a comment';",
-    '        location ~* "^/x{2}$" { return 403; }',
-    '    }',
-    '}',
-  ].join('\n');
+  const src = ['http {  # comment { not a block', '    server {', '        add_header X-A "a \\"quoted\\" {value};";', "        set $v 'single # not a comment';", '        location ~* "^/x{2}$" { return 403; }', '    }', '}'].join('\n');
   const d = parseNginx(src, 'n.conf');
   assert.equal(d.length, 1);
   const server = d[0].block![0];
@@ -29,12 +21,18 @@ test('nginx: directives, blocks, quoted strings with escapes, comments and posit
   assert.equal(server.line, 2);
   assert.equal(server.column, 5);
   const add = server.block![0];
-  assert.deepEqual(add.args.map((a) => a.value), ['X-A', 'a "quoted" {value};']);
+  assert.deepEqual(
+    add.args.map((a) => a.value),
+    ['X-A', 'a "quoted" {value};'],
+  );
   assert.equal(add.args[1].line, 3);
   assert.equal(add.args[1].column, 24);
   assert.equal(server.block![1].args[1].value, 'single # not a comment');
   const loc = server.block![2];
-  assert.deepEqual(loc.args.map((a) => a.value), ['~*', '^/x{2}$']);
+  assert.deepEqual(
+    loc.args.map((a) => a.value),
+    ['~*', '^/x{2}$'],
+  );
   assert.equal(loc.block![0].name, 'return');
 });
 
@@ -49,7 +47,10 @@ test('nginx: ${VAR} envsubst placeholders and $variables do not open blocks', ()
 test('nginx: a quoted string may close an if condition: `if ($v != "SUCCESS")` (nginx -t accepts it)', () => {
   const d = parseNginx('location / {\n  if ($ssl_client_verify != "SUCCESS") { return 403; }\n  if ($ssl_client_s_dn = "") { return 401; }\n}\n', 'q.conf');
   const [verify, dn] = d[0].block!;
-  assert.deepEqual(verify.args.map((a) => a.value), ['($ssl_client_verify', '!=', 'SUCCESS', ')']);
+  assert.deepEqual(
+    verify.args.map((a) => a.value),
+    ['($ssl_client_verify', '!=', 'SUCCESS', ')'],
+  );
   assert.deepEqual(conditionWords(verify.args), ['$ssl_client_verify', '!=', 'SUCCESS']);
   assert.equal(verify.block![0].name, 'return');
   // The quoted empty string is a word of the condition, not nothing.
@@ -71,7 +72,10 @@ test('nginx: OpenResty *_by_lua_block bodies are Lua, skipped to their matching 
     '}',
   ].join('\n');
   const [loc] = parseNginx(src, 'lua.conf');
-  assert.deepEqual(loc.block!.map((d) => d.name), ['access_by_lua_block', 'proxy_set_header', 'proxy_pass']);
+  assert.deepEqual(
+    loc.block!.map((d) => d.name),
+    ['access_by_lua_block', 'proxy_set_header', 'proxy_pass'],
+  );
   assert.deepEqual(loc.block![0].block, []);
   assert.equal(loc.block![1].line, 7);
   assert.throws(() => parseNginx('content_by_lua_block {\n  local x = 1\n', 'bad'), NgxSyntaxError);
@@ -79,7 +83,10 @@ test('nginx: OpenResty *_by_lua_block bodies are Lua, skipped to their matching 
 
 test('uWSGI ini: %(option) placeholders expand from the section, wherever the option is set', () => {
   const binds = uwsgiIniBinds('u.ini', '[uwsgi]\nsocket = /run/%(project)/app.sock\nproject = shop\nhttp = :%(port)\nport = 8000\nhttps = %(missing),cert.pem\n');
-  assert.deepEqual(binds!.map((b) => b.spec), ['/run/shop/app.sock', ':8000', '%(missing)']);
+  assert.deepEqual(
+    binds!.map((b) => b.spec),
+    ['/run/shop/app.sock', ':8000', '%(missing)'],
+  );
 });
 
 test('nginx: syntax errors name the line', () => {
@@ -93,18 +100,34 @@ test('nginx: syntax errors name the line', () => {
     ['server { add_header X "a"} }', /unexpected "}" after a quoted string at line 1/],
   ];
   for (const [src, re] of cases) {
-    assert.throws(() => parseNginx(src, 'bad.conf'), (e: unknown) => e instanceof NgxSyntaxError && re.test(e.message), src);
+    assert.throws(
+      () => parseNginx(src, 'bad.conf'),
+      (e: unknown) => e instanceof NgxSyntaxError && re.test(e.message),
+      src,
+    );
   }
 });
 
 test('HAProxy: words, quotes, escapes, comments, sections', () => {
   const w = tokenizeHaproxyLine('    http-request set-header X-Cert "%[ssl_c_der,base64]" if { ssl_c_used } # trailing', 1);
-  assert.deepEqual(w.map((x) => x.value), ['http-request', 'set-header', 'X-Cert', '%[ssl_c_der,base64]', 'if', '{', 'ssl_c_used', '}']);
+  assert.deepEqual(
+    w.map((x) => x.value),
+    ['http-request', 'set-header', 'X-Cert', '%[ssl_c_der,base64]', 'if', '{', 'ssl_c_used', '}'],
+  );
   assert.equal(w[0].column, 5);
-  assert.deepEqual(tokenizeHaproxyLine("acl a hdr(x) -m str 'a b' \\#c", 1).map((x) => x.value), ['acl', 'a', 'hdr(x)', '-m', 'str', 'a b', '#c']);
+  assert.deepEqual(
+    tokenizeHaproxyLine("acl a hdr(x) -m str 'a b' \\#c", 1).map((x) => x.value),
+    ['acl', 'a', 'hdr(x)', '-m', 'str', 'a b', '#c'],
+  );
   const secs = parseHaproxy('global\n  maxconn 10\n\nfrontend fe\n  bind :443 ssl crt /x.pem verify required\n  default_backend be\nbackend be\n  server s1 127.0.0.1:8000\n');
-  assert.deepEqual(secs.map((s) => `${s.kind}:${s.name}:${s.line.line}`), ['global::1', 'frontend:fe:4', 'backend:be:7']);
-  assert.throws(() => parseHaproxy('frontend fe\n  http-request set-header X "oops\n'), (e: unknown) => e instanceof HaSyntaxError && /line 2/.test(e.message));
+  assert.deepEqual(
+    secs.map((s) => `${s.kind}:${s.name}:${s.line.line}`),
+    ['global::1', 'frontend:fe:4', 'backend:be:7'],
+  );
+  assert.throws(
+    () => parseHaproxy('frontend fe\n  http-request set-header X "oops\n'),
+    (e: unknown) => e instanceof HaSyntaxError && /line 2/.test(e.message),
+  );
   assert.throws(() => parseHaproxy('  bind :80\n'), HaSyntaxError);
 });
 
@@ -123,7 +146,10 @@ test('Apache: nested sections, continuations, quoted args, unbalanced tags', () 
   assert.deepEqual(vh.block![0].args, ['set', 'X-Cert', '%{SSL_CLIENT_CERT}s']);
   assert.equal(vh.block![0].line, 3);
   assert.equal(vh.block![1].block![0].name, 'SSLVerifyClient');
-  assert.throws(() => parseApache('<VirtualHost *:443>\n  SSLEngine on\n', 'a'), (e: unknown) => e instanceof ApSyntaxError && /never closed/.test(e.message));
+  assert.throws(
+    () => parseApache('<VirtualHost *:443>\n  SSLEngine on\n', 'a'),
+    (e: unknown) => e instanceof ApSyntaxError && /never closed/.test(e.message),
+  );
   assert.throws(() => parseApache('<VirtualHost *:443>\n</Location>\n', 'a'), ApSyntaxError);
 });
 

@@ -28,7 +28,7 @@ async function mint(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'mtls-audit-pki-'));
   const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
   const subtle = webcrypto.subtle;
-  const caKeys = (await subtle.generateKey(alg, true, ['sign', 'verify']));
+  const caKeys = await subtle.generateKey(alg, true, ['sign', 'verify']);
   const now = Date.now();
   const ca = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: '01',
@@ -39,7 +39,7 @@ async function mint(): Promise<string> {
     signingAlgorithm: alg,
     extensions: [new x509.BasicConstraintsExtension(true, undefined, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true)],
   });
-  const srvKeys = (await subtle.generateKey(alg, true, ['sign', 'verify']));
+  const srvKeys = await subtle.generateKey(alg, true, ['sign', 'verify']);
   const srv = await x509.X509CertificateGenerator.create({
     serialNumber: '02',
     subject: 'CN=localhost',

@@ -55,7 +55,12 @@ test('registry: every kind is read from the deployment fixtures', async () => {
       if (!statSync(dir).isDirectory()) continue;
       const { files } = discover(dir);
       const errors: InputError[] = [];
-      const m = buildDeployment(dir, files.filter((f) => f.kind === 'config'), errors, { parser, allFiles: files });
+      const m = buildDeployment(
+        dir,
+        files.filter((f) => f.kind === 'config'),
+        errors,
+        { parser, allFiles: files },
+      );
       for (const cfg of m.configs) if (!seen.has(cfg.kind)) seen.set(cfg.kind, `${rule}/${c}`);
       for (const ep of m.entryPoints) proxiesSeen.add(ep.kind);
     }

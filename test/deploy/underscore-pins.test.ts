@@ -46,11 +46,30 @@ test('pins: requirements, PEP 621 and Poetry pyproject, poetry.lock, Pipfile.loc
     'svc3/poetry.lock': '[[package]]\nname = "Django"\nversion = "5.2.13"\n',
   });
   try {
-    assert.deepEqual(pinsOf(dir, 'gunicorn').map((p) => `${p.version} ${p.file}:${p.line}`).sort(), ['21.2.0 svc/Pipfile.lock:5', '23.0.0 backend/pyproject.toml:2']);
-    assert.deepEqual(pinsOf(dir, 'django').map((p) => p.version).sort(), ['4.2.30', '5.2.13']);
-    assert.deepEqual(pinsOf(dir, 'uvicorn').map((p) => p.version), ['0.30.1']);
-    assert.deepEqual(pinsOf(dir, 'daphne').map((p) => p.version), ['4.1.2']);
-    assert.deepEqual(pinsOf(dir, 'granian').map((p) => p.version), ['1.6.0']);
+    assert.deepEqual(
+      pinsOf(dir, 'gunicorn')
+        .map((p) => `${p.version} ${p.file}:${p.line}`)
+        .sort(),
+      ['21.2.0 svc/Pipfile.lock:5', '23.0.0 backend/pyproject.toml:2'],
+    );
+    assert.deepEqual(
+      pinsOf(dir, 'django')
+        .map((p) => p.version)
+        .sort(),
+      ['4.2.30', '5.2.13'],
+    );
+    assert.deepEqual(
+      pinsOf(dir, 'uvicorn').map((p) => p.version),
+      ['0.30.1'],
+    );
+    assert.deepEqual(
+      pinsOf(dir, 'daphne').map((p) => p.version),
+      ['4.1.2'],
+    );
+    assert.deepEqual(
+      pinsOf(dir, 'granian').map((p) => p.version),
+      ['1.6.0'],
+    );
     assert.ok(atLeast('22.0.0', [22]) && !atLeast('21.2.0', [22]) && atLeast('22.0.0rc1', [22]));
   } finally {
     rmSync(dir, { recursive: true, force: true });

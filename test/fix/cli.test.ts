@@ -58,7 +58,10 @@ describe('fix: bad input', () => {
     try {
       writeFileSync(join(app, 'accounts', 'certs.py'), readFileSync(join(app, 'accounts', 'certs.py'), 'utf8') + '\ndef broken(:\n');
       const before = snapshot(app);
-      for (const args of [['fix', app], ['fix', app, '--write']]) {
+      for (const args of [
+        ['fix', app],
+        ['fix', app, '--write'],
+      ]) {
         const r = await cli(args);
         assert.equal(r.code, 2, r.stderr);
         assert.match(r.stderr, /^mtls-audit: cannot edit accounts\/certs\.py: syntax error: missing \) at line \d+, column \d+ \(fix it, then run fix again\)\n$/);
@@ -95,7 +98,10 @@ describe('fix: plan and --write', () => {
       const sb = snapshot(b);
       assert.deepEqual(Object.keys(sa).sort(), Object.keys(sb).sort());
       for (const [f, text] of Object.entries(sb)) {
-        const masked = text.slice(text.indexOf(' ') + 1).split(secret).join('<provenance secret: 64 hex characters, written by --write>');
+        const masked = text
+          .slice(text.indexOf(' ') + 1)
+          .split(secret)
+          .join('<provenance secret: 64 hex characters, written by --write>');
         assert.equal(sa[f].slice(sa[f].indexOf(' ') + 1), masked, f);
       }
       // Secrets are mode 600, the rest 644; no temporary file is left behind.

@@ -27,7 +27,11 @@ const MANAGE = `
 
 /** The settings module as Python sees it. */
 function settingsOf(dir: string, module = 'proj.settings'): Record<string, unknown> {
-  const r = spawnSync(PYTHON, ['-c', `import importlib, json; m = importlib.import_module('${module}'); print(json.dumps({k: getattr(m, k) for k in dir(m) if k.isupper()}, default=str))`], { cwd: dir, env: pythonEnv({}), encoding: 'utf8' });
+  const r = spawnSync(PYTHON, ['-c', `import importlib, json; m = importlib.import_module('${module}'); print(json.dumps({k: getattr(m, k) for k in dir(m) if k.isupper()}, default=str))`], {
+    cwd: dir,
+    env: pythonEnv({}),
+    encoding: 'utf8',
+  });
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout);
 }
@@ -160,7 +164,17 @@ describe('fix: settings edits', () => {
   test('CRLF files stay CRLF; offsets hold after non-ASCII text (tree-sitter positions)', async () => {
     const dir = writeTree({ 'manage.py': MANAGE, 'proj/__init__.py': '' });
     try {
-      const src = ['# Réglages — café ☕ 𝔘nicode', 'SECRET_KEY = "k"', 'INSTALLED_APPS = [', '    "django.contrib.auth",  # é', '    "django.contrib.contenttypes",', '    "django.contrib.sessions",', ']', 'MIDDLEWARE = ["django.contrib.sessions.middleware.SessionMiddleware", "django.contrib.auth.middleware.AuthenticationMiddleware"]', ''].join('\r\n');
+      const src = [
+        '# Réglages — café ☕ 𝔘nicode',
+        'SECRET_KEY = "k"',
+        'INSTALLED_APPS = [',
+        '    "django.contrib.auth",  # é',
+        '    "django.contrib.contenttypes",',
+        '    "django.contrib.sessions",',
+        ']',
+        'MIDDLEWARE = ["django.contrib.sessions.middleware.SessionMiddleware", "django.contrib.auth.middleware.AuthenticationMiddleware"]',
+        '',
+      ].join('\r\n');
       writeFileSync(join(dir, 'proj/settings.py'), src);
       const r = await cli(['fix', dir, '--write']);
       assert.equal(r.code, 0, r.stderr);
@@ -219,7 +233,12 @@ describe('fix: certificate reads rewritten', () => {
     });
     try {
       const text = readFileSync(join(dir, 'proj/views.py'), 'utf8');
-      assert.ok(text.startsWith('"""Views that trust forwarded certificate headers."""\nfrom django.contrib.auth.models import User\nfrom django.http import JsonResponse\nfrom django.views import View\nfrom mtls_audit_django.access import verified_cert_value\n'), text);
+      assert.ok(
+        text.startsWith(
+          '"""Views that trust forwarded certificate headers."""\nfrom django.contrib.auth.models import User\nfrom django.http import JsonResponse\nfrom django.views import View\nfrom mtls_audit_django.access import verified_cert_value\n',
+        ),
+        text,
+      );
       assert.equal(text.match(/^from mtls_audit_django\.access import verified_cert_value$/gm)?.length, 1);
       for (const line of [
         `dn = verified_cert_value(request, "HTTP_X_SSL_CLIENT_S_DN", "dn", "")`,
@@ -233,7 +252,10 @@ describe('fix: certificate reads rewritten', () => {
       const c = spawnSync(PYTHON, ['-m', 'py_compile', join(dir, 'proj/views.py')], { env: pythonEnv({}), encoding: 'utf8' });
       assert.equal(c.status, 0, c.stderr);
       const report = await runScan({ path: dir });
-      assert.deepEqual(report.findings.filter((f) => f.layer === 'code').map((f) => `${f.ruleId} ${f.location.file}:${f.location.line}`), []);
+      assert.deepEqual(
+        report.findings.filter((f) => f.layer === 'code').map((f) => `${f.ruleId} ${f.location.file}:${f.location.line}`),
+        [],
+      );
       // The nginx snippet overwrites every header the code read (S-DN, CN, Verify; the environ key is not a header).
       const snippet = readFileSync(join(dir, 'deploy/mtls-audit/nginx/mtls-proxy.conf'), 'utf8');
       assert.match(snippet, /^proxy_set_header X-SSL-Client-S-DN \$ssl_client_s_dn;$/m);

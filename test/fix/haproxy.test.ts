@@ -63,14 +63,29 @@ describe('fix --proxy haproxy: the generated haproxy.cfg, checked and run', { ti
     const found = probe.report.findings.map((f) => `${f.ruleId} ${f.location.url} ${f.location.case}`);
     assert.deepEqual(found, []);
     assert.deepEqual(probe.report.errors, []);
-    const notes = (s: string) => (probe.report.notes ?? []).filter((n) => n.status === s).map((n) => n.case).sort();
+    const notes = (s: string) =>
+      (probe.report.notes ?? [])
+        .filter((n) => n.status === s)
+        .map((n) => n.case)
+        .sort();
     assert.deepEqual(notes('inconclusive'), []);
     const passed = notes('passed');
-    for (const c of ['unknown-identity /api/me/', 'dn-injection-o /api/me/', 'revoked-cert /api/me/', 'expired-cert /api/me/', 'spoofed-headers:proxy /api/me/', 'spoofed-headers:backend /api/me/', 'session-replay-other-cert /api/me/', 'password-burst']) {
+    for (const c of [
+      'unknown-identity /api/me/',
+      'dn-injection-o /api/me/',
+      'revoked-cert /api/me/',
+      'expired-cert /api/me/',
+      'spoofed-headers:proxy /api/me/',
+      'spoofed-headers:backend /api/me/',
+      'session-replay-other-cert /api/me/',
+      'password-burst',
+    ]) {
       assert.ok(passed.includes(c), `${c} passed (passed: ${passed.join(', ')})`);
     }
     // The legitimate baseline: alice's certificate through HAProxy is served as alice.
-    const baseline = probe.log.find((o) => o.request.purpose.startsWith('baseline') && o.request.url.pathname === '/api/me/' && o.request.url.port === String(port) && o.request.identity?.label.includes('alice') && o.kind === 'response' && o.status === 200);
+    const baseline = probe.log.find(
+      (o) => o.request.purpose.startsWith('baseline') && o.request.url.pathname === '/api/me/' && o.request.url.port === String(port) && o.request.identity?.label.includes('alice') && o.kind === 'response' && o.status === 200,
+    );
     assert.ok(baseline, 'a baseline with alice answered 200');
     assert.match(baseline.body ?? '', /"user": "alice"/);
   });

@@ -44,13 +44,16 @@ export async function fixedLabApp(dir: string, pki: LabPki, fixArgs: string[]): 
     const p = spawnSync(PYTHON, args, { cwd: dir, env: pythonEnv(env), encoding: 'utf8' });
     return { status: p.status, out: `${p.stdout}${p.stderr}` };
   };
-  const setup = python(['-c', `import django; django.setup()
+  const setup = python([
+    '-c',
+    `import django; django.setup()
 from django.core.management import call_command
 call_command('migrate', verbosity=0)
 from django.contrib.auth.models import User
 for name in ('alice', 'bob', 'carol'):
     User.objects.create_user(name, name + '@lab.test', '${randomBytes(12).toString('hex')}')
-`]);
+`,
+  ]);
   assert.equal(setup.status, 0, setup.out);
   const bind = python(['manage.py', 'mtls_bind', 'alice', pki.files['alice:crt']]);
   assert.equal(bind.status, 0, bind.out);

@@ -89,12 +89,32 @@ describe('fix --write on the lab’s vulnerable target, proven by the probe', { 
     const found = probe.report.findings.map((f) => `${f.ruleId} ${f.location.url} ${f.location.case}`);
     assert.deepEqual(found, []);
     assert.deepEqual(probe.report.errors, []);
-    const notes = (s: string) => (probe.report.notes ?? []).filter((n) => n.status === s).map((n) => n.case).sort();
+    const notes = (s: string) =>
+      (probe.report.notes ?? [])
+        .filter((n) => n.status === s)
+        .map((n) => n.case)
+        .sort();
     assert.deepEqual(notes('inconclusive'), []);
     // nginx refuses certificate-less requests: no session exists before authentication.
     assert.deepEqual(notes('not-run'), ['session-id-not-rotated']);
     const passed = notes('passed');
-    for (const c of ['no-cert /api/export/', 'no-cert-backend /api/export/', 'unknown-identity /api/me/', 'dn-injection-o /api/me/', 'dn-injection-comma /api/me/', 'revoked-cert /api/me/', 'server-auth-eku /api/me/', 'expired-cert /api/me/', 'impostor-ca /api/me/', 'spoofed-headers:proxy /api/me/', 'spoofed-headers:backend /api/me/', 'spoofed-headers:backend /accounts/cert-login/', 'session-replay-no-cert /api/me/', 'session-replay-other-cert /api/me/', 'password-burst']) {
+    for (const c of [
+      'no-cert /api/export/',
+      'no-cert-backend /api/export/',
+      'unknown-identity /api/me/',
+      'dn-injection-o /api/me/',
+      'dn-injection-comma /api/me/',
+      'revoked-cert /api/me/',
+      'server-auth-eku /api/me/',
+      'expired-cert /api/me/',
+      'impostor-ca /api/me/',
+      'spoofed-headers:proxy /api/me/',
+      'spoofed-headers:backend /api/me/',
+      'spoofed-headers:backend /accounts/cert-login/',
+      'session-replay-no-cert /api/me/',
+      'session-replay-other-cert /api/me/',
+      'password-burst',
+    ]) {
       assert.ok(passed.includes(c), `${c} passed (passed: ${passed.join(', ')})`);
     }
     assert.match(probe.report.notes!.find((n) => n.case === 'password-burst')!.reason, /answered 429 Too Many Requests/);
@@ -155,4 +175,3 @@ describe('fix --write on the lab’s vulnerable target, proven by the probe', { 
     assert.doesNotMatch(plan.stdout, /^diff --git/m);
   });
 });
-

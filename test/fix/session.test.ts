@@ -101,7 +101,10 @@ describe('fix --write on the lab’s session target without --ca, then the probe
 
   test('the plan says where the pinned CA and the CRL must be placed (it cannot know them)', () => {
     assert.match(written.stdout, /to do by hand:/);
-    assert.match(written.stdout, /the CA that issues your client certificates is not known \(no --ca, and no proxy config in the tree names one\): place its certificate \(PEM\) at deploy\/mtls-audit\/client-ca\.pem \(Django reads it there unless MTLS_CA_FILE is set\) and at <nginx conf dir>\/mtls-audit\/client-ca\.pem for nginx/);
+    assert.match(
+      written.stdout,
+      /the CA that issues your client certificates is not known \(no --ca, and no proxy config in the tree names one\): place its certificate \(PEM\) at deploy\/mtls-audit\/client-ca\.pem \(Django reads it there unless MTLS_CA_FILE is set\) and at <nginx conf dir>\/mtls-audit\/client-ca\.pem for nginx/,
+    );
     assert.match(written.stdout, /the client CA's CRL is not known \(no --crl, .*\): place the CRL that CA publishes \(PEM or DER\) at deploy\/mtls-audit\/client-ca\.crl/);
   });
 
@@ -119,10 +122,23 @@ describe('fix --write on the lab’s session target without --ca, then the probe
     const found = probe.report.findings.map((f) => `${f.ruleId} ${f.location.url} ${f.location.case}`);
     assert.deepEqual(found, []);
     assert.deepEqual(probe.report.errors, []);
-    const notes = (s: string) => (probe.report.notes ?? []).filter((n) => n.status === s).map((n) => n.case).sort();
+    const notes = (s: string) =>
+      (probe.report.notes ?? [])
+        .filter((n) => n.status === s)
+        .map((n) => n.case)
+        .sort();
     assert.deepEqual(notes('inconclusive'), []);
     assert.deepEqual(notes('not-run'), ['password-burst', 'session-id-not-rotated']);
-    for (const c of ['no-cert /api/whoami/', 'no-cert-backend /api/whoami/', 'unknown-identity /api/whoami/', 'revoked-cert /api/whoami/', 'spoofed-headers:backend /api/whoami/', 'spoofed-headers:backend /login/', 'session-replay-no-cert /api/whoami/', 'session-replay-other-cert /api/whoami/']) {
+    for (const c of [
+      'no-cert /api/whoami/',
+      'no-cert-backend /api/whoami/',
+      'unknown-identity /api/whoami/',
+      'revoked-cert /api/whoami/',
+      'spoofed-headers:backend /api/whoami/',
+      'spoofed-headers:backend /login/',
+      'session-replay-no-cert /api/whoami/',
+      'session-replay-other-cert /api/whoami/',
+    ]) {
       assert.ok(notes('passed').includes(c), `${c} passed (passed: ${notes('passed').join(', ')})`);
     }
   });

@@ -14,8 +14,14 @@ export function fixtureSuite(layer: string, id: string): void {
   test(`${id}: has bad and ok fixtures`, () => {
     assert.ok(existsSync(dir), `no fixture directory ${dir}`);
     const cases = readdirSync(dir).filter((c) => statSync(join(dir, c)).isDirectory());
-    assert.ok(cases.some((c) => c.startsWith('bad-')), 'no bad-* fixture');
-    assert.ok(cases.some((c) => c.startsWith('ok-')), 'no ok-* fixture');
+    assert.ok(
+      cases.some((c) => c.startsWith('bad-')),
+      'no bad-* fixture',
+    );
+    assert.ok(
+      cases.some((c) => c.startsWith('ok-')),
+      'no ok-* fixture',
+    );
   });
   for (const c of existsSync(dir) ? readdirSync(dir).sort() : []) {
     const caseDir = join(dir, c);

@@ -104,7 +104,11 @@ export const ruleTester = {
         const report = await scanFiles(c.files, rules);
         if (!c.allowInputErrors) assertNoInputErrors(report, c.name);
         const got = report.findings.filter((f) => rules.includes(f.ruleId));
-        assert.deepEqual(got.map((f) => fmt({ ...f, ...f.location })), [], `expected no findings, got:\n${got.map((f) => `${fmt({ ...f, ...f.location })} ${f.message}`).join('\n')}`);
+        assert.deepEqual(
+          got.map((f) => fmt({ ...f, ...f.location })),
+          [],
+          `expected no findings, got:\n${got.map((f) => `${fmt({ ...f, ...f.location })} ${f.message}`).join('\n')}`,
+        );
       });
     }
     for (const c of cases.invalid) {
@@ -114,7 +118,10 @@ export const ruleTester = {
         if (!c.allowInputErrors) assertNoInputErrors(report, c.name);
         const defaultFile = Object.keys(c.files)[0];
         const want = c.errors.map((e) => fmt({ ruleId: e.ruleId, file: e.file ?? defaultFile, line: e.line })).sort();
-        const got = report.findings.filter((f) => rules.includes(f.ruleId)).map((f) => fmt({ ruleId: f.ruleId, file: f.location.file, line: f.location.line })).sort();
+        const got = report.findings
+          .filter((f) => rules.includes(f.ruleId))
+          .map((f) => fmt({ ruleId: f.ruleId, file: f.location.file, line: f.location.line }))
+          .sort();
         assert.deepEqual(got, want, `findings differ; messages:\n${report.findings.map((f) => `${fmt({ ...f, ...f.location })} ${f.message}`).join('\n')}`);
         for (const e of c.errors) {
           if (!e.messageId && e.messageIncludes === undefined) continue;
@@ -146,7 +153,11 @@ export function annotations(dir: string): ExpectedFinding[] {
         if (!m) return;
         let j = i + 1;
         while (j < lines.length && (/^\s*#/.test(lines[j]) || !lines[j].trim())) j++;
-        for (const id of m[1].split(',').map((s) => s.trim()).filter(Boolean)) out.push({ ruleId: id, file: rel, line: j + 1 });
+        for (const id of m[1]
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean))
+          out.push({ ruleId: id, file: rel, line: j + 1 });
       });
     }
   };
@@ -158,8 +169,14 @@ export function annotations(dir: string): ExpectedFinding[] {
 export async function checkAnnotatedFixture(dir: string, ruleIds: string[], opts: { includeTests?: boolean; allowInputErrors?: boolean; onModel?: (m: ProjectModel) => void } = {}): Promise<Finding[]> {
   const report = await runScan({ path: dir, rules: ruleIds, includeTests: opts.includeTests, ...(opts.onModel ? { onModel: opts.onModel } : {}) });
   if (!opts.allowInputErrors) assertNoInputErrors(report, relative(REPO_ROOT, dir));
-  const want = annotations(dir).filter((a) => ruleIds.includes(a.ruleId)).map((a) => fmt(a)).sort();
-  const got = report.findings.filter((f) => ruleIds.includes(f.ruleId)).map((f) => fmt({ ruleId: f.ruleId, file: f.location.file, line: f.location.line })).sort();
+  const want = annotations(dir)
+    .filter((a) => ruleIds.includes(a.ruleId))
+    .map((a) => fmt(a))
+    .sort();
+  const got = report.findings
+    .filter((f) => ruleIds.includes(f.ruleId))
+    .map((f) => fmt({ ruleId: f.ruleId, file: f.location.file, line: f.location.line }))
+    .sort();
   assert.deepEqual(got, want, `fixture ${relative(REPO_ROOT, dir)}: findings differ from annotations;\n${report.findings.map((f) => `${fmt({ ...f, ...f.location })} ${f.message}`).join('\n')}`);
   return report.findings;
 }

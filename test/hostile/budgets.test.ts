@@ -74,7 +74,10 @@ function within(t: { diagnostic: (s: string) => void }, name: string, m: Measure
   assert.ok(m.rssMB < RSS_LIMIT_MB, `${name} peaked at ${m.rssMB.toFixed(0)} MB`);
   assert.ok(!/at \S+ \(|^\s+at /m.test(m.stderr), `no stack trace: ${m.stderr.slice(0, 300)}`);
   // The certificate view is still judged: the hostile file never makes the verdict better.
-  assert.ok(m.report.findings.some((f) => f.ruleId === 'cert-presence-only' && f.location.file === 'app/views.py'), 'the view is still reported');
+  assert.ok(
+    m.report.findings.some((f) => f.ruleId === 'cert-presence-only' && f.location.file === 'app/views.py'),
+    'the view is still reported',
+  );
   assert.equal(m.code, 1);
 }
 
@@ -82,8 +85,16 @@ const DEEP = 100_000;
 
 const NESTING_ATTACKS: [string, Record<string, string>, RegExp][] = [
   ['nginx blocks nested 100,000 deep', { 'deploy/nginx.conf': `http { ${'location / { '.repeat(DEEP)}${'} '.repeat(DEEP)}}\n` }, /nginx configuration syntax error: blocks nested too deeply/],
-  ['a Compose file of 100,000 nested flow sequences', { 'docker-compose.yml': `services:\n  web:\n    command: ${'['.repeat(DEEP)}${']'.repeat(DEEP)}\n` }, /YAML syntax error at line 3, column \d+: collections nested more than 256 levels deep/],
-  ['a Compose file of 1,400 nested block maps', { 'docker-compose.yml': `services:\n${Array.from({ length: 1400 }, (_, i) => `${' '.repeat(i + 1)}k${i}:`).join('\n')}\n` }, /YAML syntax error at line 257, column 257: collections nested more than 256 levels deep/],
+  [
+    'a Compose file of 100,000 nested flow sequences',
+    { 'docker-compose.yml': `services:\n  web:\n    command: ${'['.repeat(DEEP)}${']'.repeat(DEEP)}\n` },
+    /YAML syntax error at line 3, column \d+: collections nested more than 256 levels deep/,
+  ],
+  [
+    'a Compose file of 1,400 nested block maps',
+    { 'docker-compose.yml': `services:\n${Array.from({ length: 1400 }, (_, i) => `${' '.repeat(i + 1)}k${i}:`).join('\n')}\n` },
+    /YAML syntax error at line 257, column 257: collections nested more than 256 levels deep/,
+  ],
   ['an Envoy JSON config nested 100,000 deep', { 'envoy.json': `{"static_resources": ${'['.repeat(DEEP)}${']'.repeat(DEEP)}}` }, /JSON syntax error at line 1: collections nested more than 256 levels deep/],
   ['a Traefik TOML array nested 100,000 deep', { 'traefik.toml': `[http]\na = ${'['.repeat(DEEP)}${']'.repeat(DEEP)}\n` }, /TOML syntax error: .*nested/],
 ];
@@ -94,7 +105,10 @@ for (const [name, files, error] of NESTING_ATTACKS) {
     try {
       const m = await measuredScan(dir);
       within(t, name, m);
-      assert.ok(m.report.errors.some((e) => error.test(e.message)), JSON.stringify(m.report.errors));
+      assert.ok(
+        m.report.errors.some((e) => error.test(e.message)),
+        JSON.stringify(m.report.errors),
+      );
     } finally {
       done();
     }
@@ -113,11 +127,17 @@ test('a YAML alias bomb (10^12 expanded nodes) is read without expanding it', as
 });
 
 test('Python expressions nested 50,000 deep next to the view: the file is reported, the view still judged', async (t) => {
-  const { dir, done } = tree({ 'app/views.py': VIEW, 'app/deep.py': `from django.http import HttpResponse\n\ndef deep(request):\n    cert = ${'('.repeat(50_000)}request.META.get("HTTP_X_SSL_CLIENT_CERT")${')'.repeat(50_000)}\n    return HttpResponse(cert)\n` });
+  const { dir, done } = tree({
+    'app/views.py': VIEW,
+    'app/deep.py': `from django.http import HttpResponse\n\ndef deep(request):\n    cert = ${'('.repeat(50_000)}request.META.get("HTTP_X_SSL_CLIENT_CERT")${')'.repeat(50_000)}\n    return HttpResponse(cert)\n`,
+  });
   try {
     const m = await measuredScan(dir);
     within(t, 'deep Python', m);
-    assert.ok(m.report.errors.some((e) => e.file === 'app/deep.py'), JSON.stringify(m.report.errors));
+    assert.ok(
+      m.report.errors.some((e) => e.file === 'app/deep.py'),
+      JSON.stringify(m.report.errors),
+    );
   } finally {
     done();
   }
@@ -136,7 +156,10 @@ test('2,000 flagged views in one file: at most 100 findings per rule and file li
     assert.ok(perRule.size > 0);
     for (const [rule, n] of perRule) {
       assert.equal(n, 100, rule);
-      assert.ok(m.report.errors.some((e) => e.file === 'app/many.py' && e.message === `1900 more ${rule} findings not listed: at most 100 per rule and file are reported (the most severe is always kept)`), rule);
+      assert.ok(
+        m.report.errors.some((e) => e.file === 'app/many.py' && e.message === `1900 more ${rule} findings not listed: at most 100 per rule and file are reported (the most severe is always kept)`),
+        rule,
+      );
     }
   } finally {
     done();
@@ -145,7 +168,8 @@ test('2,000 flagged views in one file: at most 100 findings per rule and file li
 
 test('inline suppressions of the first hundred findings do not hide the rest behind the listing cap', async (t) => {
   const many = ['from django.http import HttpResponse, HttpResponseForbidden', ''];
-  for (let i = 0; i < 150; i++) many.push(`def v${i}(request):`, `    if request.META.get("HTTP_X_SSL_CLIENT_CERT"):${i < 100 ? '  # mtls-audit: ignore reviewed' : ''}`, '        return HttpResponse("ok")', '    return HttpResponseForbidden()', '');
+  for (let i = 0; i < 150; i++)
+    many.push(`def v${i}(request):`, `    if request.META.get("HTTP_X_SSL_CLIENT_CERT"):${i < 100 ? '  # mtls-audit: ignore reviewed' : ''}`, '        return HttpResponse("ok")', '    return HttpResponseForbidden()', '');
   const { dir, done } = tree({ 'app/views.py': VIEW, 'app/many.py': many.join('\n') });
   try {
     const m = await measuredScan(dir);
@@ -164,7 +188,10 @@ test('nginx files that include each other 40 wide: expansion stays within its bu
   try {
     const m = await measuredScan(dir);
     within(t, 'include fan-out', m);
-    assert.ok(m.report.errors.some((e) => /include/i.test(e.message)), JSON.stringify(m.report.errors.slice(0, 3)));
+    assert.ok(
+      m.report.errors.some((e) => /include/i.test(e.message)),
+      JSON.stringify(m.report.errors.slice(0, 3)),
+    );
   } finally {
     done();
   }
@@ -174,7 +201,7 @@ test('a binary file, a 3 MiB Python file and symlink loops next to the view', as
   const { dir, done } = tree({
     'app/views.py': VIEW,
     'app/blob.py': Buffer.from(Array.from({ length: 65536 }, (_, i) => (i * 7919) % 256)),
-    'app/huge.py': `# HTTP_X_SSL_CLIENT_CERT\n${'x = 1\n'.repeat(3 * 1024 * 1024 / 6)}`,
+    'app/huge.py': `# HTTP_X_SSL_CLIENT_CERT\n${'x = 1\n'.repeat((3 * 1024 * 1024) / 6)}`,
   });
   try {
     symlinkSync(dir, join(dir, 'app', 'loop'));
@@ -182,7 +209,11 @@ test('a binary file, a 3 MiB Python file and symlink loops next to the view', as
     symlinkSync(join(dir, 'a'), join(dir, 'b'));
     const m = await measuredScan(dir);
     within(t, 'binary, huge, loops', m);
-    for (const f of ['app/blob.py', 'app/huge.py']) assert.ok(m.report.errors.some((e) => e.file === f), `${f}: ${JSON.stringify(m.report.errors)}`);
+    for (const f of ['app/blob.py', 'app/huge.py'])
+      assert.ok(
+        m.report.errors.some((e) => e.file === f),
+        `${f}: ${JSON.stringify(m.report.errors)}`,
+      );
   } finally {
     done();
   }
@@ -223,7 +254,10 @@ test('a 1,000-deep star-import chain of settings modules: the scan goes on, the 
   try {
     const m = await measuredScan(dir);
     within(t, 'star-import chain', m);
-    assert.ok(m.report.errors.some((e) => e.file === 'proj/s63.py' && /more than 64 modules deep/.test(e.message)), JSON.stringify(m.report.errors));
+    assert.ok(
+      m.report.errors.some((e) => e.file === 'proj/s63.py' && /more than 64 modules deep/.test(e.message)),
+      JSON.stringify(m.report.errors),
+    );
   } finally {
     done();
   }
@@ -268,7 +302,10 @@ test('a helper chain 30 calls deep is followed to the header read; 3,000 deep is
   try {
     const m = await measuredScan(dir);
     within(t, 'helper chain of 30', m);
-    assert.ok(m.report.findings.some((f) => f.ruleId === 'cert-presence-only' && f.location.file === 'app/chain.py'), 'the view at the top of the chain is judged');
+    assert.ok(
+      m.report.findings.some((f) => f.ruleId === 'cert-presence-only' && f.location.file === 'app/chain.py'),
+      'the view at the top of the chain is judged',
+    );
     assert.deepEqual(m.report.errors, []);
   } finally {
     done();
@@ -277,7 +314,10 @@ test('a helper chain 30 calls deep is followed to the header read; 3,000 deep is
   try {
     const m = await measuredScan(deep.dir);
     within(t, 'helper chain of 3,000', m);
-    assert.ok(m.report.errors.some((e) => e.file === 'app/chain.py' && /calls nest more than 32 project functions deep/.test(e.message)), JSON.stringify(m.report.errors));
+    assert.ok(
+      m.report.errors.some((e) => e.file === 'app/chain.py' && /calls nest more than 32 project functions deep/.test(e.message)),
+      JSON.stringify(m.report.errors),
+    );
     const strict = await measuredScan(deep.dir, ['--strict']);
     assert.equal(strict.code, 2);
   } finally {

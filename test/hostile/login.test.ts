@@ -44,11 +44,16 @@ async function listen(handler: Handler): Promise<{ url: string; hits: string[] }
 /** The CN of a client certificate the CA issued (authorized), or null. */
 function cn(q: IncomingMessage): string | null {
   const s = q.socket as TLSSocket;
-  return s.authorized ? (s.getPeerCertificate().subject?.CN as string | undefined) ?? null : null;
+  return s.authorized ? ((s.getPeerCertificate().subject?.CN as string | undefined) ?? null) : null;
 }
 
 function cookies(q: IncomingMessage): Map<string, string> {
-  return new Map((q.headers.cookie ?? '').split(/;\s*/).filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)] as [string, string]));
+  return new Map(
+    (q.headers.cookie ?? '')
+      .split(/;\s*/)
+      .filter(Boolean)
+      .map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)] as [string, string]),
+  );
 }
 
 function ctxFor(base: string, maxRequests = 50, timeoutMs = 3000) {
@@ -162,8 +167,14 @@ describe('the certificate login against hostile servers', () => {
     const { report } = await runProbe(options(`${t.url}/api/me/`, { loginPath: '/login/', timeoutMs: 300 }));
     assert.ok(Date.now() - t0 < 15_000, `${Date.now() - t0} ms`);
     assert.deepEqual(report.findings, []);
-    assert.deepEqual(report.notes!.filter((n) => n.status === 'passed' && n.case !== 'server-certificate' && n.case.endsWith('/api/me/')), []);
-    assert.ok(report.errors.some((e) => /after the certificate login at \/login\/ .*timed out|no answer/.test(e.message)), JSON.stringify(report.errors));
+    assert.deepEqual(
+      report.notes!.filter((n) => n.status === 'passed' && n.case !== 'server-certificate' && n.case.endsWith('/api/me/')),
+      [],
+    );
+    assert.ok(
+      report.errors.some((e) => /after the certificate login at \/login\/ .*timed out|no answer/.test(e.message)),
+      JSON.stringify(report.errors),
+    );
   });
 
   test('a login that sets a cookie that serves nothing: the cases are inconclusive, never passed', async () => {
@@ -177,8 +188,18 @@ describe('the certificate login against hostile servers', () => {
     });
     const { report } = await runProbe(options(`${t.url}/api/me/`, { loginPath: '/login/' }));
     assert.deepEqual(report.findings, []);
-    assert.deepEqual(report.notes!.filter((n) => n.status === 'passed' && n.case.endsWith('/api/me/')), []);
-    assert.ok(report.errors.some((e) => /\/api\/me\/: the legitimate certificate alone was answered 401 Unauthorized; after the certificate login at \/login\/ \(GET \/login\/ → 302 Found → \/api\/me\/; GET \/api\/me\/ → 401 Unauthorized; cookies after: sessionid\), the legitimate certificate was answered 401/.test(e.message)), JSON.stringify(report.errors));
+    assert.deepEqual(
+      report.notes!.filter((n) => n.status === 'passed' && n.case.endsWith('/api/me/')),
+      [],
+    );
+    assert.ok(
+      report.errors.some((e) =>
+        /\/api\/me\/: the legitimate certificate alone was answered 401 Unauthorized; after the certificate login at \/login\/ \(GET \/login\/ → 302 Found → \/api\/me\/; GET \/api\/me\/ → 401 Unauthorized; cookies after: sessionid\), the legitimate certificate was answered 401/.test(
+          e.message,
+        ),
+      ),
+      JSON.stringify(report.errors),
+    );
   });
 
   test('no --login-path: the login page a protected path redirects to is found, its CSRF form submitted like a browser; the replayed session is found', async () => {
@@ -222,13 +243,13 @@ describe('the certificate login against hostile servers', () => {
     });
     origin = t.url;
     const { report } = await runProbe(options(`${t.url}/api/me/`));
-    assert.deepEqual(
-      report.findings.map((f) => `${f.ruleId} ${f.location.case}`).sort(),
-      ['session-replay-across-certs session-replay-no-cert', 'session-replay-across-certs session-replay-other-cert'],
-    );
+    assert.deepEqual(report.findings.map((f) => `${f.ruleId} ${f.location.case}`).sort(), ['session-replay-across-certs session-replay-no-cert', 'session-replay-across-certs session-replay-other-cert']);
     assert.ok(t.hits.some((h) => h.startsWith('POST /accounts/login/')));
     const f = report.findings[0];
-    assert.match(f.evidence!, /# the session: certificate login at \/accounts\/login\/\?next=\/api\/me\/ with the legitimate certificate: GET \/accounts\/login\/\?next=\/api\/me\/ → 200 OK; POST \/accounts\/login\/\?next=\/api\/me\/ → 302 Found → \/api\/me\/; GET \/api\/me\/ → 200 OK/);
+    assert.match(
+      f.evidence!,
+      /# the session: certificate login at \/accounts\/login\/\?next=\/api\/me\/ with the legitimate certificate: GET \/accounts\/login\/\?next=\/api\/me\/ → 200 OK; POST \/accounts\/login\/\?next=\/api\/me\/ → 302 Found → \/api\/me\/; GET \/api\/me\/ → 200 OK/,
+    );
     // Attack certificates logged in on their own and were refused; the impostor CA's alice never got a session.
     const note = (c: string) => report.notes!.find((n) => n.case === c);
     assert.equal(note('impostor-ca /api/me/')?.status, 'passed');

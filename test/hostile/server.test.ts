@@ -110,18 +110,21 @@ test('a server answering with escapes and invalid header bytes: nothing raw reac
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const url = new URL(`https://127.0.0.1:${(server.address() as AddressInfo).port}/`);
   try {
-  const r = await cli(['probe', url.href, '--cert', pki.files['alice:crt'], '--key', pki.files['alice:key'], '--login-path', '/login/', '--timeout', '3000', '--format', 'text', '--verbose']);
-  assert.ok(r.code === 0 || r.code === 1, `exit ${r.code}: ${r.stderr}`);
-  // Nothing could be judged (every baseline failed): the headline must not call the target clean.
-  assert.match(r.stdout, /^No finding, but no case could be judged: nothing is proven either way/);
-  assert.match(r.stdout, /HPE_INVALID_HEADER_TOKEN/);
-  for (const out of [r.stdout, r.stderr]) {
-    assert.ok(!/[\u001b\u0007\u202e]/.test(out), JSON.stringify(out.slice(0, 400)));
-  }
-  // Every request stayed on the target: the redirect's host was never contacted (it is not
-  // loopback, so following it would have failed differently) and no path left the origin.
-  assert.ok(seen.every((p) => p.startsWith('/')), JSON.stringify(seen));
-  assert.ok(!/198\.51\.100\.7/.test(seen.join(' ')));
+    const r = await cli(['probe', url.href, '--cert', pki.files['alice:crt'], '--key', pki.files['alice:key'], '--login-path', '/login/', '--timeout', '3000', '--format', 'text', '--verbose']);
+    assert.ok(r.code === 0 || r.code === 1, `exit ${r.code}: ${r.stderr}`);
+    // Nothing could be judged (every baseline failed): the headline must not call the target clean.
+    assert.match(r.stdout, /^No finding, but no case could be judged: nothing is proven either way/);
+    assert.match(r.stdout, /HPE_INVALID_HEADER_TOKEN/);
+    for (const out of [r.stdout, r.stderr]) {
+      assert.ok(!/[\u001b\u0007\u202e]/.test(out), JSON.stringify(out.slice(0, 400)));
+    }
+    // Every request stayed on the target: the redirect's host was never contacted (it is not
+    // loopback, so following it would have failed differently) and no path left the origin.
+    assert.ok(
+      seen.every((p) => p.startsWith('/')),
+      JSON.stringify(seen),
+    );
+    assert.ok(!/198\.51\.100\.7/.test(seen.join(' ')));
   } finally {
     server.close();
   }

@@ -116,7 +116,14 @@ test("gitDirty never runs the repository's core.fsmonitor, filters or hooks", ()
     assert.equal(git('add', '.').status, 0);
     assert.equal(git('commit', '-qm', 'init').status, 0);
     // What a hostile checkout's .git/config can say.
-    for (const [k, v] of [['core.fsmonitor', hook], ['filter.evil.clean', hook], ['filter.evil.smudge', hook], ['filter.evil.required', 'true'], ['core.hooksPath', dir]]) assert.equal(git('config', k, v).status, 0);
+    for (const [k, v] of [
+      ['core.fsmonitor', hook],
+      ['filter.evil.clean', hook],
+      ['filter.evil.smudge', hook],
+      ['filter.evil.required', 'true'],
+      ['core.hooksPath', dir],
+    ])
+      assert.equal(git('config', k, v).status, 0);
     writeFileSync(join(repo, 'a.py'), 'x = 2\n'); // a modified file is re-hashed (clean filter) by git status
     const dirty = gitDirty(repo);
     assert.ok(!existsSync(marker), 'git ran a command from the repository config');
@@ -131,17 +138,17 @@ test('probe: a path that would leave the target (//host, /\\host, a scheme, cont
   const pki = await createLabPki(join(dir, 'pki'));
   const id = ['--cert', pki.files['alice:crt'], '--key', pki.files['alice:key']];
   try {
-  for (const bad of ['//evil.example/x', '/\\evil.example/x', 'https://evil.example/', '/a\r\nHost: evil', '/ok\u0001']) {
-    for (const flag of ['--protected-path', '--login-path', '--password-login']) {
-      const r = await cli(['probe', 'https://127.0.0.1:9/', ...id, flag, bad]);
-      assert.equal(r.code, 2, `${flag} ${JSON.stringify(bad)}: ${r.stderr}`);
-      assert.match(r.stderr, /must be a path on the target/);
-      assert.equal(r.stderr.split('\n').filter(Boolean).length, 1);
+    for (const bad of ['//evil.example/x', '/\\evil.example/x', 'https://evil.example/', '/a\r\nHost: evil', '/ok\u0001']) {
+      for (const flag of ['--protected-path', '--login-path', '--password-login']) {
+        const r = await cli(['probe', 'https://127.0.0.1:9/', ...id, flag, bad]);
+        assert.equal(r.code, 2, `${flag} ${JSON.stringify(bad)}: ${r.stderr}`);
+        assert.match(r.stderr, /must be a path on the target/);
+        assert.equal(r.stderr.split('\n').filter(Boolean).length, 1);
+      }
     }
-  }
-  const t = await cli(['probe', 'https://127.0.0.1:9/', ...id, '--timeout', String(2 ** 31 + 5)]);
-  assert.equal(t.code, 2, t.stderr);
-  assert.match(t.stderr, /--timeout must be a number of milliseconds from 1 to 3600000/);
+    const t = await cli(['probe', 'https://127.0.0.1:9/', ...id, '--timeout', String(2 ** 31 + 5)]);
+    assert.equal(t.code, 2, t.stderr);
+    assert.match(t.stderr, /--timeout must be a number of milliseconds from 1 to 3600000/);
   } finally {
     done();
   }
@@ -181,19 +188,25 @@ test('fix: a CA path from the tree that would write nginx directives is refused,
     const app = join(dir, 'app');
     cpSync(join(LAB_APPS, 'vulnerable'), app, { recursive: true });
     mkdirSync(join(app, 'deploy'));
-    writeFileSync(join(app, 'deploy', 'nginx.conf'), [
-      'events {}',
-      'http {',
-      '  server {',
-      '    listen 443 ssl;',
-      '    ssl_client_certificate "/etc/nginx/ca.pem; location /backdoor { return 200; }";',
-      '    ssl_verify_client on;',
-      '    location / { proxy_set_header X-SSL-Client-Cert $ssl_client_escaped_cert; proxy_pass http://127.0.0.1:8000; }',
-      '  }',
-      '}',
-      '',
-    ].join('\n'));
-    for (const args of [['fix', app], ['fix', app, '--write', '--force']]) {
+    writeFileSync(
+      join(app, 'deploy', 'nginx.conf'),
+      [
+        'events {}',
+        'http {',
+        '  server {',
+        '    listen 443 ssl;',
+        '    ssl_client_certificate "/etc/nginx/ca.pem; location /backdoor { return 200; }";',
+        '    ssl_verify_client on;',
+        '    location / { proxy_set_header X-SSL-Client-Cert $ssl_client_escaped_cert; proxy_pass http://127.0.0.1:8000; }',
+        '  }',
+        '}',
+        '',
+      ].join('\n'),
+    );
+    for (const args of [
+      ['fix', app],
+      ['fix', app, '--write', '--force'],
+    ]) {
       const r = await cli(args);
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stdout}${r.stderr}`);
       assert.match(r.stderr, /the client CA file .* is not a plain path/);
@@ -262,7 +275,11 @@ test('--baseline that is a FIFO, a device or JSON null: one line, exit 2, no han
     const fifo = join(dir, 'fifo');
     assert.equal(spawnSync('mkfifo', [fifo]).status, 0);
     writeFileSync(join(dir, 'null.json'), 'null');
-    for (const [b, re] of [[fifo, /is not a regular file/], ['/dev/zero', /is not a regular file/], [join(dir, 'null.json'), /not an mtls-audit JSON report/]] as const) {
+    for (const [b, re] of [
+      [fifo, /is not a regular file/],
+      ['/dev/zero', /is not a regular file/],
+      [join(dir, 'null.json'), /not an mtls-audit JSON report/],
+    ] as const) {
       const r = await cli(['scan', join(dir, 'src'), '--baseline', b]);
       assert.equal(r.code, 2, `${b}: ${r.stderr}`);
       assert.match(r.stderr, re);

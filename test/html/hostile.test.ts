@@ -71,7 +71,10 @@ describe('hostile tree', () => {
   test('markup and script in file names, source lines and nginx names stay text', async () => {
     const json = runCli(['scan', dir, '--format', 'json']);
     const report = JSON.parse(json.stdout) as Report;
-    assert.ok(report.findings.some((f) => f.location.file === 'app/<b onmouseover=x>views.py'), `the hostile file was analysed: ${json.stdout.slice(0, 400)}`);
+    assert.ok(
+      report.findings.some((f) => f.location.file === 'app/<b onmouseover=x>views.py'),
+      `the hostile file was analysed: ${json.stdout.slice(0, 400)}`,
+    );
     const file = join(out, 'r.html');
     const html = runCli(['scan', dir, '--format', 'html', '-o', file]);
     assert.equal(html.code, 1, html.stderr);

@@ -115,8 +115,7 @@ function flow(report: Report, location: string): IdentityFlow {
 }
 
 const handlers = (f: IdentityFlow) => f.django.handlers.map((h) => `${h.qualname} ${h.routes.join(',')}`).sort();
-const checks = (f: IdentityFlow, qualname: string) =>
-  Object.fromEntries(f.django.handlers.find((h) => h.qualname === qualname)!.checks.map((c) => [c.name, c.state]));
+const checks = (f: IdentityFlow, qualname: string) => Object.fromEntries(f.django.handlers.find((h) => h.qualname === qualname)!.checks.map((c) => [c.name, c.state]));
 
 function assertKeysResolve(report: Report): void {
   const keys = new Set(report.findings.map(findingKey));
@@ -132,10 +131,7 @@ describe('identity flows of a secure deployment', () => {
     assert.deepEqual(r.findings, [], 'no finding on the secure tree');
     assert.equal(r.identityFlows!.length, 4, 'one flow per nginx location');
     const api = flow(r, 'location /api/');
-    assert.deepEqual(
-      Object.fromEntries(Object.entries(api.links).map(([k, l]) => [k, l.state])),
-      { tls: 'ok', headers: 'ok', wsgi: 'neutral', bypass: 'ok' },
-    );
+    assert.deepEqual(Object.fromEntries(Object.entries(api.links).map(([k, l]) => [k, l.state])), { tls: 'ok', headers: 'ok', wsgi: 'neutral', bypass: 'ok' });
     assert.match(api.links.bypass.summary, /only from the proxy \(loopback\)/);
     assert.deepEqual(checks(api, 'me'), { chain: 'at-proxy', validity: 'at-proxy', eku: 'at-proxy', revocation: 'done', identity: 'done' });
     const read = api.django.handlers[0].reads[0];
@@ -199,8 +195,14 @@ describe('identity flows of the bundled example', () => {
     assertKeysResolve(r);
     const api = flow(r, 'location /api/');
     const rootRoute = flow(r, 'location /');
-    assert.deepEqual(api.links.headers.details.map((d) => `${d.label} ${d.state}`), ['X-SSL-Client-Cert bad', 'X-SSL-Client-S-DN bad']);
-    assert.ok(api.proxy.facts.some((x) => x.label === 'identity headers' && x.state === 'bad'), 'no identity header set on /api/');
+    assert.deepEqual(
+      api.links.headers.details.map((d) => `${d.label} ${d.state}`),
+      ['X-SSL-Client-Cert bad', 'X-SSL-Client-S-DN bad'],
+    );
+    assert.ok(
+      api.proxy.facts.some((x) => x.label === 'identity headers' && x.state === 'bad'),
+      'no identity header set on /api/',
+    );
     assert.equal(rootRoute.links.tls.state, 'broken');
     assert.match(rootRoute.links.tls.summary, /any issuer/);
     assert.equal(checks(api, 'certificate_login').session, 'missing');
@@ -237,15 +239,24 @@ describe('probe flows', () => {
       ],
       errors: [],
       stats: { durationMs: 1, requestsSent: 40 },
-      notes: [{ case: 'expired-cert /api/me', status: 'passed', reason: 'refused' }, { case: 'spoofed-headers:proxy /api/me', status: 'passed', reason: 'refused' }],
+      notes: [
+        { case: 'expired-cert /api/me', status: 'passed', reason: 'refused' },
+        { case: 'spoofed-headers:proxy /api/me', status: 'passed', reason: 'refused' },
+      ],
     };
     const [f] = probeIdentityFlows(report);
     assert.equal(f.links.tls.state, 'broken');
     assert.equal(f.links.headers.state, 'ok');
     assert.equal(f.links.bypass.state, 'broken');
     assert.equal(f.django.state, 'broken');
-    assert.deepEqual(f.django.handlers[0].checks.map((c) => `${c.name} ${c.state}`), ['session missing']);
+    assert.deepEqual(
+      f.django.handlers[0].checks.map((c) => `${c.name} ${c.state}`),
+      ['session missing'],
+    );
     assert.ok(f.links.tls.details.some((d) => d.label === 'expired certificate' && d.state === 'ok'));
-    assert.deepEqual(f.links.tls.details.find((d) => d.label === 'unrelated CA'), { label: 'unrelated CA', value: 'accepted on /api/me', state: 'bad' });
+    assert.deepEqual(
+      f.links.tls.details.find((d) => d.label === 'unrelated CA'),
+      { label: 'unrelated CA', value: 'accepted on /api/me', state: 'bad' },
+    );
   });
 });

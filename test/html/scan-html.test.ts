@@ -93,7 +93,10 @@ describe('scan report of the bundled example in Chromium', () => {
     assert.equal(hl?.trim(), src[f.location.line! - 1].trim(), 'the flagged line comes from the file');
     assert.equal(await card.locator('.frame mark').count(), 1, 'the flagged columns are marked');
     const related = await card.locator('.related li .loc').allTextContents();
-    assert.deepEqual(related, f.related!.map((r) => `${r.file}:${r.line}`));
+    assert.deepEqual(
+      related,
+      f.related!.map((r) => `${r.file}:${r.line}`),
+    );
     const firstRelatedSrc = await card.locator('.related li').first().locator('.rel-src').textContent();
     const r0 = f.related![0];
     assert.equal(firstRelatedSrc, readFileSync(join(EXAMPLE, r0.file!), 'utf8').split('\n')[r0.line! - 1].trim());
@@ -141,13 +144,17 @@ describe('scan report of the bundled example in Chromium', () => {
     // Each broken link names the rules that break it, as links to their findings.
     const chips = async (link: string) => api.locator(`[data-link="${link}"] a.fref`).evaluateAll((as) => as.map((a) => a.textContent?.replace(/\s*×\d+$/, '').trim()));
     assert.deepEqual(await chips('tls'), ['proxy-verify-optional-no-ca']);
-    assert.deepEqual(sorted((await chips('headers'))), ['proxy-header-passthrough', 'spoofable-cert-header']);
+    assert.deepEqual(sorted(await chips('headers')), ['proxy-header-passthrough', 'spoofable-cert-header']);
     assert.deepEqual(await chips('bypass'), ['backend-exposed']);
     // The Django node lists the views routed through /api/ and the checks they miss.
     const handlers = await api.locator('.handler .h-name').allTextContents();
     assert.deepEqual(sorted(handlers), ['ProfileView.get', 'admin_report', 'certificate_login']);
     const missing = await api.locator('.handler', { hasText: 'certificate_login' }).locator('.chk-missing').allTextContents();
-    for (const c of ['header provenance', 'CA chain', 'session binding']) assert.ok(missing.some((m) => m.includes(c)), `certificate_login misses ${c}: ${missing}`);
+    for (const c of ['header provenance', 'CA chain', 'session binding'])
+      assert.ok(
+        missing.some((m) => m.includes(c)),
+        `certificate_login misses ${c}: ${missing}`,
+      );
     // The other route forwards to no certificate view, but its proxy leg is the same broken nginx server.
     const root = page.locator('article.flow', { hasText: 'location /' }).filter({ hasNotText: 'location /api/' });
     assert.equal(await root.locator('[data-link="tls"]').getAttribute('data-state'), 'broken');

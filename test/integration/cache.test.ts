@@ -55,7 +55,10 @@ test('concurrent runs on one cache directory: same reports, whole entries, no te
   const reports = await Promise.all([run(), run(), run(), run()]);
   const expected = stable(scanJson(EXAMPLE, ['--no-cache']).report);
   for (const r of reports) assert.equal(r, expected);
-  assert.deepEqual(listFiles(cacheDir).filter((f) => f.endsWith('.tmp')), []);
+  assert.deepEqual(
+    listFiles(cacheDir).filter((f) => f.endsWith('.tmp')),
+    [],
+  );
   // Every entry the runs left is whole: a run with the CLI's key hits them all.
   const c = new ParseCache(cacheDir, cacheSalt(scanRules.map((r) => r.meta.id)));
   assert.equal(stable(await runScan({ path: EXAMPLE, cache: c })), stable(await runScan({ path: EXAMPLE })));

@@ -49,7 +49,6 @@ const PARSER = `
   const settle = () => new Promise((r) => setTimeout(r, 200));
 `;
 
-
 function parseTrace(work: string): string {
   const r = child(`${LAUNCHER}
     const { parseInBaselineIfShort, BASELINE_PARSE_MAX } = await import(${JSON.stringify(tiering)});

@@ -71,7 +71,13 @@ export interface Proc {
 
 const live = new Set<ChildProcess>();
 process.on('exit', () => {
-  for (const c of live) if (c.pid && c.exitCode === null) try { process.kill(c.pid, 'SIGKILL'); } catch { /* gone */ }
+  for (const c of live)
+    if (c.pid && c.exitCode === null)
+      try {
+        process.kill(c.pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
 });
 
 export async function freePort(): Promise<number> {
@@ -115,7 +121,9 @@ export function start(name: string, cmd: string, args: string[], opts: { cwd?: s
       let file = '';
       try {
         file = readFileSync(opts.logFile, 'utf8').slice(-4000);
-      } catch { /* none yet */ }
+      } catch {
+        /* none yet */
+      }
       return `${out}\n${file}`;
     },
   };
@@ -129,7 +137,12 @@ export async function stopProc(p: Proc): Promise<void> {
     return;
   }
   const timer = setTimeout(() => {
-    if (p.child.pid && p.child.exitCode === null) try { process.kill(p.child.pid, 'SIGKILL'); } catch { /* gone */ }
+    if (p.child.pid && p.child.exitCode === null)
+      try {
+        process.kill(p.child.pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
   }, 3000);
   await p.exited;
   clearTimeout(timer);
@@ -217,13 +230,16 @@ interface Built {
 export function migrateWithUsers(name: string, appDir: string, env: Record<string, string>): void {
   const setup = spawnSync(
     PYTHON,
-    ['-c', `import django; django.setup()
+    [
+      '-c',
+      `import django; django.setup()
 from django.core.management import call_command
 call_command('migrate', verbosity=0)
 from django.contrib.auth.models import User
 for name in ('alice', 'bob', 'carol'):
     User.objects.create_user(name, name + '@lab.test', '${randomBytes(12).toString('hex')}')
-`],
+`,
+    ],
     { cwd: appDir, env: pythonEnv(env), encoding: 'utf8' },
   );
   if (setup.status !== 0) throw new Error(`${name}: migrate failed: ${setup.stderr}`);

@@ -36,9 +36,24 @@ test('batches cover every header × encoding × spelling once, one value per WSG
         assert.ok(seen.has(`${h.name.replace(/-/g, '_')}|${e.label}`));
       }
     }
-    for (const n of ['X-SSL-Client-S-DN', 'X-SSL-Client-Verify', 'X-Client-Verify', 'Remote-User', 'X-Remote-User', 'X-Forwarded-User', 'X-Forwarded-Client-Cert', 'X-Forwarded-Tls-Client-Cert-Info', 'X-Goog-Authenticated-User-Email', 'X-Client-Cert-Hash', 'Client-Cert']) {
+    for (const n of [
+      'X-SSL-Client-S-DN',
+      'X-SSL-Client-Verify',
+      'X-Client-Verify',
+      'Remote-User',
+      'X-Remote-User',
+      'X-Forwarded-User',
+      'X-Forwarded-Client-Cert',
+      'X-Forwarded-Tls-Client-Cert-Info',
+      'X-Goog-Authenticated-User-Email',
+      'X-Client-Cert-Hash',
+      'Client-Cert',
+    ]) {
       assert.ok(seen.has(`${n}|`) || [...seen].some((s) => s.startsWith(`${n}|`)), n);
-      assert.ok([...seen].some((s) => s.startsWith(`${n.replace(/-/g, '_')}|`)), `${n} underscore`);
+      assert.ok(
+        [...seen].some((s) => s.startsWith(`${n.replace(/-/g, '_')}|`)),
+        `${n} underscore`,
+      );
     }
     // Every encoding decodes back to the DER of the certificate.
     const der = Buffer.from(legit.derBase64, 'base64');

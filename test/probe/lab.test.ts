@@ -150,7 +150,17 @@ describe('probe against the lab', { timeout: 180_000 }, () => {
     // nginx refuses certificate-less requests, so no session can exist before authentication.
     assert.deepEqual(notes(report, 'not-run'), ['session-id-not-rotated']);
     const passed = notes(report, 'passed');
-    for (const c of [...CERT_CASES.map((c) => `${c} /api/me/`), 'no-cert /api/me/', 'no-cert-backend /api/me/', 'spoofed-headers:proxy /api/me/', 'spoofed-headers:backend /api/me/', 'spoofed-headers:backend /accounts/cert-login/', 'session-replay-no-cert /api/me/', 'session-replay-other-cert /api/me/', 'password-burst']) {
+    for (const c of [
+      ...CERT_CASES.map((c) => `${c} /api/me/`),
+      'no-cert /api/me/',
+      'no-cert-backend /api/me/',
+      'spoofed-headers:proxy /api/me/',
+      'spoofed-headers:backend /api/me/',
+      'spoofed-headers:backend /accounts/cert-login/',
+      'session-replay-no-cert /api/me/',
+      'session-replay-other-cert /api/me/',
+      'password-burst',
+    ]) {
       assert.ok(passed.includes(c), `${c} passed: ${passed.join(', ')}`);
     }
     assert.match(report.notes!.find((n) => n.case === 'password-burst')!.reason, /^throttled: attempt \d+ answered 429 Too Many Requests/);
@@ -226,7 +236,10 @@ describe('probe against the lab', { timeout: 180_000 }, () => {
     assert.match(report.errors[0]?.message ?? '', /^the legitimate certificate was answered 403 Forbidden on \/api\/me\/ \(and on every other path\): no case could be judged/);
     const judged = report.notes!.filter((n) => n.case !== 'server-certificate' && n.case !== 'password-burst');
     assert.ok(judged.length > 10);
-    assert.deepEqual(judged.filter((n) => n.status === 'passed'), []);
+    assert.deepEqual(
+      judged.filter((n) => n.status === 'passed'),
+      [],
+    );
   });
 
   test('--max-requests bounds the run; what did not fit is reported as not run', async () => {
@@ -274,9 +287,7 @@ describe('probe against the lab', { timeout: 180_000 }, () => {
     assert.ok(m, r.stdout.slice(-2000));
     const listed = r.stdout.split('\n').filter((l) => /^ {2}#\d+ (GET|POST) https?:\/\//.test(l));
     assert.equal(listed.length, Number(m[1]));
-    const v = await run(process.execPath, ['bin/mtls-audit.js', 'probe', ...lab.probeArgs('haproxy'), '--format', 'json'], { cwd: REPO_ROOT, maxBuffer: 16 << 20 }).catch(
-      (e) => e as { code: number; stdout: string; stderr: string },
-    );
+    const v = await run(process.execPath, ['bin/mtls-audit.js', 'probe', ...lab.probeArgs('haproxy'), '--format', 'json'], { cwd: REPO_ROOT, maxBuffer: 16 << 20 }).catch((e) => e as { code: number; stdout: string; stderr: string });
     assert.equal((v as { code?: number }).code, 1);
     const parsed = JSON.parse(v.stdout) as Report;
     assert.equal(parsed.findings.length, 7);

@@ -59,7 +59,7 @@ print(crl.get_revoked_certificate_by_serial_number(revoked.serial_number) is not
       { encoding: 'utf8', env: { PATH: '/usr/bin:/bin', PYTHONDONTWRITEBYTECODE: '1' } },
     );
     assert.equal(py.stdout.trim(), 'True True', py.stderr);
-    await assert.rejects(createLabPki(join(dir, 'pki')), (e: unknown) => e instanceof UsageError && /already exists/.test((e).message));
+    await assert.rejects(createLabPki(join(dir, 'pki')), (e: unknown) => e instanceof UsageError && /already exists/.test(e.message));
     await createLabPki(join(dir, 'pki'), { force: true });
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -93,8 +93,14 @@ describe('probe against the lab’s session target (certificate read once at /lo
     const { report, log } = run;
     // The legitimate certificate's login (the learning GET of /login/, then its redirect to /api/whoami/ with the session).
     const legitOnWhoami = log.filter((o) => o.request.identity?.label === 'alice (--cert)' && o.request.url.pathname === '/api/whoami/');
-    assert.ok(legitOnWhoami.some((o) => o.status === 401), 'alone: 401');
-    assert.ok(legitOnWhoami.some((o) => o.status === 200 && /"user": "alice"/.test(o.body ?? '') && /sessionid=/.test(o.request.headers.Cookie ?? '')), 'with its session: served as alice');
+    assert.ok(
+      legitOnWhoami.some((o) => o.status === 401),
+      'alone: 401',
+    );
+    assert.ok(
+      legitOnWhoami.some((o) => o.status === 200 && /"user": "alice"/.test(o.body ?? '') && /sessionid=/.test(o.request.headers.Cookie ?? '')),
+      'with its session: served as alice',
+    );
     // Every attack certificate went through /login/ itself (nginx refuses most at the door).
     const loginsByCase = log.filter((o) => /^(impostor-ca|unrelated-ca|expired-cert|not-yet-valid-cert|server-auth-eku|revoked-cert|dn-injection-o|dn-injection-comma): login at \/login\//.test(o.request.purpose));
     assert.equal(new Set(loginsByCase.map((o) => o.request.purpose.split(':')[0])).size, CERT_CASES.length - 1);
@@ -146,7 +152,10 @@ describe('probe against the lab’s session target (certificate read once at /lo
   test('without --login-path (a 401 names no login page) the cases stay inconclusive, never passed', async () => {
     const { report } = await runProbe(options({ loginPath: undefined }));
     assert.deepEqual(keys(report), []);
-    assert.deepEqual(notes(report, 'passed').filter((c) => c.endsWith('/api/whoami/')), []);
+    assert.deepEqual(
+      notes(report, 'passed').filter((c) => c.endsWith('/api/whoami/')),
+      [],
+    );
     assert.match(report.errors[0]?.message ?? '', /the legitimate certificate was answered 401 Unauthorized on \/api\/whoami\//);
   });
 });

@@ -13,13 +13,7 @@ import { codeText } from '../../src/python/ast.js';
 test('codeText blanks comment nodes, keeps # in strings, and keeps offsets and lines', async (t) => {
   const root = mkdtempSync(join(tmpdir(), 'mtls-audit-codetext-'));
   t.after(() => rmSync(root, { recursive: true, force: true }));
-  const src = [
-    'def view(request):  # PermissionDenied is raised elsewhere',
-    '    key = "login#" + request.POST["u"]  # counts attempts',
-    '    # return HttpResponseForbidden()',
-    '    return cache.incr(key)',
-    '',
-  ].join('\n');
+  const src = ['def view(request):  # PermissionDenied is raised elsewhere', '    key = "login#" + request.POST["u"]  # counts attempts', '    # return HttpResponseForbidden()', '    return cache.incr(key)', ''].join('\n');
   writeFileSync(join(root, 'views.py'), src);
   const project = new PythonProject(await getPythonParser(), [{ path: 'views.py', abs: join(root, 'views.py'), size: -1, kind: 'python' }], []);
   const mod = project.moduleByName('views')!;

@@ -18,7 +18,10 @@ const MODULE_BUDGET = 450;
 const FACADE_BUDGET = 30;
 
 const lines = (f: string) => readFileSync(f, 'utf8').replace(/\n$/, '').split('\n').length;
-const modules = () => readdirSync(DIR).filter((n) => n.endsWith('.ts')).sort();
+const modules = () =>
+  readdirSync(DIR)
+    .filter((n) => n.endsWith('.ts'))
+    .sort();
 
 test('flow modules: each within the line budget, flow.ts a small façade', { skip: !existsSync(DIR) && 'sources not present' }, () => {
   const names = modules();
@@ -30,7 +33,9 @@ test('flow modules: each within the line budget, flow.ts a small façade', { ski
   const facade = lines(FACADE);
   assert.ok(facade <= FACADE_BUDGET, `src/python/flow.ts: ${facade} lines > ${FACADE_BUDGET}`);
   // The façade only re-exports.
-  const code = readFileSync(FACADE, 'utf8').split('\n').filter((l) => l.trim() && !l.trim().startsWith('//'));
+  const code = readFileSync(FACADE, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() && !l.trim().startsWith('//'));
   for (const l of code) assert.match(l, /^export (type )?\{[^}]*\} from '\.\/flow\/[\w-]+\.js';$/, l);
 });
 

@@ -113,12 +113,14 @@ test('every table entry says what it is about: a receiver kind with methods, or 
 
 /** The `grants=` part of each flow line. */
 function grantsOf(flows: string): string[] {
-  return flows.split('\n').filter((l) => l.startsWith('flow ')).map((l) => l.slice(l.indexOf('grants=') + 7));
+  return flows
+    .split('\n')
+    .filter((l) => l.startsWith('flow '))
+    .map((l) => l.slice(l.indexOf('grants=') + 7));
 }
 
 /** A view reading a certificate field and returning `ret`, after `head` (imports, definitions). */
-const certView = (head: string, ret: string) =>
-  `${head}\n\ndef cert_view(request):\n    cn = request.META.get("SSL_CLIENT_S_DN_CN")\n    return ${ret}\n`;
+const certView = (head: string, ret: string) => `${head}\n\ndef cert_view(request):\n    cn = request.META.get("SSL_CLIENT_S_DN_CN")\n    return ${ret}\n`;
 
 test('Django responses by qualified name: an alias of render() grants, a project render() or Response class is analysed', async () => {
   // `render` imported under another name is still Django's shortcut: a success response.
@@ -167,9 +169,15 @@ test('a project class is the response or exception its library bases make it, wh
   });
   const lines = flows.split('\n').map((l) => l.trim());
   // The presence test denies through the project subclass of HttpResponseForbidden.
-  assert.ok(lines.some((l) => l.startsWith('cond@app/views.py:18') && l.includes('denies=true')), flows);
+  assert.ok(
+    lines.some((l) => l.startsWith('cond@app/views.py:18') && l.includes('denies=true')),
+    flows,
+  );
   // A subclass of PermissionDenied (through an alias) built but not raised is a fail-open; a plain class is not.
-  assert.ok(lines.some((l) => l.startsWith('fail-open@app/views.py:21') && l.endsWith(' unraised')), flows);
+  assert.ok(
+    lines.some((l) => l.startsWith('fail-open@app/views.py:21') && l.endsWith(' unraised')),
+    flows,
+  );
   assert.ok(!lines.some((l) => l.startsWith('fail-open@app/views.py:22')), flows);
   // The project subclass of JsonResponse grants.
   assert.deepEqual(grantsOf(flows), ['success response@23'], flows);

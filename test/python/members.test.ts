@@ -69,7 +69,10 @@ test('classMember: a @property is a member like a class attribute; the later def
   const cls = (n: string) => mod.classes.get(n)!;
   const a = classMember(project, cls('A'), 'header')!;
   assert.equal(a.kind, 'property');
-  assert.deepEqual(memberValues(a).map((v) => mod.text(v)), ['"HTTP_X_ONE"', '"HTTP_X_TWO"']);
+  assert.deepEqual(
+    memberValues(a).map((v) => mod.text(v)),
+    ['"HTTP_X_ONE"', '"HTTP_X_TWO"'],
+  );
   const b = classMember(project, cls('B'), 'header')!;
   assert.equal(b.kind, 'attr');
   assert.equal(b.cls.name, 'Base');
@@ -118,15 +121,7 @@ test('isCompiledRegex: re.compile bound to any name — module constant, importe
 
 test('isUserModel: get_user_model(), names bound to it, auth.User, AbstractUser subclasses, AUTH_USER_MODEL; other models and related managers are not', async (t) => {
   const project = await projectOf(t, {
-    'people/models.py': [
-      'from django.contrib.auth.models import AbstractUser',
-      'from django.db import models',
-      'class Member(AbstractUser):',
-      '    pass',
-      'class Badge(models.Model):',
-      '    pass',
-      '',
-    ].join('\n'),
+    'people/models.py': ['from django.contrib.auth.models import AbstractUser', 'from django.db import models', 'class Member(AbstractUser):', '    pass', 'class Badge(models.Model):', '    pass', ''].join('\n'),
     'people/backends.py': [
       'from django.apps import apps',
       'from django.conf import settings',
@@ -165,8 +160,7 @@ test('isUserModel: get_user_model(), names bound to it, auth.User, AbstractUser 
   });
   const mod = project.moduleByName('people.backends')!;
   const b = mod.classes.get('B')!;
-  const user = (fn: string, method: string, authUserModel: string | null = null) =>
-    isUserModel(project, queryModelExpr(receiverOf(mod, fn, method), mod), mod, b, b.methods.get(fn)!, authUserModel);
+  const user = (fn: string, method: string, authUserModel: string | null = null) => isUserModel(project, queryModelExpr(receiverOf(mod, fn, method), mod), mod, b, b.methods.get(fn)!, authUserModel);
   assert.equal(user('m1', 'get_or_create'), true);
   assert.equal(user('m2', 'create'), true);
   assert.equal(user('m3', 'update_or_create'), true);

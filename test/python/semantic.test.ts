@@ -150,15 +150,7 @@ test('aliases through project re-exports and star imports; `import a.b` and `imp
   const project = await projectOf(t, {
     'app/perms.py': 'from rest_framework.permissions import IsAuthenticated as Authed\n',
     'app/common.py': 'from .perms import *\nimport hashlib\n',
-    'app/views.py': [
-      'from .common import *',
-      'import os.path',
-      'import xml.etree.ElementTree as ET',
-      'def v(request):',
-      '    x = Authed',
-      '    h = hashlib.sha256(request.body)',
-      '    return os.path.join(ET.tostring(x), h)',
-    ].join('\n'),
+    'app/views.py': ['from .common import *', 'import os.path', 'import xml.etree.ElementTree as ET', 'def v(request):', '    x = Authed', '    h = hashlib.sha256(request.body)', '    return os.path.join(ET.tostring(x), h)'].join('\n'),
   });
   const mod = project.moduleByName('app.views')!;
   assert.equal(project.qualifyNode(mod, at(mod, 'Authed', 5)), 'rest_framework.permissions.IsAuthenticated', 'an alias re-exported through two star imports');
@@ -229,7 +221,14 @@ test('class members: method, property, class attribute and declared fields (data
   assert.equal(sem.classMember(cls('Mw'), 'missing'), null);
 
   // Dataclass: annotated fields in order, ClassVar excluded, defaults (also `field(default=…)`).
-  assert.deepEqual(sem.declaredFields(cls('Pin')).map((f) => [f.name, text(f.default)]), [['sha256', null], ['serial', '0'], ['tags', 'None']]);
+  assert.deepEqual(
+    sem.declaredFields(cls('Pin')).map((f) => [f.name, text(f.default)]),
+    [
+      ['sha256', null],
+      ['serial', '0'],
+      ['tags', 'None'],
+    ],
+  );
   const serial = sem.classMember(cls('Pin'), 'serial');
   assert.deepEqual(serial?.kind === 'field' ? [serial.kind, text(serial.value)] : serial, ['field', '0']);
   assert.equal(sem.classMember(cls('Pin'), 'kind')?.kind, 'attr');
@@ -237,13 +236,28 @@ test('class members: method, property, class attribute and declared fields (data
   assert.ok(!sem.isDataClass(cls('Mw')));
 
   // NamedTuple fields.
-  assert.deepEqual(sem.declaredFields(cls('Row')).map((f) => f.name), ['cn', 'fp']);
+  assert.deepEqual(
+    sem.declaredFields(cls('Row')).map((f) => f.name),
+    ['cn', 'fp'],
+  );
   assert.equal(sem.classMember(cls('Row'), 'fp')?.kind, 'field');
 
   // attrs: `attr.ib()` and attrs' `field()` declare fields without annotation; a plain value does not.
-  assert.deepEqual(sem.declaredFields(cls('Enrolment')).map((f) => [f.name, text(f.default)]), [['user', null], ['fp', '"none"']]);
+  assert.deepEqual(
+    sem.declaredFields(cls('Enrolment')).map((f) => [f.name, text(f.default)]),
+    [
+      ['user', null],
+      ['fp', '"none"'],
+    ],
+  );
   assert.equal(sem.classMember(cls('Enrolment'), 'note')?.kind, 'attr');
-  assert.deepEqual(sem.declaredFields(cls('Device')).map((f) => [f.name, text(f.default)]), [['name', null], ['token', '"x"']]);
+  assert.deepEqual(
+    sem.declaredFields(cls('Device')).map((f) => [f.name, text(f.default)]),
+    [
+      ['name', null],
+      ['token', '"x"'],
+    ],
+  );
 });
 
 test('members.ts answers value members from the semantic model: a field default is the value, a method is none', async (t) => {

@@ -24,7 +24,10 @@ test('cli: `mtls-audit rules --format json` lists every registered rule with its
   assert.equal(r.status, 0, r.stderr);
   const data = JSON.parse(r.stdout);
   assert.deepEqual(data, catalogueEntries(allRules));
-  assert.deepEqual(data.map((e: { id: string }) => e.id), allRules.map((x) => x.meta.id));
+  assert.deepEqual(
+    data.map((e: { id: string }) => e.id),
+    allRules.map((x) => x.meta.id),
+  );
 });
 
 test('cli: `mtls-audit rules` (text) and `--format markdown` print the catalogue; a bad format exits 2', async () => {

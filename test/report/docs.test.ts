@@ -14,7 +14,9 @@ const DOCS = join(REPO_ROOT, 'docs', 'rules');
 
 test('docs: every registered rule has docs/rules/<id>.md and every file there is up to date (run `npm run docs`)', () => {
   const want = renderRuleDocs(allRules);
-  const have = readdirSync(DOCS).filter((n) => n.endsWith('.md')).sort();
+  const have = readdirSync(DOCS)
+    .filter((n) => n.endsWith('.md'))
+    .sort();
   assert.deepEqual(have, [...want.keys()].sort(), 'docs/rules differs from the registry: run `npm run docs` and commit docs/rules');
   for (const [name, text] of want) {
     assert.equal(readFileSync(join(DOCS, name), 'utf8'), text, `docs/rules/${name} is stale: run \`npm run docs\``);
@@ -67,7 +69,10 @@ test('docs: a rule page has every section, generated from the meta', () => {
   assert.match(doc, /## Example\n\nFlagged:\n\n```python\nif request\.META\.get\('SSL_CLIENT_CERT'\):\n {4}return ok\n```\n\nFixed:\n\n```python\nuser = bind\(fingerprint\(cert\)\)\n```\n/);
   assert.match(doc, /## How to fix\n\nBind the SHA-256 fingerprint to a user\.\n/);
   assert.match(doc, /## Messages\n\n- Access is granted because `\{\{name\}\}` is present\.\n/);
-  assert.match(doc, /## References\n\n- \[CWE-287: Improper Authentication\]\(https:\/\/cwe\.mitre\.org\/data\/definitions\/287\.html\)\n- \[CWE-306: Missing Authentication for Critical Function\]\(https:\/\/cwe\.mitre\.org\/data\/definitions\/306\.html\)\n- <https:\/\/docs\.djangoproject\.com\/en\/stable\/howto\/auth-remote-user\/>\n- RFC 5280 section 4.2.1.12\n$/);
+  assert.match(
+    doc,
+    /## References\n\n- \[CWE-287: Improper Authentication\]\(https:\/\/cwe\.mitre\.org\/data\/definitions\/287\.html\)\n- \[CWE-306: Missing Authentication for Critical Function\]\(https:\/\/cwe\.mitre\.org\/data\/definitions\/306\.html\)\n- <https:\/\/docs\.djangoproject\.com\/en\/stable\/howto\/auth-remote-user\/>\n- RFC 5280 section 4.2.1.12\n$/,
+  );
   // an example containing a code fence does not break out of its own fence
   const fenced = renderRuleDoc({ ...META, docs: { ...META.docs, example: { lang: 'text', bad: 'a\n```\nb' } } });
   assert.match(fenced, /````\na\n```\nb\n````/);

@@ -73,7 +73,12 @@ export function validateSarifLogs(sarifs: string[]): SarifValidation[] {
     const console = `${r.stdout ?? ''}${r.stderr ?? ''}`;
     if (r.error) throw new Error(`sarif-multitool did not run: ${r.error.message}`);
     type Loc = { physicalLocation?: { artifactLocation?: { uri?: string } } };
-    let log: { runs: { tool: { driver: { rules?: { id: string; defaultConfiguration?: { level?: string } }[] } }; results?: { ruleId: string; ruleIndex?: number; level?: string; locations?: Loc[]; message: { text?: string; id?: string; arguments?: string[] } }[] }[] };
+    let log: {
+      runs: {
+        tool: { driver: { rules?: { id: string; defaultConfiguration?: { level?: string } }[] } };
+        results?: { ruleId: string; ruleIndex?: number; level?: string; locations?: Loc[]; message: { text?: string; id?: string; arguments?: string[] } }[];
+      }[];
+    };
     try {
       log = JSON.parse(readFileSync(output, 'utf8'));
     } catch (e) {
@@ -127,10 +132,7 @@ export function fullFinding(over: Partial<Finding> = {}): Finding {
     cwe: ['CWE-290', 'CWE-287'],
     message: 'The client certificate is read from the request header `HTTP_X_SSL_CLIENT_CERT`, which any client can send.',
     location: { file: 'app/views.py', line: 5, column: 16, endLine: 5, endColumn: 58 },
-    related: [
-      { file: 'deploy/nginx.conf', line: 12, column: 5, message: 'nginx forwards the header without overwriting it' },
-      { message: 'no proxy configuration proves provenance' },
-    ],
+    related: [{ file: 'deploy/nginx.conf', line: 12, column: 5, message: 'nginx forwards the header without overwriting it' }, { message: 'no proxy configuration proves provenance' }],
     evidence: "cert = request.META.get('HTTP_X_SSL_CLIENT_CERT')",
     remediation: 'Check provenance: compare an HMAC of the header with hmac.compare_digest.',
     fingerprint: '0123456789abcdef0123456789abcdef',

@@ -65,7 +65,14 @@ async function scanWithSuppressions(root: string): Promise<Report> {
   report.suppressed = [
     ...(report.suppressed ?? []),
     fullFinding({ location: { file: 'app/views.py', line: 17, column: 16 }, suppression: { kind: 'inSource', justification: 'legacy endpoint' }, fingerprint: 'beef' }),
-    fullFinding({ ruleId: 'cert-presence-only', severity: 'critical', cwe: ['CWE-287', 'CWE-306'], location: { file: 'app/views.py', line: 8 }, suppression: { kind: 'external', justification: 'present in baseline old.json' }, fingerprint: 'cafe' }),
+    fullFinding({
+      ruleId: 'cert-presence-only',
+      severity: 'critical',
+      cwe: ['CWE-287', 'CWE-306'],
+      location: { file: 'app/views.py', line: 8 },
+      suppression: { kind: 'external', justification: 'present in baseline old.json' },
+      fingerprint: 'cafe',
+    }),
   ];
   return report;
 }
@@ -163,7 +170,10 @@ test('sarif: a finding without a line or any location still has the physical loc
   const v = (await checked()).unlocated;
   assert.deepEqual(v.errors, [], v.console);
   // the scanned root itself has no lines: the only warning left is the missing region there
-  assert.deepEqual(v.warnings.map((w) => w.ruleId), ['SARIF2017']);
+  assert.deepEqual(
+    v.warnings.map((w) => w.ruleId),
+    ['SARIF2017'],
+  );
 });
 
 test('sarif: an empty scan report passes sarif-multitool', async () => {

@@ -92,10 +92,10 @@ test('text: code frame shows two lines of context with line numbers and carets u
     const frame = out.split('\n').filter((l) => / \| /.test(l));
     assert.deepEqual(frame, [
       '       6 |     def get(self, request):',
-      '       7 |         cert = request.META.get(\'HTTP_X_SSL_CLIENT_CERT\')',
+      "       7 |         cert = request.META.get('HTTP_X_SSL_CLIENT_CERT')",
       '    >  8 |         if not cert:',
       '         |            ^^^^^^^^',
-      '       9 |             return JsonResponse({\'error\': \'No client certificate\'}, status=401)',
+      "       9 |             return JsonResponse({'error': 'No client certificate'}, status=401)",
       '      10 |         # Vulnerable: no validation of cert fields',
     ]);
     // The frame replaces the evidence line for scan findings.

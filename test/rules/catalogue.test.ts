@@ -34,7 +34,10 @@ function allFiles(dir: string): string[] {
 }
 
 const rows = contractRows();
-const testText = allFiles(join(REPO_ROOT, 'test')).filter((f) => f.endsWith('.ts')).map((f) => readFileSync(f, 'utf8')).join('\n');
+const testText = allFiles(join(REPO_ROOT, 'test'))
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => readFileSync(f, 'utf8'))
+  .join('\n');
 
 test('RULES.md lists the rules we expect to parse', () => {
   assert.ok(rows.length >= 40, `parsed ${rows.length} rows from RULES.md`);

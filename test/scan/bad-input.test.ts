@@ -49,7 +49,10 @@ class MTLSConsumerView(View):
   const report = await scanWithView(dir);
   const errs = errorsFor(report, 'app/broken.py');
   assert.ok(errs.length >= 1 && errs.every((m) => /syntax error/.test(m)), `syntax errors reported for broken.py: ${JSON.stringify(report.errors)}`);
-  assert.ok(errs.some((m) => /line 5\b/.test(m)), `the first error is located on line 5: ${errs.join(' | ')}`);
+  assert.ok(
+    errs.some((m) => /line 5\b/.test(m)),
+    `the first error is located on line 5: ${errs.join(' | ')}`,
+  );
   assert.ok(sites(report.findings).includes('cert-presence-only app/broken.py:12'), `the view after the error is analysed: ${sites(report.findings).join(', ')}`);
 });
 
@@ -58,7 +61,7 @@ test('a non-UTF-8 file is reported and skipped; a PEP 263 latin-1 file is decode
   const dir = makeTree({
     'app/views.py': VULN_VIEW,
     // 0xE9 alone is not UTF-8, and nothing declares another encoding.
-    'app/legacy.py': Buffer.concat([Buffer.from("# caf\xe9\n", 'latin1'), Buffer.from(VULN_VIEW)]),
+    'app/legacy.py': Buffer.concat([Buffer.from('# caf\xe9\n', 'latin1'), Buffer.from(VULN_VIEW)]),
     'app/declared.py': Buffer.concat([latin1Header, Buffer.from(VULN_VIEW)]),
   });
   t.after(() => removeTree(dir));

@@ -113,8 +113,10 @@ test('corrupt, truncated and foreign entries are ignored (and rewritten); the re
   entries.forEach((e, i) => {
     const p = join(cacheDir, e);
     const buf = readFileSync(p);
-    if (i % 3 === 0) writeFileSync(p, buf.subarray(0, buf.length - 6)); // truncated
-    else if (i % 3 === 1) writeFileSync(p, Buffer.from('not a cache entry at all')); // garbage
+    if (i % 3 === 0)
+      writeFileSync(p, buf.subarray(0, buf.length - 6)); // truncated
+    else if (i % 3 === 1)
+      writeFileSync(p, Buffer.from('not a cache entry at all')); // garbage
     else {
       // Whole, but a record points past the end of the text.
       const words = new Int32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length));

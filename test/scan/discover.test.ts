@@ -13,7 +13,7 @@ test('keeps Python and deployment files, skips VCS, dependency, cache and virtua
     'app/static/app.js': 'x',
     'README.md': '# hi\n',
     'deploy/nginx.conf': 'server {}\n',
-    'Dockerfile': 'FROM python\n',
+    Dockerfile: 'FROM python\n',
     'docker-compose.yml': 'services: {}\n',
     '.git/hooks/post.py': 'x = 1\n',
     'node_modules/pkg/setup.py': 'x = 1\n',
@@ -28,10 +28,7 @@ test('keeps Python and deployment files, skips VCS, dependency, cache and virtua
   t.after(() => removeTree(dir));
   const { files, errors } = discover(dir);
   assert.deepEqual(errors, []);
-  assert.deepEqual(
-    files.map((f) => `${f.kind} ${f.path}`).sort(),
-    ['config Dockerfile', 'config deploy/nginx.conf', 'config docker-compose.yml', 'python app/locale/fr/formats.py', 'python app/views.py'],
-  );
+  assert.deepEqual(files.map((f) => `${f.kind} ${f.path}`).sort(), ['config Dockerfile', 'config deploy/nginx.conf', 'config docker-compose.yml', 'python app/locale/fr/formats.py', 'python app/views.py']);
   const views = files.find((f) => f.path === 'app/views.py')!;
   // Python files are all read next, so the walk does not stat them; configs it does.
   assert.equal(views.size, UNKNOWN_SIZE);
@@ -55,7 +52,10 @@ test('a symlink given as the root is scanned (its target is the root)', (t) => {
   symlinkSync('real', join(dir, 'link'));
   const { files, errors } = discover(join(dir, 'link'));
   assert.deepEqual(errors, []);
-  assert.deepEqual(files.map((f) => f.path), ['app/views.py']);
+  assert.deepEqual(
+    files.map((f) => f.path),
+    ['app/views.py'],
+  );
   assert.equal(files[0].abs, join(dir, 'link', 'app', 'views.py'));
 });
 
@@ -79,7 +79,7 @@ test('exclude globs: by name at any depth without a slash, by path from the root
 });
 
 test('readFiltered decodes only wanted files, and gives the raw bytes and, on demand, the bytes as latin-1 so ASCII patterns match as in the decoded text', (t) => {
-  const dir = makeTree({ 'a.py': "# café\nKEY = 'SSL_CLIENT_CERT'\n", 'b.py': "# café\nx = 1\n" });
+  const dir = makeTree({ 'a.py': "# café\nKEY = 'SSL_CLIENT_CERT'\n", 'b.py': '# café\nx = 1\n' });
   t.after(() => removeTree(dir));
   const want = (_b: Buffer, latin1: () => string) => /SSL_CLIENT/.test(latin1());
   assert.deepEqual(readFiltered(join(dir, 'a.py'), want), { ok: true, text: "# café\nKEY = 'SSL_CLIENT_CERT'\n" });
@@ -87,8 +87,8 @@ test('readFiltered decodes only wanted files, and gives the raw bytes and, on de
   let seen = '';
   let raw: Buffer | null = null;
   readFiltered(join(dir, 'b.py'), (b, latin1) => ((raw = b), (seen = latin1()), false));
-  assert.equal(seen, Buffer.from("# café\nx = 1\n").toString('latin1'));
-  assert.deepEqual(raw, Buffer.from("# café\nx = 1\n"));
+  assert.equal(seen, Buffer.from('# café\nx = 1\n').toString('latin1'));
+  assert.deepEqual(raw, Buffer.from('# café\nx = 1\n'));
 });
 
 test('a Python file read without a size from the walk: whole when small, measured and held to the limit when large', (t) => {

@@ -26,7 +26,7 @@ test('the automaton finds exactly the groups whose atoms occur (case-insensitive
   }
   // Random texts over a small alphabet, so atoms overlap and restart often.
   let seed = 7;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
   const alphabet = 'hesirHSx5091_cCLIENT ';
   for (let k = 0; k < 2000; k++) {
     let t = '';
@@ -56,7 +56,7 @@ test('the WebAssembly scan and the JavaScript loop of the trigger matcher agree'
   const fresh = new AtomMatcher(TRIGGER_GROUPS);
   const viaJsLoop = new AtomMatcher(TRIGGER_GROUPS, { wasm: false });
   let seed = 11;
-  const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
   const words = TRIGGER_GROUPS.flatMap((g) => g.atoms);
   for (let k = 0; k < 500; k++) {
     const parts: string[] = [];
@@ -73,8 +73,31 @@ test('the WebAssembly scan and the JavaScript loop of the trigger matcher agree'
 test('every trigger group: the exact pattern implies one of its atoms (stage 1 never hides a match)', () => {
   const samples: Record<string, string[]> = {
     'settings-module': ["os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'proj.settings')", 'os.environ["DJANGO_SETTINGS_MODULE"] = "p.s"', "env={'DJANGO_SETTINGS_MODULE': 'p.s'}", "raw_env = ['DJANGO_SETTINGS_MODULE=proj.settings.prod']"],
-    certificate: ["request.META['HTTP_X_SSL_CLIENT_CERT']", 'SSL_CLIENT_S_DN', 'x-forwarded-client-cert', 'X-Client-Cert', 'Ssl-Client', 'REMOTE_USER', 'RemoteUserBackend', 'x509.load_pem_x509_certificate(b)', 'crypto.load_certificate(t, b)'],
-    'auth-surface': ["request.session['_auth_user_id'] = 1", '@ratelimit(key="ip")', 'throttle_classes = []', '@csrf_exempt', "method_decorator(csrf_exempt, name='dispatch')", 'permission_classes = [AllowAny]', 'authentication_classes = ()', 'class T(PasswordResetTokenGenerator):', '    def make_token(self, u):', 'def make_reset_token(user):', 'def generate_password_reset_token():', '    def authenticate(self, request):'],
+    certificate: [
+      "request.META['HTTP_X_SSL_CLIENT_CERT']",
+      'SSL_CLIENT_S_DN',
+      'x-forwarded-client-cert',
+      'X-Client-Cert',
+      'Ssl-Client',
+      'REMOTE_USER',
+      'RemoteUserBackend',
+      'x509.load_pem_x509_certificate(b)',
+      'crypto.load_certificate(t, b)',
+    ],
+    'auth-surface': [
+      "request.session['_auth_user_id'] = 1",
+      '@ratelimit(key="ip")',
+      'throttle_classes = []',
+      '@csrf_exempt',
+      "method_decorator(csrf_exempt, name='dispatch')",
+      'permission_classes = [AllowAny]',
+      'authentication_classes = ()',
+      'class T(PasswordResetTokenGenerator):',
+      '    def make_token(self, u):',
+      'def make_reset_token(user):',
+      'def generate_password_reset_token():',
+      '    def authenticate(self, request):',
+    ],
     'session-identity': ["request.session['user_id'] = u.pk", 'self.request.session["cert_user"] = n'],
     'request-certificate-attribute': ['request.certificate_subject = cn', 'request.client_cert', 'REQUEST.SSL'],
     'certificate-header': ["request.headers.get('X-SSL-Client-Verify')", 'ssl_dn', 'SSL-S-DN', 'client_cn', 'X-Forwarded-Tls-Client-Cert', 'remote-user', 'MTLS'],

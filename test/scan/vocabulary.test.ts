@@ -56,7 +56,11 @@ test('every key family the classifier accepts passes the pre-filter, as the WSGI
     assert.ok(new RegExp(f.key).test(f.sample), `${f.sample} is a key of ${f.key}`);
     assert.equal(wantsParseText('app/views.py', viewReading(`request.META[${JSON.stringify(f.sample)}]`)), true, f.sample);
     if (f.sample.startsWith('HTTP_')) {
-      const header = f.sample.slice('HTTP_'.length).split('_').map((w) => w[0] + w.slice(1).toLowerCase()).join('-');
+      const header = f.sample
+        .slice('HTTP_'.length)
+        .split('_')
+        .map((w) => w[0] + w.slice(1).toLowerCase())
+        .join('-');
       assert.equal(wantsParseText('app/views.py', viewReading(`request.headers[${JSON.stringify(header)}]`)), true, header);
     }
   }
@@ -69,7 +73,7 @@ test('a family anchored to the whole key triggers on that string literal, not on
   assert.equal(wantsParseText('app/models.py', 'class Cert(models.Model):\n    concert = models.CharField()\n'), false);
 });
 
-test('framework words that share a family\'s letters are no trigger', () => {
+test("framework words that share a family's letters are no trigger", () => {
   for (const src of [
     'user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)',
     "HASH_SESSION_KEY = '_auth_user_hash'",

@@ -13,7 +13,13 @@ const MAX_LINES = 500;
 
 /** The façade and the modules it re-exports, as absolute paths. */
 function modules(): string[] {
-  return [join(SETTINGS, 'evaluate.ts'), ...readdirSync(DIR).filter((f) => f.endsWith('.ts')).sort().map((f) => join(DIR, f))];
+  return [
+    join(SETTINGS, 'evaluate.ts'),
+    ...readdirSync(DIR)
+      .filter((f) => f.endsWith('.ts'))
+      .sort()
+      .map((f) => join(DIR, f)),
+  ];
 }
 
 function lineCount(path: string): number {
@@ -44,7 +50,11 @@ test(`each evaluator module is at most ${MAX_LINES} lines`, () => {
 test('the evaluator modules have no import cycle among themselves', () => {
   const mods = new Set(modules());
   const graph = new Map<string, string[]>();
-  for (const m of mods) graph.set(m, relativeImports(m).filter((t) => mods.has(t)));
+  for (const m of mods)
+    graph.set(
+      m,
+      relativeImports(m).filter((t) => mods.has(t)),
+    );
   // The façade imports every module it re-exports; the modules never import the façade.
   for (const [m, ts] of graph) assert.ok(!ts.includes(join(SETTINGS, 'evaluate.ts')), `${relative(REPO_ROOT, m)} imports the façade src/settings/evaluate.ts`);
   const state = new Map<string, 'visiting' | 'done'>();

@@ -42,10 +42,16 @@ test('follows `from .base import *` and later overrides, with sites per file', a
   assert.equal(age.value, 28800);
   assert.equal(age.site.file, 'proj/settings/production.py');
   assert.equal(age.site.line, 3);
-  assert.deepEqual(age.writes.map((w) => `${w.file}:${w.line}`), ['proj/settings/base.py:2', 'proj/settings/production.py:3']);
+  assert.deepEqual(
+    age.writes.map((w) => `${w.file}:${w.line}`),
+    ['proj/settings/base.py:2', 'proj/settings/production.py:3'],
+  );
   const apps = settings.get('INSTALLED_APPS')!;
   assert.deepEqual(apps.value, ['django.contrib.auth', 'django.contrib.sessions']);
-  assert.deepEqual(apps.elements!.map((e) => `${e.site.file}:${e.site.line}:${e.site.column}`), ['proj/settings/base.py:4:5', 'proj/settings/base.py:5:5']);
+  assert.deepEqual(
+    apps.elements!.map((e) => `${e.site.file}:${e.site.line}:${e.site.column}`),
+    ['proj/settings/base.py:4:5', 'proj/settings/base.py:5:5'],
+  );
   assert.ok(settings.names().includes('SECRET_KEY'));
 });
 
@@ -182,7 +188,10 @@ test('lists changed with +=, append, insert, extend, remove, + and item assignme
   });
   const apps = settings.get('INSTALLED_APPS')!;
   assert.deepEqual(apps.value, ['django.contrib.auth', 'axes', 'django.contrib.admin']);
-  assert.deepEqual(apps.elements!.map((e) => `${e.site.file}:${e.site.line}`), ['proj/settings/base.py:1', 'proj/settings/prod.py:2', 'proj/settings/prod.py:3']);
+  assert.deepEqual(
+    apps.elements!.map((e) => `${e.site.file}:${e.site.line}`),
+    ['proj/settings/base.py:1', 'proj/settings/prod.py:2', 'proj/settings/prod.py:3'],
+  );
   assert.deepEqual(settings.get('MIDDLEWARE')?.value, ['first.Middleware', 'django.middleware.security.SecurityMiddleware', 'a.B', 'last.Middleware']);
   assert.deepEqual(settings.get('REST_FRAMEWORK')?.value, {
     DEFAULT_THROTTLE_CLASSES: ['rest_framework.throttling.AnonRateThrottle'],
@@ -217,7 +226,10 @@ test('conditions decided on known values and environment defaults; unknown condi
   assert.equal(age.conditional, false);
   const reset = settings.get('PASSWORD_RESET_TIMEOUT')!;
   assert.equal(reset.conditional, true);
-  assert.deepEqual(reset.writes.map((w) => w.line).sort((a, b) => a - b), [9, 11]);
+  assert.deepEqual(
+    reset.writes.map((w) => w.line).sort((a, b) => a - b),
+    [9, 11],
+  );
   assert.equal(settings.get('SAME')?.value, 5);
   assert.equal(settings.get('MODE')?.value, 'b');
 });
@@ -319,13 +331,16 @@ test('DJANGO_SETTINGS_MODULE: wsgi.py and deployment files win over manage.py; t
       os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
     `,
     'config/settings/__init__.py': '',
-    'config/settings/base.py': "INSTALLED_APPS = []\nMIDDLEWARE = []\n",
+    'config/settings/base.py': 'INSTALLED_APPS = []\nMIDDLEWARE = []\n',
     'config/settings/local.py': 'from .base import *\nDEBUG = True\n',
     'config/settings/production.py': 'from .base import *\nDEBUG = False\n',
     'config/settings/test.py': 'from .base import *\n',
     'pytest.ini': '[pytest]\nDJANGO_SETTINGS_MODULE = config.settings.test\n',
   });
-  assert.deepEqual(settings.profiles.map((p) => p.module), ['config.settings.production']);
+  assert.deepEqual(
+    settings.profiles.map((p) => p.module),
+    ['config.settings.production'],
+  );
   assert.equal(settings.profiles[0].sources[0].kind, 'wsgi');
   assert.equal(settings.get('DEBUG')?.value, false);
 });
@@ -347,7 +362,11 @@ test('DJANGO_SETTINGS_MODULE from a Dockerfile ENV, an env file, Compose and a K
     ['gunicorn.conf.py', "bind = 'unix:/run/app.sock'\nraw_env = ['DJANGO_SETTINGS_MODULE=site_cfg.settings.prod']\n"],
   ] as const) {
     const { settings } = await load(tree({ [file]: text }));
-    assert.deepEqual(settings.profiles.map((p) => `${p.module}@${p.sources[0].file}:${p.sources[0].line}`), [`site_cfg.settings.prod@${file}:${{ 'k8s/deployment.yaml': 4, 'docker-compose.yml': 4 }[file as string] ?? 2}`], file);
+    assert.deepEqual(
+      settings.profiles.map((p) => `${p.module}@${p.sources[0].file}:${p.sources[0].line}`),
+      [`site_cfg.settings.prod@${file}:${{ 'k8s/deployment.yaml': 4, 'docker-compose.yml': 4 }[file as string] ?? 2}`],
+      file,
+    );
     assert.equal(settings.get('NAME')?.value, 'prod', file);
   }
 });
@@ -360,7 +379,10 @@ test('no module named anywhere: settings leaves that assign Django settings; pro
     'proj/settings/production.py': 'from .base import *\nDEBUG = False\n',
     'proj/settings/helpers.py': 'def x():\n    return 1\n',
   });
-  assert.deepEqual(settings.profiles.map((p) => p.module), ['proj.settings.production']);
+  assert.deepEqual(
+    settings.profiles.map((p) => p.module),
+    ['proj.settings.production'],
+  );
 });
 
 test('not a Django project: no profiles, and bad input does not crash', async () => {

@@ -132,11 +132,17 @@ test('ROOT_URLCONF: path/re_path/url, include by string, module, list and tuple,
   const buy = views.find((v) => v.route.path === '/shop/buy/')!;
   assert.deepEqual([buy.defSite.file, buy.defSite.line], ['shop/views.py', 19]);
   assert.deepEqual([buy.route.site.file, buy.route.site.line], ['shop/urls.py', 4]);
-  assert.deepEqual(buy.route.includes.map((s) => `${s.file}:${s.line}`), ['proj/urls.py:19']);
+  assert.deepEqual(
+    buy.route.includes.map((s) => `${s.file}:${s.line}`),
+    ['proj/urls.py:19'],
+  );
   const orders = views.find((v) => v.route.path === '/api/orders/')!;
   assert.deepEqual([orders.route.site.file, orders.route.site.line], ['shop/api_urls.py', 4]);
   const old = views.find((v) => v.route.path.startsWith('/old/'))!;
-  assert.deepEqual(old.decos.map((d) => d.q), ['django.contrib.auth.decorators.login_required']);
+  assert.deepEqual(
+    old.decos.map((d) => d.q),
+    ['django.contrib.auth.decorators.login_required'],
+  );
   const login = views.find((v) => v.route.path === '/accounts/login/')!;
   assert.deepEqual([login.defSite.file, login.defSite.line], ['proj/urls.py', 16]);
   assert.ok(model.python.modules.has('shop/views.py'), 'view module loaded lazily');
@@ -223,7 +229,10 @@ test('no ROOT_URLCONF: urls.py modules that no other URLconf includes are the ro
     'app/views.py': 'def b(request):\n    pass\n',
   });
   assert.deepEqual(surface()[0].urls.roots, ['proj/urls.py']);
-  assert.deepEqual(surface()[0].views.map((v) => v.route.path), ['/a/b/']);
+  assert.deepEqual(
+    surface()[0].views.map((v) => v.route.path),
+    ['/a/b/'],
+  );
 });
 
 test('custom admin sites and OTP admin classes are recognised', async () => {
@@ -259,7 +268,10 @@ test('a URLconf that is not Python-evaluable yields what it can and never throws
       urlpatterns += [path('x/', missing.view)]
     `,
   });
-  assert.deepEqual(surface()[0].views.map((v) => v.route.path), []);
+  assert.deepEqual(
+    surface()[0].views.map((v) => v.route.path),
+    [],
+  );
 });
 
 test('a ROOT_URLCONF with any module name is followed, and the views it routes to are loaded on demand', async () => {

@@ -18,20 +18,7 @@ import { uwsgiReader } from './uwsgi.js';
 import { gunicornReader } from './gunicorn.js';
 
 /** Proxies first, in the order fix lists them (`--proxy`, the snippets' .gitignore). */
-const READERS: readonly DeployReader[] = [
-  nginxReader,
-  haproxyReader,
-  apacheReader,
-  envoyReader,
-  traefikReader,
-  kubernetesReader,
-  composeReader,
-  dockerfileReader,
-  procfileReader,
-  systemdReader,
-  uwsgiReader,
-  gunicornReader,
-];
+const READERS: readonly DeployReader[] = [nginxReader, haproxyReader, apacheReader, envoyReader, traefikReader, kubernetesReader, composeReader, dockerfileReader, procfileReader, systemdReader, uwsgiReader, gunicornReader];
 
 /** A registry whose kinds (and proxy kinds) are unique: a duplicate is a programming error. */
 export function makeRegistry(readers: readonly DeployReader[]): readonly DeployReader[] {

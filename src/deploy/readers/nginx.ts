@@ -60,7 +60,8 @@ export const nginxReader: DeployReader = {
     // nginx resolves relative paths against its conf directory, where deploy/mtls-audit/ is installed.
     installDir: 'mtls-audit',
     installPlace: (file) => `<nginx conf dir>/mtls-audit/${file} for nginx (this directory installed there)`,
-    followUp: (at, server, ep) => `${at} ${server}: include mtls-audit/nginx/mtls-server.conf in this server block${ep.verifySite ? ` instead of \`${ep.verifySite.text.trim()}\`` : ''}, and mtls-audit/nginx/mtls-proxy.conf in every block of it that has proxy_pass.`,
+    followUp: (at, server, ep) =>
+      `${at} ${server}: include mtls-audit/nginx/mtls-server.conf in this server block${ep.verifySite ? ` instead of \`${ep.verifySite.text.trim()}\`` : ''}, and mtls-audit/nginx/mtls-proxy.conf in every block of it that has proxy_pass.`,
     values({ extras, upstream }) {
       const up = hostPort(upstream);
       return { EXTRA_HEADERS: nginxExtraHeaders(extras), UPSTREAM: up.unix ? `http://unix:${up.unix}:` : httpUrl(upstream) };

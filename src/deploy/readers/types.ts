@@ -117,4 +117,3 @@ export interface ProxyFix {
   /** The kind-specific template values (`EXTRA_HEADERS`, `UPSTREAM`, …). */
   values(inp: SnippetInputs): Record<string, string>;
 }
-

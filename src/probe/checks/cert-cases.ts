@@ -116,7 +116,7 @@ export async function runCertCases(ctx: CheckContext, specs: CertCaseSpec[]): Pr
       continue;
     }
     const v = judge(o, ctx.refs(p.b, p.b.none), {
-      name: p.spec.servedAsItself ? p.id.marker ?? ctx.ids.legit.name : ctx.ids.legit.name,
+      name: p.spec.servedAsItself ? (p.id.marker ?? ctx.ids.legit.name) : ctx.ids.legit.name,
       ...(p.id.marker ? { marker: p.id.marker } : {}),
     });
     p.row.verdict = v.verdict;

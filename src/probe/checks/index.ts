@@ -13,16 +13,4 @@ import sessionReplay from './session-replay.js';
 import sessionRotation from './session-rotation.js';
 import loginThrottle from './login-throttle.js';
 
-export const CHECKS: ProbeCheck<unknown>[] = [
-  noCert,
-  untrustedCa,
-  unknownIdentity,
-  expiredCert,
-  wrongEku,
-  revokedCert,
-  dnInjection,
-  spoofedHeaders,
-  sessionReplay,
-  sessionRotation,
-  loginThrottle,
-] as ProbeCheck<unknown>[];
+export const CHECKS: ProbeCheck<unknown>[] = [noCert, untrustedCa, unknownIdentity, expiredCert, wrongEku, revokedCert, dnInjection, spoofedHeaders, sessionReplay, sessionRotation, loginThrottle] as ProbeCheck<unknown>[];

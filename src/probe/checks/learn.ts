@@ -45,7 +45,12 @@ async function sessionBaselines(ctx: LearnCtx, paths: PathBaseline[]): Promise<v
       const learned = paths.find((p) => p.role === 'login' && p.path === loginPath);
       let pending = logins.get(loginPath);
       if (!pending) {
-        pending = login(ctx, loginPath, { identity: ctx.ids.legit.identity, who: 'the legitimate certificate' }, { ...(learned ? { first: learned.legit } : {}), priority: PRIORITY.learn, purpose: `baseline: certificate login at ${loginPath}` });
+        pending = login(
+          ctx,
+          loginPath,
+          { identity: ctx.ids.legit.identity, who: 'the legitimate certificate' },
+          { ...(learned ? { first: learned.legit } : {}), priority: PRIORITY.learn, purpose: `baseline: certificate login at ${loginPath}` },
+        );
         logins.set(loginPath, pending);
       }
       // Certificate B logs in too, meanwhile: in session mode that is the unknown-identity case.

@@ -80,9 +80,7 @@ export default defineCheck<ThrottleResult>({
     const attempts: Outcome[] = [];
     let sign: string | null = null;
     for (let i = 0; i < n && !sign; i += ROUND) {
-      const round = Array.from({ length: Math.min(ROUND, n - i) }, (_, k) =>
-        req(url, identity, `failed password login ${i + k + 1}/${n} at ${path}`, PRIORITY.throttle, { method: 'POST', headers, body: body() }),
-      );
+      const round = Array.from({ length: Math.min(ROUND, n - i) }, (_, k) => req(url, identity, `failed password login ${i + k + 1}/${n} at ${path}`, PRIORITY.throttle, { method: 'POST', headers, body: body() }));
       attempts.push(...(await ctx.send(round)));
       const first = attempts[0];
       if (first.kind === 'not-sent') return { status: 'not-run', reason: first.error ?? 'not sent' };
@@ -95,7 +93,15 @@ export default defineCheck<ThrottleResult>({
     }
     if (sign) return { status: 'passed', reason: `throttled: ${sign}`, attempts };
     if (attempts.some((o) => o.kind === 'not-sent')) return { status: 'not-run', reason: `the burst was cut short by the request budget after ${attempts.filter((o) => o.kind !== 'not-sent').length} attempts`, attempts };
-    if (attempts.some((o) => o.kind !== 'response')) return { status: 'inconclusive', reason: `some attempts got no answer (${attempts.filter((o) => o.kind !== 'response').map(describe).join(', ')})`, attempts };
+    if (attempts.some((o) => o.kind !== 'response'))
+      return {
+        status: 'inconclusive',
+        reason: `some attempts got no answer (${attempts
+          .filter((o) => o.kind !== 'response')
+          .map(describe)
+          .join(', ')})`,
+        attempts,
+      };
     const counts = new Map<string, number>();
     for (const o of attempts) counts.set(String(o.status), (counts.get(String(o.status)) ?? 0) + 1);
     const statuses = [...counts].map(([s, c]) => `${s} (${c}×)`).join(', ');

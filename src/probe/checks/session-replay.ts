@@ -57,7 +57,8 @@ export default defineCheck<ReplayResult>({
         { caseId: 'session-replay-no-cert', identity: null, refused: b.none, with: 'with no certificate' },
         { caseId: 'session-replay-other-cert', identity: B ?? null, refused: b.other, with: 'with certificate B (an unknown subject from the trusted CA)' },
       ];
-      if (b.session && ctx.backend && b.backendNone) variants.push({ caseId: 'session-replay-backend', identity: null, refused: b.backendNone, with: `directly to the backend ${ctx.backend.origin} (no certificate, no header)`, onBackend: true });
+      if (b.session && ctx.backend && b.backendNone)
+        variants.push({ caseId: 'session-replay-backend', identity: null, refused: b.backendNone, with: `directly to the backend ${ctx.backend.origin} (no certificate, no header)`, onBackend: true });
       for (const v of variants) {
         const row: CaseRow = {
           ...base,

@@ -42,7 +42,12 @@ export default defineCheck<RotationResult>({
     const preJar = pre.kind === 'response' ? jar(pre) : new Map<string, string>();
     if (!preJar.size) return { status: 'not-run', reason: `not applicable: the target issues no cookie before authentication (${source.path} without a certificate: ${describe(pre)})` };
     // The same login as everywhere (forms, CSRF, same-origin redirects), starting from those cookies.
-    const flow = await doLogin(ctx, source.path, { identity: ctx.ids.legit.identity, who: 'the legitimate certificate' }, { cookies: preJar, purpose: `session rotation: login at ${source.path} with the pre-authentication cookies`, submit: source.role === 'login' });
+    const flow = await doLogin(
+      ctx,
+      source.path,
+      { identity: ctx.ids.legit.identity, who: 'the legitimate certificate' },
+      { cookies: preJar, purpose: `session rotation: login at ${source.path} with the pre-authentication cookies`, submit: source.role === 'login' },
+    );
     const login = flow.steps[0];
     if (login.kind === 'not-sent') return { status: 'not-run', reason: login.error ?? 'not sent' };
     if (login.kind !== 'response') return { status: 'inconclusive', reason: `the login with the pre-authentication cookies failed: ${describe(login)}` };

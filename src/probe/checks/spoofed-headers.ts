@@ -242,10 +242,14 @@ export default defineCheck<SpoofResult>({
           data,
           url: f.url,
           case: `spoofed-header:${f.route.id}:${k}`,
-          evidence: `${exchange(first.outcome)}\n# refused reference ${f.route.text}: ${describe(f.route.refused)}${excerpt(f.route.refused)}${list.length > 1 ? `\n# also accepted: ${list
-            .slice(1)
-            .map((x) => x.items.map((i) => `${i.name}${i.encoding ? ` (${i.encoding})` : ''}`).join(' + '))
-            .join('; ')}` : ''}`,
+          evidence: `${exchange(first.outcome)}\n# refused reference ${f.route.text}: ${describe(f.route.refused)}${excerpt(f.route.refused)}${
+            list.length > 1
+              ? `\n# also accepted: ${list
+                  .slice(1)
+                  .map((x) => x.items.map((i) => `${i.name}${i.encoding ? ` (${i.encoding})` : ''}`).join(' + '))
+                  .join('; ')}`
+              : ''
+          }`,
         });
       }
     }

@@ -7,9 +7,6 @@ import { assessRows, runCertCases, type CaseResult } from './cert-cases.js';
 export default defineCheck<CaseResult>({
   id: 'unknown-identity',
   rules: ['accepts-unknown-identity'],
-  run: (ctx) =>
-    runCertCases(ctx, [
-      { caseId: 'unknown-identity', ruleId: 'accepts-unknown-identity', messageId: 'unknownIdentity', attack: 'unknown', servedAsItself: true, learned: 'other', data: (id) => ({ subject: id.subjectDn }) },
-    ]),
+  run: (ctx) => runCertCases(ctx, [{ caseId: 'unknown-identity', ruleId: 'accepts-unknown-identity', messageId: 'unknownIdentity', attack: 'unknown', servedAsItself: true, learned: 'other', data: (id) => ({ subject: id.subjectDn }) }]),
   assess: (result) => assessRows(result.rows),
 });

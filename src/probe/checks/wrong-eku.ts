@@ -7,7 +7,6 @@ import { assessRows, runCertCases, type CaseResult } from './cert-cases.js';
 export default defineCheck<CaseResult>({
   id: 'wrong-eku',
   rules: ['accepts-wrong-eku'],
-  run: (ctx) =>
-    runCertCases(ctx, [{ caseId: 'server-auth-eku', ruleId: 'accepts-wrong-eku', messageId: 'wrongEku', attack: 'wrongEku', data: (_id, c) => ({ name: c.ids.legit.name }) }]),
+  run: (ctx) => runCertCases(ctx, [{ caseId: 'server-auth-eku', ruleId: 'accepts-wrong-eku', messageId: 'wrongEku', attack: 'wrongEku', data: (_id, c) => ({ name: c.ids.legit.name }) }]),
   assess: (result) => assessRows(result.rows),
 });

@@ -60,12 +60,10 @@ export class FlowAnalyzer implements FlowInterp {
         ctx.events.push({ t: 'grant', kind: 'request passed on', node: last, module: fn.module, fn });
       }
     }
-    const grants = ctx.events
-      .filter((e): e is Extract<FlowEvent, { t: 'grant' }> => e.t === 'grant')
-      .map((e) => ({ file: e.module.path, line: e.node.line, kind: e.kind }));
+    const grants = ctx.events.filter((e): e is Extract<FlowEvent, { t: 'grant' }> => e.t === 'grant').map((e) => ({ file: e.module.path, line: e.node.line, kind: e.kind }));
     for (const e of ctx.events) if (e.t === 'login') grants.push({ file: e.module.path, line: e.node.line, kind: 'login()' });
     return {
-      root: { file: fn.module.path, line: (fn.node.type === 'decorated_definition' ? field(fn.node, 'definition') ?? fn.node : fn.node).line, qualname: fn.qualname, kind, fn },
+      root: { file: fn.module.path, line: (fn.node.type === 'decorated_definition' ? (field(fn.node, 'definition') ?? fn.node) : fn.node).line, qualname: fn.qualname, kind, fn },
       reads: [...ctx.reads],
       parses: ctx.parses,
       events: ctx.events,

@@ -184,13 +184,13 @@ export function call(this: FlowInterp, n: PyNode, st: FnState, ctx: FlowCtx, pee
     const statusText = status ? mod.text(status) : '';
     const posStatus = last === 'HttpResponse' && a.posNodes[1] ? mod.text(a.posNodes[1]) : '';
     // `status=200 if found else 404`: a success on one branch is a grant there.
-    const branches = statusBranches(status ?? (last === 'HttpResponse' ? a.posNodes[1] ?? null : null), mod);
+    const branches = statusBranches(status ?? (last === 'HttpResponse' ? (a.posNodes[1] ?? null) : null), mod);
     if (branches) return branches.ok && branches.deny ? val('response-ok', 'response-deny') : branches.ok ? val('response-ok') : val('response-deny');
     if (/\b[45]\d\d\b|HTTP_4\d\d|HTTP_5\d\d/.test(statusText + ' ' + posStatus)) return val('response-deny');
     if (last === 'redirect' && a.posNodes[0] && /login/i.test(mod.text(a.posNodes[0]))) return val('response-deny');
     return val('response-ok');
   }
-  if (/get_response$/.test(fname) || (last === 'get_response')) return val('response-ok');
+  if (/get_response$/.test(fname) || last === 'get_response') return val('response-ok');
   // Inside a view decorator, calling the wrapped view passes the request on.
   if (!recv && st.fn.outer && st.fn.outer.params.includes(fname) && !st.env.has(fname)) return val('response-ok');
   if (/^super\(\)\./.test(mod.text(fnNode)) && /^(get|post|dispatch|put|patch|delete|__call__|process_request)$/.test(last)) return val('response-ok');
@@ -207,7 +207,9 @@ export function call(this: FlowInterp, n: PyNode, st: FnState, ctx: FlowCtx, pee
   // Project function calls: analyse in this context — only when something worth following goes
   // in (the request, a certificate value, a session) or it is a method on self; nothing else can
   // reach a certificate, and not resolving the rest keeps unrelated modules unparsed.
-  const interesting = fname.startsWith('self.') || [...a.pos, ...a.kw.values()].some((v) => tainted(v) || v.kinds.has('request') || v.kinds.has('meta') || v.kinds.has('headers') || v.kinds.has('session') || v.kinds.has('cert') || v.kinds.has('user') || v.kinds.has('binding'));
+  const interesting =
+    fname.startsWith('self.') ||
+    [...a.pos, ...a.kw.values()].some((v) => tainted(v) || v.kinds.has('request') || v.kinds.has('meta') || v.kinds.has('headers') || v.kinds.has('session') || v.kinds.has('cert') || v.kinds.has('user') || v.kinds.has('binding'));
   const target = interesting ? this.resolveCall(fname, st) : null;
   if (target) {
     const params = target.fn.params;
@@ -240,7 +242,10 @@ export function call(this: FlowInterp, n: PyNode, st: FnState, ctx: FlowCtx, pee
   // Date arithmetic keeps what the value is (`not_valid_after.replace(tzinfo=utc)`, `now.astimezone()`).
   if ((rv.kinds.has('not-after') || rv.kinds.has('not-before') || rv.kinds.has('now') || rv.kinds.has('now-naive')) && /^(replace|astimezone|timestamp|date)$/.test(last)) {
     const v = derive(rv, ...[...rv.kinds].filter((k) => k === 'not-after' || k === 'not-before' || k === 'now' || k === 'now-naive'));
-    if (last === 'replace' && a.kw.has('tzinfo')) { v.kinds.delete('now-naive'); v.kinds.add('now'); }
+    if (last === 'replace' && a.kw.has('tzinfo')) {
+      v.kinds.delete('now-naive');
+      v.kinds.add('now');
+    }
     return v;
   }
 

@@ -43,7 +43,10 @@ export function isPresenceTest(c: PyNode, mod: PyModule, peek: (n: PyNode) => AV
   }
   if (n.type === 'comparison_operator') {
     // `'HTTP_X_…' in request.META`: whether the request carries a certificate value at all.
-    const ops = n.children.filter((x) => !x.named).map((x) => mod.text(x)).join(' ');
+    const ops = n.children
+      .filter((x) => !x.named)
+      .map((x) => mod.text(x))
+      .join(' ');
     const operands = named(n);
     if (/^(in|not in)$/.test(ops) && operands.length === 2) {
       const container = peek(operands[1]);
@@ -63,7 +66,10 @@ export function isPresenceTest(c: PyNode, mod: PyModule, peek: (n: PyNode) => AV
     return true;
   }
   if (n.type === 'comparison_operator') {
-    const ops = n.children.filter((x) => !x.named).map((x) => mod.text(x)).join(' ');
+    const ops = n.children
+      .filter((x) => !x.named)
+      .map((x) => mod.text(x))
+      .join(' ');
     const operands = named(n);
     if (/^(is|is not)$/.test(ops)) return true;
     if (/^(==|!=)$/.test(ops)) {
@@ -92,9 +98,16 @@ export function isTruthinessTest(c: PyNode, mod: PyModule): boolean {
   if (n.type === 'identifier' || n.type === 'attribute' || n.type === 'subscript') return true;
   if (n.type === 'call') return /^(bool|len)$/.test(dotted(field(n, 'function'), mod.src) ?? '') || /\.get$/.test(dotted(field(n, 'function'), mod.src) ?? '');
   if (n.type === 'comparison_operator') {
-    const ops = n.children.filter((x) => !x.named).map((x) => mod.text(x)).join(' ');
+    const ops = n.children
+      .filter((x) => !x.named)
+      .map((x) => mod.text(x))
+      .join(' ');
     if (/^(is|is not)$/.test(ops)) return named(n).some((o) => unparen(o)?.type === 'none');
-    if (/^(==|!=)$/.test(ops)) return named(n).some((o) => { const u = unparen(o); return !!u && (stringValue(u, mod.src) === '' || u.type === 'none' || (u.type === 'integer' && mod.text(u) === '0')); });
+    if (/^(==|!=)$/.test(ops))
+      return named(n).some((o) => {
+        const u = unparen(o);
+        return !!u && (stringValue(u, mod.src) === '' || u.type === 'none' || (u.type === 'integer' && mod.text(u) === '0'));
+      });
   }
   return false;
 }
@@ -144,7 +157,10 @@ export function existenceTest(c: PyNode, mod: PyModule): { exists: boolean; oper
   }
   if (!n) return null;
   if (n.type === 'comparison_operator') {
-    const ops = n.children.filter((x) => !x.named).map((x) => mod.text(x)).join(' ');
+    const ops = n.children
+      .filter((x) => !x.named)
+      .map((x) => mod.text(x))
+      .join(' ');
     const operands = named(n);
     if (operands.length !== 2 || !/^(is|is not|==|!=)$/.test(ops)) return null;
     const noneIdx = operands.findIndex((o) => unparen(o)?.type === 'none');

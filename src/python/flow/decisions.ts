@@ -61,11 +61,16 @@ export function cond(this: FlowInterp, c: PyNode, stmtNode: PyNode, st: FnState,
   const evBefore = ctx.events.length;
   const v = this.expr(c, st, ctx);
   if (denies) this.denyListTest(c, st, ctx, evBefore, stmtNode.type === 'assert_statement');
-  const presence = isPresenceTest(c, st.mod, (n) => this.peek(n, st), (call) => {
-    const f = field(call, 'function');
-    const name = f ? dotted(f, st.mod.src) : null;
-    return !!(name && this.resolveCall(name, st));
-  });
+  const presence = isPresenceTest(
+    c,
+    st.mod,
+    (n) => this.peek(n, st),
+    (call) => {
+      const f = field(call, 'function');
+      const name = f ? dotted(f, st.mod.src) : null;
+      return !!(name && this.resolveCall(name, st));
+    },
+  );
   const truthiness = isTruthinessTest(c, st.mod);
   const text = st.mod.text(c);
   // `if not request.user.is_authenticated: return …` passes anonymous requests on: no short-cut for sessions.
@@ -93,7 +98,7 @@ export function denyListTest(this: FlowInterp, c: PyNode, st: FnState, ctx: Flow
   // `assert not Revoked.objects.filter(…).exists()` refuses when the row exists.
   if (!t || t.exists === asserted) return;
   const direct = ctx.events.slice(evBefore).filter((e) => e.t === 'lookup');
-  const named_ = t.operand.type === 'identifier' ? st.lookupVars?.get(st.mod.text(t.operand)) ?? [] : [];
+  const named_ = t.operand.type === 'identifier' ? (st.lookupVars?.get(st.mod.text(t.operand)) ?? []) : [];
   const lookups = [...direct, ...named_].filter((e): e is Extract<FlowEvent, { t: 'lookup' }> => e.t === 'lookup' && [...e.kw.values(), ...e.args].some(tainted));
   if (!lookups.length) return;
   for (const e of lookups) e.denyList = true;
@@ -165,8 +170,17 @@ const CREATE_RE = /\.(create|create_user|create_superuser|get_or_create|update_o
 
 /** An `except` that catches only not-found exceptions and whose handler creates the missing record. */
 function createsOnNotFound(h: PyNode, hb: PyNode, mod: FnState['mod']): boolean {
-  const head = mod.src.slice(h.start, hb.start).replace(/^\s*except\*?/, '').replace(/:\s*$/, '').replace(/\bas\s+\w+\s*$/, '').trim();
-  const names = head.replace(/^\(|\)$/g, '').split(',').map((x) => x.trim()).filter(Boolean);
+  const head = mod.src
+    .slice(h.start, hb.start)
+    .replace(/^\s*except\*?/, '')
+    .replace(/:\s*$/, '')
+    .replace(/\bas\s+\w+\s*$/, '')
+    .trim();
+  const names = head
+    .replace(/^\(|\)$/g, '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
   if (!names.length || !names.every((n) => NOT_FOUND_RE.test(n))) return false;
   return CREATE_RE.test(mod.text(hb));
 }
@@ -184,7 +198,8 @@ export function joinAfterHandler(this: FlowInterp, hb: PyNode, afterBody: Map<st
   }
 }
 
-export function classifyHandler(this: FlowInterp,
+export function classifyHandler(
+  this: FlowInterp,
   hb: PyNode,
   st: FnState,
   ctx: FlowCtx,

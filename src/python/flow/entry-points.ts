@@ -21,26 +21,26 @@ export function buildCodeModel(model: ProjectModel): CodeModel {
   const candidates: { fn: PyFunction; kind: RootKind }[] = [];
   // Callees in modules not parsed yet are never candidates (those come from analysed modules).
   project.withoutLoading(() => {
-  for (const mod of model.analysed) {
-    for (const fn of mod.allFunctions) {
-      const kind = rootKindOf(fn, project);
-      if (kind) candidates.push({ fn, kind });
-      walk(fn.body, (n) => {
-        if (n.type === 'function_definition' || n.type === 'class_definition') return false;
-        if (n.type === 'call') {
-          const f = dotted(field(n, 'function'), mod.src);
-          if (f && !f.startsWith('self.') && !f.startsWith('super()')) {
-            const r = project.resolve(mod, f, n);
-            if (r?.kind === 'function' && r.fn !== fn) called.add(r.fn);
-          } else if (f && f.startsWith('self.') && fn.cls && f.split('.').length === 2) {
-            const m = project.findMethod(fn.cls, f.split('.')[1]);
-            if (m && m !== fn) called.add(m);
+    for (const mod of model.analysed) {
+      for (const fn of mod.allFunctions) {
+        const kind = rootKindOf(fn, project);
+        if (kind) candidates.push({ fn, kind });
+        walk(fn.body, (n) => {
+          if (n.type === 'function_definition' || n.type === 'class_definition') return false;
+          if (n.type === 'call') {
+            const f = dotted(field(n, 'function'), mod.src);
+            if (f && !f.startsWith('self.') && !f.startsWith('super()')) {
+              const r = project.resolve(mod, f, n);
+              if (r?.kind === 'function' && r.fn !== fn) called.add(r.fn);
+            } else if (f && f.startsWith('self.') && fn.cls && f.split('.').length === 2) {
+              const m = project.findMethod(fn.cls, f.split('.')[1]);
+              if (m && m !== fn) called.add(m);
+            }
           }
-        }
-        return true;
-      });
+          return true;
+        });
+      }
     }
-  }
   });
   const roots = candidates.filter((c) => !called.has(c.fn) || c.kind === 'middleware' || c.kind === 'backend' || c.kind === 'drf-auth');
 
@@ -111,14 +111,22 @@ export function buildCodeModel(model: ProjectModel): CodeModel {
   };
 }
 
-
 /** Developer aid (`MTLS_AUDIT_DUMP_FLOWS=1`): a readable listing of the flows and their events. */
 export function describeFlows(code: CodeModel): string {
   const out: string[] = [];
   for (const f of code.flows) {
     out.push(`flow ${f.root.kind} ${f.root.qualname} (${f.root.file}:${f.root.line}) reads=${f.reads.map((r) => `${r.key}/${r.kind}/${r.origin}@${r.line}`).join(',')} grants=${f.grants.map((g) => `${g.kind}@${g.line}`).join(',')}`);
     for (const e of f.events) {
-      const extra = e.t === 'cond' ? ` presence=${e.presence} denies=${e.denies} grants=${e.grants} kinds=${[...e.val.kinds]}` : e.t === 'check' ? ` ${e.what}` : e.t === 'compare' ? ` presenceLike=${e.presenceLike}` : e.t === 'fail-open' ? ` ${e.how}` : '';
+      const extra =
+        e.t === 'cond'
+          ? ` presence=${e.presence} denies=${e.denies} grants=${e.grants} kinds=${[...e.val.kinds]}`
+          : e.t === 'check'
+            ? ` ${e.what}`
+            : e.t === 'compare'
+              ? ` presenceLike=${e.presenceLike}`
+              : e.t === 'fail-open'
+                ? ` ${e.how}`
+                : '';
       out.push(`  ${e.t}@${e.module.path}:${e.node.line} ${e.module.text(e.node).split('\n')[0].slice(0, 60)}${extra}`);
     }
   }
@@ -134,12 +142,7 @@ const MAX_DEPTH_ROOTS = 2000;
  * judged, and the report's `errors` says where the chain was cut. Chains are cut again every
  * MAX_DEPTH calls, so a chain of any length is covered in pieces.
  */
-function beyondDepth(
-  a: FlowAnalyzer,
-  roots: { fn: PyFunction; kind: RootKind }[],
-  safely: (a: FlowAnalyzer, r: { fn: PyFunction; kind: RootKind }) => CertFlow | null,
-  model: ProjectModel,
-): CertFlow[] {
+function beyondDepth(a: FlowAnalyzer, roots: { fn: PyFunction; kind: RootKind }[], safely: (a: FlowAnalyzer, r: { fn: PyFunction; kind: RootKind }) => CertFlow | null, model: ProjectModel): CertFlow[] {
   const out: CertFlow[] = [];
   const done = new Set(roots.map((r) => r.fn));
   let reported = false;
@@ -150,7 +153,10 @@ function beyondDepth(
       done.add(fn);
       if (!reported) {
         reported = true;
-        model.errors.push({ file: fn.module.path, message: `calls nest more than ${MAX_DEPTH} project functions deep (first cut before ${fn.qualname}, line ${fn.node.line}): such functions are analysed on their own, not as part of their callers` });
+        model.errors.push({
+          file: fn.module.path,
+          message: `calls nest more than ${MAX_DEPTH} project functions deep (first cut before ${fn.qualname}, line ${fn.node.line}): such functions are analysed on their own, not as part of their callers`,
+        });
       }
       const f = safely(a, { fn, kind: rootKindOf(fn, model.python) ?? 'function' });
       if (f && f.reads.length > 0) out.push(f);

@@ -276,7 +276,7 @@ export function subscript(this: FlowInterp, n: PyNode, st: FnState, ctx: FlowCtx
     const k = stringValue(sub, st.mod.src);
     if (k !== null) return ov.fields.get(k) ?? EMPTY();
   }
-  if (ov.items && sub && unparen(sub)?.type === 'integer' || (ov.items && sub && unparen(sub)?.type === 'unary_operator')) {
+  if ((ov.items && sub && unparen(sub)?.type === 'integer') || (ov.items && sub && unparen(sub)?.type === 'unary_operator')) {
     const i = Number(st.mod.text(unparen(sub)!).replace(/\s+/g, ''));
     const item = Number.isInteger(i) ? ov.items[i < 0 ? ov.items.length + i : i] : undefined;
     if (item) return item;
@@ -303,7 +303,10 @@ export function comparison(this: FlowInterp, n: PyNode, st: FnState, ctx: FlowCt
   if (!peeking && vs.some((v) => tainted(v) || v.kinds.has('session-val') || v.kinds.has('not-after') || v.kinds.has('remote-addr'))) {
     const constVals = operands.filter((o) => isConstant(o)).map((o) => ({ s: stringValue(o, st.mod.src), type: unparen(o)?.type }));
     const trivialConst = constVals.some((c) => c.s === '' || c.type === 'none' || c.type === 'integer' || c.type === 'true' || c.type === 'false');
-    const verifyOnly = vs.filter(tainted).every((v) => { const rk = rawKinds(v); return rk.size > 0 && [...rk].every((k) => k === 'verify'); });
+    const verifyOnly = vs.filter(tainted).every((v) => {
+      const rk = rawKinds(v);
+      return rk.size > 0 && [...rk].every((k) => k === 'verify');
+    });
     const presenceLike = /^(is|is not)$/.test(opText) || (withConst && trivialConst) || (withConst && verifyOnly);
     this.event(ctx, st, n, { t: 'compare', vals: vs, op: opText, withConst, substring, presenceLike });
     // validity: notAfter compared with now
@@ -336,7 +339,10 @@ export function comparison(this: FlowInterp, n: PyNode, st: FnState, ctx: FlowCt
 export function membershipRead(this: FlowInterp, n: PyNode, st: FnState, ctx: FlowCtx, peeking: boolean): AVal | null {
   const operands = named(n);
   if (operands.length !== 2) return null;
-  const op = n.children.filter((c) => !c.named).map((c) => st.mod.text(c)).join(' ');
+  const op = n.children
+    .filter((c) => !c.named)
+    .map((c) => st.mod.text(c))
+    .join(' ');
   if (op !== 'in' && op !== 'not in') return null;
   const container = this.expr(operands[1], st, ctx, true);
   if (!container.kinds.has('meta') && !container.kinds.has('headers')) return null;

@@ -119,7 +119,10 @@ export class KeyResolver {
             const lit = fmt.slice(last, m.index);
             last = m.index + m[0].length;
             cur = cur.map((o) => o + lit);
-            if (m[0] === '{{' || m[0] === '}}') { cur = cur.map((o) => o + m[0][0]); continue; }
+            if (m[0] === '{{' || m[0] === '}}') {
+              cur = cur.map((o) => o + m[0][0]);
+              continue;
+            }
             if (m[1] === undefined) return null; // a named field or a format spec
             const arg = args[m[1] === '' ? auto++ : Number(m[1])];
             if (!arg) return null;
@@ -169,7 +172,12 @@ export class KeyResolver {
       if (cl !== null) return { key: cl };
       return this.constantOf(st.mod, text, n);
     }
-    if (n.type === 'binary_operator' || n.type === 'string' || n.type === 'conditional_expression' || (n.type === 'call' && field(n, 'function')?.type === 'attribute' && st.mod.text(field(field(n, 'function'), 'attribute')!) === 'format')) {
+    if (
+      n.type === 'binary_operator' ||
+      n.type === 'string' ||
+      n.type === 'conditional_expression' ||
+      (n.type === 'call' && field(n, 'function')?.type === 'attribute' && st.mod.text(field(field(n, 'function'), 'attribute')!) === 'format')
+    ) {
       const strs = this.strsOf(n, st);
       return strs?.length ? { key: this.pickKey(strs) } : null;
     }
@@ -290,7 +298,6 @@ export class KeyResolver {
     return null;
   }
 }
-
 
 /**
  * A name an enclosing function binds once to a string literal (`header = 'HTTP_X_…'` in a

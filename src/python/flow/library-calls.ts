@@ -10,7 +10,6 @@ import { derive, EMPTY, isDnLike, isXfcc, keepStr, rawKinds, tainted, val, type 
 import type { CallSite, FlowCtx, FnState } from './state.js';
 import type { FlowInterp } from './interp.js';
 
-
 /** Qualified callee per call node (the semantic model, over modules already parsed). */
 const qualifiedCallee = new WeakMap<PyNode, string | null>();
 
@@ -172,4 +171,3 @@ function apply(this: FlowInterp, e: LibEntry, c: CallSite): AVal | null {
       return val('remote-addr');
   }
 }
-

@@ -48,7 +48,12 @@ export function constructedFields(this: FlowInterp, fname: string, st: FnState, 
       const spec = args ? named(args)[1] : undefined;
       if (spec) {
         const str = stringValue(spec, r.mod.src);
-        names = str !== null ? str.split(/[\s,]+/).filter(Boolean) : named(spec).map((x) => stringValue(x, r.mod.src)).filter((x): x is string => x !== null);
+        names =
+          str !== null
+            ? str.split(/[\s,]+/).filter(Boolean)
+            : named(spec)
+                .map((x) => stringValue(x, r.mod.src))
+                .filter((x): x is string => x !== null);
         data = true;
       }
     }

@@ -26,7 +26,7 @@ export function remoteUserHeaders(analyser: FlowAnalyzer, python: PythonProject,
       if (!attr) continue;
       if (attr.cls !== cls && python.ancestry(attr.cls).some((q) => qualifiedIs(q, ...REMOTE_USER_BASES))) continue;
       const owner = attr.cls.module;
-      const key = attr.kind === 'attr' ? stringValue(attr.value, owner.src) ?? analyser.valueKey(attr.value, owner)?.key ?? null : analyser.memberKey(cls, 'header')?.key ?? null;
+      const key = attr.kind === 'attr' ? (stringValue(attr.value, owner.src) ?? analyser.valueKey(attr.value, owner)?.key ?? null) : (analyser.memberKey(cls, 'header')?.key ?? null);
       if (!key) continue;
       const written = attr.kind === 'attr' ? owner.text(attr.value).split('\n')[0].slice(0, 80) : '';
       const source = attr.kind !== 'attr' ? `its \`header\` property returns ${key}` : stringValue(attr.value, owner.src) !== null ? `\`header = ${written}\`` : `\`header = ${written}\`, which is ${key}`;
@@ -67,12 +67,7 @@ function trustedProxyGate(analyser: FlowAnalyzer, project: PythonProject, cls: P
 function headerHandlingGuarded(flow: CertFlow, m: PyFunction): boolean | null {
   const checks = flow.events.filter((e) => e.t === 'check' && e.what === 'provenance');
   const onCheck = (cond: PyNode | null): boolean =>
-    !!cond &&
-    checks.some((e) =>
-      e.module === m.module && e.node.start >= cond.start && e.node.end <= cond.end
-        ? true
-        : e.fn !== m && new RegExp(`\\b${e.fn.name}\\s*\\(`).test(m.module.text(cond)),
-    );
+    !!cond && checks.some((e) => (e.module === m.module && e.node.start >= cond.start && e.node.end <= cond.end ? true : e.fn !== m && new RegExp(`\\b${e.fn.name}\\s*\\(`).test(m.module.text(cond))));
   const supers: PyNode[] = [];
   walkScope(m.body, (n) => {
     if (n.type === 'call' && /^super\(\)\.(process_request|__call__|__acall__)$/.test(m.module.text(field(n, 'function') ?? n))) supers.push(n);
@@ -104,6 +99,12 @@ function negated(cond: PyNode | null, m: PyFunction): boolean {
   const c = unparen(cond);
   if (!c) return false;
   if (c.type === 'not_operator') return true;
-  if (c.type === 'comparison_operator') return /^(not in|!=)$/.test(c.children.filter((x) => !x.named).map((x) => m.module.text(x)).join(' '));
+  if (c.type === 'comparison_operator')
+    return /^(not in|!=)$/.test(
+      c.children
+        .filter((x) => !x.named)
+        .map((x) => m.module.text(x))
+        .join(' '),
+    );
   return false;
 }

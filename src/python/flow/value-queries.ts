@@ -42,7 +42,10 @@ export function pinnedByFingerprint(flow: CertFlow, p: ParseSite): boolean {
     switch (e.t) {
       case 'lookup': {
         if (e.denyList) break;
-        const vals = [...e.kw.entries()].filter(([k]) => !/revoked|active|enabled|disabled/.test(k)).map(([, v]) => v).concat(e.args);
+        const vals = [...e.kw.entries()]
+          .filter(([k]) => !/revoked|active|enabled|disabled/.test(k))
+          .map(([, v]) => v)
+          .concat(e.args);
         if (vals.some(nameUse)) return false;
         if (vals.some(pin)) pinned = true;
         break;

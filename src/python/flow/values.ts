@@ -204,7 +204,6 @@ export function headerToWsgi(name: string): string {
   return 'HTTP_' + name.trim().toUpperCase().replace(/-/g, '_');
 }
 
-
 // ---------------------------------------------------------------------------------------------
 // Abstract values
 
@@ -293,7 +292,10 @@ export function percentFormat(fmt: string, args: string[][]): string[] | null {
     const lit = fmt.slice(last, m.index);
     last = m.index + m[0].length;
     outs = outs.map((o) => o + lit);
-    if (m[1] === '%') { outs = outs.map((o) => o + '%'); continue; }
+    if (m[1] === '%') {
+      outs = outs.map((o) => o + '%');
+      continue;
+    }
     const arg = args[i++];
     if (!arg) return null;
     const next = product(outs, arg);

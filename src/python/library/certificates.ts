@@ -88,7 +88,13 @@ export const VERIFICATION: LibEntry[] = [
     lib: 'pyOpenSSL: X509StoreContext',
     qualified: [`${CRYPTO}.X509StoreContext.verify_certificate`, `${CRYPTO}.X509StoreContext`],
     names: ['verify_certificate', 'X509StoreContext'],
-    does: { t: 'verify', checks: [{ what: 'chain', detail: 'X509StoreContext.verify_certificate()' }, { what: 'validity', detail: 'X509StoreContext.verify_certificate()' }] },
+    does: {
+      t: 'verify',
+      checks: [
+        { what: 'chain', detail: 'X509StoreContext.verify_certificate()' },
+        { what: 'validity', detail: 'X509StoreContext.verify_certificate()' },
+      ],
+    },
   },
   {
     lib: 'cryptography: PolicyBuilder verifiers',

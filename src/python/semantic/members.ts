@@ -67,7 +67,7 @@ function defaultOf(cls: PyClass, value: PyNode | null, qualify: Qualifier): PyNo
  * ClassVar excluded; in an attrs class also `x = attr.ib()` / `x = field()` without annotation.
  */
 export function declaredFields(cls: PyClass, qualify: Qualifier): DeclaredField[] {
-  const def = cls.node.type === 'decorated_definition' ? field(cls.node, 'definition') ?? cls.node : cls.node;
+  const def = cls.node.type === 'decorated_definition' ? (field(cls.node, 'definition') ?? cls.node) : cls.node;
   const body = field(def, 'body');
   const out: DeclaredField[] = [];
   if (!body) return out;
@@ -107,7 +107,7 @@ export function classMember(cls: PyClass, name: string, base: (cls: PyClass, b: 
   const latest = Math.max(at(a), at(m), at(f));
   if (latest >= 0) {
     if (m && at(m) === latest) {
-      const def = m.node.type === 'decorated_definition' ? field(m.node, 'definition') ?? m.node : m.node;
+      const def = m.node.type === 'decorated_definition' ? (field(m.node, 'definition') ?? m.node) : m.node;
       return isProperty(m) ? { kind: 'property', cls, fn: m, node: def, values: returnExprs(m) } : { kind: 'method', cls, fn: m, node: def };
     }
     if (f && at(f) === latest) return { kind: 'field', cls, name, value: f.default, node: f.node };

@@ -13,12 +13,7 @@ import { classMember, declaredFields, isDataClass, type ClassMember, type Declar
 
 export type { ClassMember, DeclaredField } from './members.js';
 
-export type Resolved =
-  | { kind: 'function'; fn: PyFunction }
-  | { kind: 'class'; cls: PyClass }
-  | { kind: 'module'; mod: PyModule }
-  | { kind: 'external'; qualified: string }
-  | { kind: 'assign'; mod: PyModule; name: string; value: PyNode };
+export type Resolved = { kind: 'function'; fn: PyFunction } | { kind: 'class'; cls: PyClass } | { kind: 'module'; mod: PyModule } | { kind: 'external'; qualified: string } | { kind: 'assign'; mod: PyModule; name: string; value: PyNode };
 
 /**
  * Where a name is looked up: a scope, a function (its body), a class (its body), or a node (the

@@ -40,7 +40,7 @@ const cache = new WeakMap<PyModule, ModuleScopes>();
 
 /** The definition node of a function or class (`decorated_definition` unwrapped). */
 export function defNode(n: PyNode): PyNode {
-  return n.type === 'decorated_definition' ? field(n, 'definition') ?? n : n;
+  return n.type === 'decorated_definition' ? (field(n, 'definition') ?? n) : n;
 }
 
 /** The module scope alone (no walk of the tree): what `mod.imports` and friends already hold. */
@@ -120,11 +120,7 @@ export function scopesOf(mod: PyModule): ModuleScopes {
         continue;
       }
       const target =
-        c.type === 'assignment' || c.type === 'augmented_assignment' ? field(c, 'left')
-        : c.type === 'for_statement' ? field(c, 'left')
-        : c.type === 'named_expression' ? field(c, 'name')
-        : c.type === 'as_pattern' ? field(c, 'alias')
-        : null;
+        c.type === 'assignment' || c.type === 'augmented_assignment' ? field(c, 'left') : c.type === 'for_statement' ? field(c, 'left') : c.type === 'named_expression' ? field(c, 'name') : c.type === 'as_pattern' ? field(c, 'alias') : null;
       if (target) bindTargets(target, scope);
       for (let i = c.children.length - 1; i >= 0; i--) stack.push(c.children[i]);
     }

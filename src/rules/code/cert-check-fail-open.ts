@@ -12,7 +12,8 @@ export default defineRule({
     severity: 'high',
     diagram: { check: 'fail-closed' },
     docs: {
-      summary: 'An exception in certificate parsing/validation is swallowed and the request continues as authenticated or falls back to a weaker check; an error object is returned where callers test truthiness; an exception is built but not raised; a regex mismatch keeps the raw input as the identity.',
+      summary:
+        'An exception in certificate parsing/validation is swallowed and the request continues as authenticated or falls back to a weaker check; an error object is returned where callers test truthiness; an exception is built but not raised; a regex mismatch keeps the raw input as the identity.',
       whyBad: 'The attacker chooses the failure: a malformed, expired or forged certificate makes the check throw, and the code then proceeds as if it had passed.',
       notReported: 'Handlers that deny: return 401/403/400, return None/False from a backend or verifier, or raise (PermissionDenied, AuthenticationFailed).',
       example: {

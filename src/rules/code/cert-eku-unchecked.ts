@@ -12,10 +12,10 @@ export default defineRule({
     severity: 'medium',
     diagram: { check: 'eku' },
     docs: {
-      summary: 'No check that the certificate\'s Extended Key Usage contains clientAuth (and that key usage allows digitalSignature).',
-      whyBad:
-        'A CA that issues client certificates often issues server certificates too. Without the purpose check, a TLS server certificate (whose private key sits on every web server that uses it) authenticates as a client.',
-      notReported: 'Code that tests `ExtendedKeyUsageOID.CLIENT_AUTH` in the EKU extension, cryptography\'s client verifier (`PolicyBuilder().build_client_verifier()`), or certificates that only arrive through a proxy that verifies client certificates (OpenSSL checks the client purpose).',
+      summary: "No check that the certificate's Extended Key Usage contains clientAuth (and that key usage allows digitalSignature).",
+      whyBad: 'A CA that issues client certificates often issues server certificates too. Without the purpose check, a TLS server certificate (whose private key sits on every web server that uses it) authenticates as a client.',
+      notReported:
+        "Code that tests `ExtendedKeyUsageOID.CLIENT_AUTH` in the EKU extension, cryptography's client verifier (`PolicyBuilder().build_client_verifier()`), or certificates that only arrive through a proxy that verifies client certificates (OpenSSL checks the client purpose).",
       example: {
         lang: 'python',
         bad: 'cert = x509.load_pem_x509_certificate(pem.encode())\nuser = lookup(cert)',
@@ -23,7 +23,7 @@ export default defineRule({
       },
       references: ['https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.12', 'https://cwe.mitre.org/data/definitions/295.html'],
     },
-    fix: 'Require `ExtendedKeyUsageOID.CLIENT_AUTH` in the certificate\'s ExtendedKeyUsage extension (treat a missing extension per your policy) and `digital_signature` in KeyUsage, or use cryptography\'s `PolicyBuilder().store(store).build_client_verifier()`.',
+    fix: "Require `ExtendedKeyUsageOID.CLIENT_AUTH` in the certificate's ExtendedKeyUsage extension (treat a missing extension per your policy) and `digital_signature` in KeyUsage, or use cryptography's `PolicyBuilder().store(store).build_client_verifier()`.",
     messages: {
       unchecked: 'The certificate parsed here is accepted without checking that its Extended Key Usage allows client authentication; a server certificate from the same CA authenticates as a client.',
     },

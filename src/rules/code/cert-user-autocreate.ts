@@ -22,7 +22,8 @@ export default defineRule({
     diagram: { check: 'identity' },
     docs: {
       summary: 'A Django user is created on first sight of any trusted certificate (`RemoteUserBackend` with `create_unknown_user` left True, `get_or_create(username=cn)`).',
-      whyBad: 'Every certificate the CA issues — to a partner, a build agent, a test harness — silently becomes an account, and whatever default groups or permissions new users get. Enrolment is an authorisation decision; auto-creation skips it.',
+      whyBad:
+        'Every certificate the CA issues — to a partner, a build agent, a test harness — silently becomes an account, and whatever default groups or permissions new users get. Enrolment is an authorisation decision; auto-creation skips it.',
       notReported: 'Creation behind an explicit enrolment or admin step (a view guarded by `staff_member_required`/`permission_required`, a management command).',
       example: {
         lang: 'python',
@@ -62,10 +63,19 @@ export default defineRule({
         const attr = classMember(model.python, cls, 'create_unknown_user');
         if (attr) {
           const truths = memberValues(attr).map((v) => truthOf(model, v, attr.cls.module));
-          if (truths.includes(true) && attr.cls === cls) ctx.report({ messageId: attr.kind === 'attr' ? 'backendAttr' : 'backendProperty', data: { name: cls.name, value: attr.kind === 'attr' ? attr.cls.module.text(attr.value).split('\n')[0].slice(0, 60) : '', truth: attr.kind === 'attr' && attr.cls.module.text(attr.value).trim() !== 'True' ? ', which is true' : '' }, at: at(attr.cls.module, attr.node) });
+          if (truths.includes(true) && attr.cls === cls)
+            ctx.report({
+              messageId: attr.kind === 'attr' ? 'backendAttr' : 'backendProperty',
+              data: {
+                name: cls.name,
+                value: attr.kind === 'attr' ? attr.cls.module.text(attr.value).split('\n')[0].slice(0, 60) : '',
+                truth: attr.kind === 'attr' && attr.cls.module.text(attr.value).trim() !== 'True' ? ', which is true' : '',
+              },
+              at: at(attr.cls.module, attr.node),
+            });
           continue;
         }
-        const def = cls.node.type === 'decorated_definition' ? cls.node.children.find((c) => c.type === 'class_definition') ?? cls.node : cls.node;
+        const def = cls.node.type === 'decorated_definition' ? (cls.node.children.find((c) => c.type === 'class_definition') ?? cls.node) : cls.node;
         ctx.report({ messageId: 'backendClass', data: { name: cls.name }, at: at(mod, def) });
       }
       for (const a of mod.assigns) {
@@ -92,7 +102,7 @@ function truthOf(model: ProjectModel, n: PyNode, mod: PyModule, depth = 0): bool
   if (u.type === 'false' || u.type === 'none' || text === 'False' || text === 'None') return false;
   const setting = (name: string): boolean | null | undefined => {
     const s = model.settings.get(name);
-    return s ? pyTruthy(s.value) ?? null : undefined;
+    return s ? (pyTruthy(s.value) ?? null) : undefined;
   };
   if (u.type === 'attribute') {
     const d = dotted(u, mod.src);
@@ -114,4 +124,3 @@ function truthOf(model: ProjectModel, n: PyNode, mod: PyModule, depth = 0): bool
   }
   return null;
 }
-

@@ -12,9 +12,8 @@ export default defineRule({
     severity: 'medium',
     diagram: { check: 'validity' },
     docs: {
-      summary: "The certificate's notAfter is never compared with the current time (the seed's \"implement proper datetime checks here\").",
-      whyBad:
-        'Expired certificates keep working forever: a leaked or retired credential that the CA considers dead still authenticates, and revocation lists usually drop expired certificates, so nothing else stops it.',
+      summary: 'The certificate\'s notAfter is never compared with the current time (the seed\'s "implement proper datetime checks here").',
+      whyBad: 'Expired certificates keep working forever: a leaked or retired credential that the CA considers dead still authenticates, and revocation lists usually drop expired certificates, so nothing else stops it.',
       notReported:
         '`has_expired()`, a notAfter comparison with a timezone-correct now (`datetime.now(timezone.utc)`, `datetime.utcnow()` with the naive `not_valid_after`), or a verifier that checks validity (cryptography `PolicyBuilder`, pyOpenSSL `X509StoreContext`); a missing notBefore check alone; certificates that only arrive through a proxy that verifies client certificates.',
       example: {
@@ -26,8 +25,8 @@ export default defineRule({
     },
     fix: 'Reject certificates outside their validity window: pyOpenSSL `cert.has_expired()`; cryptography `now = datetime.now(timezone.utc)` compared with `cert.not_valid_after_utc` (≥ 42) or `cert.not_valid_after.replace(tzinfo=timezone.utc)` (older), and the same for notBefore.',
     messages: {
-      unchecked: 'The certificate\'s expiry is read or available here but never compared with the current time; expired certificates are accepted.',
-      naive: 'notAfter is compared with a naive local `datetime.now()`; the certificate dates are UTC, so expiry is off by the server\'s UTC offset. Compare with `datetime.now(timezone.utc)`.',
+      unchecked: "The certificate's expiry is read or available here but never compared with the current time; expired certificates are accepted.",
+      naive: "notAfter is compared with a naive local `datetime.now()`; the certificate dates are UTC, so expiry is off by the server's UTC offset. Compare with `datetime.now(timezone.utc)`.",
     },
   },
   check(ctx) {

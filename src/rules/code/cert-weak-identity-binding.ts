@@ -24,7 +24,7 @@ export default defineRule({
     severity: 'medium',
     diagram: { check: 'identity' },
     docs: {
-      summary: 'The user is looked up by a subject attribute (CN, O, OU, email), a DN string, the serial without the issuer, or the issuer\'s CN.',
+      summary: "The user is looked up by a subject attribute (CN, O, OU, email), a DN string, the serial without the issuer, or the issuer's CN.",
       whyBad:
         'Names are not unique across CAs or over time: any certificate from any trusted CA (or a re-issued, intermediate, or partner CA) whose CN is "admin" becomes the admin user, and a certificate that was revoked and re-issued with the same name keeps the account. Serial numbers are unique only per issuer.',
       notReported: 'Lookups by the SHA-256 fingerprint, or by issuer and serial together; deny-list queries, where a matching row refuses the certificate (`if Revoked.objects.filter(serial=…).exists(): raise …`).',
@@ -49,7 +49,11 @@ export default defineRule({
     for (const { e, f } of lookups) {
       // A deny-list query (a row refuses the certificate) binds no one.
       if (e.denyList) continue;
-      const vals = [...e.kw.entries()].filter(([k]) => !/revoked|active|enabled|disabled/.test(k)).map(([, v]) => v).concat(e.args).filter(tainted);
+      const vals = [...e.kw.entries()]
+        .filter(([k]) => !/revoked|active|enabled|disabled/.test(k))
+        .map(([, v]) => v)
+        .concat(e.args)
+        .filter(tainted);
       if (!vals.length) continue;
       if (vals.some(isFingerprintish)) continue;
       if (vals.some(isSerialish)) {

@@ -12,7 +12,7 @@ export default defineRule({
     severity: 'high',
     diagram: { check: 'identity' },
     docs: {
-      summary: 'Authorization by substring, regex, `startswith` or `split(\',\')` on a DN string, including extracting the CN from a DN string that way.',
+      summary: "Authorization by substring, regex, `startswith` or `split(',')` on a DN string, including extracting the CN from a DN string that way.",
       whyBad:
         'A DN is structured data with escaping and arbitrary attribute order. `"CN=admin" in dn` also matches `O=CN=admin,CN=mallory`; splitting on commas breaks on `CN=x\\,CN=admin`; a regex for the "first CN" depends on RDN order, which differs between nginx, Apache and OpenSSL formats. A certificate with a crafted subject is then read as someone else.',
       notReported: 'Comparison of parsed attributes (`cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)`), or an exact comparison of the whole DN.',

@@ -86,7 +86,11 @@ function viewNeeds(model: ProjectModel, cls: PyClass): Needs | null {
   if (own) {
     const u = unparen(own.value);
     if (!u || (u.type !== 'list' && u.type !== 'tuple')) return null;
-    return strongest(named(u).filter((x) => x.type !== 'comment').map((x) => exprNeeds(python, own.cls.module, x)));
+    return strongest(
+      named(u)
+        .filter((x) => x.type !== 'comment')
+        .map((x) => exprNeeds(python, own.cls.module, x)),
+    );
   }
   if (!isDrfView(python, cls)) return null;
   return defaultNeeds(model);
@@ -131,7 +135,7 @@ function decoratorCalls(fn: PyFunction): Map<string, PyNode> {
 
 function firstArg(call: PyNode): PyNode | null {
   const args = field(call, 'arguments');
-  return args ? named(args).find((a) => a.type !== 'keyword_argument' && a.type !== 'comment') ?? null : null;
+  return args ? (named(args).find((a) => a.type !== 'keyword_argument' && a.type !== 'comment') ?? null) : null;
 }
 
 /** A function view under `@api_view`: `@permission_classes([...])` or the project default, for the methods it accepts. */
@@ -145,7 +149,11 @@ function functionViewRequiresUser(model: ProjectModel, fn: PyFunction): boolean 
   if (perms) {
     const list = unparen(firstArg(perms));
     if (!list || (list.type !== 'list' && list.type !== 'tuple')) return null;
-    needs = strongest(named(list).filter((x) => x.type !== 'comment').map((x) => exprNeeds(python, fn.module, x)));
+    needs = strongest(
+      named(list)
+        .filter((x) => x.type !== 'comment')
+        .map((x) => exprNeeds(python, fn.module, x)),
+    );
   } else needs = defaultNeeds(model);
   if (needs === null) return null;
   if (needs === 'all') return true;
@@ -153,6 +161,11 @@ function functionViewRequiresUser(model: ProjectModel, fn: PyFunction): boolean 
   // `@api_view()` accepts GET only; a list of methods that are all unsafe needs a user.
   const methods = unparen(firstArg(api));
   if (!methods || (methods.type !== 'list' && methods.type !== 'tuple')) return false;
-  const names = named(methods).map((m) => (fn.module.text(m).replace(/^['"]|['"]$/g, '')).toLowerCase());
+  const names = named(methods).map((m) =>
+    fn.module
+      .text(m)
+      .replace(/^['"]|['"]$/g, '')
+      .toLowerCase(),
+  );
   return names.length > 0 && names.every((m) => UNSAFE_HANDLERS.has(m));
 }

@@ -16,7 +16,8 @@ export default defineRule({
     docs: {
       summary: '`PersistentRemoteUserMiddleware`, `force_logout_if_no_header = False`, or an "already authenticated → return" short-cut lets the session outlive the certificate.',
       whyBad: 'After the first authenticated request the certificate is no longer consulted: requests without it (from another machine with the stolen cookie, or after the certificate was revoked) stay logged in until the session expires.',
-      notReported: 'The standard `RemoteUserMiddleware`, which logs the user out when the header/variable disappears; an authenticated short-cut that first compares the fingerprint stored in the session with the presented one and refuses on a mismatch.',
+      notReported:
+        'The standard `RemoteUserMiddleware`, which logs the user out when the header/variable disappears; an authenticated short-cut that first compares the fingerprint stored in the session with the presented one and refuses on a mismatch.',
       example: {
         lang: 'python',
         bad: "MIDDLEWARE = [..., 'django.contrib.auth.middleware.PersistentRemoteUserMiddleware']",
@@ -48,7 +49,7 @@ export default defineRule({
         if (isDjangoItself && (cls.name === 'PersistentRemoteUserMiddleware' || cls.name === 'RemoteUserMiddleware')) continue;
         const anc = model.python.ancestry(cls);
         if (anc.some((q) => qualifiedIs(q, 'PersistentRemoteUserMiddleware'))) {
-          const def = cls.node.type === 'decorated_definition' ? cls.node.children.find((c) => c.type === 'class_definition') ?? cls.node : cls.node;
+          const def = cls.node.type === 'decorated_definition' ? (cls.node.children.find((c) => c.type === 'class_definition') ?? cls.node) : cls.node;
           ctx.report({ messageId: 'subclass', data: { cls: cls.name }, at: at(mod, def) });
           continue;
         }

@@ -14,8 +14,10 @@ export default defineRule({
     diagram: { check: 'provenance', provenance: true },
     docs: {
       summary: 'A `RemoteUserMiddleware`/`RemoteUserBackend` subclass or DRF `RemoteUserAuthentication` reads the user from an `HTTP_…` header.',
-      whyBad: 'Django\'s documentation warns about exactly this: a header is set by the client unless every path to the app strips and overwrites it. Anyone who reaches the app (or a route that does not overwrite the header) logs in as any user by sending `X-Remote-User: admin`.',
-      notReported: 'The default `REMOTE_USER` environ variable (set by the server, not a header); a middleware that takes the header only from trusted proxies (a `REMOTE_ADDR` allow-list or a proxy secret checked with `hmac.compare_digest`, in its own request hook or in a middleware every request passes); deployments in the scanned tree that prove provenance for that header.',
+      whyBad:
+        "Django's documentation warns about exactly this: a header is set by the client unless every path to the app strips and overwrites it. Anyone who reaches the app (or a route that does not overwrite the header) logs in as any user by sending `X-Remote-User: admin`.",
+      notReported:
+        'The default `REMOTE_USER` environ variable (set by the server, not a header); a middleware that takes the header only from trusted proxies (a `REMOTE_ADDR` allow-list or a proxy secret checked with `hmac.compare_digest`, in its own request hook or in a middleware every request passes); deployments in the scanned tree that prove provenance for that header.',
       example: {
         lang: 'python',
         bad: "class ProxyRemoteUser(RemoteUserMiddleware):\n    header = 'HTTP_X_REMOTE_USER'",

@@ -19,8 +19,9 @@ export default defineRule({
     diagram: { check: 'session' },
     docs: {
       summary: '`login()` or a session is created from a certificate identity without both storing the certificate fingerprint in the session and re-checking it on later requests.',
-      whyBad: 'Once the session cookie exists, the certificate no longer matters: a stolen cookie works from a machine with another certificate or none, and a revoked certificate keeps its session alive. Storing the fingerprint alone is not binding — it must be compared on every request.',
-      notReported: 'Projects that store the fingerprint in the session at login and compare it with the current request\'s certificate fingerprint on later requests (logging out on mismatch).',
+      whyBad:
+        'Once the session cookie exists, the certificate no longer matters: a stolen cookie works from a machine with another certificate or none, and a revoked certificate keeps its session alive. Storing the fingerprint alone is not binding — it must be compared on every request.',
+      notReported: "Projects that store the fingerprint in the session at login and compare it with the current request's certificate fingerprint on later requests (logging out on mismatch).",
       example: {
         lang: 'python',
         bad: 'login(request, user)',
@@ -39,7 +40,11 @@ export default defineRule({
     const bound = [...code.sessionFingerprintWrites].some((k) => code.sessionFingerprintChecks.has(k));
     if (bound) return;
     const logins = uniqueBy(
-      code.flows.flatMap((f) => events(f, 'login').filter((e) => fromCertificate(e.user)).map((e) => ({ e, f }))),
+      code.flows.flatMap((f) =>
+        events(f, 'login')
+          .filter((e) => fromCertificate(e.user))
+          .map((e) => ({ e, f })),
+      ),
       ({ e }) => nodeKey(e.module, e.node),
     );
     for (const { e, f } of logins) ctx.report({ messageId: 'login', at: at(e.module, e.node), related: grantRelated(f) });

@@ -15,7 +15,7 @@ export default defineRule({
     docs: {
       summary: 'A client certificate or identity is read from a request header and used for authentication with no proof that the trusted proxy set it.',
       whyBad:
-        'A certificate is public data. Anyone who can reach Django without passing through the proxy — or through a proxy route that does not overwrite the header — can send Alice\'s certificate (or DN, or `Verify: SUCCESS`) as a header and be served as Alice. Validating the forwarded certificate\'s chain and fields in Django does not help: the certificate is genuine, only its holder is not.',
+        "A certificate is public data. Anyone who can reach Django without passing through the proxy — or through a proxy route that does not overwrite the header — can send Alice's certificate (or DN, or `Verify: SUCCESS`) as a header and be served as Alice. Validating the forwarded certificate's chain and fields in Django does not help: the certificate is genuine, only its holder is not.",
       notReported:
         'Values from the WSGI environ set by the server itself (mod_wsgi/mod_ssl `SSL_CLIENT_CERT`, uWSGI `uwsgi_param`) with no header origin; code with a provenance check in its path (HMAC or shared secret compared with `hmac.compare_digest`, a trusted-proxy `REMOTE_ADDR` allow-list); deployments in the scanned tree where every route to the app overwrites that header and the app server is reachable only from the proxy.',
       example: {

@@ -200,4 +200,3 @@ export function identityDecidedElsewhere(model: ProjectModel, flow: CertFlow): b
   }
   return false;
 }
-

@@ -12,7 +12,7 @@ export default defineRule({
     severity: 'high',
     diagram: { check: 'provenance', provenance: true },
     docs: {
-      summary: 'Identity is taken from any element of `X-Forwarded-Client-Cert` (or a naive `split(\',\')` of it) instead of the element appended by the trusted hop.',
+      summary: "Identity is taken from any element of `X-Forwarded-Client-Cert` (or a naive `split(',')` of it) instead of the element appended by the trusted hop.",
       whyBad:
         'Envoy (with APPEND_FORWARD) appends its element to whatever the client sent; earlier elements are attacker-controlled. Values are quoted and may contain commas and semicolons (`Subject="CN=a,O=b"`), so a naive split yields attacker-chosen fragments.',
       notReported: 'Parsing that honours quoting and takes the element added by the trusted hop (the last one), behind SANITIZE_SET at the proxy.',

@@ -17,9 +17,10 @@ export default defineRule<MessageIds>({
     severity: 'high',
     diagram: { link: 'bypass' },
     docs: {
-      summary: 'The Django app server listens where clients can reach it directly (gunicorn/runserver on 0.0.0.0 outside a container, a Compose `ports:` entry on the app service, a Kubernetes NodePort/LoadBalancer Service, host networking) while the code trusts a certificate header the proxy is supposed to set.',
+      summary:
+        'The Django app server listens where clients can reach it directly (gunicorn/runserver on 0.0.0.0 outside a container, a Compose `ports:` entry on the app service, a Kubernetes NodePort/LoadBalancer Service, host networking) while the code trusts a certificate header the proxy is supposed to set.',
       whyBad:
-        'The proxy\'s overwrite of `X-SSL-Client-Cert` only protects requests that go through the proxy. A client that connects to the app server\'s port directly sends whatever headers it likes: any certificate it has seen (a certificate is public data) in `X-SSL-Client-Cert` makes Django log it in as that certificate\'s owner, however well Django validates the certificate.',
+        "The proxy's overwrite of `X-SSL-Client-Cert` only protects requests that go through the proxy. A client that connects to the app server's port directly sends whatever headers it likes: any certificate it has seen (a certificate is public data) in `X-SSL-Client-Cert` makes Django log it in as that certificate's owner, however well Django validates the certificate.",
       notReported:
         'Unix sockets, loopback binds, Compose ports published on 127.0.0.1 only, 0.0.0.0 inside a container whose port is only `expose`d (or not published), Kubernetes ClusterIP Services (not a finding here, but not proof of provenance either), binds whose publication is not in the scanned tree; code that does not trust proxy headers or proves provenance itself (HMAC, trusted-proxy allow-list).',
       example: {
@@ -29,11 +30,10 @@ export default defineRule<MessageIds>({
       },
       references: ['https://cwe.mitre.org/data/definitions/290.html', 'https://docs.gunicorn.org/en/stable/settings.html#bind', 'https://docs.docker.com/compose/compose-file/05-services/#ports'],
     },
-    fix:
-      'Make the proxy the only way in: bind gunicorn to a unix socket (`--bind unix:/run/app/gunicorn.sock`) or 127.0.0.1 on the proxy\'s host; in Compose use `expose:` (or nothing) instead of `ports:` on the app service; in Kubernetes use a ClusterIP Service plus a NetworkPolicy that admits only the ingress controller. Independently, have Django authenticate the proxy (HMAC or shared secret checked with `hmac.compare_digest`).',
+    fix: "Make the proxy the only way in: bind gunicorn to a unix socket (`--bind unix:/run/app/gunicorn.sock`) or 127.0.0.1 on the proxy's host; in Compose use `expose:` (or nothing) instead of `ports:` on the app service; in Kubernetes use a ClusterIP Service plus a NetworkPolicy that admits only the ingress controller. Independently, have Django authenticate the proxy (HMAC or shared secret checked with `hmac.compare_digest`).",
     messages: {
       exposed:
-        'The {{server}} app server {{how}}, so clients can reach Django without the proxy; {{codeSite}} authenticates on {{key}}, a request header, so a direct request carrying any certificate the attacker has seen in {{header}} is served as that certificate\'s owner{{proxyNote}}.',
+        "The {{server}} app server {{how}}, so clients can reach Django without the proxy; {{codeSite}} authenticates on {{key}}, a request header, so a direct request carrying any certificate the attacker has seen in {{header}} is served as that certificate's owner{{proxyNote}}.",
     },
   },
   check(ctx) {

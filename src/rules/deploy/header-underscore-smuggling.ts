@@ -22,7 +22,7 @@ export default defineRule<MessageIds>({
     docs: {
       summary: 'A proxy in front of the app passes request headers whose names contain underscores, while the Django code trusts an `HTTP_…` certificate or identity key.',
       whyBad:
-        'WSGI servers (gunicorn up to 21, uWSGI, mod_wsgi) and Django\'s ASGIRequest before 4.2.30/5.2.13/6.0.4 turn both `X-SSL-Client-Cert` and `X_SSL_Client_Cert` into `HTTP_X_SSL_CLIENT_CERT`. A proxy that overwrites `X-SSL-Client-Cert` but passes the underscore spelling lets a client smuggle its own value into the same key — gunicorn then joins the two values or keeps the client\'s. nginx drops such names by default (`underscores_in_headers off`); HAProxy, Envoy, Traefik and Apache mod_proxy pass them unless told not to.',
+        "WSGI servers (gunicorn up to 21, uWSGI, mod_wsgi) and Django's ASGIRequest before 4.2.30/5.2.13/6.0.4 turn both `X-SSL-Client-Cert` and `X_SSL_Client_Cert` into `HTTP_X_SSL_CLIENT_CERT`. A proxy that overwrites `X-SSL-Client-Cert` but passes the underscore spelling lets a client smuggle its own value into the same key — gunicorn then joins the two values or keeps the client's. nginx drops such names by default (`underscores_in_headers off`); HAProxy, Envoy, Traefik and Apache mod_proxy pass them unless told not to.",
       notReported:
         'Proxies that drop underscore names (nginx and ingress-nginx defaults, HAProxy `option http-restrict-req-hdr-names delete|reject`, Envoy `headers_with_underscores_action: DROP_HEADER|REJECT_REQUEST`, mod_wsgi in-process); routes that delete every spelling or forward no client header; app servers that drop them: Django runserver, waitress, Daphne, gunicorn 22+ pinned in the tree (requirements, pyproject, poetry/Pipfile/uv lock; with no pin the finding stays and says the version is unknown), uvicorn/hypercorn/granian in front of a pinned Django whose ASGIRequest ignores them (4.2.30+, 5.2.13+, 6.0.4+); code that does not trust `HTTP_…` identity headers.',
       example: {
@@ -38,11 +38,9 @@ export default defineRule<MessageIds>({
         'https://github.com/benoitc/gunicorn/security/advisories',
       ],
     },
-    fix:
-      'Drop header names with underscores at the proxy: nginx `underscores_in_headers off;` (the default) and `ignore_invalid_headers on;`, HAProxy `option http-restrict-req-hdr-names delete` (2.6+) in `defaults`, Envoy `common_http_protocol_options: { headers_with_underscores_action: DROP_HEADER }`; or delete every spelling of the header before setting it. gunicorn 22+ also drops them (`--header-map drop`).',
+    fix: 'Drop header names with underscores at the proxy: nginx `underscores_in_headers off;` (the default) and `ignore_invalid_headers on;`, HAProxy `option http-restrict-req-hdr-names delete` (2.6+) in `defaults`, Envoy `common_http_protocol_options: { headers_with_underscores_action: DROP_HEADER }`; or delete every spelling of the header before setting it. gunicorn 22+ also drops them (`--header-map drop`).',
     messages: {
-      explicit:
-        '`{{directive}}` lets clients send {{underscore}}, which {{server}} maps to the same {{key}} that {{codeSite}} trusts; {{overwriteNote}} — so a forged certificate reaches Django through {{routes}}.',
+      explicit: '`{{directive}}` lets clients send {{underscore}}, which {{server}} maps to the same {{key}} that {{codeSite}} trusts; {{overwriteNote}} — so a forged certificate reaches Django through {{routes}}.',
       byDefault:
         '{{proxy}} passes header names with underscores by default, so clients can send {{underscore}}, which {{server}} maps to the same {{key}} that {{codeSite}} trusts; {{overwriteNote}} — so a forged certificate reaches Django through {{routes}}.',
     },

@@ -7,11 +7,4 @@ import headerUnderscoreSmuggling from './header-underscore-smuggling.js';
 import backendExposed from './backend-exposed.js';
 import proxyRevocationMissing from './proxy-revocation-missing.js';
 
-export const deployRules: AnyRule[] = [
-  proxyVerifyOptionalNoCa,
-  proxyVerifyOptionalUnenforced,
-  proxyHeaderPassthrough,
-  headerUnderscoreSmuggling,
-  backendExposed,
-  proxyRevocationMissing,
-];
+export const deployRules: AnyRule[] = [proxyVerifyOptionalNoCa, proxyVerifyOptionalUnenforced, proxyHeaderPassthrough, headerUnderscoreSmuggling, backendExposed, proxyRevocationMissing];

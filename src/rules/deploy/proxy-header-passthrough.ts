@@ -20,7 +20,7 @@ export default defineRule<MessageIds>({
     docs: {
       summary: 'A proxy route to the Django app does not overwrite, on every request, the certificate/identity header that the Django code trusts.',
       whyBad:
-        'A proxy forwards client request headers by default. Unless the route replaces the header the view reads (or deletes the client\'s copy), a client can send `X-SSL-Client-Cert` itself — with any certificate it has seen, which is public data — and Django reads it as the proxy\'s verified certificate. Appending (`add-header`, `RequestHeader append`, Envoy `APPEND_IF_EXISTS_OR_ADD`) keeps the client\'s value; setting the header under another name leaves the one Django reads untouched; Envoy `forward_client_cert_details: FORWARD_ONLY`/`APPEND_FORWARD` pass the client\'s `X-Forwarded-Client-Cert`.',
+        "A proxy forwards client request headers by default. Unless the route replaces the header the view reads (or deletes the client's copy), a client can send `X-SSL-Client-Cert` itself — with any certificate it has seen, which is public data — and Django reads it as the proxy's verified certificate. Appending (`add-header`, `RequestHeader append`, Envoy `APPEND_IF_EXISTS_OR_ADD`) keeps the client's value; setting the header under another name leaves the one Django reads untouched; Envoy `forward_client_cert_details: FORWARD_ONLY`/`APPEND_FORWARD` pass the client's `X-Forwarded-Client-Cert`.",
       notReported:
         'Routes that do not reach the app server; headers the code does not read for authentication; code that proves provenance itself (HMAC/shared secret with `hmac.compare_digest`, trusted-proxy allow-list). Underscore spellings (`X_SSL_Client_Cert`) are `header-underscore-smuggling`.',
       example: {
@@ -35,19 +35,15 @@ export default defineRule<MessageIds>({
         'https://www.envoyproxy.io/docs/envoy/latest/api-v3/extensions/filters/network/http_connection_manager/v3/http_connection_manager.proto#enum-extensions-filters-network-http-connection-manager-v3-httpconnectionmanager-forwardclientcertdetails',
       ],
     },
-    fix:
-      'On every route to the app, replace the header Django reads with the value from the TLS layer: nginx `proxy_set_header X-SSL-Client-Cert $ssl_client_escaped_cert;` (in the same block as any other `proxy_set_header`, since inner blocks do not inherit them), HAProxy `http-request set-header X-SSL-Client-Cert %[ssl_c_der,base64]` (unconditional; `del-header` first if it is set conditionally), Apache `RequestHeader set`, Envoy `forward_client_cert_details: SANITIZE_SET` or `append_action: OVERWRITE_IF_EXISTS_OR_ADD`. Better still, also authenticate the proxy (HMAC or a shared secret Django checks).',
+    fix: 'On every route to the app, replace the header Django reads with the value from the TLS layer: nginx `proxy_set_header X-SSL-Client-Cert $ssl_client_escaped_cert;` (in the same block as any other `proxy_set_header`, since inner blocks do not inherit them), HAProxy `http-request set-header X-SSL-Client-Cert %[ssl_c_der,base64]` (unconditional; `del-header` first if it is set conditionally), Apache `RequestHeader set`, Envoy `forward_client_cert_details: SANITIZE_SET` or `append_action: OVERWRITE_IF_EXISTS_OR_ADD`. Better still, also authenticate the proxy (HMAC or a shared secret Django checks).',
     messages: {
       neverSet:
         '{{route}} forwards requests to the app ({{directive}}) without setting {{header}}, so whatever a client sends as {{header}} reaches Django unchanged ({{key}}) — and {{codeSite}} authenticates on it: anyone can send a borrowed certificate through this route.',
       otherName:
         '{{route}} sets {{setName}} (→ {{setKey}}), but {{codeSite}} reads {{key}}: the proxy never overwrites {{header}}, so whatever a client sends as {{header}} reaches Django unchanged and is trusted as the verified certificate.',
-      appended:
-        '{{directive}} adds {{header}} without removing the client\'s copy: whatever a client sends as {{header}} still reaches Django as {{key}} (first, or joined with the proxy\'s value), and {{codeSite}} authenticates on it.',
-      conditional:
-        '{{directive}} sets {{header}} only {{condition}}: on other requests the client\'s own {{header}} passes to Django as {{key}}, which {{codeSite}} authenticates on.',
-      xfccForward:
-        '`forward_client_cert_details: {{mode}}` makes {{route}} pass the client\'s own X-Forwarded-Client-Cert upstream{{appendNote}}, and {{codeSite}} reads it as {{key}}: a client can send any certificate details it likes.',
+      appended: "{{directive}} adds {{header}} without removing the client's copy: whatever a client sends as {{header}} still reaches Django as {{key}} (first, or joined with the proxy's value), and {{codeSite}} authenticates on it.",
+      conditional: "{{directive}} sets {{header}} only {{condition}}: on other requests the client's own {{header}} passes to Django as {{key}}, which {{codeSite}} authenticates on.",
+      xfccForward: "`forward_client_cert_details: {{mode}}` makes {{route}} pass the client's own X-Forwarded-Client-Cert upstream{{appendNote}}, and {{codeSite}} reads it as {{key}}: a client can send any certificate details it likes.",
     },
   },
   check(ctx) {

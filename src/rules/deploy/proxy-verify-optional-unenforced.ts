@@ -19,7 +19,8 @@ export default defineRule<MessageIds>({
     severity: 'high',
     diagram: { link: 'tls' },
     docs: {
-      summary: 'Client certificates are optional at the proxy (nginx `optional`, Apache `SSLVerifyClient optional`, HAProxy `verify optional`, Traefik `VerifyClientCertIfGiven`, ingress `optional`) and the verification result (`$ssl_client_verify`, `ssl_c_used`/`ssl_c_verify`) is neither enforced at the proxy nor forwarded to and checked by Django.',
+      summary:
+        'Client certificates are optional at the proxy (nginx `optional`, Apache `SSLVerifyClient optional`, HAProxy `verify optional`, Traefik `VerifyClientCertIfGiven`, ingress `optional`) and the verification result (`$ssl_client_verify`, `ssl_c_used`/`ssl_c_verify`) is neither enforced at the proxy nor forwarded to and checked by Django.',
       whyBad:
         'With optional verification a request without a certificate passes the TLS handshake; the certificate variables are then empty and `$ssl_client_verify` is `NONE`. If nothing refuses such requests, the application sees an unauthenticated request on a route that was meant to require a certificate — and, when it reads a certificate header the proxy left unset, possibly whatever the client sent.',
       notReported:
@@ -31,8 +32,7 @@ export default defineRule<MessageIds>({
       },
       references: ['https://cwe.mitre.org/data/definitions/287.html', 'https://nginx.org/en/docs/http/ngx_http_ssl_module.html#var_ssl_client_verify', 'https://docs.haproxy.org/2.6/configuration.html#7.3.4-ssl_c_used'],
     },
-    fix:
-      'Use `ssl_verify_client on` (HAProxy `verify required`, Apache `require`, Traefik `RequireAndVerifyClientCert`) on routes that need a certificate, or enforce the result where it is optional: nginx `if ($ssl_client_verify != SUCCESS) { return 403; }`, HAProxy `http-request deny unless { ssl_c_used }`, Apache `SSLRequire %{SSL_CLIENT_VERIFY} eq "SUCCESS"`; or forward `$ssl_client_verify` (`proxy_set_header X-SSL-Client-Verify $ssl_client_verify;`) and have Django refuse anything but `SUCCESS`.',
+    fix: 'Use `ssl_verify_client on` (HAProxy `verify required`, Apache `require`, Traefik `RequireAndVerifyClientCert`) on routes that need a certificate, or enforce the result where it is optional: nginx `if ($ssl_client_verify != SUCCESS) { return 403; }`, HAProxy `http-request deny unless { ssl_c_used }`, Apache `SSLRequire %{SSL_CLIENT_VERIFY} eq "SUCCESS"`; or forward `$ssl_client_verify` (`proxy_set_header X-SSL-Client-Verify $ssl_client_verify;`) and have Django refuse anything but `SUCCESS`.',
     messages: {
       unenforced:
         '`{{directive}}` makes the client certificate optional, and {{proxy}} neither refuses requests without a verified certificate nor forwards the verify result for Django to check, yet it {{use}}: requests without a certificate reach {{routes}} as if authenticated by one.',
@@ -54,7 +54,12 @@ export default defineRule<MessageIds>({
       const fw = [...new Map(eps.flatMap(forwarded).map((h) => [h.name.toLowerCase(), h])).values()];
       const related: RelatedLocation[] = fw.slice(0, 5).map((h) => siteRelated(h.site, `forwards ${h.name}, empty or client-controlled without a certificate`));
       for (const e of eps.slice(0, 5)) if (e.upstreamSite) related.push(siteRelated(e.upstreamSite, `${e.name} forwards to the app without enforcing verification`));
-      related.push(...readRelated(fw.flatMap((h) => readsOfKey(ctx.model, h.wsgiKey)), 'Django reads the forwarded certificate'));
+      related.push(
+        ...readRelated(
+          fw.flatMap((h) => readsOfKey(ctx.model, h.wsgiKey)),
+          'Django reads the forwarded certificate',
+        ),
+      );
       const use = fw.length ? `forwards ${fw.map((h) => h.name).join(', ')}` : `decides on the certificate (\`${ep.usesCert!.text}\`)`;
       const routes = eps.length === 1 ? ep.name : `${eps.length} routes (${ep.name}, …)`;
       const vf = eps.find((e) => e.verifyForwarded)?.verifyForwarded;

@@ -9,7 +9,8 @@ export default defineProbeRule({
   diagram: { link: 'tls' },
   docs: {
     summary: 'A request with no client certificate on a protected path was served like the request with the legitimate certificate.',
-    whyBad: 'Anyone who can reach the URL gets what the certificate was meant to protect: mutual TLS is not enforced on that path (an optional verification that is not checked, an unauthenticated view, or an app server reachable without the proxy).',
+    whyBad:
+      'Anyone who can reach the URL gets what the certificate was meant to protect: mutual TLS is not enforced on that path (an optional verification that is not checked, an unauthenticated view, or an app server reachable without the proxy).',
     notReported: 'A path whose no-certificate answer cannot be told apart from the legitimate one by status, login redirect, identity or body is reported as inconclusive.',
     references: ['https://cwe.mitre.org/data/definitions/306.html', 'https://nginx.org/en/docs/http/ngx_http_ssl_module.html#ssl_verify_client'],
   },

@@ -9,7 +9,7 @@ export default defineProbeRule({
   diagram: { check: 'session' },
   docs: {
     summary: 'A session id issued before authentication kept its value through the certificate login and then carried the authenticated identity.',
-    whyBad: 'Session fixation: an attacker who plants a session id in the victim\'s browser owns the session once the victim authenticates.',
+    whyBad: "Session fixation: an attacker who plants a session id in the victim's browser owns the session once the victim authenticates.",
     notReported: 'Not applicable when the target issues no session before authentication.',
     references: ['https://cwe.mitre.org/data/definitions/384.html', 'https://docs.djangoproject.com/en/stable/topics/http/sessions/#django.contrib.sessions.backends.base.SessionBase.cycle_key'],
   },

@@ -12,7 +12,7 @@ export default defineProbeRule({
     whyBad: 'A stolen cookie then outlives the certificate check: the session is not bound to the certificate that created it.',
     references: ['https://cwe.mitre.org/data/definitions/384.html'],
   },
-  fix: 'Store the certificate\'s SHA-256 fingerprint in the session at login and compare it with the current request\'s verified certificate on every request (flush the session on mismatch).',
+  fix: "Store the certificate's SHA-256 fingerprint in the session at login and compare it with the current request's verified certificate on every request (flush the session on mismatch).",
   messages: {
     replayed: 'The session cookie {{cookies}} issued to {{name}} was served as {{name}} on {{path}} when replayed {{with}} ({{status}}).',
   },

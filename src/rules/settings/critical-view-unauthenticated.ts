@@ -25,21 +25,18 @@ export default defineRule<MessageIds>({
     severity: 'critical',
     diagram: { check: 'authentication' },
     docs: {
-      summary: 'A state-changing view or endpoint in a certificate-authenticated application that allows anonymous access: DRF `permission_classes = [AllowAny]` (or `[]`), `authentication_classes = []` with permissions that let anonymous users through, or `csrf_exempt` with no authentication at all.',
+      summary:
+        'A state-changing view or endpoint in a certificate-authenticated application that allows anonymous access: DRF `permission_classes = [AllowAny]` (or `[]`), `authentication_classes = []` with permissions that let anonymous users through, or `csrf_exempt` with no authentication at all.',
       whyBad:
         'The certificate authentication protects the rest of the application, but this endpoint changes data for anyone who can reach it: no certificate, no session, no token. `csrf_exempt` additionally lets any web page the victim visits submit to it.',
       notReported:
         "Read-only views; login, password-reset and token endpoints (anonymous by design); views behind `login_required`/`permission_required`/`user_passes_test`/`staff_member_required`/`otp_required`, auth mixins, Django 5.1's `LoginRequiredMiddleware`, a project middleware that refuses requests without a client certificate, or a proxy location that requires a verified certificate; views that check the user, a signature (`hmac.compare_digest`) or the certificate themselves; DRF views that rely on the project's default permissions (only explicit anonymous markers are reported); projects that do not use client certificates.",
       example: {
         lang: 'python',
-        bad: "class TransferViewSet(viewsets.ModelViewSet):\n    permission_classes = [AllowAny]\n    queryset = Transfer.objects.all()\n    serializer_class = TransferSerializer",
-        good: "class TransferViewSet(viewsets.ModelViewSet):\n    permission_classes = [IsAuthenticated]\n    queryset = Transfer.objects.all()\n    serializer_class = TransferSerializer",
+        bad: 'class TransferViewSet(viewsets.ModelViewSet):\n    permission_classes = [AllowAny]\n    queryset = Transfer.objects.all()\n    serializer_class = TransferSerializer',
+        good: 'class TransferViewSet(viewsets.ModelViewSet):\n    permission_classes = [IsAuthenticated]\n    queryset = Transfer.objects.all()\n    serializer_class = TransferSerializer',
       },
-      references: [
-        'https://cwe.mitre.org/data/definitions/306.html',
-        'https://www.django-rest-framework.org/api-guide/permissions/',
-        'https://docs.djangoproject.com/en/stable/ref/csrf/#django.views.decorators.csrf.csrf_exempt',
-      ],
+      references: ['https://cwe.mitre.org/data/definitions/306.html', 'https://www.django-rest-framework.org/api-guide/permissions/', 'https://docs.djangoproject.com/en/stable/ref/csrf/#django.views.decorators.csrf.csrf_exempt'],
     },
     fix: 'Require an authenticated identity on every state-changing endpoint: `permission_classes = [IsAuthenticated]` (with the certificate authentication class in `authentication_classes`), `@login_required`, or `LoginRequiredMiddleware`; keep CSRF protection on session-authenticated views; verify webhook signatures with `hmac.compare_digest`.',
     messages: {

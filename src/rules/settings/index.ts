@@ -9,12 +9,4 @@ import passwordOnlyAuth from './password-only-auth.js';
 import passwordResetWeak from './password-reset-weak.js';
 import criticalViewUnauthenticated from './critical-view-unauthenticated.js';
 
-export const settingsRules: AnyRule[] = [
-  passwordValidatorsWeak,
-  sessionExpiryLong,
-  sessionFixation,
-  loginNotThrottled,
-  passwordOnlyAuth,
-  passwordResetWeak,
-  criticalViewUnauthenticated,
-];
+export const settingsRules: AnyRule[] = [passwordValidatorsWeak, sessionExpiryLong, sessionFixation, loginNotThrottled, passwordOnlyAuth, passwordResetWeak, criticalViewUnauthenticated];

@@ -26,9 +26,9 @@ export default defineRule<MessageIds>({
     severity: 'high',
     diagram: { check: 'throttling' },
     docs: {
-      summary: 'A password or token login (admin site, `LoginView`, DRF `obtain_auth_token`, simplejwt `TokenObtainPairView`, a custom view that checks passwords) with no throttling: no django-axes, django-ratelimit, DRF throttle class or attempt counter.',
-      whyBad:
-        'Without a limit on failed attempts an attacker can guess passwords as fast as the server answers. In an mTLS deployment this password door is often the only one that does not need a certificate, so it is where attackers go.',
+      summary:
+        'A password or token login (admin site, `LoginView`, DRF `obtain_auth_token`, simplejwt `TokenObtainPairView`, a custom view that checks passwords) with no throttling: no django-axes, django-ratelimit, DRF throttle class or attempt counter.',
+      whyBad: 'Without a limit on failed attempts an attacker can guess passwords as fast as the server answers. In an mTLS deployment this password door is often the only one that does not need a certificate, so it is where attackers go.',
       notReported:
         "Logins protected by django-axes (`axes` in `INSTALLED_APPS` with `AxesBackend`/`AxesStandaloneBackend` or `AxesMiddleware`; it sees every `authenticate()` call), django-ratelimit-backend (a `ratelimitbackend` backend, or a project backend built on its `RateLimitMixin`, in `AUTHENTICATION_BACKENDS`), django-defender (admin), `@ratelimit` (unless `block=False` and the view ignores `request.limited`), DRF `throttle_classes` or `DEFAULT_THROTTLE_CLASSES` with a rate for the scope, allauth's built-in login limits, a cache counter (`cache.incr`) or attempt/lockout logic in the view; `if is_ratelimited(...)` (django-ratelimit's function form, or a project function of that kind of name) followed by a denial, or a call to a project helper named for rate limiting that raises; the same inside the `AuthenticationForm` subclass the view uses (`authentication_form=` in `as_view()` or as a class attribute) or `admin.site.login_form`; a password check that is not a guess (the view first looks the record up by a long random token the client sends, such as an invitation link, or checks the password it has just set); projects whose settings the scanner cannot fully see. An `INSTALLED_APPS` known only in part (`[*apps_from_env, …]`) is not a reason for silence: axes and defender work only through middleware and backends, and those are read.",
       example: {
@@ -36,12 +36,7 @@ export default defineRule<MessageIds>({
         bad: "# urls.py\nurlpatterns = [path('admin/', admin.site.urls), path('api/token/', obtain_auth_token)]",
         good: "# settings.py\nINSTALLED_APPS += ['axes']\nMIDDLEWARE += ['axes.middleware.AxesMiddleware']\nAUTHENTICATION_BACKENDS = ['axes.backends.AxesStandaloneBackend', 'django.contrib.auth.backends.ModelBackend']\nREST_FRAMEWORK = {'DEFAULT_THROTTLE_CLASSES': ['rest_framework.throttling.AnonRateThrottle'], 'DEFAULT_THROTTLE_RATES': {'anon': '20/min'}}",
       },
-      references: [
-        'https://cwe.mitre.org/data/definitions/307.html',
-        'https://django-axes.readthedocs.io/en/latest/',
-        'https://www.django-rest-framework.org/api-guide/throttling/',
-        'https://django-ratelimit.readthedocs.io/',
-      ],
+      references: ['https://cwe.mitre.org/data/definitions/307.html', 'https://django-axes.readthedocs.io/en/latest/', 'https://www.django-rest-framework.org/api-guide/throttling/', 'https://django-ratelimit.readthedocs.io/'],
     },
     fix: 'Add django-axes (`axes` app, `AxesMiddleware`, `AxesStandaloneBackend` first in `AUTHENTICATION_BACKENDS`) for every login that goes through `authenticate()`, DRF throttling (`AnonRateThrottle` / `ScopedRateThrottle` with a rate) for API token endpoints, or `@ratelimit(key="ip", rate="10/m", block=True)` on custom login views.',
     messages: {
@@ -93,7 +88,8 @@ function whyLogin(v: ViewFacts): string {
 /** What was looked for and not found, so the finding can be judged without the rule's source. */
 function missingNote(prot: Protections, v: ViewFacts, seenByAxes: boolean): string {
   const parts: string[] = [];
-  if (!prot.apps && prot.appsAtLeast && !hasApp(prot.appsAtLeast, 'axes')) parts.push('`axes` is not among the `INSTALLED_APPS` the settings name (the others are added at run time, but no `AxesBackend`/`AxesMiddleware` is configured that would make it work)');
+  if (!prot.apps && prot.appsAtLeast && !hasApp(prot.appsAtLeast, 'axes'))
+    parts.push('`axes` is not among the `INSTALLED_APPS` the settings name (the others are added at run time, but no `AxesBackend`/`AxesMiddleware` is configured that would make it work)');
   else if (!prot.apps || !hasApp(prot.apps, 'axes')) parts.push('`axes` is not in `INSTALLED_APPS`');
   else if (!prot.axes) parts.push('django-axes is installed but inactive (no `AxesBackend`/`AxesMiddleware`, or `AXES_ENABLED = False`)');
   else if (!seenByAxes) parts.push('django-axes never sees this login (it checks the password without `authenticate()`)');

@@ -16,7 +16,8 @@ export default defineRule<MessageIds>({
     cwe: ['CWE-308', 'CWE-309'],
     severity: 'medium',
     docs: {
-      summary: 'A password login (admin site, `LoginView`, DRF token obtain, a custom password view) reachable in a deployment that uses client certificates elsewhere, with no second factor (django-otp, django-two-factor-auth, webauthn) and no client-certificate requirement on that path.',
+      summary:
+        'A password login (admin site, `LoginView`, DRF token obtain, a custom password view) reachable in a deployment that uses client certificates elsewhere, with no second factor (django-otp, django-two-factor-auth, webauthn) and no client-certificate requirement on that path.',
       whyBad:
         'The certificate-protected part of the application is only as strong as its weakest door. A password login beside it lets anyone with a guessed, phished or reused password in without a certificate, often with more privileges (the admin site) than the certificate users have.',
       notReported:
@@ -57,7 +58,7 @@ export default defineRule<MessageIds>({
           if (adminSecondFactor(model, prot, v)) continue;
         } else if (v.login === 'password' && !v.drf) {
           if (prot.secondFactor) continue;
-        } else if (prot.apps && (hasApp(prot.apps, 'trench') || hasApp(prot.apps, 'django_otp_webauthn') && /otp|webauthn/i.test(v.text))) continue;
+        } else if (prot.apps && (hasApp(prot.apps, 'trench') || (hasApp(prot.apps, 'django_otp_webauthn') && /otp|webauthn/i.test(v.text)))) continue;
         if (prot.unsure && !v.admin && v.login === 'password' && !v.drf) continue;
         if (prot.apps === null && !v.admin) continue;
         if (!first(`${siteKey(v.route.site)}|${v.route.path}`)) continue;

@@ -12,7 +12,8 @@ import { at, duration, envNote, once, siteKey } from './support.js';
 export type MessageIds = 'timeout' | 'timeoutDays' | 'predictable';
 
 /** Values that make a token unguessable (or keyed) when they feed it. */
-const STRONG_RE = /\bsecrets\.|\bos\.urandom\b|\burandom\s*\(|\bget_random_string\b|\buuid4\b|\bSystemRandom\b|\bsalted_hmac\b|\bhmac\.new\b|\bhmac\.digest\b|\bSECRET_KEY\b|\bsigning\.|\b\w*Signer\b|\bsuper\(\)\.|\bsuper\(\w+,\s*self\)\.|\btoken_urlsafe\b|\btoken_hex\b|\btoken_bytes\b|\bdefault_token_generator\b|\bPasswordResetTokenGenerator\(\)|\b_make_token_with_timestamp\b|\bmake_password\b|\bFernet\b/;
+const STRONG_RE =
+  /\bsecrets\.|\bos\.urandom\b|\burandom\s*\(|\bget_random_string\b|\buuid4\b|\bSystemRandom\b|\bsalted_hmac\b|\bhmac\.new\b|\bhmac\.digest\b|\bSECRET_KEY\b|\bsigning\.|\b\w*Signer\b|\bsuper\(\)\.|\bsuper\(\w+,\s*self\)\.|\btoken_urlsafe\b|\btoken_hex\b|\btoken_bytes\b|\bdefault_token_generator\b|\bPasswordResetTokenGenerator\(\)|\b_make_token_with_timestamp\b|\bmake_password\b|\bFernet\b/;
 const TOKEN_NAME_RE = /token|reset_code|reset_key|recovery_code|reset_link/i;
 const RESET_CONTEXT_RE = /reset|recover|forgot|password/i;
 const NOT_GENERATOR_RE = /^(check|verify|validate|is_|has_|parse|decode|get_user|_make_hash_value|send|email|clean)/;
@@ -35,11 +36,7 @@ export default defineRule<MessageIds>({
         bad: 'PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 7\n\ndef make_reset_token(user):\n    return f"{user.pk}-{int(time.time())}-{random.randint(0, 9999)}"',
         good: 'PASSWORD_RESET_TIMEOUT = 60 * 60  # one hour\n\nfrom django.contrib.auth.tokens import default_token_generator\ntoken = default_token_generator.make_token(user)',
       },
-      references: [
-        'https://cwe.mitre.org/data/definitions/640.html',
-        'https://docs.djangoproject.com/en/stable/ref/settings/#password-reset-timeout',
-        'https://cheatsheetseries.owasp.org/cheatsheets/Forgot_Password_Cheat_Sheet.html',
-      ],
+      references: ['https://cwe.mitre.org/data/definitions/640.html', 'https://docs.djangoproject.com/en/stable/ref/settings/#password-reset-timeout', 'https://cheatsheetseries.owasp.org/cheatsheets/Forgot_Password_Cheat_Sheet.html'],
     },
     fix: "Set `PASSWORD_RESET_TIMEOUT` to an hour or less (e.g. `60 * 60`) and use Django's `default_token_generator` (or `secrets.token_urlsafe()` stored hashed, single use) for reset tokens.",
     messages: {
@@ -126,7 +123,8 @@ function hitsIn(python: PythonProject, mod: PyFunction['module'], expr: PyNode, 
       const name = dotted(field(n, 'function'), mod.src) ?? '';
       const q = python.withoutLoading(() => python.qualifyNode(mod, n)) ?? name;
       if (/^random\.(?!SystemRandom)\w+$/.test(q)) hits.push({ node: n, what: `the \`random\` module (\`${name}()\`)`, rank: 0 });
-      else if (/^(time\.time|time\.time_ns|datetime\.datetime\.now|datetime\.datetime\.utcnow|datetime\.now|django\.utils\.timezone\.now|timezone\.now)$/.test(q) || /(^|\.)(utcnow|time_ns)$/.test(name) || name === 'time.time') hits.push({ node: n, what: `the current time (\`${name}()\`)`, rank: 2 });
+      else if (/^(time\.time|time\.time_ns|datetime\.datetime\.now|datetime\.datetime\.utcnow|datetime\.now|django\.utils\.timezone\.now|timezone\.now)$/.test(q) || /(^|\.)(utcnow|time_ns)$/.test(name) || name === 'time.time')
+        hits.push({ node: n, what: `the current time (\`${name}()\`)`, rank: 2 });
       else if (/^uuid\.uuid1$/.test(q)) hits.push({ node: n, what: '`uuid1()` (time and MAC address)', rank: 1 });
       return true;
     }
@@ -174,12 +172,12 @@ function feedingExprs(fn: PyFunction, body: PyNode): PyNode[] {
   };
   returns.forEach(need);
   const taken = new Set<number>();
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     assigns.forEach((a, i) => {
       if (taken.has(i)) return;
       const targets = a.left.type === 'identifier' || a.left.type === 'attribute' || a.left.type === 'subscript' ? [a.left] : named(a.left);
-      if (!targets.some((t) => needed.has(mod.text(t.type === 'subscript' ? field(t, 'value') ?? t : t)))) return;
+      if (!targets.some((t) => needed.has(mod.text(t.type === 'subscript' ? (field(t, 'value') ?? t) : t)))) return;
       taken.add(i);
       need(a.right);
       changed = true;

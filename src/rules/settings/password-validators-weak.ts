@@ -27,11 +27,7 @@ export default defineRule<MessageIds>({
         bad: "AUTH_PASSWORD_VALIDATORS = [\n    {'NAME': 'django.contrib.auth.password_validation.MinimumLengthValidator', 'OPTIONS': {'min_length': 8}},\n]",
         good: "AUTH_PASSWORD_VALIDATORS = [\n    {'NAME': 'django.contrib.auth.password_validation.UserAttributeSimilarityValidator'},\n    {'NAME': 'django.contrib.auth.password_validation.MinimumLengthValidator', 'OPTIONS': {'min_length': 12}},\n    {'NAME': 'django.contrib.auth.password_validation.CommonPasswordValidator'},\n    {'NAME': 'django.contrib.auth.password_validation.NumericPasswordValidator'},\n]",
       },
-      references: [
-        'https://cwe.mitre.org/data/definitions/521.html',
-        'https://docs.djangoproject.com/en/stable/topics/auth/passwords/#enabling-password-validation',
-        'https://pages.nist.gov/800-63-3/sp800-63b.html#memsecret',
-      ],
+      references: ['https://cwe.mitre.org/data/definitions/521.html', 'https://docs.djangoproject.com/en/stable/topics/auth/passwords/#enabling-password-validation', 'https://pages.nist.gov/800-63-3/sp800-63b.html#memsecret'],
     },
     fix: "Set `AUTH_PASSWORD_VALIDATORS` to Django's four validators with `MinimumLengthValidator` `OPTIONS: {'min_length': 12}` (or more).",
     messages: {

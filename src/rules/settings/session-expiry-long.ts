@@ -17,8 +17,7 @@ export default defineRule<MessageIds>({
       summary: 'An explicit `SESSION_COOKIE_AGE` above 12 hours (configurable) while `SESSION_EXPIRE_AT_BROWSER_CLOSE` is off.',
       whyBad:
         'A session cookie is a bearer credential: whoever holds it is the user, with or without the client certificate that created the session. The longer it lives, the longer a stolen cookie (or a session from a since-revoked certificate) keeps working.',
-      notReported:
-        "Django's default (two weeks) when the project does not set `SESSION_COOKIE_AGE`; ages the resolver cannot evaluate; `SESSION_EXPIRE_AT_BROWSER_CLOSE = True`.",
+      notReported: "Django's default (two weeks) when the project does not set `SESSION_COOKIE_AGE`; ages the resolver cannot evaluate; `SESSION_EXPIRE_AT_BROWSER_CLOSE = True`.",
       example: {
         lang: 'python',
         bad: 'SESSION_COOKIE_AGE = 60 * 60 * 24 * 30  # 30 days',

@@ -12,7 +12,8 @@ export type MessageIds = 'authKey' | 'customKey';
 /** Django's own session keys for the logged-in user. */
 const DJANGO_KEYS = /^_auth_user_(id|backend|hash)$/;
 /** Custom keys that mean "this session belongs to a user". */
-const CUSTOM_KEYS = /^(user|user_?id|user_?pk|username|uid|userid|member_?id|account_?id|customer_?id|auth|authenticated|auth_user|auth_user_id|is_authenticated|authenticated_user|logged_?in|is_logged_in|login_user|login_user_id|principal|identity|current_user|current_user_id|cert_user|cert_user_id|client_user|client_id)$/i;
+const CUSTOM_KEYS =
+  /^(user|user_?id|user_?pk|username|uid|userid|member_?id|account_?id|customer_?id|auth|authenticated|auth_user|auth_user_id|is_authenticated|authenticated_user|logged_?in|is_logged_in|login_user|login_user_id|principal|identity|current_user|current_user_id|cert_user|cert_user_id|client_user|client_id)$/i;
 /** Rotates the session key (or goes through Django's login, which does). */
 const ROTATES_RE = /(?<!\bdef\s+)\b\w*login\s*\(\s*(self\.)?request\b|\bauth\.login\s*\(|\.cycle_key\s*\(|\.session\.flush\s*\(|\bsession\.flush\s*\(|\.session\.create\s*\(\s*\)|\brotate_session\w*\s*\(/;
 
@@ -27,8 +28,7 @@ export default defineRule<MessageIds>({
       summary: "Code that marks a session authenticated (`request.session['_auth_user_id']`, or custom keys such as `user_id`) without `login()` or `request.session.cycle_key()`.",
       whyBad:
         "The session id stays the one the browser had before authentication. An attacker who planted that id (a crafted link on a sibling subdomain, a shared machine, an unauthenticated page that issued it) now holds an authenticated session. Django's `login()` rotates the key for exactly this reason; writing the user id into the session by hand skips it.",
-      notReported:
-        'Functions (or classes) that also call `login()`, `cycle_key()`, `session.flush()` or `session.create()`; keys set to `None`/`False` (logging out); keys that do not denote a user (`cart`, `theme`, …).',
+      notReported: 'Functions (or classes) that also call `login()`, `cycle_key()`, `session.flush()` or `session.create()`; keys set to `None`/`False` (logging out); keys that do not denote a user (`cart`, `theme`, …).',
       example: {
         lang: 'python',
         bad: "def cert_login(request):\n    user = lookup_user(request)\n    request.session['user_id'] = user.pk\n    return redirect('/')",
@@ -40,10 +40,10 @@ export default defineRule<MessageIds>({
         'https://owasp.org/www-community/attacks/Session_fixation',
       ],
     },
-    fix: "Authenticate with `django.contrib.auth.login(request, user)`, which rotates the session key; if you must keep your own session keys, call `request.session.cycle_key()` before writing them.",
+    fix: 'Authenticate with `django.contrib.auth.login(request, user)`, which rotates the session key; if you must keep your own session keys, call `request.session.cycle_key()` before writing them.',
     messages: {
       authKey: "`{{target}}` writes Django's login key by hand without `login()` or `cycle_key()`: the pre-login session id stays valid for the logged-in user.",
-      customKey: "`{{target}}` marks the session as belonging to a user without `login()` or `cycle_key()`: the pre-login session id stays valid for the logged-in user.",
+      customKey: '`{{target}}` marks the session as belonging to a user without `login()` or `cycle_key()`: the pre-login session id stays valid for the logged-in user.',
     },
   },
   check(ctx) {

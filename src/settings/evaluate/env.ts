@@ -82,7 +82,11 @@ export function castValue(v: SValue, cast: string | null): SValue {
     case 'tuple':
       if (v.items) return v;
       if (typeof x === 'string') {
-        const items = x.split(',').map((s) => s.trim()).filter(Boolean).map((s) => ({ value: s, site: v.site }));
+        const items = x
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+          .map((s) => ({ value: s, site: v.site }));
         return { ...v, value: items.map((i) => i.value), items };
       }
       return v;

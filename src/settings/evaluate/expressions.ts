@@ -242,18 +242,42 @@ export abstract class ExpressionEvaluator extends EnvReaders {
       const y = Number(b);
       let v: number | null = null;
       switch (op) {
-        case '+': v = x + y; break;
-        case '-': v = x - y; break;
-        case '*': v = x * y; break;
-        case '/': v = y === 0 ? null : x / y; break;
-        case '//': v = y === 0 ? null : Math.floor(x / y); break;
-        case '%': v = y === 0 ? null : ((x % y) + y) % y; break;
-        case '**': v = x ** y; break;
-        case '<<': v = x * 2 ** y; break;
-        case '>>': v = Math.floor(x / 2 ** y); break;
-        case '|': v = x | y; break;
-        case '&': v = x & y; break;
-        case '^': v = x ^ y; break;
+        case '+':
+          v = x + y;
+          break;
+        case '-':
+          v = x - y;
+          break;
+        case '*':
+          v = x * y;
+          break;
+        case '/':
+          v = y === 0 ? null : x / y;
+          break;
+        case '//':
+          v = y === 0 ? null : Math.floor(x / y);
+          break;
+        case '%':
+          v = y === 0 ? null : ((x % y) + y) % y;
+          break;
+        case '**':
+          v = x ** y;
+          break;
+        case '<<':
+          v = x * 2 ** y;
+          break;
+        case '>>':
+          v = Math.floor(x / 2 ** y);
+          break;
+        case '|':
+          v = x | y;
+          break;
+        case '&':
+          v = x & y;
+          break;
+        case '^':
+          v = x ^ y;
+          break;
       }
       if (v !== null && Number.isFinite(v)) return { value: v, site, ...extra };
       return unknown('arithmetic', site, extra);
@@ -282,7 +306,11 @@ export abstract class ExpressionEvaluator extends EnvReaders {
       return dictValue(entries, site, extra);
     }
     if (op === '-' && l.items && r.items && !isUnknown(a) && !isUnknown(b)) {
-      return listValue(l.items.filter((x) => !r.items!.some((y) => pyEquals(x.value, y.value) === true)), site, extra);
+      return listValue(
+        l.items.filter((x) => !r.items!.some((y) => pyEquals(x.value, y.value) === true)),
+        site,
+        extra,
+      );
     }
     return unknown(`operator ${op}`, site, extra);
   }

@@ -41,7 +41,8 @@ export class SettingsEvaluator extends ControlFlowEvaluator {
     // Each level is a few stack frames: a deep chain in a hostile tree would exhaust the stack and
     // end the scan. Deeper than any real settings layout; what lies beyond is opaque, and said so.
     if (this.active.size >= MAX_IMPORT_DEPTH) {
-      if (!this.budgetHits.some((h) => h.file === mod.path)) this.budgetHits.push({ file: mod.path, message: `settings import chain more than ${MAX_IMPORT_DEPTH} modules deep: not followed from here (the settings are treated as not fully known)` });
+      if (!this.budgetHits.some((h) => h.file === mod.path))
+        this.budgetHits.push({ file: mod.path, message: `settings import chain more than ${MAX_IMPORT_DEPTH} modules deep: not followed from here (the settings are treated as not fully known)` });
       return { ns: new Map(), files: [], opaque: [`settings modules import each other more than ${MAX_IMPORT_DEPTH} deep (at ${mod.path}): the rest of the chain is not followed`] };
     }
     this.active.add(mod.path);

@@ -290,7 +290,12 @@ export abstract class StatementEvaluator extends ExpressionEvaluator {
         case 'discard':
           if (args.length === 1) {
             const i = cur.items.findIndex((x) => pyEquals(x.value, args[0].value) === true);
-            if (i >= 0) return listValue(cur.items.filter((_x, j) => j !== i), cur.site, extra);
+            if (i >= 0)
+              return listValue(
+                cur.items.filter((_x, j) => j !== i),
+                cur.site,
+                extra,
+              );
             if (cur.items.every((x) => pyEquals(x.value, args[0].value) === false)) return cur;
           }
           break;
@@ -328,7 +333,11 @@ export abstract class StatementEvaluator extends ExpressionEvaluator {
         case 'pop':
           if (args.length >= 1 && typeof args[0].value === 'string') {
             const k = args[0].value;
-            return dictValue(cur.entries.filter((e) => e.key !== k), cur.site, extra);
+            return dictValue(
+              cur.entries.filter((e) => e.key !== k),
+              cur.site,
+              extra,
+            );
           }
           break;
         case 'clear':
@@ -384,10 +393,17 @@ export abstract class StatementEvaluator extends ExpressionEvaluator {
       this.mutate(st, parent, stmtNode, (old) =>
         this.updateAt(old, parent.keys, (cur) => {
           if (!cur) return unknown('del on missing item', siteOf(st.mod, stmtNode));
-          if (cur.entries && typeof last === 'string') return dictValue(cur.entries.filter((e) => e.key !== last), cur.site);
+          if (cur.entries && typeof last === 'string')
+            return dictValue(
+              cur.entries.filter((e) => e.key !== last),
+              cur.site,
+            );
           if (cur.items && typeof last === 'number') {
             const i = last < 0 ? cur.items.length + last : last;
-            return listValue(cur.items.filter((_x, j) => j !== i), cur.site);
+            return listValue(
+              cur.items.filter((_x, j) => j !== i),
+              cur.site,
+            );
           }
           return unknown('del on a value the resolver does not know', cur.site);
         }),

@@ -149,7 +149,10 @@ ruleTester.run('cert-chain-unverified', {
               return JsonResponse({'cn': cert.subject.rfc4514_string()})
         `,
       },
-      errors: [{ ruleId: 'cert-chain-unverified', line: 5 }, { ruleId: 'cert-chain-unverified', line: 9 }],
+      errors: [
+        { ruleId: 'cert-chain-unverified', line: 5 },
+        { ruleId: 'cert-chain-unverified', line: 9 },
+      ],
     },
     {
       name: 'DER certificate from a backend',

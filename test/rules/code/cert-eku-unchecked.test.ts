@@ -19,9 +19,7 @@ ruleTester.run('cert-eku-unchecked', {
     {
       name: 'clientAuth required in the EKU extension',
       files: {
-        'app/views.py': VIEW(
-          "eku = cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value\n      if ExtendedKeyUsageOID.CLIENT_AUTH not in eku: raise PermissionDenied()",
-        ),
+        'app/views.py': VIEW('eku = cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value\n      if ExtendedKeyUsageOID.CLIENT_AUTH not in eku: raise PermissionDenied()'),
       },
     },
   ],

@@ -18,7 +18,7 @@ ruleTester.run('cert-revocation-unchecked', {
   valid: [
     {
       name: 'deny-list table of serials: a row refuses the certificate',
-      files: { 'app/views.py': VIEW(`Binding.objects.get(fingerprint=${FP})`, "if Binding.objects.filter(withdrawn_serial=cert.serial_number).exists(): return HttpResponseForbidden()") },
+      files: { 'app/views.py': VIEW(`Binding.objects.get(fingerprint=${FP})`, 'if Binding.objects.filter(withdrawn_serial=cert.serial_number).exists(): return HttpResponseForbidden()') },
     },
     {
       name: 'deny-list table asserted empty for this fingerprint',
@@ -31,19 +31,29 @@ ruleTester.run('cert-revocation-unchecked', {
     { name: 'revoked flag in the binding table', files: { 'app/views.py': VIEW(`Binding.objects.get(fingerprint=${FP}, revoked=False)`) } },
     {
       name: 'active flag read on the binding',
-      files: { 'app/views.py': VIEW(`Binding.objects.get(fingerprint=${FP})`, 'pass').replace("return JsonResponse({'user': b.user.username})", "if not b.active: return HttpResponseForbidden()\n      return JsonResponse({'user': b.user.username})") },
+      files: {
+        'app/views.py': VIEW(`Binding.objects.get(fingerprint=${FP})`, 'pass').replace(
+          "return JsonResponse({'user': b.user.username})",
+          "if not b.active: return HttpResponseForbidden()\n      return JsonResponse({'user': b.user.username})",
+        ),
+      },
     },
   ],
   invalid: [
     { name: 'no revocation anywhere', files: { 'app/views.py': VIEW(`Binding.objects.get(fingerprint=${FP})`) }, errors: [{ ruleId: 'cert-revocation-unchecked', line: 7 }] },
     {
       name: 'a row that must exist is an allow-list, not a deny-list',
-      files: { 'app/views.py': VIEW(`Binding.objects.get(fingerprint=${FP})`, "if not Binding.objects.filter(enrolled_serial=cert.serial_number).exists(): return HttpResponseForbidden()") },
+      files: { 'app/views.py': VIEW(`Binding.objects.get(fingerprint=${FP})`, 'if not Binding.objects.filter(enrolled_serial=cert.serial_number).exists(): return HttpResponseForbidden()') },
       errors: [{ ruleId: 'cert-revocation-unchecked', line: 7 }],
     },
     {
       name: 'is_active on the user is not a certificate deny-list',
-      files: { 'app/views.py': VIEW(`Binding.objects.get(fingerprint=${FP})`).replace("return JsonResponse({'user': b.user.username})", "if not b.user.is_active: return HttpResponseForbidden()\n      return JsonResponse({'user': b.user.username})") },
+      files: {
+        'app/views.py': VIEW(`Binding.objects.get(fingerprint=${FP})`).replace(
+          "return JsonResponse({'user': b.user.username})",
+          "if not b.user.is_active: return HttpResponseForbidden()\n      return JsonResponse({'user': b.user.username})",
+        ),
+      },
       errors: [{ ruleId: 'cert-revocation-unchecked', line: 7 }],
     },
   ],

@@ -16,7 +16,9 @@ ruleTester.run('cert-subject-unchecked', {
   valid: [
     {
       name: 'OU values of the parsed subject compared in a for loop',
-      files: { 'app/views.py': VIEW("for attr in cert.subject.get_attributes_for_oid(NameOID.ORGANIZATIONAL_UNIT_NAME):\n          if attr.value == 'ops':\n              return JsonResponse({'ok': True})\n      return HttpResponseForbidden()") },
+      files: {
+        'app/views.py': VIEW("for attr in cert.subject.get_attributes_for_oid(NameOID.ORGANIZATIONAL_UNIT_NAME):\n          if attr.value == 'ops':\n              return JsonResponse({'ok': True})\n      return HttpResponseForbidden()"),
+      },
     },
     {
       name: 'OU values gathered with a list comprehension, then tested',

@@ -16,8 +16,8 @@ const VIEW = (check: string, extraImports = '') => `
 
 ruleTester.run('cert-validity-unchecked', {
   valid: [
-    { name: 'aware now vs not_valid_after_utc', files: { 'app/views.py': VIEW("if cert.not_valid_after_utc < datetime.now(timezone.utc): return HttpResponseForbidden()") } },
-    { name: 'utcnow vs naive not_valid_after', files: { 'app/views.py': VIEW("if cert.not_valid_after < datetime.utcnow(): return HttpResponseForbidden()") } },
+    { name: 'aware now vs not_valid_after_utc', files: { 'app/views.py': VIEW('if cert.not_valid_after_utc < datetime.now(timezone.utc): return HttpResponseForbidden()') } },
+    { name: 'utcnow vs naive not_valid_after', files: { 'app/views.py': VIEW('if cert.not_valid_after < datetime.utcnow(): return HttpResponseForbidden()') } },
     {
       name: 'pyOpenSSL has_expired',
       files: {
@@ -36,9 +36,9 @@ ruleTester.run('cert-validity-unchecked', {
     },
     {
       name: 'cryptography PolicyBuilder client verifier',
-      files: { 'app/views.py': VIEW("PolicyBuilder().store(STORE).build_client_verifier().verify(cert, [])", 'from cryptography.x509.verification import PolicyBuilder\nfrom .pki import STORE') },
+      files: { 'app/views.py': VIEW('PolicyBuilder().store(STORE).build_client_verifier().verify(cert, [])', 'from cryptography.x509.verification import PolicyBuilder\nfrom .pki import STORE') },
     },
-    { name: 'notBefore alone missing is not reported', files: { 'app/views.py': VIEW("if datetime.now(timezone.utc) > cert.not_valid_after_utc: return HttpResponseForbidden()") } },
+    { name: 'notBefore alone missing is not reported', files: { 'app/views.py': VIEW('if datetime.now(timezone.utc) > cert.not_valid_after_utc: return HttpResponseForbidden()') } },
   ],
   invalid: [
     {
@@ -48,12 +48,12 @@ ruleTester.run('cert-validity-unchecked', {
     },
     {
       name: 'notAfter read but never compared',
-      files: { 'app/views.py': VIEW("expires = cert.not_valid_after") },
+      files: { 'app/views.py': VIEW('expires = cert.not_valid_after') },
       errors: [{ ruleId: 'cert-validity-unchecked', line: 9 }],
     },
     {
       name: 'naive local now against the UTC notAfter',
-      files: { 'app/views.py': VIEW("if cert.not_valid_after < datetime.now(): return HttpResponseForbidden()") },
+      files: { 'app/views.py': VIEW('if cert.not_valid_after < datetime.now(): return HttpResponseForbidden()') },
       errors: [{ ruleId: 'cert-validity-unchecked', line: 9, messageId: 'naive' }],
     },
   ],

@@ -48,13 +48,18 @@ ruleTester.run('dn-string-match', {
     {
       name: 'a compiled pattern, whatever its name, matched against the DN (local and imported)',
       files: {
-        'app/views.py': DN_VIEW("ou = re.compile(r'OU=(\\w+)').search(dn)\n      if not ou or ou.group(1) != 'ops': return HttpResponseForbidden()\n      from .shapes import ROLE\n      if not ROLE.match(dn): return HttpResponseForbidden()"),
+        'app/views.py': DN_VIEW(
+          "ou = re.compile(r'OU=(\\w+)').search(dn)\n      if not ou or ou.group(1) != 'ops': return HttpResponseForbidden()\n      from .shapes import ROLE\n      if not ROLE.match(dn): return HttpResponseForbidden()",
+        ),
         'app/shapes.py': `
           from re import compile
           ROLE = compile(r'.*OU=admins')
         `,
       },
-      errors: [{ ruleId: 'dn-string-match', line: 5 }, { ruleId: 'dn-string-match', line: 8 }],
+      errors: [
+        { ruleId: 'dn-string-match', line: 5 },
+        { ruleId: 'dn-string-match', line: 8 },
+      ],
     },
     {
       name: 'split on commas to find the CN',

@@ -34,7 +34,10 @@ ruleTester.run('cert-presence-only', {
                       return HttpResponseForbidden()
         `,
       },
-      errors: [{ ruleId: 'cert-presence-only', line: 5 }, { ruleId: 'spoofable-cert-header', line: 5 }],
+      errors: [
+        { ruleId: 'cert-presence-only', line: 5 },
+        { ruleId: 'spoofable-cert-header', line: 5 },
+      ],
     },
     {
       name: 'async view',
@@ -48,7 +51,10 @@ ruleTester.run('cert-presence-only', {
               return JsonResponse({'secret': 1})
         `,
       },
-      errors: [{ ruleId: 'cert-presence-only', line: 4 }, { ruleId: 'spoofable-cert-header', line: 3 }],
+      errors: [
+        { ruleId: 'cert-presence-only', line: 4 },
+        { ruleId: 'spoofable-cert-header', line: 3 },
+      ],
     },
     {
       name: 'class-based view delegating to a method',

@@ -4,20 +4,24 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { scanFiles } from '../../helpers/rule-tester.js';
 
-const VIEW = (expr: string) => [
-  'from django.http import JsonResponse',
-  'def v(request):',
-  "    cert = request.META.get('SSL_CLIENT_CERT')",
-  `    x = ${expr}`,
-  '    if not cert:',
-  '        return JsonResponse({}, status=401)',
-  "    return JsonResponse({'ok': True})",
-  '',
-].join('\n');
+const VIEW = (expr: string) =>
+  [
+    'from django.http import JsonResponse',
+    'def v(request):',
+    "    cert = request.META.get('SSL_CLIENT_CERT')",
+    `    x = ${expr}`,
+    '    if not cert:',
+    '        return JsonResponse({}, status=401)',
+    "    return JsonResponse({'ok': True})",
+    '',
+  ].join('\n');
 
 test('a 20,000-term operator chain is analysed', async () => {
   const report = await scanFiles({ 'app/views.py': VIEW(Array(20000).fill('cert').join(' + ')) }, ['cert-presence-only']);
-  assert.deepEqual(report.findings.map((f) => `${f.ruleId}:${f.location.line}`), ['cert-presence-only:5']);
+  assert.deepEqual(
+    report.findings.map((f) => `${f.ruleId}:${f.location.line}`),
+    ['cert-presence-only:5'],
+  );
 });
 
 test('expressions nested 3,000 deep: entry point skipped and reported, other files analysed', async () => {
@@ -28,6 +32,12 @@ test('expressions nested 3,000 deep: entry point skipped and reported, other fil
     },
     ['cert-presence-only'],
   );
-  assert.deepEqual(report.findings.map((f) => `${f.location.file}:${f.location.line}`), ['app/views.py:5']);
-  assert.ok(report.errors.some((e) => e.file === 'app/deep.py' && /nested too deeply/.test(e.message)), JSON.stringify(report.errors));
+  assert.deepEqual(
+    report.findings.map((f) => `${f.location.file}:${f.location.line}`),
+    ['app/views.py:5'],
+  );
+  assert.ok(
+    report.errors.some((e) => e.file === 'app/deep.py' && /nested too deeply/.test(e.message)),
+    JSON.stringify(report.errors),
+  );
 });

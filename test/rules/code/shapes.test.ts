@@ -19,7 +19,10 @@ const CODE_RULES = codeRules.map((r) => r.meta.id);
 const SHAPES = join(FIXTURES, 'code', 'shapes');
 const SNAPSHOTS = join(REPO_ROOT, 'test', 'snapshots', 'flows');
 
-for (const dir of readdirSync(SHAPES, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
+for (const dir of readdirSync(SHAPES, { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name)
+  .sort()) {
   test(`code shape: ${dir}`, async () => {
     let model: ProjectModel | null = null;
     await checkAnnotatedFixture(join(SHAPES, dir), CODE_RULES, { onModel: (m) => (model = m) });

@@ -147,7 +147,10 @@ ruleTester.run('spoofable-cert-header', {
               return JsonResponse({'user': user.username})
         `,
       },
-      errors: [{ ruleId: 'spoofable-cert-header', line: 4 }, { ruleId: 'cert-weak-identity-binding', line: 5 }],
+      errors: [
+        { ruleId: 'spoofable-cert-header', line: 4 },
+        { ruleId: 'cert-weak-identity-binding', line: 5 },
+      ],
     },
     {
       name: 'header name from settings with an environment default',
@@ -166,7 +169,10 @@ ruleTester.run('spoofable-cert-header', {
               return JsonResponse({'ok': True})
         `,
       },
-      errors: [{ ruleId: 'spoofable-cert-header', file: 'app/views.py', line: 4 }, { ruleId: 'cert-presence-only', file: 'app/views.py', line: 5 }],
+      errors: [
+        { ruleId: 'spoofable-cert-header', file: 'app/views.py', line: 4 },
+        { ruleId: 'cert-presence-only', file: 'app/views.py', line: 5 },
+      ],
     },
     {
       name: 'SSL_CLIENT_* key copied from a header by a custom middleware',

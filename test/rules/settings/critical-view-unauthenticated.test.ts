@@ -201,7 +201,9 @@ ruleTester.run('critical-view-unauthenticated', {
         'proj/settings.py': GATE_SETTINGS,
         'proj/urls.py': GATE_URLS,
         'payments/auth.py': CERT_AUTH,
-        'payments/gates.py': GATE_MW("          if verify != 'SUCCESS':\n              return HttpResponseForbidden('client certificate required')").replace('from django.http import HttpResponseForbidden', 'from django.http import HttpResponseForbidden') + GATE_DECO,
+        'payments/gates.py':
+          GATE_MW("          if verify != 'SUCCESS':\n              return HttpResponseForbidden('client certificate required')").replace('from django.http import HttpResponseForbidden', 'from django.http import HttpResponseForbidden') +
+          GATE_DECO,
         'payments/views.py': GATED_VIEWS,
       },
     },
@@ -269,7 +271,7 @@ ruleTester.run('critical-view-unauthenticated', {
       },
     },
     {
-      name: "Django 5.1 LoginRequiredMiddleware protects csrf_exempt views; login_required; LoginRequiredMixin",
+      name: 'Django 5.1 LoginRequiredMiddleware protects csrf_exempt views; login_required; LoginRequiredMixin',
       files: {
         'proj/settings.py': settings("MIDDLEWARE += ['django.contrib.auth.middleware.LoginRequiredMiddleware']"),
         'proj/urls.py': "from django.urls import path\nfrom payments import views\nurlpatterns = [path('a/', views.a)]\n",

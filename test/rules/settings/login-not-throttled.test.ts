@@ -300,7 +300,10 @@ ruleTester.run('login-not-throttled', {
     },
     {
       name: 'django-ratelimit-backend in AUTHENTICATION_BACKENDS counts every authenticate() failure',
-      files: { 'proj/settings.py': settings("AUTHENTICATION_BACKENDS = ['ratelimitbackend.backends.RateLimitModelBackend']"), 'proj/urls.py': "from django.contrib import admin\nfrom django.urls import path\nurlpatterns = [path('admin/', admin.site.urls)]\n" },
+      files: {
+        'proj/settings.py': settings("AUTHENTICATION_BACKENDS = ['ratelimitbackend.backends.RateLimitModelBackend']"),
+        'proj/urls.py': "from django.contrib import admin\nfrom django.urls import path\nurlpatterns = [path('admin/', admin.site.urls)]\n",
+      },
     },
     {
       name: "a project backend built on django-ratelimit-backend's RateLimitMixin",

@@ -72,7 +72,10 @@ ruleTester.run('password-only-auth', {
         `,
       },
     },
-    { name: 'no client certificates anywhere: a plain password app', files: { 'proj/settings.py': settings(), 'proj/urls.py': "from django.contrib import admin\nfrom django.urls import path\nurlpatterns = [path('admin/', admin.site.urls)]\n" } },
+    {
+      name: 'no client certificates anywhere: a plain password app',
+      files: { 'proj/settings.py': settings(), 'proj/urls.py': "from django.contrib import admin\nfrom django.urls import path\nurlpatterns = [path('admin/', admin.site.urls)]\n" },
+    },
     {
       name: 'OTPAdminSite patched onto admin.site',
       files: {

@@ -12,7 +12,7 @@ ruleTester.run('password-reset-weak', {
     { name: 'one hour', files: { 'proj/settings.py': `${BASE}PASSWORD_RESET_TIMEOUT = 60 * 60\n` } },
     { name: 'one day exactly', files: { 'proj/settings.py': `${BASE}PASSWORD_RESET_TIMEOUT_DAYS = 1\n` } },
     {
-      name: "a token generator subclass that only changes _make_hash_value (Django keys and hashes it)",
+      name: 'a token generator subclass that only changes _make_hash_value (Django keys and hashes it)',
       files: {
         'proj/settings.py': BASE,
         'accounts/tokens.py': `

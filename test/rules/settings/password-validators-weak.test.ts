@@ -142,7 +142,7 @@ ruleTester.run('password-validators-weak', {
       errors: [{ ruleId: 'password-validators-weak', line: 6, messageId: 'short' }],
     },
     {
-      name: "Django validators only, none for length",
+      name: 'Django validators only, none for length',
       files: { 'proj/settings.py': `INSTALLED_APPS = ['django.contrib.auth']\nMIDDLEWARE = []\nAUTH_PASSWORD_VALIDATORS = [{'NAME': '${V}.CommonPasswordValidator'}]\n` },
       errors: [{ ruleId: 'password-validators-weak', line: 3, messageId: 'noLength' }],
     },
@@ -180,7 +180,10 @@ test('password-validators-weak: minPasswordLength option', async () => {
 });
 
 test('password-validators-weak: the message says when the value is an environment default', async () => {
-  const r = await scanFiles({ 'proj/settings.py': `import os\nINSTALLED_APPS = ['django.contrib.auth']\nMIDDLEWARE = []\nAUTH_PASSWORD_VALIDATORS = [{'NAME': '${V}.MinimumLengthValidator', 'OPTIONS': {'min_length': int(os.getenv('MINLEN', '8'))}}]\n` }, ['password-validators-weak']);
+  const r = await scanFiles(
+    { 'proj/settings.py': `import os\nINSTALLED_APPS = ['django.contrib.auth']\nMIDDLEWARE = []\nAUTH_PASSWORD_VALIDATORS = [{'NAME': '${V}.MinimumLengthValidator', 'OPTIONS': {'min_length': int(os.getenv('MINLEN', '8'))}}]\n` },
+    ['password-validators-weak'],
+  );
   assert.equal(r.findings.length, 1);
   assert.match(r.findings[0].message, /default of environment variable `MINLEN`/);
 });
