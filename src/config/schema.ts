@@ -1,30 +1,10 @@
 // The JSON Schema (draft 2020-12) of the configuration file. The rule ids come from the registry,
-// the thresholds from DEFAULT_RULE_OPTIONS, so a new rule or option is configurable at once;
+// the thresholds from the rules' `meta.options`, so a new rule or option is configurable at once;
 // docs/config.schema.json is this schema, written out (a test keeps the two equal — regenerate with
 // `node -e "import('./dist/src/config/schema.js').then((m) => process.stdout.write(m.configSchemaJson()))" > docs/config.schema.json`).
 
-import { allRules } from '../rules/index.js';
-import { DEFAULT_RULE_OPTIONS, type RuleOptions } from '../core/rule.js';
+import { allRules, ruleOptionSpecs } from '../rules/index.js';
 import { SEVERITIES } from '../core/types.js';
-
-/** Documentation and bounds of each threshold (key = a RuleOptions field). */
-export const THRESHOLDS: Record<keyof RuleOptions, { description: string; minimum: number; maximum: number }> = {
-  maxSessionAgeSeconds: {
-    description: 'session-expiry-long: the longest SESSION_COOKIE_AGE accepted, in seconds.',
-    minimum: 60,
-    maximum: 10 * 365 * 24 * 3600,
-  },
-  minPasswordLength: {
-    description: 'password-validators-weak: the shortest MinimumLengthValidator min_length accepted.',
-    minimum: 1,
-    maximum: 4096,
-  },
-  maxPasswordResetSeconds: {
-    description: 'password-reset-weak: the longest PASSWORD_RESET_TIMEOUT accepted, in seconds.',
-    minimum: 60,
-    maximum: 10 * 365 * 24 * 3600,
-  },
-};
 
 /** Every rule id of the catalogue (scan and probe rules), sorted. */
 export function knownRuleIds(): string[] {
@@ -61,7 +41,7 @@ export function configSchema(): Record<string, unknown> {
         type: 'object',
         description: 'Limits some rules compare settings against.',
         additionalProperties: false,
-        properties: Object.fromEntries((Object.keys(THRESHOLDS) as (keyof RuleOptions)[]).map((k) => [k, { type: 'integer', ...THRESHOLDS[k], default: DEFAULT_RULE_OPTIONS[k] }])),
+        properties: Object.fromEntries([...ruleOptionSpecs()].map(([k, o]) => [k, { type: 'integer', description: `${o.rule}: ${o.description}`, minimum: o.minimum, maximum: o.maximum, default: o.default }])),
       },
     },
     $defs: {

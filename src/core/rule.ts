@@ -32,6 +32,19 @@ export interface RuleMeta<M extends string = string> {
   messages: Record<M, string>;
   /** Its place in the identity-flow picture (which link or check its findings break), if any. */
   diagram?: DiagramPlace;
+  /**
+   * The thresholds it reads from `ctx.options`, each written here once: the config schema, its
+   * defaults and docs/config.schema.json are generated from these (rules/index.ts).
+   */
+  options?: Partial<Record<keyof RuleOptions, RuleOptionSpec>>;
+}
+
+/** One threshold a rule reads: an integer in [minimum, maximum], `default` when not configured. */
+export interface RuleOptionSpec {
+  description: string;
+  default: number;
+  minimum: number;
+  maximum: number;
 }
 
 export interface ReportDescriptor<M extends string> {
@@ -54,7 +67,7 @@ export interface RuleContext<M extends string = string> {
   report(d: ReportDescriptor<M>): void;
 }
 
-/** Options shared by rules; set through `--config`. */
+/** Options rules read; set through `--config`. Each is declared, with its default, in the `meta.options` of the rule that reads it. */
 export interface RuleOptions {
   /** session-expiry-long: maximum SESSION_COOKIE_AGE in seconds. */
   maxSessionAgeSeconds: number;
@@ -63,12 +76,6 @@ export interface RuleOptions {
   /** password-reset-weak: maximum PASSWORD_RESET_TIMEOUT in seconds. */
   maxPasswordResetSeconds: number;
 }
-
-export const DEFAULT_RULE_OPTIONS: RuleOptions = {
-  maxSessionAgeSeconds: 12 * 60 * 60,
-  minPasswordLength: 12,
-  maxPasswordResetSeconds: 24 * 60 * 60,
-};
 
 export interface ScanRule<M extends string = string> {
   meta: RuleMeta<M>;

@@ -205,6 +205,12 @@ function metaSections(m: RuleMeta, level: string): string[] {
     if (ex.good) out.push('Fixed:', '', fence(ex.lang, ex.good), '');
   }
   out.push(`${level} How to fix`, '', m.fix.trim(), '');
+  const options = Object.entries(m.options ?? {});
+  if (options.length) {
+    out.push(`${level} Options`, '', 'Set under `thresholds:` in `.mtls-audit.yml` (docs/config.schema.json).', '');
+    for (const [k, o] of options) if (o) out.push(`- \`${k}\` (default ${o.default}, ${o.minimum}–${o.maximum}): ${oneLine(o.description)}`);
+    out.push('');
+  }
   const messages = Object.values(m.messages);
   if (messages.length) {
     out.push(`${level} Messages`, '');

@@ -12,7 +12,7 @@ import { parse as parseYaml } from 'yaml';
 import { configSchema, configSchemaJson, knownRuleIds } from '../../src/config/schema.js';
 import { loadConfig } from '../../src/config/load.js';
 import { allRules } from '../../src/rules/index.js';
-import { DEFAULT_RULE_OPTIONS } from '../../src/core/rule.js';
+import { DEFAULT_RULE_OPTIONS } from '../../src/rules/index.js';
 import { REPO_ROOT } from '../helpers/rule-tester.js';
 
 const SHIPPED = join(REPO_ROOT, 'docs', 'config.schema.json');

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../helpers/rule-tester.js';
-import { allRules } from '../../src/rules/index.js';
+import { allRules, DEFAULT_RULE_OPTIONS, ruleOptionSpecs } from '../../src/rules/index.js';
 import { formatMessage } from '../../src/core/rule.js';
 
 function contractRows(): { id: string; cwe: string[]; severity: string; table: string }[] {
@@ -74,3 +74,14 @@ for (const rule of allRules) {
     assert.ok(existsSync(join(REPO_ROOT, 'docs', 'rules', `${meta.id}.md`)), `docs/rules/${meta.id}.md (npm run docs)`);
   });
 }
+
+test('thresholds are declared once, in the meta of the rule that reads them, with a default inside their bounds', () => {
+  const specs = ruleOptionSpecs();
+  assert.ok(specs.size >= 3);
+  assert.deepEqual([...specs.keys()].sort(), Object.keys(DEFAULT_RULE_OPTIONS).sort());
+  for (const [k, o] of specs) {
+    assert.ok(o.default >= o.minimum && o.default <= o.maximum, `${k}: default ${o.default} outside [${o.minimum}, ${o.maximum}]`);
+    const src = readFileSync(join(REPO_ROOT, 'src', 'rules', allRules.find((r) => r.meta.id === o.rule)!.meta.layer, `${o.rule}.ts`), 'utf8');
+    assert.ok(src.includes(`options.${k}`), `${o.rule} declares ${k} and reads it`);
+  }
+});

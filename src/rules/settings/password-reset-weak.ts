@@ -39,6 +39,9 @@ export default defineRule<MessageIds>({
       references: ['https://cwe.mitre.org/data/definitions/640.html', 'https://docs.djangoproject.com/en/stable/ref/settings/#password-reset-timeout', 'https://cheatsheetseries.owasp.org/cheatsheets/Forgot_Password_Cheat_Sheet.html'],
     },
     fix: "Set `PASSWORD_RESET_TIMEOUT` to an hour or less (e.g. `60 * 60`) and use Django's `default_token_generator` (or `secrets.token_urlsafe()` stored hashed, single use) for reset tokens.",
+    options: {
+      maxPasswordResetSeconds: { description: 'the longest PASSWORD_RESET_TIMEOUT accepted, in seconds.', default: 24 * 60 * 60, minimum: 60, maximum: 10 * 365 * 24 * 3600 },
+    },
     messages: {
       timeout: '`PASSWORD_RESET_TIMEOUT` is {{age}} ({{seconds}} s){{env}}: reset links stay valid longer than {{max}}.',
       timeoutDays: '`PASSWORD_RESET_TIMEOUT_DAYS` is {{days}}{{env}}: reset links stay valid longer than {{max}}.',

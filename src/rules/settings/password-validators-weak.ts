@@ -30,6 +30,9 @@ export default defineRule<MessageIds>({
       references: ['https://cwe.mitre.org/data/definitions/521.html', 'https://docs.djangoproject.com/en/stable/topics/auth/passwords/#enabling-password-validation', 'https://pages.nist.gov/800-63-3/sp800-63b.html#memsecret'],
     },
     fix: "Set `AUTH_PASSWORD_VALIDATORS` to Django's four validators with `MinimumLengthValidator` `OPTIONS: {'min_length': 12}` (or more).",
+    options: {
+      minPasswordLength: { description: 'the shortest MinimumLengthValidator min_length accepted.', default: 12, minimum: 1, maximum: 4096 },
+    },
     messages: {
       missing: '`AUTH_PASSWORD_VALIDATORS` is not set in {{module}}: Django then accepts any password, even one character long.',
       empty: '`AUTH_PASSWORD_VALIDATORS` is empty: Django accepts any password, even one character long.',

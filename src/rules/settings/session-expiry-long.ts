@@ -30,6 +30,9 @@ export default defineRule<MessageIds>({
       ],
     },
     fix: 'Lower `SESSION_COOKIE_AGE` to the working day or less (e.g. `8 * 60 * 60`), and/or set `SESSION_EXPIRE_AT_BROWSER_CLOSE = True`; bind sessions to the certificate so they end when it does.',
+    options: {
+      maxSessionAgeSeconds: { description: 'the longest SESSION_COOKIE_AGE accepted, in seconds.', default: 12 * 60 * 60, minimum: 60, maximum: 10 * 365 * 24 * 3600 },
+    },
     messages: {
       tooLong: '`SESSION_COOKIE_AGE` is {{age}} ({{seconds}} s){{env}}, above {{max}}, and sessions do not end when the browser closes ({{close}}).',
     },
