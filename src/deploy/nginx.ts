@@ -39,6 +39,16 @@ const dsite = (d: NgxDirective): ConfigSite => site(d.file, d.line, d.column, d.
  * (`include proxy_params;`). What they set matters: a location that includes proxy_params has
  * proxy_set_header of its own and so inherits none from the server.
  */
+/** Debian's fastcgi_params, beyond the CGI variables every *_params file sets (cgiParams). */
+const FASTCGI_PARAMS: [string, string][] = [
+  ['HTTPS', '$https if_not_empty'],
+  ['HTTP_HOST', '$host'],
+  ['GATEWAY_INTERFACE', 'CGI/1.1'],
+  ['SERVER_SOFTWARE', 'nginx/$nginx_version'],
+  ['REDIRECT_STATUS', '200'],
+  ['SCRIPT_NAME', '$fastcgi_script_name'],
+];
+
 const PACKAGED_INCLUDES: Record<string, [string, string][]> = {
   proxy_params: [
     ['proxy_set_header', 'Host $host'],
@@ -54,23 +64,9 @@ const PACKAGED_INCLUDES: Record<string, [string, string][]> = {
     ['HTTPS', '$https if_not_empty'],
     ['HTTP_HOST', '$host'],
   ]),
-  fastcgi_params: cgiParams('fastcgi_param', [
-    ['HTTPS', '$https if_not_empty'],
-    ['HTTP_HOST', '$host'],
-    ['GATEWAY_INTERFACE', 'CGI/1.1'],
-    ['SERVER_SOFTWARE', 'nginx/$nginx_version'],
-    ['REDIRECT_STATUS', '200'],
-    ['SCRIPT_NAME', '$fastcgi_script_name'],
-  ]),
-  'fastcgi.conf': cgiParams('fastcgi_param', [
-    ['SCRIPT_FILENAME', '$document_root$fastcgi_script_name'],
-    ['HTTPS', '$https if_not_empty'],
-    ['HTTP_HOST', '$host'],
-    ['GATEWAY_INTERFACE', 'CGI/1.1'],
-    ['SERVER_SOFTWARE', 'nginx/$nginx_version'],
-    ['REDIRECT_STATUS', '200'],
-    ['SCRIPT_NAME', '$fastcgi_script_name'],
-  ]),
+  fastcgi_params: cgiParams('fastcgi_param', FASTCGI_PARAMS),
+  // Debian's fastcgi.conf is fastcgi_params with SCRIPT_FILENAME first.
+  'fastcgi.conf': cgiParams('fastcgi_param', [['SCRIPT_FILENAME', '$document_root$fastcgi_script_name'], ...FASTCGI_PARAMS]),
   'mime.types': [],
 };
 

@@ -4,14 +4,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runScan } from '../../src/scan/engine.js';
 import { cacheSalt, ParseCache } from '../../src/scan/cache.js';
 import { scanRules } from '../../src/rules/index.js';
 import type { Report } from '../../src/core/types.js';
 import { CLI, REPO_ROOT, scanJson } from '../cli/helpers.js';
+import { listFiles, tmp } from '../helpers/files.js';
 
 const EXAMPLE = join(REPO_ROOT, 'examples', 'vulnerable-mtls-app');
 
@@ -20,25 +20,6 @@ function stable(r: Report): string {
   const copy = JSON.parse(JSON.stringify(r)) as Report;
   delete (copy.stats as { durationMs?: number }).durationMs;
   return JSON.stringify(copy);
-}
-
-function tmp(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), prefix));
-}
-
-/** Every file under `dir`, relative. */
-function listFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  const walk = (d: string, rel: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const r = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(join(d, e.name), r);
-      else out.push(r);
-    }
-  };
-  walk(dir, '');
-  return out.sort();
 }
 
 test('concurrent runs on one cache directory: same reports, whole entries, no temporary files left', async (t) => {

@@ -6,14 +6,14 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, cpSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runScan } from '../../src/scan/engine.js';
 import { defaultCacheDir, isInside, ParseCache } from '../../src/scan/cache.js';
 import type { Report } from '../../src/core/types.js';
 import { makeTree, removeTree, REPO_ROOT, VULN_VIEW } from '../cli/helpers.js';
 import { scanJsonInProcess as scanJson } from '../helpers/in-process-cli.js';
+import { listFiles, tmp } from '../helpers/files.js';
 
 const EXAMPLE = join(REPO_ROOT, 'examples', 'vulnerable-mtls-app');
 const SHAPES = join(REPO_ROOT, 'test', 'fixtures', 'code', 'shapes');
@@ -35,25 +35,6 @@ function uncached(tree: string): Promise<string> {
     uncachedReports.set(tree, r);
   }
   return r;
-}
-
-function tmp(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), prefix));
-}
-
-/** Every file under `dir`, relative. */
-function listFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  const walk = (d: string, rel: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const r = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(join(d, e.name), r);
-      else out.push(r);
-    }
-  };
-  walk(dir, '');
-  return out.sort();
 }
 
 function copyOf(src: string): string {
