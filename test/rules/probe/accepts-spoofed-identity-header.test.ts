@@ -1,0 +1,3 @@
+import { probeRuleSuite } from '../../helpers/probe-target.js';
+
+probeRuleSuite('accepts-spoofed-identity-header', { trustIdentityHeader: 'X-Remote-User' });
