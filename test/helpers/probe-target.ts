@@ -38,7 +38,22 @@ export interface TargetBehaviour {
   trustIdentityHeader: string | null;
   /** The page does not depend on the client at all: every request gets the same 200 (a view nothing protects). */
   unprotected: boolean;
+  /**
+   * Session mode: /api/me/ serves only a session, which the certificate login at LOGIN_PATH opens
+   * (a cookie `sessionid`; any request without one gets a fresh pre-authentication one).
+   * `bindToCert`: the session holds the certificate's fingerprint and a request with another
+   * certificate, or none, is refused. `rotateOnLogin`: the login issues a new session id.
+   */
+  sessions: { bindToCert: boolean; rotateOnLogin: boolean } | null;
+  /** A password login form at PASSWORD_LOGIN_PATH; `throttleAfter` failures, then 429 (null: never). */
+  passwordLogin: { throttleAfter: number | null } | null;
 }
+
+/** The password login path of a target with `passwordLogin`. */
+export const PASSWORD_LOGIN_PATH = '/accounts/login/';
+
+/** The certificate login path of a target in session mode. */
+export const LOGIN_PATH = '/accounts/cert-login/';
 
 export const SECURE: TargetBehaviour = {
   verifyChain: true,
@@ -50,6 +65,8 @@ export const SECURE: TargetBehaviour = {
   trustCertHeader: null,
   trustIdentityHeader: null,
   unprotected: false,
+  sessions: null,
+  passwordLogin: null,
 };
 
 const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
@@ -95,6 +112,9 @@ export async function startTarget(pki: LabPki, behaviour: Partial<TargetBehaviou
   const b = { ...SECURE, ...behaviour };
   const ca = new X509Certificate(pki.ca.certPem);
   const revoked = new Set(pki.crl.entries.map((e) => e.serialNumber.replace(/^0+/, '').toUpperCase()));
+  const sessions = new Map<string, { user: string | null; fp: string | null }>();
+  let nextId = 1;
+  let failures = 0;
   const server: Server = createServer({ key: pki.server.keyPem, cert: pki.server.certPem, requestCert: true, rejectUnauthorized: false }, (req, res) => {
     if (b.unprotected) {
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -103,8 +123,41 @@ export async function startTarget(pki: LabPki, behaviour: Partial<TargetBehaviou
     }
     const peer = (req.socket as TLSSocket).getPeerX509Certificate() ?? null;
     const user = decide(b, pki, revoked, ca, peer, req.headers);
-    res.writeHead(user ? 200 : 403, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(user ? { user } : { error: 'forbidden' }));
+    const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.end(JSON.stringify(body));
+    };
+    const path = new URL(req.url ?? '/', 'https://x').pathname;
+    if (b.passwordLogin && path === PASSWORD_LOGIN_PATH) {
+      if (req.method !== 'POST') {
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end('<form method="post"><input name="username"><input type="password" name="password"><button>Log in</button></form>');
+        return;
+      }
+      failures++;
+      const limit = b.passwordLogin.throttleAfter;
+      if (limit !== null && failures > limit) return send(429, { error: 'too many attempts' }, { 'retry-after': '60' });
+      res.writeHead(200, { 'content-type': 'text/html' });
+      res.end('<p>Please enter a correct username and password.</p>');
+      return;
+    }
+    if (!b.sessions) return send(user ? 200 : 403, user ? { user } : { error: 'forbidden' });
+    const sid = /(?:^|;\s*)sessionid=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
+    const session = sid ? sessions.get(sid) : undefined;
+    const fresh = () => `s${(nextId++).toString(36)}${Math.random().toString(36).slice(2, 10)}`;
+    if (path === LOGIN_PATH) {
+      if (!user) {
+        const pre = sid ?? fresh();
+        if (!sid) sessions.set(pre, { user: null, fp: null });
+        return send(403, { error: 'certificate required' }, { 'set-cookie': `sessionid=${pre}; Path=/; HttpOnly` });
+      }
+      const id = sid && !b.sessions.rotateOnLogin ? sid : fresh();
+      sessions.set(id, { user, fp: peer?.fingerprint256 ?? null });
+      return send(200, { user }, { 'set-cookie': `sessionid=${id}; Path=/; HttpOnly` });
+    }
+    const served = session?.user && (!b.sessions.bindToCert || (peer !== null && peer.fingerprint256 === session.fp)) ? session.user : null;
+    if (served) return send(200, { user: served });
+    return send(302, { error: 'log in first' }, { location: `${LOGIN_PATH}?next=${encodeURIComponent(path)}`, ...(sid ? {} : { 'set-cookie': `sessionid=${fresh()}; Path=/; HttpOnly` }) });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
@@ -130,6 +183,8 @@ export async function probeTarget(pki: LabPki, behaviour: Partial<TargetBehaviou
       crlData: Buffer.from(pki.crlPem),
       serverCaPem: pki.ca.certPem,
       timeoutMs: 5000,
+      ...(behaviour.sessions ? { loginPath: LOGIN_PATH } : {}),
+      ...(behaviour.passwordLogin ? { passwordLogin: PASSWORD_LOGIN_PATH } : {}),
     });
     return report;
   } finally {
@@ -138,11 +193,13 @@ export async function probeTarget(pki: LabPki, behaviour: Partial<TargetBehaviou
 }
 
 /**
- * The test file of one probe rule: against the secure target the rule reports nothing; against the
- * target with `weakness` it reports on /api/me/ (at least `minFindings` findings), each finding
+ * The test file of one probe rule: against the secure target (`base`, the secure defaults otherwise)
+ * the probe reports nothing; against the target with `weakness` it reports on /api/me/ on its path (/api/me/ unless `path` says otherwise; at least `minFindings` findings), each finding
  * backed by the exchange (evidence) that proves it.
  */
-export function probeRuleSuite(ruleId: string, weakness: Partial<TargetBehaviour>, opts: { minFindings?: number } = {}): void {
+export function probeRuleSuite(ruleId: string, weakness: Partial<TargetBehaviour>, opts: { minFindings?: number; base?: Partial<TargetBehaviour>; path?: string } = {}): void {
+  const base = opts.base ?? {};
+  const path = (opts.path ?? '/api/me/').replace(/[/.]/g, '\\$&');
   let pki: LabPki;
   let dir: string;
   before(async () => {
@@ -152,7 +209,7 @@ export function probeRuleSuite(ruleId: string, weakness: Partial<TargetBehaviour
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   test(`${ruleId}: the secure target gives no finding`, async () => {
-    const r = await probeTarget(pki, {});
+    const r = await probeTarget(pki, base);
     assert.deepEqual(r.errors, []);
     assert.deepEqual(
       r.findings.map((f) => `${f.ruleId} ${f.location.case}`),
@@ -161,12 +218,12 @@ export function probeRuleSuite(ruleId: string, weakness: Partial<TargetBehaviour
   });
 
   test(`${ruleId}: reported against a target with the weakness, with the exchange that proves it`, async () => {
-    const r = await probeTarget(pki, weakness);
+    const r = await probeTarget(pki, { ...base, ...weakness });
     const mine = r.findings.filter((f) => f.ruleId === ruleId);
     assert.ok(mine.length >= (opts.minFindings ?? 1), `${ruleId} findings: ${JSON.stringify(r.findings.map((f) => `${f.ruleId} ${f.location.case}`))}`);
     for (const f of mine) {
-      assert.match(f.location.url ?? '', /\/api\/me\/$/);
-      assert.match(f.evidence ?? '', /^> (GET|POST) \/api\/me\/ HTTP\/1\.1$/m, 'the request in the evidence');
+      assert.match(f.location.url ?? '', new RegExp(`${path}$`));
+      assert.match(f.evidence ?? '', new RegExp(`^> (GET|POST) ${path} HTTP/1\\.1$`, 'm'), 'the request in the evidence');
       assert.match(f.evidence ?? '', /^< HTTP\/1\.1 200 /m, 'its answer in the evidence');
     }
   });

@@ -66,11 +66,9 @@ for (const rule of allRules) {
       assert.doesNotThrow(() => formatMessage(template, data));
     }
     assert.ok(existsSync(join(REPO_ROOT, 'src', 'rules', meta.layer, `${meta.id}.ts`)), `src/rules/${meta.layer}/${meta.id}.ts`);
-    if (meta.layer !== 'probe') {
-      assert.ok(testText.includes(`'${meta.id}'`) || testText.includes(`"${meta.id}"`), `a test names ${meta.id}`);
-      // One convention for every layer: the rule's own test file, found by its id.
-      assert.ok(existsSync(join(REPO_ROOT, 'test', 'rules', meta.layer, `${meta.id}.test.ts`)), `test/rules/${meta.layer}/${meta.id}.test.ts`);
-    }
+    assert.ok(testText.includes(`'${meta.id}'`) || testText.includes(`"${meta.id}"`), `a test names ${meta.id}`);
+    // One convention for every layer: the rule's own test file, found by its id.
+    assert.ok(existsSync(join(REPO_ROOT, 'test', 'rules', meta.layer, `${meta.id}.test.ts`)), `test/rules/${meta.layer}/${meta.id}.test.ts`);
     assert.ok(existsSync(join(REPO_ROOT, 'docs', 'rules', `${meta.id}.md`)), `docs/rules/${meta.id}.md (npm run docs)`);
   });
 }
