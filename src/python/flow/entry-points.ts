@@ -25,10 +25,28 @@ export function buildCodeModel(model: ProjectModel): CodeModel {
       for (const fn of mod.allFunctions) {
         const kind = rootKindOf(fn, project);
         if (kind) candidates.push({ fn, kind });
+      }
+    }
+    // Only a call that can land on a candidate matters, and resolving a call costs scope work: a
+    // call is resolved when the name it calls is a candidate's, or a local alias of one
+    // (`from .auth import check as verify`, at module or function level).
+    const names = new Set(candidates.map((c) => c.fn.name));
+    for (const mod of model.analysed) {
+      const aliases = new Set<string>();
+      walk(mod.root, (n) => {
+        if (n.type !== 'aliased_import') return true;
+        const nm = field(n, 'name');
+        const al = field(n, 'alias');
+        if (nm && al && names.has(mod.text(nm).split('.').pop()!)) aliases.add(mod.text(al));
+        return false;
+      });
+      const mayBeCandidate = (f: string) => names.has(f.slice(f.lastIndexOf('.') + 1)) || aliases.has(f.split('.')[0]);
+      for (const fn of mod.allFunctions) {
         walk(fn.body, (n) => {
           if (n.type === 'function_definition' || n.type === 'class_definition') return false;
           if (n.type === 'call') {
             const f = dotted(field(n, 'function'), mod.src);
+            if (f && !mayBeCandidate(f)) return true;
             if (f && !f.startsWith('self.') && !f.startsWith('super()')) {
               const r = project.resolve(mod, f, n);
               if (r?.kind === 'function' && r.fn !== fn) called.add(r.fn);
