@@ -32,18 +32,20 @@ export function buildCodeModel(model: ProjectModel): CodeModel {
     // (`from .auth import check as verify`, at module or function level).
     const names = new Set(candidates.map((c) => c.fn.name));
     for (const mod of model.analysed) {
+      // Module-level aliases from the module model; function-level ones as the walk meets them
+      // (an import runs before the calls that use its name, so it is met first).
       const aliases = new Set<string>();
-      walk(mod.root, (n) => {
-        if (n.type !== 'aliased_import') return true;
-        const nm = field(n, 'name');
-        const al = field(n, 'alias');
-        if (nm && al && names.has(mod.text(nm).split('.').pop()!)) aliases.add(mod.text(al));
-        return false;
-      });
+      for (const [local, b] of mod.imports) if (b.name !== null && local !== b.name && names.has(b.name)) aliases.add(local);
       const mayBeCandidate = (f: string) => names.has(f.slice(f.lastIndexOf('.') + 1)) || aliases.has(f.split('.')[0]);
       for (const fn of mod.allFunctions) {
         walk(fn.body, (n) => {
           if (n.type === 'function_definition' || n.type === 'class_definition') return false;
+          if (n.type === 'aliased_import') {
+            const nm = field(n, 'name');
+            const al = field(n, 'alias');
+            if (nm && al && names.has(mod.text(nm).split('.').pop()!)) aliases.add(mod.text(al));
+            return false;
+          }
           if (n.type === 'call') {
             const f = dotted(field(n, 'function'), mod.src);
             if (f && !mayBeCandidate(f)) return true;
