@@ -39,7 +39,8 @@ export function secretLookup(v: ViewFacts): string | null {
 }
 
 /** Calls that verify a credential the client presents: a signed token, a MAC, a password. */
-const VERIFY_CALL = /\b(jwt\.decode|jws\.verify|jwk\w*\.verify|verify_jw[st]\w*|verify_(signature|token|jwt|id_token|credential)\w*|validate_(signature|token|jwt)\w*|compare_digest|check_password|signing\.loads|TimestampSigner\b|Signer\b)/;
+const VERIFY_CALL =
+  /\b(authenticate\s*\((?:[^()]|\([^()]*\))*\bpassword\b|jwt\.decode|jws\.verify|jwk\w*\.verify|verify_jw[st]\w*|verify_(signature|token|jwt|id_token|credential)\w*|validate_(signature|token|jwt)\w*|compare_digest|check_password|signing\.loads|TimestampSigner\b|Signer\b)/;
 
 /**
  * The view hands the request body to a project serializer that verifies a credential (a JWT

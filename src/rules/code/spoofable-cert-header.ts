@@ -1,6 +1,7 @@
 // spoofable-cert-header: a certificate or identity taken from a request header without provenance.
 
 import { defineRule } from '../../core/rule.js';
+import type { PyNode } from '../../python/parser.js';
 import type { RelatedLocation } from '../../core/types.js';
 import { at, codeProvenance, deciding, deployProvenance, events, grantRelated, hasIdentityDecision, readDecides } from './support.js';
 
@@ -32,6 +33,10 @@ export default defineRule({
     },
   },
   check(ctx) {
+    // A RemoteUser class's own `header` (attribute or property): remote-user-header reports the
+    // class at that line, so a read keyed by it in the class's own request hook is not reported twice.
+    const remoteUserClasses = ctx.model.code.remoteUserHeaders.map((h) => `${h.cls.module.name}.${h.cls.qualname}.`);
+    const readsOwnHeader = (r: { fn: string; module: { text(n: PyNode): string }; node: PyNode }) => remoteUserClasses.some((c) => r.fn.startsWith(c)) && /\bself\.header\b/.test(r.module.text(r.node));
     for (const flow of deciding(ctx.model)) {
       const usesContents = hasIdentityDecision(flow) || events(flow, 'cond').some((c) => c.presence);
       if (!usesContents) continue;
@@ -39,6 +44,7 @@ export default defineRule({
       for (const r of flow.reads) {
         // Django's RemoteUserMiddleware reading a subclass's `header`: remote-user-header reports it.
         if (r.via === 'remote-user') continue;
+        if (readsOwnHeader(r)) continue;
         if (!readDecides(ctx.model, flow, r)) continue;
         // `'HTTP_X' in request.META and request.META['HTTP_X']`: one header, reported at its value read.
         if (r.membership && flow.reads.some((x) => x !== r && !x.membership && x.key === r.key && readDecides(ctx.model, flow, x))) continue;

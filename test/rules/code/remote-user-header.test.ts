@@ -53,6 +53,40 @@ ruleTester.run('remote-user-header', {
   ],
   invalid: [
     {
+      name: 'a RemoteUserMiddleware subclass with its own __call__ reading request.META[self.header] (NetBox): one finding, at the header, not a second spoofable-cert-header at the read',
+      rules: ['remote-user-header', 'spoofable-cert-header'],
+      files: {
+        'app/middleware.py': `
+          from django.conf import settings
+          from django.contrib import auth
+          from django.contrib.auth.middleware import RemoteUserMiddleware as Base
+          class RemoteUserMiddleware(Base):
+              force_logout_if_no_header = True
+              @property
+              def header(self):
+                  return settings.REMOTE_AUTH_HEADER
+              def __call__(self, request):
+                  if not settings.REMOTE_AUTH_ENABLED:
+                      return self.get_response(request)
+                  try:
+                      username = request.META[self.header]
+                  except KeyError:
+                      return self.get_response(request)
+                  if request.user.is_authenticated:
+                      if request.user.get_username() == self.clean_username(username, request):
+                          return self.get_response(request)
+                  user = auth.authenticate(request, remote_user=username)
+                  if user:
+                      request.user = user
+                      auth.login(request, user)
+                  return self.get_response(request)
+        `,
+        'proj/settings.py':
+          "import os\nREMOTE_AUTH_ENABLED = os.environ.get('REMOTE_AUTH_ENABLED', 'False') == 'True'\nREMOTE_AUTH_HEADER = os.environ.get('REMOTE_AUTH_HEADER', 'HTTP_REMOTE_USER')\nINSTALLED_APPS = ['app']\nMIDDLEWARE = ['app.middleware.RemoteUserMiddleware']\n",
+      },
+      errors: [{ ruleId: 'remote-user-header', line: 7 }],
+    },
+    {
       name: 'RemoteUserMiddleware subclass reading a header',
       files: {
         'app/middleware.py': `

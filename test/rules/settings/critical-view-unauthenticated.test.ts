@@ -136,6 +136,47 @@ ruleTester.run('critical-view-unauthenticated', {
       },
     },
     {
+      name: 'token provisioning (NetBox): the serializer authenticates the username and password in the body and raises AuthenticationFailed',
+      files: {
+        'proj/settings.py': settings(),
+        'proj/urls.py': "from django.urls import path\nfrom payments import views\nurlpatterns = [path('api/tokens/provision/', views.TokenProvisionView.as_view())]\n",
+        'payments/auth.py': CERT_AUTH,
+        'payments/serializers.py': `
+          from django.contrib.auth import authenticate
+          from rest_framework import serializers
+          from rest_framework.exceptions import AuthenticationFailed
+          from .models import Token
+          class TokenProvisionSerializer(serializers.ModelSerializer):
+              username = serializers.CharField(write_only=True)
+              password = serializers.CharField(write_only=True)
+              class Meta:
+                  model = Token
+                  fields = ('username', 'password', 'key')
+              def validate(self, data):
+                  username = data.pop('username')
+                  password = data.pop('password')
+                  user = authenticate(request=self.context.get('request'), username=username, password=password)
+                  if user is None:
+                      raise AuthenticationFailed('Invalid username/password')
+                  data['user'] = user
+                  return data
+        `,
+        'payments/views.py': `
+          from rest_framework.response import Response
+          from rest_framework.views import APIView
+          from . import serializers
+
+          class TokenProvisionView(APIView):
+              permission_classes = []
+              def post(self, request):
+                  serializer = serializers.TokenProvisionSerializer(data=request.data, context={'request': request})
+                  serializer.is_valid(raise_exception=True)
+                  serializer.save()
+                  return Response(serializer.data, status=201)
+        `,
+      },
+    },
+    {
       name: 'a token exchange: the body goes to a serializer whose validate_<field> verifies a signed JWT and raises, and nothing is written unless is_valid()',
       files: {
         'proj/settings.py': settings(),
