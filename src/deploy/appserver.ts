@@ -16,6 +16,7 @@ export interface BindSpec {
   site: ConfigSite;
   /** true when it is the server's default, not written anywhere. */
   isDefault?: boolean;
+  protocol?: AppServer['protocol'];
 }
 
 export interface AppCommand {
@@ -310,7 +311,8 @@ export function uwsgiIniBinds(path: string, text: string): BindSpec[] | null {
     if (m && /^(http|http-socket|https|socket|uwsgi-socket|fastcgi-socket)$/.test(m[1])) {
       const v = expand(m[2].trim().replace(/^['"]|['"]$/g, ''));
       const spec = m[1] === 'https' ? v.split(',')[0] : v;
-      out.push({ spec, site: site(path, i + 1, raw.indexOf(m[1]) + 1, raw) });
+      const protocol = /^https?(-socket)?$/.test(m[1]) ? 'http' : m[1] === 'fastcgi-socket' ? 'fastcgi' : 'uwsgi';
+      out.push({ spec, site: site(path, i + 1, raw.indexOf(m[1]) + 1, raw), protocol });
     }
   });
   return seen ? out : null;

@@ -217,6 +217,7 @@ function build(files: DiscoveredFile[], errors: InputError[], extras: BuildExtra
     if (p.host !== undefined) s.host = p.host;
     if (p.port !== undefined) s.port = p.port;
     if (p.unix) s.unixPath = p.unix;
+    if (b.protocol) s.protocol = b.protocol;
     if (service) s.service = service;
     // runserver, waitress and Daphne drop header names with underscores. gunicorn 22+ does too, and
     // Django's ASGIRequest from 4.2.30/5.2.13/6.0.4: those depend on pinned versions, which

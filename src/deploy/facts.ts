@@ -162,3 +162,34 @@ export function revocationAtProxy(deploy: DeploymentModel, wsgiKey: string): { c
   }
   return { checked: true, related };
 }
+
+/** What a route forwards with: `uwsgi_pass` speaks uwsgi, `fastcgi_pass` FastCGI, everything else HTTP. */
+function forwardsWith(ep: EntryPoint): 'http' | 'uwsgi' | 'fastcgi' {
+  const d = (ep.upstreamSite?.text ?? '').trim();
+  return d.startsWith('uwsgi_pass') ? 'uwsgi' : d.startsWith('fastcgi_pass') ? 'fastcgi' : 'http';
+}
+
+/**
+ * The app servers a route reaches: a bind that matches one of its upstream targets and speaks what
+ * it forwards with (an HTTP `proxy_pass` cannot reach uWSGI's `socket =`). When none matches,
+ * every app server of the tree (the route's target is not known well enough to exclude any).
+ */
+export function appServersOf(ep: EntryPoint, apps: AppServer[], opts: { exact?: boolean } = {}): AppServer[] {
+  const targets = ep.upstreamTargets ?? [];
+  const speaks = forwardsWith(ep);
+  const hit = apps.filter(
+    (a) =>
+      (a.protocol === undefined || a.protocol === speaks) &&
+      targets.some((raw) => {
+        // `http://127.0.0.1:8001/` (Apache ProxyPass) as `127.0.0.1:8001`.
+        const t = raw.startsWith('unix:') ? raw : raw.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/\/.*$/, '');
+        if (t.startsWith('unix:')) return !!a.unixPath && t.slice(5) === a.unixPath;
+        const m = /^\[?([^\]]*?)\]?:(\d+)$/.exec(t);
+        if (!m) return !!a.service && t === a.service;
+        const [, host, port] = m;
+        if (a.port !== undefined && String(a.port) !== port) return false;
+        return host === a.service || host === a.host || /^(127\.|localhost$|::1$)/.test(host) || a.host === undefined || /^(0\.0\.0\.0|::|\*)$/.test(a.host ?? '');
+      }),
+  );
+  return hit.length || opts.exact ? hit : apps;
+}

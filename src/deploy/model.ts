@@ -125,6 +125,8 @@ export interface AppServer {
   exposureReason?: string;
   /** The server maps header names with underscores onto HTTP_ keys (Django's runserver drops them). */
   mapsUnderscoreHeaders?: boolean;
+  /** What it speaks on this bind when the config says (uWSGI `socket =` speaks uwsgi, `http =` HTTP); unset: HTTP or not known. */
+  protocol?: 'http' | 'uwsgi' | 'fastcgi';
 }
 
 export interface DeploymentModel {

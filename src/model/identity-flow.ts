@@ -10,7 +10,7 @@ import type { Finding } from '../core/types.js';
 import type { AppServer, EntryPoint } from '../deploy/model.js';
 import { pinnedByFingerprint, type CertFlow, type FlowEvent } from '../python/flow.js';
 import type { ProjectModel } from './project.js';
-import { appRoutes, coverage, provesProvenance, spellings } from '../deploy/facts.js';
+import { appRoutes, appServersOf, coverage, provesProvenance, spellings } from '../deploy/facts.js';
 import { isCertSource } from '../deploy/common.js';
 import { flowViewKeys, forwardsTo, literalPath, routeShape, routesByView, tlsSummary, type RouteShape } from './identity-routes.js';
 import {
@@ -237,22 +237,6 @@ function flowsFor(ctx: Ctx, ep: EntryPoint | null): { flow: CertFlow; routes: st
   return out;
 }
 
-function matchAppServers(ep: EntryPoint | null, apps: AppServer[]): AppServer[] {
-  if (!ep) return apps;
-  const targets = ep.upstreamTargets ?? [];
-  const hit = apps.filter((a) =>
-    targets.some((t) => {
-      if (t.startsWith('unix:')) return !!a.unixPath && t.slice(5) === a.unixPath;
-      const m = /^\[?([^\]]*?)\]?:(\d+)$/.exec(t);
-      if (!m) return !!a.service && t === a.service;
-      const [, host, port] = m;
-      if (a.port !== undefined && String(a.port) !== port) return false;
-      return host === a.service || host === a.host || /^(127\.|localhost$|::1$)/.test(host) || a.host === undefined || /^(0\.0\.0\.0|::|\*)$/.test(a.host ?? '');
-    }),
-  );
-  return hit.length ? hit : apps;
-}
-
 function findingsOn(ctx: Ctx, pred: (f: Finding) => boolean): Finding[] {
   return ctx.findings.filter(pred);
 }
@@ -262,7 +246,7 @@ function buildOne(ctx: Ctx, ep: EntryPoint | null, index: number): IdentityFlow 
   const deploy = ctx.model.deploy;
   const sites = ep ? epSites(ep) : { tls: [], headers: [], listener: [] };
   const onEp = (f: Finding, group: FlowRef[]) => group.some((s) => sameSite(f.location, s));
-  const apps = matchAppServers(ep, deploy.appServers);
+  const apps = ep ? appServersOf(ep, deploy.appServers) : deploy.appServers;
 
   // --- client → proxy
   let tls: FlowLink;

@@ -3,8 +3,8 @@
 
 import { defineRule } from '../../core/rule.js';
 import type { RelatedLocation } from '../../core/types.js';
-import { knownRoutes, coverage, spellings } from '../../deploy/facts.js';
-import type { EntryPoint } from '../../deploy/model.js';
+import { appServersOf, knownRoutes, coverage, spellings } from '../../deploy/facts.js';
+import type { AppServer, EntryPoint } from '../../deploy/model.js';
 import type { ProjectModel } from '../../model/project.js';
 import { atLeast, pinsOf, type Pin } from '../../deploy/pins.js';
 import { at, bySite, codeStory, grantsRelated, kindLabel, readRelated, siteRelated, trustedHeaderKeys, type TrustedKey } from './support.js';
@@ -24,7 +24,7 @@ export default defineRule<MessageIds>({
       whyBad:
         "WSGI servers (gunicorn up to 21, uWSGI, mod_wsgi) and Django's ASGIRequest before 4.2.30/5.2.13/6.0.4 turn both `X-SSL-Client-Cert` and `X_SSL_Client_Cert` into `HTTP_X_SSL_CLIENT_CERT`. A proxy that overwrites `X-SSL-Client-Cert` but passes the underscore spelling lets a client smuggle its own value into the same key — gunicorn then joins the two values or keeps the client's. nginx drops such names by default (`underscores_in_headers off`); HAProxy, Envoy, Traefik and Apache mod_proxy pass them unless told not to.",
       notReported:
-        'Proxies that drop underscore names (nginx and ingress-nginx defaults, HAProxy `option http-restrict-req-hdr-names delete|reject`, Envoy `headers_with_underscores_action: DROP_HEADER|REJECT_REQUEST`, mod_wsgi in-process); routes that delete every spelling or forward no client header; app servers that drop them: Django runserver, waitress, Daphne, gunicorn 22+ pinned in the tree (requirements, pyproject, poetry/Pipfile/uv lock; with no pin the finding stays and says the version is unknown), uvicorn/hypercorn/granian in front of a pinned Django whose ASGIRequest ignores them (4.2.30+, 5.2.13+, 6.0.4+); code that does not trust `HTTP_…` identity headers.',
+        'Proxies that drop underscore names (nginx and ingress-nginx defaults, HAProxy `option http-restrict-req-hdr-names delete|reject`, Envoy `headers_with_underscores_action: DROP_HEADER|REJECT_REQUEST`, mod_wsgi in-process); routes that delete every spelling or forward no client header; app servers a route cannot reach (a uWSGI `socket =`, which speaks the uwsgi protocol, behind an HTTP `proxy_pass`/`ProxyPass`/backend: the servers each route reaches decide); app servers that drop them: Django runserver, waitress, Daphne, gunicorn 22+ pinned in the tree (requirements, pyproject, poetry/Pipfile/uv lock; with no pin the finding stays and says the version is unknown), uvicorn/hypercorn/granian in front of a pinned Django whose ASGIRequest ignores them (4.2.30+, 5.2.13+, 6.0.4+); code that does not trust `HTTP_…` identity headers.',
       example: {
         lang: 'nginx',
         bad: 'server {\n    underscores_in_headers on;\n    location / { proxy_set_header X-SSL-Client-Cert $ssl_client_escaped_cert; proxy_pass http://app; }\n}',
@@ -48,9 +48,13 @@ export default defineRule<MessageIds>({
   check(ctx) {
     const trusted = trustedHeaderKeys(ctx.model);
     if (!trusted.length) return;
-    const verdicts = underscoreServers(ctx.model);
-    if (verdicts.every((v) => !v.maps)) return;
-    const server = verdicts.find((v) => v.maps)!.text;
+    const allApps = ctx.model.deploy.appServers;
+    // The app servers behind a group of routes: those they reach (bind and protocol), else all.
+    const serverFor = (eps: EntryPoint[]): string | null => {
+      const reached = [...new Set(eps.flatMap((e) => appServersOf(e, allApps, { exact: true })))];
+      const verdicts = underscoreServers(ctx.model, reached.length ? reached : allApps);
+      return verdicts.find((v) => v.maps)?.text ?? null;
+    };
     const groups = new Map<string, { eps: EntryPoint[]; keys: TrustedKey[] }>();
     for (const t of trusted) {
       const leaky: EntryPoint[] = knownRoutes(ctx.model.deploy).filter((ep) => !coverage(ep, t.key).underscore);
@@ -62,6 +66,8 @@ export default defineRule<MessageIds>({
       }
     }
     for (const { eps, keys } of groups.values()) {
+      const server = serverFor(eps);
+      if (server === null) continue;
       const ep = eps[0];
       const s = ep.underscoreSite ?? ep.site;
       const explicit = s !== ep.listenerSite && s !== ep.site;
@@ -112,7 +118,7 @@ const where = (p: Pin) => `${p.file}:${p.line}`;
  * - uWSGI and mod_wsgi map them.
  * With no app server in the deployment files: gunicorn when it is the only server the dependency files pin, else unknown (mapped).
  */
-export function underscoreServers(model: ProjectModel): { kind: string; maps: boolean; text: string }[] {
+export function underscoreServers(model: ProjectModel, apps: AppServer[] = model.deploy.appServers): { kind: string; maps: boolean; text: string }[] {
   const root = model.root;
   const gunicorn = (): { maps: boolean; text: string } => {
     const ps = pinsOf(root, 'gunicorn');
@@ -134,7 +140,6 @@ export function underscoreServers(model: ProjectModel): { kind: string; maps: bo
     if (kind === 'uvicorn' || kind === 'hypercorn' || kind === 'granian') return { kind, ...asgi(kind) };
     return { kind, maps: flag !== false, text: kind };
   };
-  const apps = model.deploy.appServers;
   if (apps.length) {
     const seen = new Set<string>();
     const out: { kind: string; maps: boolean; text: string }[] = [];
