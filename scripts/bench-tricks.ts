@@ -6,13 +6,7 @@
 
 import { existsSync } from 'node:fs';
 import { fmtMs, median, runAudit, type BenchCheck, type BenchSection } from './bench.js';
-
-export const TRICKS: { id: string; what: string }[] = [
-  { id: 'bundle', what: 'one bundled file instead of ~130 ES modules' },
-  { id: 'code-cache', what: "V8's code cache for the bundle" },
-  { id: 'liftoff', what: "the parser's WebAssembly kept in Liftoff for a short parse" },
-  { id: 'prefilter-wasm', what: "the pre-filter's automaton run as WebAssembly, not JavaScript" },
-];
+import { SPEED_TRICKS } from '../src/core/speed.js';
 
 /** The saving a trick must bring, as a share of the scan without it. */
 export const MIN_SHARE = 0.1;
@@ -27,7 +21,7 @@ export const tricksSection: BenchSection = {
     const env = (off: string) => ({ ...process.env, MTLS_AUDIT_SPEED_OFF: off });
     await runAudit(ctx.tree, env(''), ['--no-cache']); // page cache warm-up, untimed
     lines.push(`tree: ${ctx.tree}; ${ctx.runs} runs each, trick on and off alternated`);
-    for (const t of TRICKS) {
+    for (const t of SPEED_TRICKS) {
       const on: { ms: number; cpu: number }[] = [];
       const off: { ms: number; cpu: number }[] = [];
       for (let i = 0; i < ctx.runs; i++) {
