@@ -128,12 +128,12 @@ export function pyTruthy(v: PyValue | undefined): boolean | undefined {
   return Object.keys(v).length > 0;
 }
 
-/** String elements of a list/tuple setting (unknown elements skipped). */
-export function stringItems(s: ResolvedSetting | SValue | undefined): string[] {
+/** String elements of a list/tuple setting, or of a list of its items (unknown elements skipped). */
+export function stringItems(s: ResolvedSetting | SValue | SValue[] | undefined): string[] {
   if (!s) return [];
-  const tree = 'tree' in s ? s.tree : s;
-  if (!tree.items) return [];
-  return tree.items.map((i) => i.value).filter((v): v is string => typeof v === 'string');
+  const items = Array.isArray(s) ? s : ('tree' in s ? s.tree : s).items;
+  if (!items) return [];
+  return items.map((i) => i.value).filter((v): v is string => typeof v === 'string');
 }
 
 /** The entry of a dict value by key. */

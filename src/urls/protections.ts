@@ -9,7 +9,7 @@ import type { ProjectModel } from '../model/project.js';
 import type { PyClass } from '../python/module.js';
 import { codeText } from '../python/ast.js';
 import type { EntryPoint } from '../deploy/model.js';
-import { entry, isUnknown, itemsAtLeast, pyTruthy, type SettingsProfile, type SValue } from '../settings/model.js';
+import { entry, isUnknown, itemsAtLeast, pyTruthy, stringItems, type SettingsProfile, type SValue } from '../settings/model.js';
 import { callArgs, classList, decoList, drfAttr, endsWith, type Deco, type ViewFacts } from './views.js';
 
 /** A list setting's string items; null when the list (or an item) is unknown, or absent and not defaulted. */
@@ -27,10 +27,6 @@ export function stringsOf(v: SValue | undefined): string[] | null {
     out.push(i.value);
   }
   return out;
-}
-
-function stringItems(items: SValue[] | null): string[] | null {
-  return items ? items.map((i) => i.value).filter((v): v is string => typeof v === 'string') : null;
 }
 
 export function hasApp(apps: string[], name: string): boolean {
@@ -79,7 +75,8 @@ const WEBAUTHN_APPS = ['django_otp_webauthn', 'webauthn', 'django_webauthn', 'pa
 
 export function protections(model: ProjectModel, p: SettingsProfile | null): Protections {
   const apps = listSetting(p, 'INSTALLED_APPS');
-  const appsAtLeast = apps ? null : stringItems(itemsAtLeast(p?.get('INSTALLED_APPS')?.tree));
+  const atLeast = apps ? null : itemsAtLeast(p?.get('INSTALLED_APPS')?.tree);
+  const appsAtLeast = atLeast ? stringItems(atLeast) : null;
   // An app the settings do not name may still be installed when the list is partly unknown.
   const mayHave = (name: string) => (apps ? hasApp(apps, name) : appsAtLeast !== null);
   const mwNew = p?.get('MIDDLEWARE');
