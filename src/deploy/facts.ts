@@ -13,7 +13,7 @@
 
 import type { AppServer, DeploymentModel, EntryPoint, ProvenanceVerdict, RemovedHeader, UpstreamHeader } from './model.js';
 import type { RelatedLocation } from '../core/types.js';
-import { isCertSource } from './common.js';
+import { isCertSource, parseTarget } from './common.js';
 
 const rel = (s: { file: string; line: number; column?: number }, message: string): RelatedLocation => {
   const r: RelatedLocation = { file: s.file, line: s.line, message };
@@ -181,13 +181,11 @@ export function appServersOf(ep: EntryPoint, apps: AppServer[], opts: { exact?: 
     (a) =>
       (a.protocol === undefined || a.protocol === speaks) &&
       targets.some((raw) => {
-        // `http://127.0.0.1:8001/` (Apache ProxyPass) as `127.0.0.1:8001`.
-        const t = raw.startsWith('unix:') ? raw : raw.replace(/^[a-z][a-z0-9+.-]*:\/\//i, '').replace(/\/.*$/, '');
-        if (t.startsWith('unix:')) return !!a.unixPath && t.slice(5) === a.unixPath;
-        const m = /^\[?([^\]]*?)\]?:(\d+)$/.exec(t);
-        if (!m) return !!a.service && t === a.service;
-        const [, host, port] = m;
-        if (a.port !== undefined && String(a.port) !== port) return false;
+        const t = parseTarget(raw);
+        if (t.unix !== undefined) return !!a.unixPath && t.unix === a.unixPath;
+        if (t.port === undefined) return !!a.service && t.host === a.service;
+        if (a.port !== undefined && a.port !== t.port) return false;
+        const host = t.host ?? '';
         return host === a.service || host === a.host || /^(127\.|localhost$|::1$)/.test(host) || a.host === undefined || /^(0\.0\.0\.0|::|\*)$/.test(a.host ?? '');
       }),
   );
