@@ -2,6 +2,7 @@
 
 import { defineRule } from '../../core/rule.js';
 import type { PyNode } from '../../python/parser.js';
+import { field, walk } from '../../python/ast.js';
 import type { RelatedLocation } from '../../core/types.js';
 import { at, codeProvenance, deciding, deployProvenance, events, grantRelated, hasIdentityDecision, readDecides } from './support.js';
 
@@ -36,7 +37,13 @@ export default defineRule({
     // A RemoteUser class's own `header` (attribute or property): remote-user-header reports the
     // class at that line, so a read keyed by it in the class's own request hook is not reported twice.
     const remoteUserClasses = ctx.model.code.remoteUserHeaders.map((h) => `${h.cls.module.name}.${h.cls.qualname}.`);
-    const readsOwnHeader = (r: { fn: string; module: { text(n: PyNode): string }; node: PyNode }) => remoteUserClasses.some((c) => r.fn.startsWith(c)) && /\bself\.header\b/.test(r.module.text(r.node));
+    const isSelfHeader = (n: PyNode, text: (n: PyNode) => string) => n.type === 'attribute' && text(field(n, 'object')!) === 'self' && text(field(n, 'attribute')!) === 'header';
+    const readsOwnHeader = (r: { fn: string; module: { text(n: PyNode): string }; node: PyNode }) => {
+      if (!remoteUserClasses.some((c) => r.fn.startsWith(c))) return false;
+      let found = false;
+      walk(r.node, (n) => !(found ||= isSelfHeader(n, (x) => r.module.text(x))));
+      return found;
+    };
     for (const flow of deciding(ctx.model)) {
       const usesContents = hasIdentityDecision(flow) || events(flow, 'cond').some((c) => c.presence);
       if (!usesContents) continue;
