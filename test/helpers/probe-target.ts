@@ -79,7 +79,7 @@ function cnOf(cert: X509Certificate, fromString: boolean): string | null {
 }
 
 /** The user the request is served as, or null (403). */
-function decide(b: TargetBehaviour, pki: LabPki, revoked: Set<string>, ca: X509Certificate, cert: X509Certificate | null, headers: Record<string, string | string[] | undefined>): string | null {
+function decide(b: TargetBehaviour, revoked: Set<string>, ca: X509Certificate, cert: X509Certificate | null, headers: Record<string, string | string[] | undefined>): string | null {
   let c = cert;
   if (!c && b.trustIdentityHeader) {
     const v = headers[b.trustIdentityHeader.toLowerCase()];
@@ -103,7 +103,6 @@ function decide(b: TargetBehaviour, pki: LabPki, revoked: Set<string>, ca: X509C
   if (b.checkRevocation && revoked.has(c.serialNumber.replace(/^0+/, '').toUpperCase())) return null;
   const cn = cnOf(c, b.cnFromDnString);
   if (!cn || (b.knownUsers !== 'any' && !b.knownUsers.includes(cn))) return null;
-  void pki;
   return cn;
 }
 
@@ -122,7 +121,7 @@ export async function startTarget(pki: LabPki, behaviour: Partial<TargetBehaviou
       return;
     }
     const peer = (req.socket as TLSSocket).getPeerX509Certificate() ?? null;
-    const user = decide(b, pki, revoked, ca, peer, req.headers);
+    const user = decide(b, revoked, ca, peer, req.headers);
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(JSON.stringify(body));
