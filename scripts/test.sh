@@ -26,11 +26,7 @@ fi
 [ -d node_modules ] || npm ci
 npm run build --silent
 npm run lint --silent
-# Only *.test.js files are tests (dist/test also holds their helpers), and only those compiled from
-# a test/**/*.test.ts that still exists: tsc leaves the output of a moved or deleted test behind.
-tests=()
-while IFS= read -r f; do
-  src="${f#dist/}"
-  if [ -e "${src%.js}.ts" ]; then tests+=("$f"); fi
-done < <(find dist/test -name '*.test.js' | sort)
-node --test --test-concurrency=2 "${tests[@]}"
+# Every test: the unit suites imported by two processes side by side, every other file in a
+# process of its own (scripts/run-tests.ts says why; `node dist/scripts/run-tests.js --isolated`
+# gives each unit file its own process too).
+node dist/scripts/run-tests.js

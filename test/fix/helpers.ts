@@ -11,19 +11,19 @@ import type { LabPki } from '../../src/pki/lab.js';
 import { runProbe, type ProbeRun } from '../../src/probe/probe.js';
 import { LAB_APPS, PYTHON, pythonEnv } from '../lab/harness.js';
 import { REPO_ROOT } from '../helpers/rule-tester.js';
+import { runCliInProcess } from '../helpers/in-process-cli.js';
 
 export const run = promisify(execFile);
 export const BIN = join(REPO_ROOT, 'bin', 'mtls-audit.js');
 
-/** Runs the CLI; resolves with the exit code instead of rejecting. */
+/**
+ * `mtls-audit ARGS` in this process (test/helpers/in-process-cli.ts: the CLI's entry with its
+ * output captured, a few milliseconds instead of a process start); resolves with the exit code.
+ * What only a real process shows spawns it (`runCli` of test/cli/helpers.ts).
+ */
 export async function cli(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const r = await run(process.execPath, [BIN, ...args], { cwd: opts.cwd, env: opts.env ?? process.env, maxBuffer: 32 * 1024 * 1024 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (e) {
-    const x = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof x.code === 'number' ? x.code : -1, stdout: x.stdout ?? '', stderr: x.stderr ?? '' };
-  }
+  const r = await runCliInProcess(args, opts);
+  return { code: r.code ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
 export interface FixedApp {

@@ -5,9 +5,12 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeTree, MEDIUM_ONLY, removeTree, runCli, type CliResult, VULN_VIEW } from '../cli/helpers.js';
 import { runCliInProcess } from '../helpers/in-process-cli.js';
+import { LAB_APPS } from '../lab/harness.js';
 
 /** A JSON report without what differs from run to run (the duration); anything else as it is. */
 function normalised(stdout: string): string {
@@ -46,4 +49,28 @@ test('in-process and spawned CLI give the same exit code, stdout and stderr', as
     assert.equal(spawned.signal, null, `${args.join(' ')}: not killed`);
     same(spawned, await runCliInProcess(args), args.join(' '));
   }
+});
+
+test('the same for fix (a plan, a refused tree), probe (refused before any request) and pki (a file in the way)', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'mtls-audit-in-process-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const app = join(dir, 'app');
+  cpSync(join(LAB_APPS, 'vulnerable'), app, { recursive: true });
+  writeFileSync(join(dir, 'not-a-dir'), 'x\n');
+  const cases: string[][] = [
+    ['fix', app],
+    ['fix', app, '--proxy', 'haproxy', '--secret-env', 'MTLS_SECRET', '--no-color'],
+    ['fix', join(dir, 'missing')],
+    ['fix', app, '--proxy', 'caddy'],
+    ['probe', 'https://127.0.0.1:9/', '--protected-path', '//evil.example/x'],
+    ['probe', 'https://127.0.0.1:9/', '--cert', join(dir, 'none.crt'), '--key', join(dir, 'none.key')],
+    ['pki', join(dir, 'not-a-dir')],
+  ];
+  for (const args of cases) {
+    const spawned = runCli(args);
+    assert.equal(spawned.signal, null, `${args.join(' ')}: not killed`);
+    same(spawned, await runCliInProcess(args), args.join(' '));
+  }
+  // Nothing above wrote to the tree: fix without --write only prints.
+  assert.deepEqual(readdirSync(app).sort(), readdirSync(join(LAB_APPS, 'vulnerable')).sort());
 });
