@@ -30,6 +30,25 @@ export const UNIT_DIRS = ['python', 'rules', 'settings', 'scan', 'config', 'repo
 /** Processes (and groups of files) run side by side. */
 const CONCURRENCY = 2;
 
+/**
+ * Directories whose files start servers, a browser or the lab (several seconds each): started
+ * first, so the short files fill in at the end instead of one long file running alone there.
+ */
+const SLOW_DIRS = ['probe', 'html', 'fix', 'hostile', 'ci'];
+
+/** Slow directories first (in SLOW_DIRS order), the rest as sorted. */
+function slowFirst(files: string[]): string[] {
+  const rank = (f: string): number => {
+    const top = relative(join(REPO_ROOT, 'dist', 'test'), f).split(/[\\/]/)[0];
+    const i = SLOW_DIRS.indexOf(top);
+    return i === -1 ? SLOW_DIRS.length : i;
+  };
+  return files
+    .map((f, i) => ({ f, i, r: rank(f) }))
+    .sort((a, b) => a.r - b.r || a.i - b.i)
+    .map((x) => x.f);
+}
+
 function testFiles(dir: string): string[] {
   let entries;
   try {
@@ -76,7 +95,7 @@ function main(args: string[]): number {
   }
   const unit = unitTestFiles();
   const unitSet = new Set(unit);
-  const rest = unitOnly ? [] : compiledTestFiles().filter((f) => !unitSet.has(f));
+  const rest = unitOnly ? [] : slowFirst(compiledTestFiles().filter((f) => !unitSet.has(f)));
   if (unit.length + rest.length === 0) {
     process.stderr.write('run-tests: no compiled tests under dist/test: run `npm run build` first\n');
     return 2;
