@@ -79,7 +79,7 @@ async function runProxy(kind: 'nginx' | 'haproxy', conf: (port: number, prefix: 
   let stderr = '';
   child.stderr?.on('data', (d) => (stderr += d));
   try {
-    await waitListening(port);
+    await waitListening(port, child);
     last = null;
     await send(port, path);
     assert.ok(last, `the request did not reach the backend: ${stderr}`);

@@ -45,7 +45,7 @@ async function withHaproxy<T>(extra: string, run: (port: number) => Promise<T>):
   let stderr = '';
   child.stderr?.on('data', (d) => (stderr += d));
   try {
-    await waitListening(port).catch((e: Error) => {
+    await waitListening(port, child).catch((e: Error) => {
       throw new Error(`${e.message}: ${stderr}`);
     });
     return { result: await run(port), text };

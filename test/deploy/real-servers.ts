@@ -5,11 +5,11 @@
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { webcrypto } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createServer as netServer, connect } from 'node:net';
 import { join, relative } from 'node:path';
+import { freePort, waitForListener } from '../helpers/ports.js';
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 
@@ -127,32 +127,13 @@ export function listFiles(dir: string): string[] {
   return out;
 }
 
-/** A free TCP port on 127.0.0.1 (for a real server started by a test). */
-export async function freePort(): Promise<number> {
-  return new Promise((res, rej) => {
-    const s = netServer();
-    s.once('error', rej);
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => res(p));
-    });
-  });
-}
+export { freePort };
 
-/** Resolves once something accepts connections on 127.0.0.1:port (or rejects after `ms`). */
-export async function waitListening(port: number, ms = 5000): Promise<void> {
-  const t0 = Date.now();
-  for (;;) {
-    const ok = await new Promise<boolean>((res) => {
-      const c = connect(port, '127.0.0.1');
-      c.once('connect', () => {
-        c.destroy();
-        res(true);
-      });
-      c.once('error', () => res(false));
-    });
-    if (ok) return;
-    if (Date.now() - t0 > ms) throw new Error(`nothing listens on 127.0.0.1:${port}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+/**
+ * Resolves once `child` accepts connections on 127.0.0.1:port (or rejects after `ms`); a
+ * PortTakenError when another process holds the port (test/helpers/ports.ts).
+ */
+export async function waitListening(port: number, child: ChildProcess, ms = 5000): Promise<void> {
+  const gone = () => (child.exitCode !== null || child.signalCode !== null ? `the server exited (${child.exitCode ?? child.signalCode})` : undefined);
+  await waitForListener(port, { pid: child.pid, gone, describe: () => '' }, ms);
 }

@@ -27,12 +27,14 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLabPki, type LabPki } from '../../src/pki/lab.js';
 import { sha256Fingerprint } from '../../src/pki/mint.js';
+import { freePort, PortTakenError, waitForListener } from '../helpers/ports.js';
+
+export { freePort };
 
 export const LAB_APPS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'test', 'lab', 'apps');
 export const PYTHON = '/usr/bin/python3';
@@ -79,18 +81,6 @@ process.on('exit', () => {
         /* gone */
       }
 });
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 export function start(name: string, cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; stopSignal: NodeJS.Signals; logFile: string }): Proc {
   const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -148,21 +138,13 @@ export async function stopProc(p: Proc): Promise<void> {
   clearTimeout(timer);
 }
 
+/**
+ * Resolves once `proc` listens on `port`; a PortTakenError when another process holds the port
+ * (test/helpers/ports.ts says why that happens and why it matters).
+ */
 export async function waitForPort(port: number, proc: Proc, timeoutMs = 15000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited (${proc.child.exitCode}):\n${proc.log()}`);
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = connect({ port, host: '127.0.0.1' }, () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`${proc.name} did not listen on ${port} within ${timeoutMs} ms:\n${proc.log()}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  const gone = () => (proc.child.exitCode !== null || proc.child.signalCode !== null ? `${proc.name} exited (${proc.child.exitCode ?? proc.child.signalCode})` : undefined);
+  await waitForListener(port, { pid: proc.child.pid, gone, describe: proc.log }, timeoutMs);
 }
 
 export function pythonEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
@@ -417,12 +399,29 @@ export async function startLab(names: readonly TargetName[] = TARGET_NAMES): Pro
     rmSync(root, { recursive: true, force: true });
   };
   try {
-    const built = await Promise.all(names.map((n) => BUILDERS[n](root, pki)));
-    for (const b of built) {
-      procs.push(...b.procs);
-      targets[b.target.name] = b.target;
+    // A port another process took before our server bound it: start every target again on new
+    // ports (in a new directory), a few times.
+    for (let attempt = 1; ; attempt++) {
+      const dir = join(root, `start-${attempt}`);
+      const built: Built[] = [];
+      const results = await Promise.allSettled(names.map((n) => BUILDERS[n](dir, pki)));
+      for (const r of results)
+        if (r.status === 'fulfilled') {
+          built.push(r.value);
+          procs.push(...r.value.procs);
+        }
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+      const waits = await Promise.allSettled(built.flatMap((b) => b.ports.map((p, i) => waitForPort(p, b.procs[i]!))));
+      const waitFailed = waits.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
+      if (waitFailed.length === 0) {
+        for (const b of built) targets[b.target.name] = b.target;
+        break;
+      }
+      if (attempt >= 3 || !waitFailed.every((e) => e instanceof PortTakenError)) throw waitFailed.find((e) => !(e instanceof PortTakenError)) ?? waitFailed[0];
+      const these = procs.splice(0);
+      await Promise.all(these.map(stopProc));
     }
-    await Promise.all(built.flatMap((b) => b.ports.map((p, i) => waitForPort(p, b.procs[i]))));
   } catch (e) {
     await stop();
     throw e;

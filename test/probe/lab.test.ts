@@ -77,6 +77,10 @@ describe('probe against the lab', { timeout: 180_000 }, () => {
   test('vulnerable (nginx optional_no_ca, header-trusting Django): the exact findings', () => {
     const { report } = results.get('vulnerable')!;
     assert.deepEqual(
+      report.errors.map((e) => e.message),
+      [],
+    );
+    assert.deepEqual(
       keys('vulnerable', report),
       [
         'accepts-no-cert backend /api/export/ no-cert-backend',
@@ -145,6 +149,10 @@ describe('probe against the lab', { timeout: 180_000 }, () => {
 
   test('secure (verify on + CRL, provenance secret, fingerprint binding, bound session, throttled login): no finding', () => {
     const { report } = results.get('secure')!;
+    assert.deepEqual(
+      report.errors.map((e) => e.message),
+      [],
+    );
     assert.deepEqual(keys('secure', report), []);
     assert.deepEqual(notes(report, 'inconclusive'), []);
     // nginx refuses certificate-less requests, so no session can exist before authentication.
@@ -168,6 +176,10 @@ describe('probe against the lab', { timeout: 180_000 }, () => {
 
   test('haproxy (verify required, expiry ignored, no CRL; header trusted from anywhere): the exact findings, TLS alerts as refusals', () => {
     const { report } = results.get('haproxy')!;
+    assert.deepEqual(
+      report.errors.map((e) => e.message),
+      [],
+    );
     assert.deepEqual(
       keys('haproxy', report),
       [
@@ -288,8 +300,12 @@ describe('probe against the lab', { timeout: 180_000 }, () => {
     const listed = r.stdout.split('\n').filter((l) => /^ {2}#\d+ (GET|POST) https?:\/\//.test(l));
     assert.equal(listed.length, Number(m[1]));
     const v = await run(process.execPath, ['bin/mtls-audit.js', 'probe', ...lab.probeArgs('haproxy'), '--format', 'json'], { cwd: REPO_ROOT, maxBuffer: 16 << 20 }).catch((e) => e as { code: number; stdout: string; stderr: string });
-    assert.equal((v as { code?: number }).code, 1);
     const parsed = JSON.parse(v.stdout) as Report;
+    assert.deepEqual(
+      parsed.errors.map((e) => e.message),
+      [],
+    );
+    assert.equal((v as { code?: number }).code, 1);
     assert.equal(parsed.findings.length, 7);
   });
 });
