@@ -54,7 +54,7 @@ export function listeningInodes(port: number): Set<string> | undefined {
     for (const line of text.split('\n').slice(1)) {
       const f = line.trim().split(/\s+/);
       // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode; 0A = LISTEN.
-      if (f.length > 9 && f[3] === '0A' && f[1]!.endsWith(`:${hexPort}`)) found.add(f[9]!);
+      if (f.length > 9 && f[3] === '0A' && f[1].endsWith(`:${hexPort}`)) found.add(f[9]);
     }
   }
   return read ? found : undefined;
@@ -64,7 +64,7 @@ export function listeningInodes(port: number): Set<string> | undefined {
 function processTree(pid: number): number[] {
   const out = [pid];
   for (let i = 0; i < out.length; i++) {
-    const p = out[i]!;
+    const p = out[i];
     let tasks: string[] = [];
     try {
       tasks = readdirSync(`/proc/${p}/task`);
@@ -95,7 +95,7 @@ function socketInodes(pid: number): Set<string> {
     for (const fd of fds) {
       try {
         const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${p}/fd/${fd}`));
-        if (m) inodes.add(m[1]!);
+        if (m) inodes.add(m[1]);
       } catch {
         /* closed meanwhile */
       }

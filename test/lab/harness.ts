@@ -412,7 +412,7 @@ export async function startLab(names: readonly TargetName[] = TARGET_NAMES): Pro
         }
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) throw failed.reason;
-      const waits = await Promise.allSettled(built.flatMap((b) => b.ports.map((p, i) => waitForPort(p, b.procs[i]!))));
+      const waits = await Promise.allSettled(built.flatMap((b) => b.ports.map((p, i) => waitForPort(p, b.procs[i]))));
       const waitFailed = waits.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
       if (waitFailed.length === 0) {
         for (const b of built) targets[b.target.name] = b.target;
