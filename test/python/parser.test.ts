@@ -107,3 +107,27 @@ test('positions: UTF-16 offsets, 1-based lines and columns', async () => {
   assert.equal(src.slice(str.start, str.end), '"é😀"');
   assert.deepEqual([str.line, str.col, str.endLine, str.endCol], [1, 5, 1, 10]);
 });
+
+test('a node stores five fields; type, field, named-ness, error state, parent and positions are derived', async () => {
+  const p = await getPythonParser();
+  const src = 'def f(a):\n    return a.b\nx = (1\n';
+  for (const r of [parseWith(p, src), parseWithPublicApi(p, src)]) {
+    const all: PyNode[] = [];
+    const visit = (n: PyNode) => {
+      all.push(n);
+      n.children.forEach(visit);
+    };
+    visit(r.root);
+    for (const n of all) assert.ok(Object.getOwnPropertyNames(n).length <= 5, `${n.type}: ${Object.getOwnPropertyNames(n).join(', ')}`);
+    const ret = all.find((n) => n.type === 'return_statement')!;
+    assert.equal(ret.parent?.type, 'block');
+    assert.equal(ret.parent?.field, 'body');
+    assert.deepEqual([ret.line, ret.col, ret.endLine, ret.endCol], [2, 5, 2, 15]);
+    assert.equal(all.find((n) => n.type === 'attribute')?.named, true);
+    assert.ok(
+      all.some((n) => n.error),
+      'the unclosed parenthesis is an error',
+    );
+    assert.equal(r.root.parent, null);
+  }
+});
