@@ -23,7 +23,7 @@ import { FindingCap, MAX_FINDINGS_HELD_PER_RULE_AND_FILE } from './cap.js';
 import { applyInlineSuppressions, applyBaseline } from './suppress.js';
 import { VERSION } from '../version.js';
 import { mark, addTime, now } from '../core/timing.js';
-import { parseInBaselineIfShort } from '../core/tiering.js';
+import { keepYoungGenerationSmall, parseInBaselineIfShort } from '../core/tiering.js';
 
 export interface ScanOptions {
   path: string;
@@ -56,6 +56,7 @@ import { UsageError } from '../core/errors.js';
 export async function runScan(opts: ScanOptions): Promise<Report> {
   const t0 = now();
   mark('start');
+  keepYoungGenerationSmall();
   const root = resolve(opts.path);
   let st;
   try {
