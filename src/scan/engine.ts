@@ -6,7 +6,7 @@ import { statSync } from 'node:fs';
 import type { Finding, InputError, Report } from '../core/types.js';
 import { severityRank } from '../core/types.js';
 import { findingFromReport, type RuleOptions, type ScanRule } from '../core/rule.js';
-import { discover, readBytes, readFiltered, readText, type DiscoveredFile } from './discover.js';
+import { discover, readBytesShared, readFiltered, readText, type DiscoveredFile } from './discover.js';
 import { AtomMatcher, wantsParse } from './prefilter.js';
 import { getPythonParser } from '../python/parser.js';
 import { cacheSalt, isInside, ParseCache, parserFor } from './cache.js';
@@ -92,7 +92,8 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
   for (let i = 0; i < pyFiles.length; i++) {
     const f = pyFiles[i];
     opts.onProgress?.(i + 1, pyFiles.length, f.path);
-    // The pre-filter reads the raw bytes; only wanted files are decoded.
+    // The pre-filter reads the raw bytes (a view of the read buffer, valid until the next read);
+    // only wanted files are decoded.
     let raw: Buffer | null = null;
     const tr = now();
     const r = readFiltered(
@@ -116,7 +117,7 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
     if (r.text === null) {
       const b = raw as Buffer | null;
       if (b && skippedKept + b.length <= SKIPPED_KEPT_BYTES) {
-        skipped.set(f.path, b);
+        skipped.set(f.path, Buffer.from(b));
         skippedKept += b.length;
       } else if (b) skipped.set(f.path, null);
       continue;
@@ -274,7 +275,7 @@ function pullImporters(python: PythonProject, analysed: PyModule[], skipped: Map
       let buf = kept;
       if (!buf) {
         const abs = absOf(path);
-        const r = abs ? readBytes(abs, maxFileBytes, true) : null;
+        const r = abs ? readBytesShared(abs, maxFileBytes) : null;
         if (!r?.ok) continue;
         buf = r.buf;
       }
