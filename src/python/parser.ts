@@ -160,17 +160,38 @@ export async function parsePython(source: string): Promise<ParsedPython> {
 }
 
 /** Per-language tables: type and field names by id, named-ness by type id. */
-const langTables = new WeakMap<object, { types: string[]; fields: (string | null)[]; named: Uint8Array; kinds: Map<number, Kind> }>();
+const langTables = new WeakMap<object, { types: string[]; fields: (string | null)[]; named: Uint8Array; punct: Uint8Array; keepsPunct: Uint8Array; kinds: Map<number, Kind> }>();
+
+/**
+ * Punctuation the analysis never reads: not materialised in the plain tree (a tenth of a typical
+ * file's nodes), except where `keepsPunctuation` says. A token with a field name, or one error
+ * recovery inserted (MISSING), is kept too.
+ */
+const PUNCTUATION = new Set(['(', ')', '[', ']', '{', '}', ',', '.', ';']);
+/** Parents whose punctuation is kept: list and tuple literals (fix/edits.ts edits them by their brackets and commas), and error nodes. */
+const KEEPS_PUNCTUATION = new Set(['list', 'tuple', 'ERROR']);
+
+/** Whether a node of this kind under a parent of type `parentType` is left out of the plain tree. */
+function dropped(type: string, named: boolean, field: string | null, missing: boolean, parentType: string): boolean {
+  return !named && field === null && !missing && PUNCTUATION.has(type) && !KEEPS_PUNCTUATION.has(parentType);
+}
 
 function tablesFor(lang: Language) {
   let t = langTables.get(lang);
   if (!t) {
     const types = lang.types;
     const named = new Uint8Array(65536);
-    for (let i = 0; i < types.length; i++) named[i] = lang.nodeTypeIsNamed(i) ? 1 : 0;
+    const punct = new Uint8Array(65536);
+    const keepsPunct = new Uint8Array(65536);
+    for (let i = 0; i < types.length; i++) {
+      named[i] = lang.nodeTypeIsNamed(i) ? 1 : 0;
+      punct[i] = !named[i] && PUNCTUATION.has(types[i]) ? 1 : 0;
+      keepsPunct[i] = named[i] && KEEPS_PUNCTUATION.has(types[i]) ? 1 : 0;
+    }
     named[65535] = 1; // ERROR
+    keepsPunct[65535] = 1;
     // Kinds by (field id, type id, missing), filled as the records meet them.
-    t = { types, fields: lang.fields, named, kinds: new Map<number, Kind>() };
+    t = { types, fields: lang.fields, named, punct, keepsPunct, kinds: new Map<number, Kind>() };
     langTables.set(lang, t);
   }
   return t;
@@ -321,25 +342,31 @@ function convert(c: CursorOps, source: string): ParsedPython {
   const lines = new LineTable(source);
   const syntaxErrors: ParsedPython['syntaxErrors'] = [];
   let count = 0;
-  const mk = (parent: Node | null): Node => {
+  /** The cursor's node, or null when it is dropped punctuation (a leaf). */
+  const mk = (parent: Node | null): Node | null => {
     const type = c.type();
+    const named = c.named();
+    const field = c.field();
     const start = c.start();
     const end = c.end();
     const missing = start === end && c.missing();
     count++;
-    return makeNode(lines, syntaxErrors, kindOf(type, c.field(), c.named(), missing), start, end, missing, parent);
+    if (parent && dropped(type, named, field, missing, parent.type)) return null;
+    return makeNode(lines, syntaxErrors, kindOf(type, field, named, missing), start, end, missing, parent);
   };
-  const root = mk(null);
+  const root = mk(null)!;
   // `stack` holds the parents of the cursor's node.
   const stack: Node[] = [root];
   let more = c.firstChild();
   while (more) {
     const parent = stack[stack.length - 1];
     const node = mk(parent);
-    addChild(parent, node);
-    if (c.firstChild()) {
-      stack.push(node);
-      continue;
+    if (node) {
+      addChild(parent, node);
+      if (c.firstChild()) {
+        stack.push(node);
+        continue;
+      }
     }
     for (;;) {
       if (c.nextSibling()) break;
@@ -409,18 +436,24 @@ function publicOps(tree: NonNullable<ReturnType<Parser['parse']>>): { ops: Curso
 
 /** Builds the plain tree from the walk's records (see walker.ts for their layout). */
 export function fromRecords(heap: Int32Array, base: number, count: number, source: string, lang: Language): ParsedPython {
-  const { types, fields, named, kinds } = tablesFor(lang);
+  const { types, fields, named, punct, keepsPunct, kinds } = tablesFor(lang);
   const lines = new LineTable(source);
   const syntaxErrors: ParsedPython['syntaxErrors'] = [];
-  const nodes: Node[] = new Array<Node>(count);
+  const nodes: (Node | undefined)[] = new Array<Node | undefined>(count);
   // Children lists of exactly their size, counted first (lists grown by push keep spare room:
-  // ~20 % more heap for the parse-heavy bench tree's trees).
+  // ~20 % more heap for the parse-heavy bench tree's trees). Dropped punctuation (`dropped`, a
+  // leaf: it never is a parent) is marked -1.
   const kids = new Int32Array(count);
   for (let i = 1, o = base + 4; i < count; i++, o += 4) {
-    const parentIndex = (heap[o + 3] & 0x7fffffff) - 1;
-    if (parentIndex >= 0) kids[parentIndex]++;
+    const pm = heap[o + 3];
+    const parentIndex = (pm & 0x7fffffff) - 1;
+    if (parentIndex < 0) continue;
+    const tf = heap[o];
+    if (punct[tf & 0xffff] && tf >>> 16 === 0 && pm >= 0 && !keepsPunct[heap[base + parentIndex * 4] & 0xffff]) kids[i] = -1;
+    else kids[parentIndex]++;
   }
   for (let i = 0, o = base; i < count; i++, o += 4) {
+    if (kids[i] < 0) continue;
     const tf = heap[o];
     const typeId = tf & 0xffff;
     const fieldId = tf >>> 16;
@@ -429,7 +462,7 @@ export function fromRecords(heap: Int32Array, base: number, count: number, sourc
     const pm = heap[o + 3];
     const missing = pm < 0;
     const parentIndex = (pm & 0x7fffffff) - 1;
-    const parent = parentIndex >= 0 ? nodes[parentIndex] : null;
+    const parent = parentIndex >= 0 ? nodes[parentIndex]! : null;
     const key = (tf << 1) | (missing ? 1 : 0);
     let kind = kinds.get(key);
     if (!kind) kinds.set(key, (kind = kindOf(types[typeId] || 'ERROR', fieldId ? (fields[fieldId] ?? null) : null, named[typeId] === 1, missing)));
@@ -441,7 +474,7 @@ export function fromRecords(heap: Int32Array, base: number, count: number, sourc
     }
     if (parent) parent.children[kids[parentIndex]++] = node;
   }
-  return { root: nodes[0], syntaxErrors, nodeCount: count };
+  return { root: nodes[0]!, syntaxErrors, nodeCount: count };
 }
 
 /**

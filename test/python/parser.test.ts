@@ -131,3 +131,29 @@ test('a node stores five fields; type, field, named-ness, error state, parent an
     assert.equal(r.root.parent, null);
   }
 });
+
+test('punctuation is in the tree only inside list and tuple literals (fix/edits.ts edits them) and error nodes', async () => {
+  const p = await getPythonParser();
+  const src = "f(a, b.c)[0]; d = {'k': (1, 2)}\nL = [x, y,]\nT = ('a',)\n";
+  // The dict's value `(1, 2)` is a tuple too.
+  const expected = ['(', ',', ')', '[', ',', ',', ']', '(', ',', ')'];
+  for (const r of [parseWith(p, src), parseWithPublicApi(p, src)]) {
+    const tokens: string[] = [];
+    const parents = new Set<string>();
+    const visit = (n: PyNode) => {
+      if (!n.named && /^[()[\]{},.;]$/.test(n.type)) {
+        tokens.push(n.type);
+        parents.add(n.parent!.type);
+      }
+      n.children.forEach(visit);
+    };
+    visit(r.root);
+    // The call's parentheses and comma, the attribute's dot, the subscript's brackets, the `;`
+    // and the dict's braces are gone; the list's and the tuples' brackets and commas stay.
+    assert.deepEqual(tokens, expected);
+    assert.deepEqual([...parents].sort(), ['list', 'tuple']);
+  }
+  // A MISSING closing parenthesis is kept (it is a syntax error).
+  const broken = parseWith(p, 'x = f(1\n');
+  assert.ok(broken.syntaxErrors.length > 0);
+});
