@@ -14,11 +14,11 @@ const IMPORTER = 'from app.certs import presented_identity\n\n\ndef view(request
 const QUALIFIED = 'from app import certs\n\n\ndef view(request):\n    return certs.presented_identity(request)\n';
 const UNRELATED = 'def view(request):\n    return None\n';
 
-async function analysed(files: Record<string, string>): Promise<string[]> {
+async function analysed(files: Record<string, string>, skippedKeptBytes?: number): Promise<string[]> {
   const dir = makeTree(files);
   try {
     let model: ProjectModel | null = null;
-    await runScan({ path: dir, onModel: (m) => (model = m) });
+    await runScan({ path: dir, skippedKeptBytes, onModel: (m) => (model = m) });
     assert.ok(model);
     return (model as ProjectModel).analysed.map((m) => m.path).sort();
   } finally {
@@ -35,4 +35,14 @@ test('the kept bytes of a skipped file survive the reads after it (the read buff
   const files: Record<string, string> = { 'a/views.py': IMPORTER, 'app/__init__.py': '', 'app/certs.py': HELPER };
   for (let i = 0; i < 40; i++) files[`z/m${i}.py`] = `# filler ${i}\n` + UNRELATED.repeat(20 + i);
   assert.deepEqual(await analysed(files), ['a/views.py', 'app/certs.py']);
+});
+
+test('in a tree whose skipped files outgrow the bytes kept for them, none are kept: importers are found by reading again', async () => {
+  const files: Record<string, string> = { 'a/views.py': IMPORTER, 'app/__init__.py': '', 'app/certs.py': HELPER, 'app/qualified.py': QUALIFIED };
+  for (let i = 0; i < 40; i++) files[`z/m${i}.py`] = `# filler ${i}\n` + UNRELATED.repeat(20 + i);
+  const expected = ['a/views.py', 'app/certs.py', 'app/qualified.py'];
+  assert.deepEqual(await analysed(files), expected);
+  // Nothing kept, and a budget the first files fit in but the tree does not.
+  assert.deepEqual(await analysed(files, 0), expected);
+  assert.deepEqual(await analysed(files, 2000), expected);
 });
