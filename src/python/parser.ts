@@ -168,8 +168,8 @@ const langTables = new WeakMap<object, { types: string[]; fields: (string | null
  * recovery inserted (MISSING), is kept too.
  */
 const PUNCTUATION = new Set(['(', ')', '[', ']', '{', '}', ',', '.', ';']);
-/** Parents whose punctuation is kept: list and tuple literals (fix/edits.ts edits them by their brackets and commas), and error nodes. */
-const KEEPS_PUNCTUATION = new Set(['list', 'tuple', 'ERROR']);
+/** Parents whose punctuation is kept: error nodes (fix/edits.ts reads list brackets and commas from the source text). */
+const KEEPS_PUNCTUATION = new Set(['ERROR']);
 
 /** Whether a node of this kind under a parent of type `parentType` is left out of the plain tree. */
 function dropped(type: string, named: boolean, field: string | null, missing: boolean, parentType: string): boolean {

@@ -7,6 +7,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { getPythonParser, parseWith, parseWithPublicApi, parseWithRecordCap, walkKind, type PyNode } from '../../src/python/parser.js';
 import { walkerModuleBytes } from '../../src/python/walker.js';
+import { walk } from '../../src/python/ast.js';
 import { sleb, uleb } from '../../src/core/wasm-asm.js';
 
 function flat(n: PyNode, out: string[] = []): string[] {
@@ -132,28 +133,31 @@ test('a node stores five fields; type, field, named-ness, error state, parent an
   }
 });
 
-test('punctuation is in the tree only inside list and tuple literals (fix/edits.ts edits them) and error nodes', async () => {
+test('punctuation is not in the tree, except tokens error recovery inserted and those inside error nodes', async () => {
   const p = await getPythonParser();
+  const punctuation = (n: PyNode, out: string[] = []): string[] => {
+    if (!n.named && /^[()[\]{},.;]$/.test(n.type)) out.push(`${n.type}${n.error ? ' missing' : ''} in ${n.parent!.type}`);
+    for (const c of n.children) punctuation(c, out);
+    return out;
+  };
   const src = "f(a, b.c)[0]; d = {'k': (1, 2)}\nL = [x, y,]\nT = ('a',)\n";
-  // The dict's value `(1, 2)` is a tuple too.
-  const expected = ['(', ',', ')', '[', ',', ',', ']', '(', ',', ')'];
   for (const r of [parseWith(p, src), parseWithPublicApi(p, src)]) {
-    const tokens: string[] = [];
-    const parents = new Set<string>();
-    const visit = (n: PyNode) => {
-      if (!n.named && /^[()[\]{},.;]$/.test(n.type)) {
-        tokens.push(n.type);
-        parents.add(n.parent!.type);
-      }
-      n.children.forEach(visit);
-    };
-    visit(r.root);
-    // The call's parentheses and comma, the attribute's dot, the subscript's brackets, the `;`
-    // and the dict's braces are gone; the list's and the tuples' brackets and commas stay.
-    assert.deepEqual(tokens, expected);
-    assert.deepEqual([...parents].sort(), ['list', 'tuple']);
+    assert.deepEqual(punctuation(r.root), []);
+    // Lists and tuples keep their extent: fix/edits.ts finds their brackets in the source there.
+    const lists: string[] = [];
+    walk(r.root, (n) => void ((n.type === 'list' || n.type === 'tuple') && lists.push(src.slice(n.start, n.end))));
+    assert.deepEqual(lists, ['(1, 2)', '[x, y,]', "('a',)"]);
   }
-  // A MISSING closing parenthesis is kept (it is a syntax error).
-  const broken = parseWith(p, 'x = f(1\n');
-  assert.ok(broken.syntaxErrors.length > 0);
+  const broken: [string, string[]][] = [
+    ['x = f(1\n', ['( in ERROR']],
+    ['print("a"\ndef g():\n  return [1, 2\n', ['( in ERROR', '[ in ERROR', ', in ERROR']],
+    ['x = (1\n', ['( in ERROR']],
+    ['y = [1, 2\nz = 3\n', ['[ in ERROR', ', in ERROR']],
+  ];
+  for (const [text, tokens] of broken) {
+    const a = parseWith(p, text);
+    assert.ok(a.syntaxErrors.length > 0);
+    assert.deepEqual(punctuation(a.root), tokens, text);
+    assert.deepEqual(punctuation(parseWithPublicApi(p, text).root), tokens, text);
+  }
 });
