@@ -129,7 +129,7 @@ function reportStatsAtExit(): void {
 }
 
 /** V8's default flags again, for bin/mtls-audit.js before it writes the bundle's code cache. */
-export { DEFAULT_WASM_FLAGS as DEFAULT_V8_FLAGS } from '../core/tiering.js';
+export { DEFAULT_V8_FLAGS } from '../core/tiering.js';
 
 export async function main(argv: string[]): Promise<void> {
   mark('main');

@@ -38,6 +38,20 @@ const scratch = Buffer.allocUnsafeSlow(256 * 1024);
  * unbounded, whatever the path turned into meanwhile.
  */
 export function readBytes(abs: string, maxBytes = DEFAULT_MAX_FILE_BYTES, walked = false): { ok: true; buf: Buffer } | { ok: false; message: string } {
+  return read(abs, maxBytes, walked, false);
+}
+
+/**
+ * `readBytes` of a file the walk has seen, without a Buffer of its own when it fits the 256 KiB
+ * read buffer: the bytes are then a view of that buffer, valid until the next read (copy them to
+ * keep them). The pre-filter reads every Python file of the tree and keeps few, so it allocates
+ * nothing per file.
+ */
+export function readBytesShared(abs: string, maxBytes = DEFAULT_MAX_FILE_BYTES): { ok: true; buf: Buffer } | { ok: false; message: string } {
+  return read(abs, maxBytes, true, true);
+}
+
+function read(abs: string, maxBytes: number, walked: boolean, shared: boolean): { ok: true; buf: Buffer } | { ok: false; message: string } {
   let fd: number;
   try {
     fd = openSync(abs, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -47,7 +61,7 @@ export function readBytes(abs: string, maxBytes = DEFAULT_MAX_FILE_BYTES, walked
   try {
     if (walked) {
       const n = readSync(fd, scratch, 0, scratch.length, 0);
-      if (n < scratch.length) return { ok: true, buf: Buffer.from(scratch.subarray(0, n)) };
+      if (n < scratch.length) return { ok: true, buf: shared ? scratch.subarray(0, n) : Buffer.from(scratch.subarray(0, n)) };
     }
     const st = fstatSync(fd);
     if (!st.isFile()) return { ok: false, message: 'not a regular file (FIFO, socket or device): skipped' };
@@ -101,10 +115,12 @@ export function decodeText(buf: Buffer): ReadResult {
  * Reads a file, checks it is text, and decodes it only if `wanted` says so. `wanted` sees the raw
  * bytes and, on demand, the bytes as latin-1 (one byte per char, cheap to build): an ASCII pattern
  * matches there exactly where it matches the decoded text, since UTF-8 and the PEP 263 single-byte
- * encodings are ASCII supersets. `text` is null when the file is fine but not wanted.
+ * encodings are ASCII supersets. `text` is null when the file is fine but not wanted. `walked`:
+ * read as `readBytesShared` does, so `bytes` may be a view of the shared read buffer, valid only
+ * until the next read: `wanted` copies what it keeps.
  */
 export function readFiltered(abs: string, wanted: (bytes: Buffer, latin1: () => string) => boolean, maxBytes = DEFAULT_MAX_FILE_BYTES, walked = false): { ok: true; text: string | null } | { ok: false; message: string } {
-  const r = readBytes(abs, maxBytes, walked);
+  const r = walked ? readBytesShared(abs, maxBytes) : readBytes(abs, maxBytes);
   if (!r.ok) return r;
   const c = classifyBytes(r.buf);
   if (!c.ok) return c;

@@ -46,41 +46,59 @@ function indentOf(src: string, offset: number): string {
   return /^[ \t]*/.exec(src.slice(ls))![0];
 }
 
+/** A bracket of a list/tuple literal: its offsets and (1-based) line. */
+export interface Bracket {
+  start: number;
+  end: number;
+  line: number;
+}
+
 /** The elements of a list/tuple literal and the facts needed to add to it in its own style. */
 export interface ListShape {
   node: PyNode;
   elements: PyNode[];
-  open: PyNode;
-  close: PyNode;
+  open: Bracket;
+  close: Bracket;
   multiline: boolean;
   trailingComma: boolean;
   quote: "'" | '"';
 }
 
+/**
+ * The shape of a list/tuple literal. Its brackets and commas are read from the source text (the
+ * syntax tree does not keep punctuation, parser.ts); a bracket or comma error recovery inserted
+ * is an error node in the tree, and such a literal is not edited.
+ */
 export function listShape(node: PyNode, src: string): ListShape | null {
   if (node.type !== 'list' && node.type !== 'tuple') return null;
-  const open = node.children[0];
-  const close = node.children[node.children.length - 1];
-  if (!open || !close || open.named || close.named) return null;
+  const brackets = node.type === 'list' ? '[]' : '()';
+  if (node.end - node.start < 2 || src[node.start] !== brackets[0] || src[node.end - 1] !== brackets[1]) return null;
+  const open: Bracket = { start: node.start, end: node.start + 1, line: node.line };
+  const close: Bracket = { start: node.end - 1, end: node.end, line: node.endLine };
   if (node.children.some((c) => c.error || c.type === 'list_splat' || c.type === 'list_comprehension')) return null;
   const elements = named(node);
   if (elements.some((e) => e.type === 'list_splat' || e.type === 'parenthesized_list_splat')) return null;
   const last = elements[elements.length - 1];
-  const after = last ? node.children.slice(node.children.indexOf(last) + 1) : [];
-  const trailingComma = after.some((c) => !c.named && src.slice(c.start, c.end) === ',');
+  const trailingComma = !!last && commaAfter(last, src) !== null;
   const firstString = elements.find((e) => e.type === 'string');
   const quote = firstString && src[firstString.start] === '"' ? '"' : "'";
   return { node, elements, open, close, multiline: node.line !== node.endLine, trailingComma, quote };
 }
 
-/** The ',' token right after `el` inside the list, if any. */
-function commaAfter(shape: ListShape, el: PyNode, src: string): PyNode | null {
-  const i = shape.node.children.indexOf(el);
-  for (let j = i + 1; j < shape.node.children.length; j++) {
-    const c = shape.node.children[j];
-    if (c.type === 'comment') continue;
-    if (!c.named && src.slice(c.start, c.end) === ',') return c;
-    return null;
+/**
+ * The end offset of the ',' right after the element `el` (only blanks and comments between them),
+ * if any. A line continuation is a node of its own in the tree (an extra, like a comment, but
+ * named), and ends the search, as it always has.
+ */
+function commaAfter(el: PyNode, src: string): number | null {
+  for (let i = el.end; i < src.length; i++) {
+    const c = src[i];
+    if (c === ',') return i + 1;
+    if (c === '#') {
+      const nl = src.indexOf('\n', i);
+      if (nl === -1) return null;
+      i = nl;
+    } else if (c !== ' ' && c !== '\t' && c !== '\n' && c !== '\r' && c !== '\f') return null;
   }
   return null;
 }
@@ -107,13 +125,13 @@ export function insertIntoList(shape: ListShape, src: string, items: string[], a
   }
   const anchor = after ?? els[els.length - 1];
   const isLast = anchor === els[els.length - 1];
-  const comma = commaAfter(shape, anchor, src);
+  const comma = commaAfter(anchor, src);
   const next = els[els.indexOf(anchor) + 1];
   if (shape.multiline && anchor.endLine !== shape.close.line && !(next && next.line === anchor.endLine)) {
     const ind = indentOf(src, anchor.start);
     const edits: TextEdit[] = [];
     let eol: number;
-    if (comma) eol = lineEnd(src, comma.end);
+    if (comma !== null) eol = lineEnd(src, comma);
     else {
       edits.push({ start: anchor.end, end: anchor.end, text: ',' });
       eol = lineEnd(src, anchor.end);
@@ -124,6 +142,6 @@ export function insertIntoList(shape: ListShape, src: string, items: string[], a
     return edits;
   }
   // Single line (or the closing bracket on the anchor's line).
-  if (comma) return [{ start: comma.end, end: comma.end, text: items.map((x) => ` ${x},`).join('') }];
+  if (comma !== null) return [{ start: comma, end: comma, text: items.map((x) => ` ${x},`).join('') }];
   return [{ start: anchor.end, end: anchor.end, text: items.map((x) => `, ${x}`).join('') }];
 }

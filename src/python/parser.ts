@@ -160,16 +160,38 @@ export async function parsePython(source: string): Promise<ParsedPython> {
 }
 
 /** Per-language tables: type and field names by id, named-ness by type id. */
-const langTables = new WeakMap<object, { types: string[]; fields: (string | null)[]; named: Uint8Array }>();
+const langTables = new WeakMap<object, { types: string[]; fields: (string | null)[]; named: Uint8Array; punct: Uint8Array; keepsPunct: Uint8Array; kinds: Map<number, Kind> }>();
+
+/**
+ * Punctuation the analysis never reads: not materialised in the plain tree (a tenth of a typical
+ * file's nodes), except where `keepsPunctuation` says. A token with a field name, or one error
+ * recovery inserted (MISSING), is kept too.
+ */
+const PUNCTUATION = new Set(['(', ')', '[', ']', '{', '}', ',', '.', ';']);
+/** Parents whose punctuation is kept: error nodes (fix/edits.ts reads list brackets and commas from the source text). */
+const KEEPS_PUNCTUATION = new Set(['ERROR']);
+
+/** Whether a node of this kind under a parent of type `parentType` is left out of the plain tree. */
+function dropped(type: string, named: boolean, field: string | null, missing: boolean, parentType: string): boolean {
+  return !named && field === null && !missing && PUNCTUATION.has(type) && !KEEPS_PUNCTUATION.has(parentType);
+}
 
 function tablesFor(lang: Language) {
   let t = langTables.get(lang);
   if (!t) {
     const types = lang.types;
     const named = new Uint8Array(65536);
-    for (let i = 0; i < types.length; i++) named[i] = lang.nodeTypeIsNamed(i) ? 1 : 0;
+    const punct = new Uint8Array(65536);
+    const keepsPunct = new Uint8Array(65536);
+    for (let i = 0; i < types.length; i++) {
+      named[i] = lang.nodeTypeIsNamed(i) ? 1 : 0;
+      punct[i] = !named[i] && PUNCTUATION.has(types[i]) ? 1 : 0;
+      keepsPunct[i] = named[i] && KEEPS_PUNCTUATION.has(types[i]) ? 1 : 0;
+    }
     named[65535] = 1; // ERROR
-    t = { types, fields: lang.fields, named };
+    keepsPunct[65535] = 1;
+    // Kinds by (field id, type id, missing), filled as the records meet them.
+    t = { types, fields: lang.fields, named, punct, keepsPunct, kinds: new Map<number, Kind>() };
     langTables.set(lang, t);
   }
   return t;
@@ -214,30 +236,78 @@ export class LineTable {
 /** A leaf's children: one shared, frozen empty list (half the nodes are leaves). */
 const NO_CHILDREN: PyNode[] = Object.freeze([]) as unknown as PyNode[];
 
-/** The plain tree's node; positions come from the file's LineTable on demand. */
-class Node implements PyNode {
-  children: PyNode[] = NO_CHILDREN;
+/**
+ * What a node is apart from where: its type, field in the parent, named-ness and error state.
+ * A file has a few hundred distinct ones; they are shared (interned per language), so a node
+ * holds one reference instead of four fields.
+ */
+class Kind {
   constructor(
     readonly type: string,
     readonly field: string | null,
     readonly named: boolean,
+    readonly error: boolean,
+  ) {}
+}
+
+/** Kinds by their strings (the cursor walks, which see names, not ids). */
+const kindsByName = new Map<string, Kind>();
+
+function kindOf(type: string, field: string | null, named: boolean, missing: boolean): Kind {
+  const error = type === 'ERROR' || missing;
+  const key = `${type}\0${field ?? ''}\0${named ? 1 : 0}${error ? 1 : 0}${field === null ? 0 : 1}`;
+  let k = kindsByName.get(key);
+  if (!k) kindsByName.set(key, (k = new Kind(type, field, named, error)));
+  return k;
+}
+
+/**
+ * The plain tree's node: five fields (64 bytes in V8 without pointer compression, where storing
+ * every property took 96). Type, field, named-ness and error state come from the shared Kind;
+ * `up` is the parent, or for the root the file's LineTable, from which line and column are worked
+ * out when asked for (most nodes' positions are never read).
+ */
+class Node implements PyNode {
+  children: PyNode[] = NO_CHILDREN;
+  constructor(
+    private readonly kind: Kind,
     readonly start: number,
     readonly end: number,
-    readonly parent: PyNode | null,
-    readonly error: boolean,
-    private readonly lines: LineTable,
+    private readonly up: Node | LineTable,
   ) {}
+  get type(): string {
+    return this.kind.type;
+  }
+  get field(): string | null {
+    return this.kind.field;
+  }
+  get named(): boolean {
+    return this.kind.named;
+  }
+  get error(): boolean {
+    return this.kind.error;
+  }
+  get parent(): PyNode | null {
+    const u = this.up;
+    return u instanceof Node ? u : null;
+  }
+  /** The file's line table, kept by the root. */
+  private lines(): LineTable {
+    let u = this.up;
+    while (u instanceof Node) u = u.up;
+    return u;
+  }
   get line(): number {
-    return this.lines.line(this.start);
+    return this.lines().line(this.start);
   }
   get col(): number {
-    return this.lines.col(this.start);
+    return this.lines().col(this.start);
   }
   get endLine(): number {
-    return this.lines.line(this.end);
+    return this.lines().line(this.end);
   }
   get endCol(): number {
-    return this.lines.col(this.end);
+    return this.lines().col(this.end);
   }
 }
 
@@ -262,10 +332,9 @@ interface CursorOps {
 }
 
 /** One node of the plain tree (both walks build them here); error and MISSING nodes are noted. */
-function makeNode(lines: LineTable, syntaxErrors: ParsedPython['syntaxErrors'], type: string, field: string | null, named: boolean, start: number, end: number, missing: boolean, parent: PyNode | null): PyNode {
-  const error = type === 'ERROR' || missing;
-  if (error && syntaxErrors.length < 20) syntaxErrors.push({ line: lines.line(start), col: lines.col(start), message: missing ? `syntax error: missing ${type}` : 'syntax error' });
-  return new Node(type, field, named, start, end, parent, error, lines);
+function makeNode(lines: LineTable, syntaxErrors: ParsedPython['syntaxErrors'], kind: Kind, start: number, end: number, missing: boolean, parent: Node | null): Node {
+  if (kind.error && syntaxErrors.length < 20) syntaxErrors.push({ line: lines.line(start), col: lines.col(start), message: missing ? `syntax error: missing ${kind.type}` : 'syntax error' });
+  return new Node(kind, start, end, parent ?? lines);
 }
 
 /** Pre-order walk building the plain tree; one implementation for both cursor kinds. */
@@ -273,25 +342,31 @@ function convert(c: CursorOps, source: string): ParsedPython {
   const lines = new LineTable(source);
   const syntaxErrors: ParsedPython['syntaxErrors'] = [];
   let count = 0;
-  const mk = (parent: PyNode | null): PyNode => {
+  /** The cursor's node, or null when it is dropped punctuation (a leaf). */
+  const mk = (parent: Node | null): Node | null => {
     const type = c.type();
+    const named = c.named();
+    const field = c.field();
     const start = c.start();
     const end = c.end();
     const missing = start === end && c.missing();
     count++;
-    return makeNode(lines, syntaxErrors, type, c.field(), c.named(), start, end, missing, parent);
+    if (parent && dropped(type, named, field, missing, parent.type)) return null;
+    return makeNode(lines, syntaxErrors, kindOf(type, field, named, missing), start, end, missing, parent);
   };
-  const root = mk(null);
+  const root = mk(null)!;
   // `stack` holds the parents of the cursor's node.
-  const stack: PyNode[] = [root];
+  const stack: Node[] = [root];
   let more = c.firstChild();
   while (more) {
     const parent = stack[stack.length - 1];
     const node = mk(parent);
-    addChild(parent, node);
-    if (c.firstChild()) {
-      stack.push(node);
-      continue;
+    if (node) {
+      addChild(parent, node);
+      if (c.firstChild()) {
+        stack.push(node);
+        continue;
+      }
     }
     for (;;) {
       if (c.nextSibling()) break;
@@ -361,18 +436,24 @@ function publicOps(tree: NonNullable<ReturnType<Parser['parse']>>): { ops: Curso
 
 /** Builds the plain tree from the walk's records (see walker.ts for their layout). */
 export function fromRecords(heap: Int32Array, base: number, count: number, source: string, lang: Language): ParsedPython {
-  const { types, fields, named } = tablesFor(lang);
+  const { types, fields, named, punct, keepsPunct, kinds } = tablesFor(lang);
   const lines = new LineTable(source);
   const syntaxErrors: ParsedPython['syntaxErrors'] = [];
-  const nodes: PyNode[] = new Array<PyNode>(count);
+  const nodes: (Node | undefined)[] = new Array<Node | undefined>(count);
   // Children lists of exactly their size, counted first (lists grown by push keep spare room:
-  // ~20 % more heap for the parse-heavy bench tree's trees).
+  // ~20 % more heap for the parse-heavy bench tree's trees). Dropped punctuation (`dropped`, a
+  // leaf: it never is a parent) is marked -1.
   const kids = new Int32Array(count);
   for (let i = 1, o = base + 4; i < count; i++, o += 4) {
-    const parentIndex = (heap[o + 3] & 0x7fffffff) - 1;
-    if (parentIndex >= 0) kids[parentIndex]++;
+    const pm = heap[o + 3];
+    const parentIndex = (pm & 0x7fffffff) - 1;
+    if (parentIndex < 0) continue;
+    const tf = heap[o];
+    if (punct[tf & 0xffff] && tf >>> 16 === 0 && pm >= 0 && !keepsPunct[heap[base + parentIndex * 4] & 0xffff]) kids[i] = -1;
+    else kids[parentIndex]++;
   }
   for (let i = 0, o = base; i < count; i++, o += 4) {
+    if (kids[i] < 0) continue;
     const tf = heap[o];
     const typeId = tf & 0xffff;
     const fieldId = tf >>> 16;
@@ -381,8 +462,11 @@ export function fromRecords(heap: Int32Array, base: number, count: number, sourc
     const pm = heap[o + 3];
     const missing = pm < 0;
     const parentIndex = (pm & 0x7fffffff) - 1;
-    const parent = parentIndex >= 0 ? nodes[parentIndex] : null;
-    const node = makeNode(lines, syntaxErrors, types[typeId] || 'ERROR', fieldId ? (fields[fieldId] ?? null) : null, named[typeId] === 1, start, end, missing, parent);
+    const parent = parentIndex >= 0 ? nodes[parentIndex]! : null;
+    const key = (tf << 1) | (missing ? 1 : 0);
+    let kind = kinds.get(key);
+    if (!kind) kinds.set(key, (kind = kindOf(types[typeId] || 'ERROR', fieldId ? (fields[fieldId] ?? null) : null, named[typeId] === 1, missing)));
+    const node = makeNode(lines, syntaxErrors, kind, start, end, missing, parent);
     nodes[i] = node;
     if (kids[i]) {
       node.children = new Array<PyNode>(kids[i]);
@@ -390,7 +474,7 @@ export function fromRecords(heap: Int32Array, base: number, count: number, sourc
     }
     if (parent) parent.children[kids[parentIndex]++] = node;
   }
-  return { root: nodes[0], syntaxErrors, nodeCount: count };
+  return { root: nodes[0]!, syntaxErrors, nodeCount: count };
 }
 
 /**

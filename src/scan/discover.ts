@@ -19,7 +19,7 @@ import type { InputError } from '../core/types.js';
 import { UsageError } from '../core/errors.js';
 import { DEFAULT_MAX_FILE_BYTES, errCode, UNKNOWN_SIZE, type DiscoveredFile, type FileKind } from '../core/read.js';
 
-export { DEFAULT_MAX_FILE_BYTES, UNKNOWN_SIZE, classifyBytes, decodeText, readBytes, readFiltered, readText, type DiscoveredFile, type FileKind, type ReadResult } from '../core/read.js';
+export { DEFAULT_MAX_FILE_BYTES, UNKNOWN_SIZE, classifyBytes, decodeText, readBytes, readBytesShared, readFiltered, readText, type DiscoveredFile, type FileKind, type ReadResult } from '../core/read.js';
 
 export interface DiscoverOptions {
   exclude?: string[];

@@ -6,7 +6,7 @@ import { statSync } from 'node:fs';
 import type { Finding, InputError, Report } from '../core/types.js';
 import { severityRank } from '../core/types.js';
 import { findingFromReport, type RuleOptions, type ScanRule } from '../core/rule.js';
-import { discover, readBytes, readFiltered, readText, type DiscoveredFile } from './discover.js';
+import { discover, readBytesShared, readFiltered, readText, type DiscoveredFile } from './discover.js';
 import { AtomMatcher, wantsParse } from './prefilter.js';
 import { getPythonParser } from '../python/parser.js';
 import { cacheSalt, isInside, ParseCache, parserFor } from './cache.js';
@@ -23,7 +23,7 @@ import { FindingCap, MAX_FINDINGS_HELD_PER_RULE_AND_FILE } from './cap.js';
 import { applyInlineSuppressions, applyBaseline } from './suppress.js';
 import { VERSION } from '../version.js';
 import { mark, addTime, now } from '../core/timing.js';
-import { parseInBaselineIfShort } from '../core/tiering.js';
+import { keepYoungGenerationSmall, parseInBaselineIfShort } from '../core/tiering.js';
 
 export interface ScanOptions {
   path: string;
@@ -39,6 +39,8 @@ export interface ScanOptions {
   maxFileBytes?: number;
   /** Python source parsed at most per scan, in characters (default 24 MiB; tests set it lower). */
   parseBudget?: number;
+  /** Bytes of pre-filter-skipped files kept for `pullImporters` (default 16 MiB; tests set it lower). */
+  skippedKeptBytes?: number;
   onProgress?: (done: number, total: number, what: string) => void;
   /**
    * The per-file parse cache (scan/cache.ts): a directory, or a cache object (tests read its
@@ -56,6 +58,7 @@ import { UsageError } from '../core/errors.js';
 export async function runScan(opts: ScanOptions): Promise<Report> {
   const t0 = now();
   mark('start');
+  keepYoungGenerationSmall();
   const root = resolve(opts.path);
   let st;
   try {
@@ -80,18 +83,23 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
   let bytes = 0;
   let parseBytes = 0;
   /**
-   * Files the pre-filter skipped, for `pullImporters`: their bytes while they add up to at most
-   * SKIPPED_KEPT_BYTES (a project's worth), beyond that only their path (read again if needed), so
-   * memory does not grow with the tree.
+   * Files the pre-filter skipped, for `pullImporters`: their bytes (as latin-1 strings: on V8's
+   * heap, whose collections free them for the trees, where Buffers would leave their memory to
+   * the allocator's high-water mark) while they add up to at most SKIPPED_KEPT_BYTES (a project's
+   * worth), so a project's importers are found without reading files twice. In a bigger tree
+   * none are kept, only paths (read again if needed): what was kept until then is dropped at
+   * once, and memory does not grow with the tree.
    */
-  const skipped = new Map<string, Buffer | null>();
+  const skipped = new Map<string, string | null>();
+  const keepBudget = opts.skippedKeptBytes ?? SKIPPED_KEPT_BYTES;
   let skippedKept = 0;
   /** Per Python file, in order: why it could not be read, or its text when it is to be parsed. */
   const outcome: ({ error: string } | { text: string } | null)[] = new Array<{ error: string } | { text: string } | null>(pyFiles.length).fill(null);
   for (let i = 0; i < pyFiles.length; i++) {
     const f = pyFiles[i];
     opts.onProgress?.(i + 1, pyFiles.length, f.path);
-    // The pre-filter reads the raw bytes; only wanted files are decoded.
+    // The pre-filter reads the raw bytes (a view of the read buffer, valid until the next read);
+    // only wanted files are decoded.
     let raw: Buffer | null = null;
     const tr = now();
     const r = readFiltered(
@@ -114,10 +122,17 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
     bytes += (raw as Buffer | null)?.length ?? 0;
     if (r.text === null) {
       const b = raw as Buffer | null;
-      if (b && skippedKept + b.length <= SKIPPED_KEPT_BYTES) {
-        skipped.set(f.path, b);
+      if (!b) continue;
+      if (skippedKept + b.length <= keepBudget) {
+        skipped.set(f.path, b.toString('latin1'));
         skippedKept += b.length;
-      } else if (b) skipped.set(f.path, null);
+        continue;
+      }
+      if (skippedKept !== Infinity) {
+        for (const p of skipped.keys()) skipped.set(p, null);
+        skippedKept = Infinity;
+      }
+      skipped.set(f.path, null);
       continue;
     }
     outcome[i] = { text: r.text };
@@ -156,6 +171,9 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
   let absByPath: Map<string, string> | null = null;
   const absOf = (p: string) => (absByPath ??= new Map(pyFiles.map((f) => [f.path, f.abs]))).get(p);
   pullImporters(python, analysed, skipped, absOf, opts.maxFileBytes);
+  // Nothing reads the skipped files' bytes after this: let them go before the models are built
+  // (the scan's peak memory is at the end, with every model alive).
+  skipped.clear();
   addTime('pull', now() - tp);
   mark('parse');
   const configFiles: DiscoveredFile[] = files.filter((f) => f.kind === 'config');
@@ -242,6 +260,9 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
 /** How many bytes of pre-filter-skipped files a scan keeps in memory for `pullImporters`. */
 const SKIPPED_KEPT_BYTES = 16 * 1024 * 1024;
 
+/** `pullImporters`' bytes of a kept file, reused (grown to the largest). */
+let pullBuffer = Buffer.alloc(0);
+
 /** Words that make a top-level function a certificate helper others may import. */
 const CERT_HELPER_RE = /SSL_CLIENT|CLIENT_CERT|CLIENT_S_DN|CLIENT_I_DN|CLIENT_VERIFY|CLIENT_FINGERPRINT|FORWARDED_CLIENT|REMOTE_USER|x509|load_certificate/;
 
@@ -251,7 +272,7 @@ const CERT_HELPER_RE = /SSL_CLIENT|CLIENT_CERT|CLIENT_S_DN|CLIENT_I_DN|CLIENT_VE
  * The skipped files are still raw bytes: one pass of an automaton of the helpers' names finds the
  * few that mention one, and only those are decoded and matched exactly.
  */
-function pullImporters(python: PythonProject, analysed: PyModule[], skipped: Map<string, Buffer | null>, absOf: (path: string) => string | undefined, maxFileBytes?: number): void {
+function pullImporters(python: PythonProject, analysed: PyModule[], skipped: Map<string, string | null>, absOf: (path: string) => string | undefined, maxFileBytes?: number): void {
   const done = new Set<string>();
   for (let round = 0; round < 3 && skipped.size; round++) {
     const helpers: { mod: string; name: string }[] = [];
@@ -270,15 +291,19 @@ function pullImporters(python: PythonProject, analysed: PyModule[], skipped: Map
     const qualified = new RegExp(`\\b(${helpers.map((h) => `${esc(h.mod)}\\.${esc(h.name)}`).join('|')})\\b`);
     let added = false;
     for (const [path, kept] of skipped) {
-      let buf = kept;
-      if (!buf) {
+      let buf: Buffer;
+      if (kept !== null) {
+        // Back to bytes for the automaton, in one reused buffer.
+        if (kept.length > pullBuffer.length) pullBuffer = Buffer.allocUnsafeSlow(kept.length);
+        buf = pullBuffer.subarray(0, pullBuffer.write(kept, 'latin1'));
+      } else {
         const abs = absOf(path);
-        const r = abs ? readBytes(abs, maxFileBytes, true) : null;
+        const r = abs ? readBytesShared(abs, maxFileBytes) : null;
         if (!r?.ok) continue;
         buf = r.buf;
       }
       if (!mentions.groups(buf)) continue;
-      const raw = buf.toString('latin1');
+      const raw = kept ?? buf.toString('latin1');
       if (!fromImport.test(raw) && !qualified.test(raw)) continue;
       skipped.delete(path);
       const mod = python.load(path);

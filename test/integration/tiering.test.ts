@@ -69,3 +69,33 @@ test('a scan with little to parse parses in Liftoff only; over half a MiB, tree-
   assert.doesNotMatch(parseTrace('{ parseBytes: BASELINE_PARSE_MAX }'), /using TurboFan/);
   assert.match(parseTrace('{ parseBytes: BASELINE_PARSE_MAX + 1 }'), /using TurboFan/);
 });
+
+test('a launcher scan keeps the young generation small; DEFAULT_V8_FLAGS restore exactly the flags a process starts with', () => {
+  const r = child(`${LAUNCHER}
+    const { keepYoungGenerationSmall, parseInBaselineIfShort, DEFAULT_V8_FLAGS } = await import(${JSON.stringify(tiering)});
+    keepYoungGenerationSmall();
+    const small = cachedDataVersionTag();
+    parseInBaselineIfShort(1000);
+    for (const f of DEFAULT_V8_FLAGS) setFlagsFromString(f);
+    console.log(JSON.stringify({ changed: small !== start, restored: cachedDataVersionTag() === start }));
+  `);
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout) as { changed: boolean; restored: boolean };
+  assert.ok(out.changed, '--semi-space-growth-factor=1 changes what V8 reports');
+  assert.ok(out.restored, 'after DEFAULT_V8_FLAGS V8 has its default flags again');
+});
+
+test('outside the launcher (no marker), or with the trick turned off, the young generation is left alone', () => {
+  for (const setup of ['', `globalThis[Symbol.for('mtls-audit.shortScan')] = true; globalThis[Symbol.for('mtls-audit.speedOff')] = new Set(['young-gen']);`]) {
+    const r = child(`
+      import { cachedDataVersionTag } from 'node:v8';
+      const start = cachedDataVersionTag();
+      ${setup}
+      const { keepYoungGenerationSmall } = await import(${JSON.stringify(tiering)});
+      keepYoungGenerationSmall();
+      console.log(JSON.stringify({ same: cachedDataVersionTag() === start }));
+    `);
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok((JSON.parse(r.stdout) as { same: boolean }).same, setup || 'no marker');
+  }
+});

@@ -7,6 +7,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { getPythonParser, parseWith, parseWithPublicApi, parseWithRecordCap, walkKind, type PyNode } from '../../src/python/parser.js';
 import { walkerModuleBytes } from '../../src/python/walker.js';
+import { walk } from '../../src/python/ast.js';
 import { sleb, uleb } from '../../src/core/wasm-asm.js';
 
 function flat(n: PyNode, out: string[] = []): string[] {
@@ -106,4 +107,57 @@ test('positions: UTF-16 offsets, 1-based lines and columns', async () => {
   const str = r.root.children[0].children[0].children[2];
   assert.equal(src.slice(str.start, str.end), '"é😀"');
   assert.deepEqual([str.line, str.col, str.endLine, str.endCol], [1, 5, 1, 10]);
+});
+
+test('a node stores five fields; type, field, named-ness, error state, parent and positions are derived', async () => {
+  const p = await getPythonParser();
+  const src = 'def f(a):\n    return a.b\nx = (1\n';
+  for (const r of [parseWith(p, src), parseWithPublicApi(p, src)]) {
+    const all: PyNode[] = [];
+    const visit = (n: PyNode) => {
+      all.push(n);
+      n.children.forEach(visit);
+    };
+    visit(r.root);
+    for (const n of all) assert.ok(Object.getOwnPropertyNames(n).length <= 5, `${n.type}: ${Object.getOwnPropertyNames(n).join(', ')}`);
+    const ret = all.find((n) => n.type === 'return_statement')!;
+    assert.equal(ret.parent?.type, 'block');
+    assert.equal(ret.parent?.field, 'body');
+    assert.deepEqual([ret.line, ret.col, ret.endLine, ret.endCol], [2, 5, 2, 15]);
+    assert.equal(all.find((n) => n.type === 'attribute')?.named, true);
+    assert.ok(
+      all.some((n) => n.error),
+      'the unclosed parenthesis is an error',
+    );
+    assert.equal(r.root.parent, null);
+  }
+});
+
+test('punctuation is not in the tree, except tokens error recovery inserted and those inside error nodes', async () => {
+  const p = await getPythonParser();
+  const punctuation = (n: PyNode, out: string[] = []): string[] => {
+    if (!n.named && /^[()[\]{},.;]$/.test(n.type)) out.push(`${n.type}${n.error ? ' missing' : ''} in ${n.parent!.type}`);
+    for (const c of n.children) punctuation(c, out);
+    return out;
+  };
+  const src = "f(a, b.c)[0]; d = {'k': (1, 2)}\nL = [x, y,]\nT = ('a',)\n";
+  for (const r of [parseWith(p, src), parseWithPublicApi(p, src)]) {
+    assert.deepEqual(punctuation(r.root), []);
+    // Lists and tuples keep their extent: fix/edits.ts finds their brackets in the source there.
+    const lists: string[] = [];
+    walk(r.root, (n) => void ((n.type === 'list' || n.type === 'tuple') && lists.push(src.slice(n.start, n.end))));
+    assert.deepEqual(lists, ['(1, 2)', '[x, y,]', "('a',)"]);
+  }
+  const broken: [string, string[]][] = [
+    ['x = f(1\n', ['( in ERROR']],
+    ['print("a"\ndef g():\n  return [1, 2\n', ['( in ERROR', '[ in ERROR', ', in ERROR']],
+    ['x = (1\n', ['( in ERROR']],
+    ['y = [1, 2\nz = 3\n', ['[ in ERROR', ', in ERROR']],
+  ];
+  for (const [text, tokens] of broken) {
+    const a = parseWith(p, text);
+    assert.ok(a.syntaxErrors.length > 0);
+    assert.deepEqual(punctuation(a.root), tokens, text);
+    assert.deepEqual(punctuation(parseWithPublicApi(p, text).root), tokens, text);
+  }
 });

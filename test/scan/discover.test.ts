@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { compileExcludes, discover, isTestPath, readBytes, readFiltered, UNKNOWN_SIZE } from '../../src/scan/discover.js';
+import { compileExcludes, discover, isTestPath, readBytes, readBytesShared, readFiltered, UNKNOWN_SIZE } from '../../src/scan/discover.js';
 import { makeTree, removeTree } from '../cli/helpers.js';
 
 test('keeps Python and deployment files, skips VCS, dependency, cache and virtualenv directories', (t) => {
@@ -105,4 +105,22 @@ test('a Python file read without a size from the walk: whole when small, measure
   // Two reads in a row do not share memory.
   const again = readBytes(join(dir, 'small.py'), undefined, true);
   assert.ok(again.ok && s.ok && again.buf !== s.buf && s.buf.toString() === small);
+});
+
+test('readBytesShared reads a walked file into the shared buffer (a view valid until the next read); a large file gets a buffer of its own', (t) => {
+  const small = 'x = 1\n'.repeat(10);
+  const other = 'y = 2\n'.repeat(10);
+  const big = '# pad\n'.repeat(60_000);
+  const dir = makeTree({ 'small.py': small, 'other.py': other, 'big.py': big });
+  t.after(() => removeTree(dir));
+  const a = readBytesShared(join(dir, 'small.py'));
+  assert.ok(a.ok && a.buf.toString() === small);
+  const b = readBytesShared(join(dir, 'other.py'));
+  assert.ok(b.ok && b.buf.toString() === other);
+  // The same memory: the first view now shows the second file.
+  assert.equal(a.buf.buffer, b.buf.buffer);
+  assert.equal(a.buf.toString(), other);
+  const l = readBytesShared(join(dir, 'big.py'));
+  assert.ok(l.ok && l.buf.toString() === big && l.buf.buffer !== b.buf.buffer);
+  assert.deepEqual(readBytesShared(join(dir, 'big.py'), 300_000), { ok: false, message: 'file too large (0.3 MiB > 0.3 MiB limit): skipped' });
 });
