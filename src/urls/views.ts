@@ -114,16 +114,14 @@ export interface ViewFacts {
   admin?: { siteClass: string | null; siteCls: PyClass | null };
 }
 
-/** The `def`/`class` of a (possibly decorated) definition; comments before the keyword are skipped. */
-export function defNode(n: PyNode): PyNode {
+/**
+ * Where a (possibly decorated) definition is: from its `def`/`class` keyword (comments before the
+ * keyword are skipped) to the definition's end.
+ */
+export function defSiteOf(mod: PyModule, n: PyNode): UrlSite {
   const d = n.type === 'decorated_definition' ? (field(n, 'definition') ?? n) : n;
-  const kw = d.children.find((c) => c.type === 'def' || c.type === 'class' || c.type === 'async');
-  if (!kw || kw === d.children[0]) return d;
-  return { ...d, start: kw.start, line: kw.line, col: kw.col };
-}
-
-function siteOf(mod: PyModule, n: PyNode): UrlSite {
-  return { file: mod.path, line: n.line, column: n.col, endLine: n.endLine, endColumn: n.endCol };
+  const kw = d.children.find((c) => c.type === 'def' || c.type === 'class' || c.type === 'async') ?? d;
+  return { file: mod.path, line: kw.line, column: kw.col, endLine: d.endLine, endColumn: d.endCol };
 }
 
 /** Decorators on a definition: `@x`, `@x(...)`, `@method_decorator(x, name='dispatch')`, `@method_decorator([a, b])`. */
@@ -429,7 +427,7 @@ function functionView(python: PythonProject, route: Route, fn: PyFunction, urlDe
     route,
     target: route.view,
     key: `fn|${q}`,
-    defSite: siteOf(mod, defNode(fn.node)),
+    defSite: defSiteOf(mod, fn.node),
     label: `\`${fn.name}\``,
     project: true,
     fn,
@@ -510,7 +508,7 @@ function classView(python: PythonProject, route: Route, cls: PyClass, urlDecos: 
     route,
     target: route.view,
     key: `cls|${mod.name}.${cls.qualname}`,
-    defSite: siteOf(mod, defNode(cls.node)),
+    defSite: defSiteOf(mod, cls.node),
     label: `\`${cls.name}\``,
     project: true,
     fn: null,

@@ -295,3 +295,45 @@ test('a ROOT_URLCONF with any module name is followed, and the views it routes t
   const views = surface()[0].views.map(describe).sort();
   assert.deepEqual(views, ['/checkout/ shop.pages.checkout changes', '/login/ django.contrib.auth.views.LoginView login=password']);
 });
+
+test("a view's definition site runs from its def/class keyword to the definition's end, for decorated and async views too", async () => {
+  const { surface } = await load({
+    'proj/__init__.py': '',
+    'proj/settings.py': SETTINGS(),
+    'proj/urls.py': `
+      from django.urls import path
+      from shop import views
+      urlpatterns = [path('a/', views.plain), path('b/', views.decorated), path('c/', views.later), path('d/', views.Klass.as_view())]
+    `,
+    'shop/__init__.py': '',
+    'shop/views.py': `
+      from django.views import View
+      from django.views.decorators.csrf import csrf_exempt
+
+      def plain(request):
+          return None
+
+      @csrf_exempt
+      # a comment between the decorator and the def
+      def decorated(request):
+          return None
+
+      async def later(request):
+          return None
+
+      @csrf_exempt
+      class Klass(View):
+          def post(self, request):
+              return None
+    `,
+  });
+  const site = (name: string) => {
+    const v = surface()[0].views.find((x) => describe(x).includes(name));
+    assert.ok(v, name);
+    return [v.defSite.line, v.defSite.column, v.defSite.endLine, v.defSite.endColumn];
+  };
+  assert.deepEqual(site('plain'), [4, 1, 5, 16]);
+  assert.deepEqual(site('decorated'), [9, 1, 10, 16]);
+  assert.deepEqual(site('later'), [12, 1, 13, 16]);
+  assert.deepEqual(site('Klass'), [16, 1, 18, 20]);
+});
