@@ -7,7 +7,6 @@ export const SPEED_TRICKS = [
   { id: 'bundle', what: 'one bundled file instead of ~130 ES modules' },
   { id: 'code-cache', what: "V8's code cache for the bundle" },
   { id: 'liftoff', what: "the parser's WebAssembly kept in Liftoff for a short parse" },
-  { id: 'prefilter-wasm', what: "the pre-filter's automaton run as WebAssembly, not JavaScript" },
   // For peak memory, not speed: the bench checks that it lowers peak RSS without slowing the scan.
   { id: 'young-gen', what: "V8's young generation kept at its starting size", memory: true },
 ] as const;

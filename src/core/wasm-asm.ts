@@ -1,9 +1,9 @@
-// A minimal WebAssembly binary writer for the two small hot loops we run as WebAssembly (the
-// tree-sitter walk in src/python/walker.ts and the pre-filter automaton in src/scan/prefilter-wasm.ts).
+// A minimal WebAssembly binary writer for the small hot loop we run as WebAssembly (the
+// tree-sitter walk in src/python/walker.ts).
 // No toolchain is needed at build or run time: the functions are written here as instruction
 // lists, encoded once per process (a few hundred bytes) and compiled by V8's baseline compiler in
-// well under a millisecond. Only what those loops use is supported: i32 parameters, locals and
-// results, function and memory imports, one exported function per module.
+// well under a millisecond. Only what that loop uses is supported: i32 parameters, locals and
+// results, function imports, an imported memory, one exported function per module.
 
 export const I32 = 0x7f;
 
@@ -12,7 +12,6 @@ export const op = {
   block: 0x02,
   loop: 0x03,
   if: 0x04,
-  else: 0x05,
   end: 0x0b,
   br: 0x0c,
   brIf: 0x0d,
@@ -20,25 +19,17 @@ export const op = {
   call: 0x10,
   localGet: 0x20,
   localSet: 0x21,
-  localTee: 0x22,
   i32Load: 0x28,
-  i32Load8U: 0x2d,
   i32Store: 0x36,
   i32Const: 0x41,
   i32Eqz: 0x45,
   i32Eq: 0x46,
-  i32Ne: 0x47,
-  i32LtS: 0x48,
-  i32LtU: 0x49,
   i32GeU: 0x4f,
   i32Add: 0x6a,
   i32Sub: 0x6b,
-  i32Mul: 0x6c,
-  i32DivU: 0x6e,
   i32And: 0x71,
   i32Or: 0x72,
   i32Shl: 0x74,
-  i32ShrU: 0x76,
 } as const;
 
 /** Block type "no result". */
@@ -76,13 +67,11 @@ const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...bo
 export const ins = {
   get: (i: number) => [op.localGet, ...uleb(i)],
   set: (i: number) => [op.localSet, ...uleb(i)],
-  tee: (i: number) => [op.localTee, ...uleb(i)],
   const: (v: number) => [op.i32Const, ...sleb(v | 0)],
   call: (f: number) => [op.call, ...uleb(f)],
   /** 4-byte aligned load/store with a constant offset. */
   load: (offset = 0) => [op.i32Load, 2, ...uleb(offset)],
   store: (offset = 0) => [op.i32Store, 2, ...uleb(offset)],
-  load8u: (offset = 0) => [op.i32Load8U, 0, ...uleb(offset)],
   br: (depth: number) => [op.br, ...uleb(depth)],
   brIf: (depth: number) => [op.brIf, ...uleb(depth)],
 };
@@ -96,9 +85,6 @@ export interface WasmFunctionImport {
 export interface WasmModuleSpec {
   /** Functions the body calls, by index in this order: all `(i32 × params) -> i32`. */
   imports: WasmFunctionImport[];
-  /** Import the memory as `env.memory` (at least one page); otherwise the module defines and exports `memory` with `pages`. */
-  importMemory: boolean;
-  pages?: number;
   /** The one exported function: `(i32 × params) -> i32`, extra i32 locals, body bytes (without the final `end`). */
   exportName: string;
   params: number;
@@ -118,13 +104,10 @@ export function encodeModule(spec: WasmModuleSpec): Uint8Array<ArrayBuffer> {
   const mainSig = sigOf(spec.params);
   const types = [...sigs.keys()].map((params) => [0x60, ...uleb(params), ...Array<number>(params).fill(I32), 1, I32]);
   const imports: number[][] = spec.imports.map((f, i) => [...str(f.module), ...str(f.name), 0x00, ...uleb(importSigs[i])]);
-  if (spec.importMemory) imports.push([...str('env'), ...str('memory'), 0x02, 0x00, ...uleb(1)]);
-  const exports: number[][] = [[...str(spec.exportName), 0x00, ...uleb(spec.imports.length)]];
+  // The memory is imported as `env.memory` (at least one page): the loop works on the caller's.
+  imports.push([...str('env'), ...str('memory'), 0x02, 0x00, ...uleb(1)]);
+  const exports = [[...str(spec.exportName), 0x00, ...uleb(spec.imports.length)]];
   const sections: number[] = [...section(1, vec(types)), ...section(2, vec(imports)), ...section(3, vec([uleb(mainSig)]))];
-  if (!spec.importMemory) {
-    sections.push(...section(5, vec([[0x00, ...uleb(spec.pages ?? 1)]])));
-    exports.push([...str('memory'), 0x02, 0x00]);
-  }
   sections.push(...section(7, vec(exports)));
   const locals = spec.locals ? vec([[...uleb(spec.locals), I32]]) : [0];
   const fn = [...locals, ...spec.body, op.end];

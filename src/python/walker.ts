@@ -145,7 +145,6 @@ export function walkerModuleBytes(): Uint8Array<ArrayBuffer> {
   ];
   return encodeModule({
     imports: WALK_IMPORTS.map((name) => ({ module: 'ts', name, params: 1 })),
-    importMemory: true,
     exportName: 'walk',
     params: 3,
     locals: 7,

@@ -9,9 +9,7 @@
 // expressions never see them; one pass of the automaton costs the same whatever the number of
 // atoms, where each extra regular expression or `includes` would be another pass over every file.
 
-import { WasmAutomaton, wasmAutomatonImage, type WasmAutomatonImage } from './automaton-wasm.js';
 import { certKeyAtoms, certKeySourceRegExp } from '../python/vocabulary.js';
-import { speedTrickOff } from '../core/speed.js';
 
 export interface TriggerGroup {
   name: string;
@@ -194,24 +192,13 @@ function build(groups: { atoms: string[] }[]): Automaton {
 export class AtomMatcher {
   private readonly a: Automaton;
   private readonly all: number;
-  /** The same loop as WebAssembly (automaton-wasm.ts), faster in a short-lived process. */
-  private readonly wasm: WasmAutomaton | null;
-  private readonly image: WasmAutomatonImage | null;
 
-  constructor(groups: { atoms: string[] }[], opts: { wasm?: boolean } = {}) {
+  constructor(groups: { atoms: string[] }[]) {
     this.a = build(groups);
     this.all = groups.length >= 31 ? 0x7fffffff : (1 << groups.length) - 1;
-    const longest = Math.max(1, ...groups.flatMap((g) => g.atoms.map((a) => a.length)));
-    this.image = opts.wasm === false ? null : safely(() => wasmAutomatonImage({ ...this.a, all: this.all }, longest - 1));
-    this.wasm = opts.wasm === false || !this.image ? null : WasmAutomaton.instantiate(this.image, { ...this.a, all: this.all });
   }
 
   groups(bytes: Uint8Array): number {
-    return this.wasm ? this.wasm.groups(bytes) : this.groupsJs(bytes);
-  }
-
-  /** The loop in JavaScript (the reference the WebAssembly scan is tested against). */
-  groupsJs(bytes: Uint8Array): number {
     const { cls, delta, out, nClasses } = this.a;
     const all = this.all;
     let s = 0;
@@ -228,19 +215,11 @@ export class AtomMatcher {
   }
 }
 
-function safely<T>(f: () => T): T | null {
-  try {
-    return f();
-  } catch {
-    return null;
-  }
-}
-
 let triggers: AtomMatcher | null = null;
 
 /** The trigger groups' matcher, built on first use. */
 export function triggerMatcher(): AtomMatcher {
-  return (triggers ??= new AtomMatcher(TRIGGER_GROUPS, { wasm: !speedTrickOff('prefilter-wasm') }));
+  return (triggers ??= new AtomMatcher(TRIGGER_GROUPS));
 }
 
 /** Stage 1: the groups (bit i = TRIGGER_GROUPS[i]) with an atom somewhere in `bytes`. */
