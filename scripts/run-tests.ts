@@ -13,7 +13,7 @@
 // another.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -107,12 +107,24 @@ function main(args: string[]): number {
     // The groups first: the longest runs start early, the short files fill in around them.
     targets = [...groupEntries(unit, tmp), ...rest];
   }
+  // The tests' temporary directory (TMPDIR for them and every server they start): a run of its
+  // own, so what a test leaves behind (certificates and keys included) is seen and named.
+  // Searchable by others (not listable or writable): tests that run the CLI as `nobody` reach
+  // their own directories in it, which mkdtemp keeps private.
+  const testTmp = mkdtempSync(join(tmpdir(), 'mtls-audit-tests-'));
+  chmodSync(testTmp, 0o711);
   try {
-    const r = spawnSync(process.execPath, ['--test', `--test-concurrency=${CONCURRENCY}`, ...targets], { cwd: REPO_ROOT, stdio: 'inherit' });
+    const r = spawnSync(process.execPath, ['--test', `--test-concurrency=${CONCURRENCY}`, ...targets], { cwd: REPO_ROOT, stdio: 'inherit', env: { ...process.env, TMPDIR: testTmp } });
     if (r.error) throw r.error;
+    const left = readdirSync(testTmp).sort();
+    if (left.length) {
+      process.stderr.write(`run-tests: the tests left ${left.length} entr${left.length === 1 ? 'y' : 'ies'} in their temporary directory (a test that does not clean up): ${left.slice(0, 10).join(', ')}${left.length > 10 ? ', …' : ''}\n`);
+      return r.status || 1;
+    }
     return r.status ?? 1;
   } finally {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
+    rmSync(testTmp, { recursive: true, force: true });
   }
 }
 

@@ -6,7 +6,7 @@ import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { webcrypto } from 'node:crypto';
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { freePort, waitForListener } from '../helpers/ports.js';
@@ -26,6 +26,8 @@ export function testPki(): Promise<string> {
 
 async function mint(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'mtls-audit-pki-'));
+  // Throw-away material: removed when the test process exits.
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
   const subtle = webcrypto.subtle;
   const caKeys = await subtle.generateKey(alg, true, ['sign', 'verify']);
@@ -104,8 +106,12 @@ export function nginxTest(confPath: string): CheckResult {
     writeFileSync(main, `events {}\nhttp {\n    include ${confPath};\n}\n`);
   }
   mkdirSync(join(dir, 'logs'), { recursive: true });
-  const r = spawnSync(NGINX, ['-t', '-q', '-c', main, '-p', dir, '-e', join(dir, 'logs', 'error.log'), '-g', `pid ${join(dir, 'nginx.pid')};`], { encoding: 'utf8', timeout: 20_000 });
-  return { ok: r.status === 0, output: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error) : ''}` };
+  try {
+    const r = spawnSync(NGINX, ['-t', '-q', '-c', main, '-p', dir, '-e', join(dir, 'logs', 'error.log'), '-g', `pid ${join(dir, 'nginx.pid')};`], { encoding: 'utf8', timeout: 20_000 });
+    return { ok: r.status === 0, output: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? String(r.error) : ''}` };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export function haproxyTest(cfgPath: string): CheckResult {
