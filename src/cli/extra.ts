@@ -1,7 +1,7 @@
 // Commands beyond scan/rules: probe, pki (and later fix). Each is registered by its own function.
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { UsageError } from '../core/errors.js';
 import { SEVERITIES, type Severity } from '../core/types.js';
 import type { Format } from '../report/index.js';
@@ -9,19 +9,8 @@ import { DEFAULTS } from '../probe/defaults.js';
 import { createProgress } from './progress.js';
 import { registerFixCommand } from '../fix/command.js';
 import { exitCodeFor, FORMATS, writeOutput } from './output.js';
+import { collect, positiveInt } from './args.js';
 import { isTerminal, writeStdout } from '../core/stdio.js';
-
-function collect(value: string, prev: string[]): string[] {
-  return [...prev, value];
-}
-
-function positiveInt(what: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${what} must be a positive integer.`);
-    return n;
-  };
-}
 
 function readInput(path: string | undefined, flag: string): string | undefined {
   if (path === undefined) return undefined;

@@ -17,10 +17,7 @@ import { createProgress } from './progress.js';
 import { isTerminal, writeStderr, writeStdout } from '../core/stdio.js';
 import { mark, now, phaseMarks, timeTotals } from '../core/timing.js';
 import { wasmState } from '../core/tiering.js';
-
-function collect(value: string, prev: string[]): string[] {
-  return [...prev, value];
-}
+import { collect, positiveInt } from './args.js';
 
 /** The scan command's options, as commander parses them. */
 interface ScanCliOptions {
@@ -36,6 +33,7 @@ interface ScanCliOptions {
   strict: boolean;
   cache: boolean;
   cacheDir?: string;
+  jobs?: number;
 }
 
 function buildProgram(): Command {
@@ -64,6 +62,7 @@ function buildProgram(): Command {
     .option('--strict', 'exit 2 when any input could not be analysed (the report still lists them under errors)', false)
     .option('--no-cache', 'do not read or write the per-file parse cache')
     .option('--cache-dir <dir>', 'parse cache directory (default: $XDG_CACHE_HOME/mtls-audit or ~/.cache/mtls-audit)')
+    .option('-j, --jobs <n>', 'threads that may parse at once (default: the cores, from 4 cores on, else 1); workers start only for a large parse', positiveInt('--jobs'))
     .action(async (path: string, o: ScanCliOptions, cmd: Command) => {
       const [{ loadConfig }, { runScan }] = await Promise.all([import('../config/load.js'), import('../scan/engine.js')]);
       const config = loadConfig(path, o.config);
@@ -79,6 +78,7 @@ function buildProgram(): Command {
         ruleOptions: config.ruleOptions,
         onProgress: progress.update,
         cache: o.cache === false ? undefined : (o.cacheDir ?? (await import('../scan/cache.js')).defaultCacheDir()),
+        jobs: o.jobs,
       });
       progress.done();
       const failOn: Severity = cmd.getOptionValueSource('failOn') === 'cli' ? o.failOn : (config.failOn ?? o.failOn);

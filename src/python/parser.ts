@@ -482,6 +482,14 @@ export function fromRecords(heap: Int32Array, base: number, count: number, sourc
  * `keep` receives a copy of the records (the parse cache stores them).
  */
 function walkRecords(w: WasmWalk, api: RawCursorApi, tree: NonNullable<ReturnType<Parser['parse']>>, source: string, lang: Language, cap: number, keep?: (records: Int32Array) => void): ParsedPython | null {
+  return walkInto(w, api, tree, cap, (heap, base, count) => {
+    keep?.(heap.slice(base, base + count * 4));
+    return fromRecords(heap, base, count, source, lang);
+  });
+}
+
+/** The WebAssembly walk into the scratch area; `use` gets the records in place (null: no room). */
+function walkInto<T>(w: WasmWalk, api: RawCursorApi, tree: NonNullable<ReturnType<Parser['parse']>>, cap: number, use: (heap: Int32Array, base: number, count: number) => T): T | null {
   if (w.cap < cap) {
     if (w.out) w.free(w.out);
     w.out = w.malloc(cap * RECORD_BYTES);
@@ -492,11 +500,27 @@ function walkRecords(w: WasmWalk, api: RawCursorApi, tree: NonNullable<ReturnTyp
   try {
     const count = w.walk(t, w.out, w.cap);
     if (count < 0) return null;
-    const heap = w.heap32();
-    keep?.(heap.slice(w.out >> 2, (w.out >> 2) + count * 4));
-    return fromRecords(heap, w.out >> 2, count, source, lang);
+    return use(w.heap32(), w.out >> 2, count);
   } finally {
     api.del(t);
+  }
+}
+
+/**
+ * Parses `source` into the walk's records only (no tree: a parse worker's job, src/python/
+ * parse-ahead.ts); null when the WebAssembly walk is not available or fails.
+ */
+export function parseToRecords(parser: Parser, source: string): Int32Array | null {
+  const tree = parser.parse(source);
+  if (!tree) return null;
+  try {
+    if (!wasmWalk || !raw) return null;
+    const copy = (heap: Int32Array, base: number, count: number) => heap.slice(base, base + count * 4);
+    return walkInto(wasmWalk, raw, tree, Math.ceil(0.75 * source.length) + 1024, copy) ?? walkInto(wasmWalk, raw, tree, 4 * source.length + 1024, copy);
+  } catch {
+    return null;
+  } finally {
+    tree.delete();
   }
 }
 

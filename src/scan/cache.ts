@@ -80,19 +80,29 @@ export class ParseCache {
 
   /** Parses `src`, or rebuilds its tree from the cache. */
   parse(parser: Parser, src: string): ParsedPython {
-    const path = this.entryPath(src);
+    return this.lookup(parser, src) ?? this.parseMiss(parser, src);
+  }
+
+  /** The tree of `src` rebuilt from the cache (a hit), or null. */
+  lookup(parser: Parser, src: string): ParsedPython | null {
     const lang = parser.language;
-    if (lang) {
-      const hit = this.read(path, src, lang);
-      if (hit) {
-        this.stats.hits++;
-        return hit;
-      }
-    }
+    const hit = lang ? this.read(this.entryPath(src), src, lang) : null;
+    if (hit) this.stats.hits++;
+    return hit;
+  }
+
+  /** Parses `src`, not in the cache, and caches it. */
+  parseMiss(parser: Parser, src: string): ParsedPython {
     this.stats.misses++;
     const out = recordsOf(parser, src);
-    if (out.records && lang) this.write(path, out.records, out.parsed.nodeCount, src.length);
+    if (out.records && parser.language) this.write(this.entryPath(src), out.records, out.parsed.nodeCount, src.length);
     return out.parsed;
+  }
+
+  /** Caches the walk's records of `src`, a miss parsed elsewhere (a parse worker). */
+  store(src: string, records: Int32Array): void {
+    this.stats.misses++;
+    this.write(this.entryPath(src), records, records.length / 4, src.length);
   }
 
   private read(path: string, src: string, lang: Language): ParsedPython | null {

@@ -8,7 +8,8 @@ import { severityRank } from '../core/types.js';
 import { findingFromReport, type RuleOptions, type ScanRule } from '../core/rule.js';
 import { discover, readBytesShared, readFiltered, readText, type DiscoveredFile } from './discover.js';
 import { AtomMatcher, wantsParse } from './prefilter.js';
-import { getPythonParser } from '../python/parser.js';
+import { getPythonParser, type ParsedPython } from '../python/parser.js';
+import { parseAhead, parseThreads, WORKER_MIN_CHARS } from '../python/parse-ahead.js';
 import { cacheSalt, isInside, ParseCache, parserFor } from './cache.js';
 import { PythonProject } from '../python/project.js';
 import type { PyModule } from '../python/module.js';
@@ -48,6 +49,11 @@ export interface ScanOptions {
    * directory inside the scanned tree is not used: nothing is ever written there.
    */
   cache?: string | ParseCache;
+  /**
+   * Threads that may parse at once (the main thread included; default: the cores Node reports).
+   * Workers start only when there is enough to parse (python/parse-ahead.ts).
+   */
+  jobs?: number;
   /** Receives the project model once built (`mtls-audit fix` plans from it). */
   onModel?: (model: ProjectModel) => void;
 }
@@ -146,15 +152,39 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
   const python = new PythonProject(parser, files, errors);
   if (opts.parseBudget !== undefined) python.parseBudget = opts.parseBudget;
   const cache = openCache(opts, root);
-  if (cache) {
-    const parse = parserFor(parser, cache);
-    python.parseSource = (src) => {
-      const tc = now();
-      const r = parse(src);
-      addTime('parse+cache', now() - tc);
-      return r;
-    };
+  const parseOne = parserFor(parser, cache);
+  // The files to parse (those the budget admits, as `load` below decides), parsed ahead: in
+  // parallel when there is enough (python/parse-ahead.ts); each tree is taken once.
+  let ready = new Map<string, ParsedPython>();
+  const toParse: string[] = [];
+  let chars = 0;
+  for (const o of outcome) {
+    if (!o || !('text' in o) || chars + o.text.length > python.parseBudget) continue;
+    chars += o.text.length;
+    toParse.push(o.text);
   }
+  if (chars >= 2 * WORKER_MIN_CHARS) {
+    const ta = now();
+    const ahead = await parseAhead(parser, toParse, parseThreads(opts.jobs), {
+      cached: (src) => cache?.lookup(parser, src) ?? null,
+      parse: (src) => (cache ? cache.parseMiss(parser, src) : parseOne(src)),
+      store: (src, records) => cache?.store(src, records),
+    });
+    ready = ahead.ready;
+    addTime('parse-ahead', now() - ta);
+    addTime('parse-workers', ahead.workers);
+  }
+  python.parseSource = (src) => {
+    const r = ready.get(src);
+    if (r) {
+      ready.delete(src);
+      return r;
+    }
+    const tc = now();
+    const out = parseOne(src);
+    if (cache) addTime('parse+cache', now() - tc);
+    return out;
+  };
   const analysed: PyModule[] = [];
   // Errors in file order, as a single pass would give them.
   for (let i = 0; i < pyFiles.length; i++) {
@@ -167,6 +197,7 @@ export async function runScan(opts: ScanOptions): Promise<Report> {
     const mod = python.load(pyFiles[i].path, o.text);
     if (mod) analysed.push(mod);
   }
+  ready.clear();
   const tp = now();
   let absByPath: Map<string, string> | null = null;
   const absOf = (p: string) => (absByPath ??= new Map(pyFiles.map((f) => [f.path, f.abs]))).get(p);

@@ -47,7 +47,7 @@ test('--fail-on critical with a critical finding exits 1', (t) => {
   assert.equal(scanJson(dir, ['--fail-on', 'critical']).code, 1);
 });
 
-test('usage errors exit 2 with one line: bad --fail-on, unknown option, unreadable --baseline, bad --baseline', (t) => {
+test('usage errors exit 2 with one line: bad --fail-on, unknown option, unreadable --baseline, bad --baseline, bad --jobs', (t) => {
   const dir = makeTree({ 'app/views.py': VULN_VIEW, 'not-a-report.json': '{"hello": 1}', 'garbage.json': '{' });
   t.after(() => removeTree(dir));
   assertUsageError(runCli(['scan', dir, '--fail-on', 'urgent']), 'urgent');
@@ -55,4 +55,5 @@ test('usage errors exit 2 with one line: bad --fail-on, unknown option, unreadab
   assertUsageError(runCli(['scan', dir, '--baseline', `${dir}/missing.json`]), `${dir}/missing.json`);
   assertUsageError(runCli(['scan', dir, '--baseline', `${dir}/not-a-report.json`]), `${dir}/not-a-report.json`);
   assertUsageError(runCli(['scan', dir, '--baseline', `${dir}/garbage.json`]), `${dir}/garbage.json`);
+  for (const j of ['0', '-1', '1.5', 'many']) assertUsageError(runCli(['scan', dir, '--jobs', j]), '--jobs');
 });

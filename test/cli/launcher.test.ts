@@ -5,10 +5,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT, VULN_VIEW, VULN_LINE, makeTree, removeTree } from './helpers.js';
+import { writePythonPackage } from '../helpers/python-corpus.js';
 
 function installCopy(): string {
   const dir = mkdtempSync(join(tmpdir(), 'mtls-audit-launcher-'));
@@ -19,16 +20,18 @@ function installCopy(): string {
   return dir;
 }
 
-function scan(install: string, tree: string) {
-  const r = spawnSync(process.execPath, [join(install, 'bin', 'mtls-audit.js'), 'scan', tree, '-f', 'json'], {
+function scan(install: string, tree: string, args: string[] = []) {
+  const r = spawnSync(process.execPath, [join(install, 'bin', 'mtls-audit.js'), 'scan', tree, '-f', 'json', ...args], {
     encoding: 'utf8',
     env: { ...process.env, MTLS_AUDIT_STATS: '1' },
   });
   const statsLine = r.stderr.trim().split('\n').pop() ?? '';
   const report = JSON.parse(r.stdout) as { findings: { ruleId: string; location: { file: string; line: number } }[] };
-  const stats = JSON.parse(statsLine) as { launcher: string; codeCache: string; wasm: string };
+  const stats = JSON.parse(statsLine) as { launcher: string; codeCache: string; wasm: string; totals: Record<string, number> };
   return {
     code: r.status,
+    workers: stats.totals['parse-workers'] ?? 0,
+    stdout: r.stdout.replace(/"durationMs":\s*[\d.]+/, ''),
     launcher: stats.launcher,
     codeCache: stats.codeCache,
     wasm: stats.wasm,
@@ -127,4 +130,25 @@ test('the bundle parses long files with non-ASCII text as the modules do', (t) =
   assert.deepEqual(b.errors, []);
   assert.ok(b.findings.includes(`cert-presence-only app/views.py:${lines + VULN_LINE}:12`), b.findings.join('\n'));
   assert.ok(b.findings.includes(`cert-presence-only app/more.py:${lines + VULN_LINE + 1}:12`), b.findings.join('\n'));
+});
+
+test('the bundle parses in a worker thread with --jobs 2 and reports what one thread does; without the worker script it parses alone', (t) => {
+  const install = installCopy();
+  const tree = makeTree({ 'app/views.py': VULN_VIEW });
+  writePythonPackage(tree, 'bulk', 40, 30_000);
+  t.after(() => {
+    rmSync(install, { recursive: true, force: true });
+    removeTree(tree);
+  });
+  const one = scan(install, tree, ['--jobs', '1', '--no-cache']);
+  const two = scan(install, tree, ['--jobs', '2', '--no-cache']);
+  assert.equal(one.launcher, 'bundle');
+  assert.equal(one.workers, 0);
+  assert.equal(two.workers, 1);
+  assert.equal(two.stdout, one.stdout);
+  assert.ok(one.sites.includes(`cert-presence-only app/views.py:${VULN_LINE}`));
+  unlinkSync(join(install, 'dist', 'src', 'python', 'parse-worker.js'));
+  const alone = scan(install, tree, ['--jobs', '2', '--no-cache']);
+  assert.equal(alone.workers, 0);
+  assert.equal(alone.stdout, one.stdout);
 });
