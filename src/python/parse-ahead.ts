@@ -72,8 +72,8 @@ export async function parseAhead(parser: Parser, texts: string[], threads: numbe
   const ready = new Map<string, ParsedPython>();
   const misses: string[] = [];
   let missChars = 0;
-  for (const t of texts) {
-    if (ready.has(t)) continue;
+  // A text twice (two files alike) is parsed once here; `ready` gives its tree to one of them.
+  for (const t of new Set(texts)) {
     const hit = hooks.cached(t);
     if (hit) ready.set(t, hit);
     else {
@@ -91,11 +91,11 @@ export async function parseAhead(parser: Parser, texts: string[], threads: numbe
     }
   };
   if (!wanted || !script) {
-    for (const t of misses) if (!ready.has(t)) parseHere(t);
+    for (const t of misses) parseHere(t);
     return { ready, workers: 0 };
   }
   // Largest first: the last files taken are small, so the threads finish close together.
-  const order = [...new Set(misses)].sort((a, b) => b.length - a.length);
+  const order = misses.sort((a, b) => b.length - a.length);
   const next = new Int32Array(new SharedArrayBuffer(4));
   const data: ParseWorkerData = { texts: order, next };
   const results = Array.from({ length: wanted }, () => runWorker(script, data));

@@ -26,7 +26,7 @@ async function work(): Promise<void> {
     try {
       r = parseToRecords(parser, texts[i]);
     } catch {
-      r = null; // the main thread parses it again and reports what went wrong
+      // Left null: the main thread parses it again and reports what went wrong.
     }
     out.indexes.push(i);
     out.records.push(r);

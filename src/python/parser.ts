@@ -477,19 +477,13 @@ export function fromRecords(heap: Int32Array, base: number, count: number, sourc
   return { root: nodes[0]!, syntaxErrors, nodeCount: count };
 }
 
-/**
- * The walk over a fresh cursor in the transfer buffer; null if it needs more records than fit.
- * `keep` receives a copy of the records (the parse cache stores them).
- */
-function walkRecords(w: WasmWalk, api: RawCursorApi, tree: NonNullable<ReturnType<Parser['parse']>>, source: string, lang: Language, cap: number, keep?: (records: Int32Array) => void): ParsedPython | null {
-  return walkInto(w, api, tree, cap, (heap, base, count) => {
-    keep?.(heap.slice(base, base + count * 4));
-    return fromRecords(heap, base, count, source, lang);
-  });
-}
+type TsTree = NonNullable<ReturnType<Parser['parse']>>;
 
-/** The WebAssembly walk into the scratch area; `use` gets the records in place (null: no room). */
-function walkInto<T>(w: WasmWalk, api: RawCursorApi, tree: NonNullable<ReturnType<Parser['parse']>>, cap: number, use: (heap: Int32Array, base: number, count: number) => T): T | null {
+/**
+ * The WebAssembly walk over a fresh cursor into the scratch area, with room for `cap` records;
+ * `use` gets the records in place. Null if the tree needs more records than fit.
+ */
+function walkInto<T>(w: WasmWalk, api: RawCursorApi, tree: TsTree, cap: number, use: (heap: Int32Array, base: number, count: number) => T): T | null {
   if (w.cap < cap) {
     if (w.out) w.free(w.out);
     w.out = w.malloc(cap * RECORD_BYTES);
@@ -507,6 +501,17 @@ function walkInto<T>(w: WasmWalk, api: RawCursorApi, tree: NonNullable<ReturnTyp
 }
 
 /**
+ * The WebAssembly walk of a tree of `length` characters of source: real Python has at most ~0.5
+ * nodes per character (0.21 on average over Django's source); a tree that needs more room
+ * (pathological input) is walked again with four per character.
+ */
+function walkAnySize<T>(w: WasmWalk, api: RawCursorApi, tree: TsTree, length: number, use: (heap: Int32Array, base: number, count: number) => T): T | null {
+  return walkInto(w, api, tree, Math.ceil(0.75 * length) + 1024, use) ?? walkInto(w, api, tree, 4 * length + 1024, use);
+}
+
+const copyRecords = (heap: Int32Array, base: number, count: number) => heap.slice(base, base + count * 4);
+
+/**
  * Parses `source` into the walk's records only (no tree: a parse worker's job, src/python/
  * parse-ahead.ts); null when the WebAssembly walk is not available or fails.
  */
@@ -514,9 +519,7 @@ export function parseToRecords(parser: Parser, source: string): Int32Array | nul
   const tree = parser.parse(source);
   if (!tree) return null;
   try {
-    if (!wasmWalk || !raw) return null;
-    const copy = (heap: Int32Array, base: number, count: number) => heap.slice(base, base + count * 4);
-    return walkInto(wasmWalk, raw, tree, Math.ceil(0.75 * source.length) + 1024, copy) ?? walkInto(wasmWalk, raw, tree, 4 * source.length + 1024, copy);
+    return wasmWalk && raw ? walkAnySize(wasmWalk, raw, tree, source.length, copyRecords) : null;
   } catch {
     return null;
   } finally {
@@ -537,13 +540,13 @@ export function recordsOf(parser: Parser, source: string, keepRecords = true): {
   const tree = parser.parse(source);
   if (!tree) throw new Error('tree-sitter returned no tree');
   let records: Int32Array | null = null;
-  const keep = keepRecords ? (r: Int32Array) => (records = r) : undefined;
-  if (wasmWalk && raw && parser.language) {
+  const lang = parser.language;
+  if (wasmWalk && raw && lang) {
     try {
-      // Real Python has at most ~0.5 nodes per character (0.21 on average over Django's source); a
-      // tree that needs more room (pathological input) is walked again with four per character.
-      const cap = Math.ceil(0.75 * source.length) + 1024;
-      const r = walkRecords(wasmWalk, raw, tree, source, parser.language, cap, keep) ?? walkRecords(wasmWalk, raw, tree, source, parser.language, 4 * source.length + 1024, keep);
+      const r = walkAnySize(wasmWalk, raw, tree, source.length, (heap, base, count) => {
+        if (keepRecords) records = copyRecords(heap, base, count);
+        return fromRecords(heap, base, count, source, lang);
+      });
       if (r) {
         tree.delete();
         return { parsed: r, records };
@@ -574,7 +577,8 @@ export function parseWithRecordCap(parser: Parser, source: string, cap: number):
   // A private scratch area of exactly `cap` records.
   const w: WasmWalk = { ...wasmWalk, out: 0, cap: 0 };
   try {
-    return walkRecords(w, raw, tree, source, parser.language, cap);
+    const lang = parser.language;
+    return walkInto(w, raw, tree, cap, (heap, base, count) => fromRecords(heap, base, count, source, lang));
   } finally {
     if (w.out) w.free(w.out);
     tree.delete();

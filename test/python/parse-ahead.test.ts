@@ -4,15 +4,10 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { getPythonParser, parseWith, type ParsedPython, type PyNode } from '../../src/python/parser.js';
+import { getPythonParser, parseWith, type ParsedPython } from '../../src/python/parser.js';
 import { MAX_WORKERS, parseAhead, parseThreads, WORKER_MIN_CHARS, workersFor } from '../../src/python/parse-ahead.js';
 import { pythonModule } from '../helpers/python-corpus.js';
-
-function flat(n: PyNode, out: string[] = []): string[] {
-  out.push(`${n.type}|${n.field}|${n.named}|${n.start}-${n.end}|${n.line}:${n.col}-${n.endLine}:${n.endCol}|${n.error}|${n.children.length}`);
-  for (const c of n.children) flat(c, out);
-  return out;
-}
+import { flat } from '../helpers/trees.js';
 
 const same = (a: ParsedPython, b: ParsedPython) => {
   assert.deepEqual(flat(a.root), flat(b.root));

@@ -9,12 +9,7 @@ import { getPythonParser, parseWith, parseWithPublicApi, parseWithRecordCap, wal
 import { walkerModuleBytes } from '../../src/python/walker.js';
 import { walk } from '../../src/python/ast.js';
 import { sleb, uleb } from '../../src/core/wasm-asm.js';
-
-function flat(n: PyNode, out: string[] = []): string[] {
-  out.push(`${n.type}|${n.field}|${n.named}|${n.start}-${n.end}|${n.line}:${n.col}-${n.endLine}:${n.endCol}|${n.error}|${n.children.length}`);
-  for (const c of n.children) flat(c, out);
-  return out;
-}
+import { flat } from '../helpers/trees.js';
 
 const CASES = [
   'x = "é😀"\ny = 1\n',
